@@ -1,0 +1,41 @@
+/** Flag parsing shared by the commands: node's util.parseArgs with errors a person can act on. */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { EksNodegroupError } from '../errors';
+
+export type FlagSpec = NonNullable<ParseArgsConfig['options']>;
+
+export interface Parsed {
+  values: Record<string, string | boolean | (string | boolean)[] | undefined>;
+  positionals: string[];
+}
+
+/** Parses `args` against `spec`; unknown flags and missing values name the flag and the usage. */
+export function parseFlags(args: string[], spec: FlagSpec, usage: string): Parsed {
+  try {
+    const r = parseArgs({ args, options: spec, allowPositionals: true, strict: true });
+    return { values: r.values as Parsed['values'], positionals: r.positionals };
+  } catch (e) {
+    const msg = (e as Error).message.replace(/\. To specify a positional argument.*$/s, '');
+    const known = Object.keys(spec).map((k) => `--${k}`).join(' ');
+    throw new EksNodegroupError('BAD_USAGE', `${msg}\nusage: ${usage}\nflags: ${known}`);
+  }
+}
+
+/** A whole-number flag value ≥ min, or undefined when absent. */
+export function intFlag(name: string, value: unknown, min: number): number | undefined {
+  if (value === undefined) return undefined;
+  const s = String(value).trim();
+  if (!/^-?\d+$/.test(s) || Number(s) < min) {
+    throw new EksNodegroupError('BAD_OPTION', `invalid value for --${name}: ${JSON.stringify(value)} (allowed: a whole number ≥ ${min})`);
+  }
+  return Number(s);
+}
+
+/** A flag value from a fixed set, or undefined when absent. */
+export function choiceFlag<T extends string>(name: string, value: unknown, allowed: readonly T[]): T | undefined {
+  if (value === undefined) return undefined;
+  if (!allowed.includes(value as T)) {
+    throw new EksNodegroupError('BAD_OPTION', `invalid value for --${name}: ${JSON.stringify(value)} (allowed: ${allowed.join(', ')})`);
+  }
+  return value as T;
+}

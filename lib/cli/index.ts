@@ -1,0 +1,74 @@
+/**
+ * The CLI: `cli(argv, io)` runs one command and returns its exit code (0 ok, 1 findings, 2 bad
+ * usage or input). Commands load lazily so `max-pods` never pays for YAML or schema code.
+ */
+import { EksNodegroupError } from '../errors';
+import type { CliIO, Command } from './io';
+import { EXIT_USAGE } from './io';
+
+export type { CliIO, Command, Output } from './io';
+
+interface Entry {
+  summary: string;
+  load(): Command;
+}
+
+/* eslint-disable @typescript-eslint/no-var-requires */
+const COMMANDS: Record<string, Entry> = {
+  'max-pods': { summary: 'print max pods for instance types', load: () => require('./commands/max-pods').command },
+  'refresh-data': { summary: 'rebuild the instance data from describe-instance-types output', load: () => require('./commands/refresh-data').command },
+};
+/* eslint-enable @typescript-eslint/no-var-requires */
+
+/** Registers a command (used by command modules added later in the pipeline). */
+export function commandNames(): string[] {
+  return Object.keys(COMMANDS).sort();
+}
+
+function mainHelp(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length));
+  const lines = commandNames().map((n) => `  ${n.padEnd(width)}  ${COMMANDS[n].summary}`);
+  return [
+    'usage: eks-nodegroup <command> [options]',
+    '',
+    'commands:',
+    ...lines,
+    '',
+    'Run "eks-nodegroup <command> --help" for a command\'s options.',
+    'Exit codes: 0 ok, 1 findings (invalid template, differences), 2 bad usage or input.',
+    '',
+  ].join('\n');
+}
+
+/** Runs the CLI. Never throws for user errors: they are printed and turned into exit codes. */
+export async function cli(argv: string[], io: CliIO): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    (name === undefined ? io.stderr : io.stdout).write(mainHelp());
+    return name === undefined ? EXIT_USAGE : 0;
+  }
+  if (name === '--version' || name === '-v') {
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    io.stdout.write(`${require('../../package.json').version}\n`);
+    return 0;
+  }
+  const entry = Object.prototype.hasOwnProperty.call(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (!entry) {
+    io.stderr.write(`eks-nodegroup: unknown command "${name}" (commands: ${commandNames().join(', ')})\n`);
+    return EXIT_USAGE;
+  }
+  const command = entry.load();
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.stdout.write(command.help.endsWith('\n') ? command.help : command.help + '\n');
+    return 0;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (e) {
+    if (e instanceof EksNodegroupError) {
+      io.stderr.write(`eks-nodegroup ${name}: ${e.message}\n`);
+      return e.exitCode;
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,40 @@
+/**
+ * Errors raised for bad user input. Every error carries a stable `code` (as in eemeli/yaml)
+ * and the exit code the CLI returns for it: 2 for bad usage or input.
+ */
+export type ErrorCode =
+  | 'UNKNOWN_INSTANCE_TYPE'
+  | 'MISSING_FACT'
+  | 'BAD_OPTION'
+  | 'BAD_USAGE'
+  | 'BAD_INPUT'
+  | 'READ_ERROR'
+  | 'WRITE_ERROR'
+  | 'PARSE_ERROR';
+
+export class EksNodegroupError extends Error {
+  readonly code: ErrorCode;
+  readonly exitCode: number;
+  constructor(code: ErrorCode, message: string, exitCode = 2) {
+    super(message);
+    this.name = 'EksNodegroupError';
+    this.code = code;
+    this.exitCode = exitCode;
+  }
+}
+
+/** A bad option value: names the option, what was given and what is allowed. */
+export function badOption(option: string, given: unknown, allowed: string): EksNodegroupError {
+  return new EksNodegroupError(
+    'BAD_OPTION',
+    `invalid value for ${option}: ${JSON.stringify(given)} (allowed: ${allowed})`,
+  );
+}
+
+/** Checks that `value` is a whole number ≥ min; throws badOption otherwise. */
+export function requireInteger(option: string, value: unknown, min: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
+    throw badOption(option, value, `a whole number ≥ ${min}`);
+  }
+  return value;
+}

@@ -1,0 +1,87 @@
+/**
+ * Instance-type facts: the committed data module (lib/instance-types/data.ts, written by
+ * `eks-nodegroup refresh-data` from `aws ec2 describe-instance-types` output) and look-ups on it.
+ */
+import { closest, distance } from 'fastest-levenshtein';
+import { EksNodegroupError } from '../errors';
+import type { InstanceTypeData, InstanceTypeFacts } from './model';
+import { COLUMNS } from './model';
+
+export type { InstanceTypeData, InstanceTypeFacts, Provenance } from './model';
+
+let data: InstanceTypeData | undefined;
+let byName: Map<string, InstanceTypeFacts> | undefined;
+let sortedNames: string[] | undefined;
+
+function rowToFacts(row: readonly unknown[]): InstanceTypeFacts {
+  const o: Record<string, unknown> = {};
+  COLUMNS.forEach((c, i) => {
+    if (row[i] !== null) o[c] = row[i];
+  });
+  return Object.freeze(o) as unknown as InstanceTypeFacts;
+}
+
+function load(): Map<string, InstanceTypeFacts> {
+  if (!byName) {
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    data = (require('./data') as { DATA: InstanceTypeData }).DATA;
+    byName = new Map();
+    for (const row of data.types) {
+      const facts = rowToFacts(row);
+      byName.set(facts.name, facts);
+    }
+    sortedNames = [...byName.keys()];
+  }
+  return byName;
+}
+
+/** Provenance of the committed data: source, date and count. */
+export function dataProvenance(): InstanceTypeData['provenance'] {
+  load();
+  return data!.provenance;
+}
+
+/** Every known instance type's facts, sorted by name. */
+export function listInstanceTypes(): InstanceTypeFacts[] {
+  return [...load().values()];
+}
+
+/** Every known instance type name, sorted. */
+export function instanceTypeNames(): readonly string[] {
+  load();
+  return sortedNames!;
+}
+
+/** The known names closest to `name` (edit distance, same family first). */
+export function suggestInstanceTypes(name: string, count = 3): string[] {
+  const names = instanceTypeNames();
+  const lower = name.trim().toLowerCase();
+  const scored = names.map((n) => ({ n, d: distance(lower, n) }));
+  scored.sort((a, b) => a.d - b.d || (a.n < b.n ? -1 : 1));
+  const best = scored.slice(0, count).map((s) => s.n);
+  // Keep the single closest name first even when ties sort it later.
+  const top = closest(lower, names as string[]);
+  return [top, ...best.filter((n) => n !== top)].slice(0, count);
+}
+
+/** Facts for one instance type; throws UNKNOWN_INSTANCE_TYPE naming the closest known types. */
+export function getInstanceType(name: string): InstanceTypeFacts {
+  if (typeof name !== 'string' || name === '') {
+    throw new EksNodegroupError('BAD_USAGE', `instance type must be a non-empty string, got ${JSON.stringify(name)}`);
+  }
+  const facts = load().get(name);
+  if (facts) return facts;
+  const lowered = load().get(name.trim().toLowerCase());
+  const hint = lowered ? [lowered.name] : suggestInstanceTypes(name);
+  throw new EksNodegroupError(
+    'UNKNOWN_INSTANCE_TYPE',
+    `unknown instance type "${name}"; did you mean ${hint.join(', ')}? ` +
+      `(${instanceTypeNames().length} types known; run "eks-nodegroup max-pods --all" to list them, ` +
+      `or "eks-nodegroup refresh-data" if AWS added it)`,
+  );
+}
+
+/** True when `name` is a known instance type. */
+export function isInstanceType(name: string): boolean {
+  return load().has(name);
+}

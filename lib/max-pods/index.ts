@@ -1,0 +1,242 @@
+/**
+ * The MaxPods engine: pure functions from instance-type facts and options to kubelet `maxPods`.
+ *
+ * Formula (Amazon VPC CNI; AWS eni-max-pods.txt and amazon-eks-ami max-pods-calculator.sh):
+ *
+ *   maxPods = ENIs × (IPv4 per ENI − 1) + 2
+ *
+ * - ENIs: the DEFAULT network card's MaximumNetworkInterfaces (only that card carries pod ENIs),
+ *   limited by `maxEnis` (--cni-max-eni), minus `reservedEnis` (Karpenter), minus 1 with custom
+ *   networking (the primary ENI then carries no pods).
+ * - IPv4 per ENI − 1: the primary address of every ENI is never given to a pod.
+ * - + 2: aws-node and kube-proxy run on the host network and use no pod IP, yet count against
+ *   kubelet maxPods.
+ * - Prefix delegation (VPC CNI ≥ 1.9, Nitro only): each secondary slot holds a /28 prefix of 16
+ *   addresses: ENIs × ((IPv4 per ENI − 1) × 16) + 2.
+ * - Recommended cap: min(value, 110) with ≤ 30 vCPUs, min(value, 250) above.
+ *
+ * Sources: ../shared/NOTES.md §1; awslabs/amazon-eks-ami max-pods-calculator.sh;
+ * aws/amazon-vpc-cni-k8s scripts/gen_vpc_ip_limits.go.
+ */
+import { badOption, EksNodegroupError, requireInteger } from '../errors';
+import { getInstanceType, type InstanceTypeFacts } from '../instance-types';
+
+export interface CalculatorParityOptions {
+  /** VPC CNI version, e.g. "1.18.3" or "v1.12.6-eksbuild.2"; prefix delegation needs ≥ 1.9.0. */
+  cniVersion: string;
+  /** Like --show-max-allowed: skip the 110/250 recommended cap. */
+  showMaxAllowed?: boolean;
+}
+
+export interface MaxPodsOptions {
+  /** VPC CNI prefix delegation (ENABLE_PREFIX_DELEGATION=true). Applies to Nitro types only. */
+  prefixDelegation?: boolean;
+  /** VPC CNI custom networking: the primary ENI carries no pods. */
+  customNetworking?: boolean;
+  /** Use at most this many ENIs (max-pods-calculator.sh --cni-max-eni). */
+  maxEnis?: number;
+  /** ENIs reserved for other uses (Karpenter's reservedENIs), subtracted before the formula. */
+  reservedEnis?: number;
+  /** Apply AWS's recommended cap: 110 for ≤ 30 vCPUs, 250 above. */
+  cap?: boolean;
+  /** An explicit value: kubelet maxPods set by hand. Wins over everything else. */
+  override?: number;
+  /** Behave exactly like AWS's max-pods-calculator.sh. */
+  calculatorParity?: CalculatorParityOptions;
+}
+
+export interface MaxPodsInputs {
+  instanceType: string;
+  defaultCardEnis: number;
+  ipv4PerEni: number;
+  hypervisor?: string;
+  bareMetal: boolean;
+  vcpus?: number;
+}
+
+export interface MaxPodsCap {
+  limit: 110 | 250;
+  /** Why this limit: the vCPU count and the threshold. */
+  reason: string;
+  /** True when the cap lowered the value. */
+  applied: boolean;
+}
+
+export interface MaxPodsExplanation {
+  instanceType: string;
+  maxPods: number;
+  inputs: MaxPodsInputs;
+  options: MaxPodsOptions;
+  /** ENIs that carry pod addresses. */
+  enisUsed: number;
+  /** Pod addresses per ENI: IPv4 per ENI − 1, × 16 with prefix delegation. */
+  podIpsPerEni: number;
+  /** Pod IPs over all ENIs used: enisUsed × podIpsPerEni. */
+  podIps: number;
+  /** Host-network pods counted on top (aws-node, kube-proxy). */
+  hostNetworkPods: 2;
+  prefixDelegation: boolean;
+  /** The formula with numbers filled in. */
+  formula: string;
+  /** Value before any cap or override. */
+  computed: number;
+  cap?: MaxPodsCap;
+  override?: number;
+  /** Each step, in words. */
+  steps: string[];
+}
+
+const RECOMMENDED_CAP_VCPU_THRESHOLD = 30;
+
+/** Parses "1.9.0", "v1.12.6-eksbuild.2" into [major, minor, patch]. */
+export function parseCniVersion(v: string): [number, number, number] {
+  const m = typeof v === 'string' ? /^v?(\d+)\.(\d+)(?:\.(\d+))?(?:[-+].*)?$/.exec(v.trim()) : null;
+  if (!m) throw badOption('cniVersion', v, 'a VPC CNI version such as 1.18.3 or v1.12.6-eksbuild.2');
+  return [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)];
+}
+
+/** Checks every option, naming the bad one and the allowed values. */
+export function checkMaxPodsOptions(options: MaxPodsOptions): MaxPodsOptions {
+  if (options === null || typeof options !== 'object') throw badOption('options', options, 'an object');
+  const known = ['prefixDelegation', 'customNetworking', 'maxEnis', 'reservedEnis', 'cap', 'override', 'calculatorParity'];
+  for (const k of Object.keys(options)) {
+    if (!known.includes(k)) throw badOption(`max-pods option "${k}"`, (options as Record<string, unknown>)[k], `one of the options ${known.join(', ')}`);
+  }
+  for (const k of ['prefixDelegation', 'customNetworking', 'cap'] as const) {
+    if (options[k] !== undefined && typeof options[k] !== 'boolean') throw badOption(k, options[k], 'true or false');
+  }
+  if (options.maxEnis !== undefined) requireInteger('maxEnis', options.maxEnis, 1);
+  if (options.reservedEnis !== undefined) requireInteger('reservedEnis', options.reservedEnis, 0);
+  if (options.override !== undefined) requireInteger('override', options.override, 1);
+  if (options.calculatorParity !== undefined) {
+    const p = options.calculatorParity;
+    if (p === null || typeof p !== 'object') throw badOption('calculatorParity', p, '{ cniVersion, showMaxAllowed? }');
+    parseCniVersion(p.cniVersion);
+    if (p.showMaxAllowed !== undefined && typeof p.showMaxAllowed !== 'boolean') {
+      throw badOption('calculatorParity.showMaxAllowed', p.showMaxAllowed, 'true or false');
+    }
+    if (options.cap !== undefined) {
+      throw badOption('cap', options.cap, 'nothing with calculatorParity (use showMaxAllowed to skip its cap)');
+    }
+  }
+  return options;
+}
+
+function recommendedCap(inputs: MaxPodsInputs, value: number): MaxPodsCap {
+  if (inputs.vcpus === undefined) {
+    throw new EksNodegroupError(
+      'MISSING_FACT',
+      `${inputs.instanceType}: the recommended 110/250 cap needs the vCPU count, which the instance data lacks ` +
+        '(refresh the data with "eks-nodegroup refresh-data", or compute without the cap)',
+    );
+  }
+  const big = inputs.vcpus > RECOMMENDED_CAP_VCPU_THRESHOLD;
+  const limit = big ? 250 : 110;
+  return {
+    limit,
+    reason: `${inputs.vcpus} vCPUs ${big ? '>' : '≤'} ${RECOMMENDED_CAP_VCPU_THRESHOLD} → recommended cap ${limit}`,
+    applied: value > limit,
+  };
+}
+
+/** Max pods from raw facts (no data look-up): the pure core of the engine. */
+export function explainMaxPodsFromFacts(inputs: MaxPodsInputs, options: MaxPodsOptions = {}): MaxPodsExplanation {
+  checkMaxPodsOptions(options);
+  const steps: string[] = [];
+  const parity = options.calculatorParity;
+  let enis = inputs.defaultCardEnis;
+  steps.push(`default network card: ${enis} ENIs, ${inputs.ipv4PerEni} IPv4 addresses per ENI`);
+  if (options.maxEnis !== undefined && options.maxEnis < enis) {
+    enis = options.maxEnis;
+    steps.push(`max ENIs ${options.maxEnis} → ${enis} ENIs used`);
+  }
+  if (options.reservedEnis) {
+    enis -= options.reservedEnis;
+    steps.push(`${options.reservedEnis} reserved ENI(s) → ${enis} ENIs used`);
+  }
+  if (options.customNetworking) {
+    enis -= 1;
+    steps.push(`custom networking: the primary ENI carries no pods → ${enis} ENIs used`);
+  }
+  if (enis < 0) enis = 0;
+
+  let prefixDelegation = false;
+  if (options.prefixDelegation) {
+    if (parity) {
+      const [maj, min] = parseCniVersion(parity.cniVersion);
+      const cniOk = maj > 1 || (maj === 1 && min >= 9);
+      prefixDelegation = cniOk && inputs.hypervisor === 'nitro';
+      if (!cniOk) steps.push(`prefix delegation not applied: VPC CNI ${parity.cniVersion} < 1.9.0`);
+      else if (!prefixDelegation) steps.push(`prefix delegation not applied: hypervisor is ${inputs.hypervisor ?? 'not reported'}, the calculator requires nitro`);
+    } else {
+      // All bare-metal types run on the Nitro System even though EC2 reports no hypervisor.
+      prefixDelegation = inputs.hypervisor === 'nitro' || inputs.bareMetal;
+      if (!prefixDelegation) steps.push(`prefix delegation not applied: hypervisor is ${inputs.hypervisor ?? 'not reported'} (Nitro only)`);
+    }
+  }
+  const secondary = inputs.ipv4PerEni - 1;
+  const podIpsPerEni = prefixDelegation ? secondary * 16 : secondary;
+  const podIps = enis * podIpsPerEni;
+  const computed = podIps + 2;
+  const formula = prefixDelegation
+    ? `${enis} × ((${inputs.ipv4PerEni} − 1) × 16) + 2 = ${computed}`
+    : `${enis} × (${inputs.ipv4PerEni} − 1) + 2 = ${computed}`;
+  steps.push(
+    prefixDelegation
+      ? `prefix delegation: ${secondary} /28 prefixes per ENI × 16 = ${podIpsPerEni} pod IPs per ENI`
+      : `${secondary} secondary IPs per ENI (the primary IP is never given to a pod)`,
+  );
+  steps.push(`${enis} ENIs × ${podIpsPerEni} = ${podIps} pod IPs, + 2 host-network pods (aws-node, kube-proxy) = ${computed}`);
+
+  let maxPods = computed;
+  let cap: MaxPodsCap | undefined;
+  const wantCap = parity ? !parity.showMaxAllowed : options.cap === true;
+  if (wantCap) {
+    cap = recommendedCap(inputs, computed);
+    if (cap.applied) maxPods = cap.limit;
+    steps.push(cap.applied ? `${cap.reason}: ${computed} → ${cap.limit}` : `${cap.reason}: ${computed} is within it`);
+  }
+  if (options.override !== undefined) {
+    maxPods = options.override;
+    steps.push(`override: maxPods set to ${options.override} by hand`);
+  }
+  return {
+    instanceType: inputs.instanceType,
+    maxPods,
+    inputs,
+    options,
+    enisUsed: enis,
+    podIpsPerEni,
+    podIps,
+    hostNetworkPods: 2,
+    prefixDelegation,
+    formula,
+    computed,
+    cap,
+    override: options.override,
+    steps,
+  };
+}
+
+function inputsOf(f: InstanceTypeFacts): MaxPodsInputs {
+  const i: MaxPodsInputs = {
+    instanceType: f.name,
+    defaultCardEnis: f.defaultCardEnis,
+    ipv4PerEni: f.ipv4PerEni,
+    bareMetal: f.bareMetal,
+  };
+  if (f.hypervisor !== undefined) i.hypervisor = f.hypervisor;
+  if (f.vcpus !== undefined) i.vcpus = f.vcpus;
+  return i;
+}
+
+/** Max pods for a known instance type, with every step explained. */
+export function explainMaxPods(type: string | InstanceTypeFacts, options: MaxPodsOptions = {}): MaxPodsExplanation {
+  const facts = typeof type === 'string' ? getInstanceType(type) : type;
+  return explainMaxPodsFromFacts(inputsOf(facts), options);
+}
+
+/** kubelet maxPods for a known instance type. */
+export function maxPods(type: string | InstanceTypeFacts, options: MaxPodsOptions = {}): number {
+  return explainMaxPods(type, options).maxPods;
+}

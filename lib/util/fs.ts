@@ -1,0 +1,58 @@
+/** File helpers: atomic writes (temporary file + rename) and reads with clear errors. */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { EksNodegroupError } from '../errors';
+
+/**
+ * Writes `data` to `file` so that readers see either the old file or the complete new one:
+ * the bytes go to a temporary file in the same folder, which is then renamed over the target.
+ * On any failure the temporary file is removed and the target is left as it was.
+ */
+export function writeFileAtomic(file: string, data: string | Uint8Array): void {
+  const dir = path.dirname(path.resolve(file));
+  let st: fs.Stats | undefined;
+  try {
+    st = fs.statSync(file);
+  } catch {
+    st = undefined;
+  }
+  if (st?.isDirectory()) {
+    throw new EksNodegroupError('WRITE_ERROR', `cannot write ${file}: it is a directory (give a file name, e.g. ${path.join(file, 'nodegroup.yaml')})`);
+  }
+  if (!fs.existsSync(dir)) {
+    throw new EksNodegroupError('WRITE_ERROR', `cannot write ${file}: folder ${dir} does not exist (create it first)`);
+  }
+  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${Date.now().toString(36)}.tmp`);
+  try {
+    fs.writeFileSync(tmp, data, { mode: st ? st.mode & 0o777 : 0o644 });
+    fs.renameSync(tmp, file);
+  } catch (e) {
+    try {
+      fs.unlinkSync(tmp);
+    } catch {
+      /* the temporary file was never created */
+    }
+    const err = e as NodeJS.ErrnoException;
+    throw new EksNodegroupError('WRITE_ERROR', `cannot write ${file}: ${err.code ?? ''} ${err.message}`.replace(/\s+/g, ' ').trim());
+  }
+}
+
+/** Reads a text file; a missing, unreadable or binary file gives a READ_ERROR naming it. */
+export function readTextFile(file: string, maxBytes = 64 * 1024 * 1024): string {
+  let buf: Buffer;
+  try {
+    const st = fs.statSync(file);
+    if (st.isDirectory()) throw new EksNodegroupError('READ_ERROR', `cannot read ${file}: it is a directory`);
+    if (st.size > maxBytes) {
+      throw new EksNodegroupError('READ_ERROR', `cannot read ${file}: ${st.size} bytes is over the ${maxBytes}-byte limit`);
+    }
+    buf = fs.readFileSync(file);
+  } catch (e) {
+    if (e instanceof EksNodegroupError) throw e;
+    const err = e as NodeJS.ErrnoException;
+    const why = err.code === 'ENOENT' ? 'no such file' : err.code === 'EACCES' ? 'permission denied' : err.message;
+    throw new EksNodegroupError('READ_ERROR', `cannot read ${file}: ${why}`);
+  }
+  if (buf.includes(0)) throw new EksNodegroupError('READ_ERROR', `cannot read ${file}: it is a binary file, not text`);
+  return buf.toString('utf8');
+}
