@@ -1,0 +1,60 @@
+/** Test helpers shared by the specs: run the CLI in-process, find ../shared/, spawn the real bin. */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { cli } from '../lib/cli';
+
+/** The repository root (spec files run from dist/spec). */
+export const ROOT = path.resolve(__dirname, '..', '..');
+export const BIN = path.join(ROOT, 'dist', 'bin', 'eks-nodegroup.js');
+/** ../shared/ beside the repository: present for developers and CI, absent on a user's clone. */
+export const SHARED = path.resolve(ROOT, '..', 'shared');
+export const SHARED_TYPES = path.join(SHARED, 'data', 'describe-instance-types.json');
+export const SHARED_TEMPLATES = path.join(SHARED, 'reference', 'aws-nodegroup-templates');
+
+/** Skips the current test or hook when ../shared/ is absent, saying so. */
+export function requireShared(ctx: Mocha.Context, what = SHARED): void {
+  if (!fs.existsSync(what)) {
+    // eslint-disable-next-line no-console
+    console.log(`      (skipped: ${what} is absent — it exists only in the developers' workspace and CI)`);
+    ctx.skip();
+  }
+}
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs cli(argv, io) in-process with string streams. */
+export async function runCli(argv: string[], opts: { cwd?: string; env?: Record<string, string | undefined>; isTTY?: boolean } = {}): Promise<CliResult> {
+  let stdout = '';
+  let stderr = '';
+  const code = await cli(argv, {
+    stdout: { write: (s: string) => (stdout += s), isTTY: opts.isTTY ?? false },
+    stderr: { write: (s: string) => (stderr += s) },
+    cwd: opts.cwd,
+    env: opts.env,
+  });
+  return { code, stdout, stderr };
+}
+
+/** Spawns the real built CLI (end-to-end: process streams and exit code). */
+export function runBin(argv: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {}): CliResult {
+  const r = spawnSync(process.execPath, [BIN, ...argv], {
+    cwd: opts.cwd ?? ROOT,
+    env: opts.env ?? process.env,
+    input: opts.input,
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+  });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** A fresh temporary folder, removed after the process exits. */
+export function tempDir(prefix = 'eks-nodegroup-'): string {
+  const d = fs.mkdtempSync(path.join(require('node:os').tmpdir(), prefix));
+  process.on('exit', () => fs.rmSync(d, { recursive: true, force: true }));
+  return d;
+}
