@@ -37,22 +37,25 @@ export function writeFileAtomic(file: string, data: string | Uint8Array): void {
   }
 }
 
-/** Reads a text file; a missing, unreadable or binary file gives a READ_ERROR naming it. */
-export function readTextFile(file: string, maxBytes = 64 * 1024 * 1024): string {
+/**
+ * Reads a text file; a missing, unreadable or binary file gives a READ_ERROR naming it as the user
+ * wrote it (`shown`, default the path itself).
+ */
+export function readTextFile(file: string, maxBytes = 64 * 1024 * 1024, shown = file): string {
   let buf: Buffer;
   try {
     const st = fs.statSync(file);
-    if (st.isDirectory()) throw new EksNodegroupError('READ_ERROR', `cannot read ${file}: it is a directory`);
+    if (st.isDirectory()) throw new EksNodegroupError('READ_ERROR', `cannot read ${shown}: it is a directory`);
     if (st.size > maxBytes) {
-      throw new EksNodegroupError('READ_ERROR', `cannot read ${file}: ${st.size} bytes is over the ${maxBytes}-byte limit`);
+      throw new EksNodegroupError('READ_ERROR', `cannot read ${shown}: ${st.size} bytes is over the ${maxBytes}-byte limit`);
     }
     buf = fs.readFileSync(file);
   } catch (e) {
     if (e instanceof EksNodegroupError) throw e;
     const err = e as NodeJS.ErrnoException;
     const why = err.code === 'ENOENT' ? 'no such file' : err.code === 'EACCES' ? 'permission denied' : err.message;
-    throw new EksNodegroupError('READ_ERROR', `cannot read ${file}: ${why}`);
+    throw new EksNodegroupError('READ_ERROR', `cannot read ${shown}: ${why}`);
   }
-  if (buf.includes(0)) throw new EksNodegroupError('READ_ERROR', `cannot read ${file}: it is a binary file, not text`);
+  if (buf.includes(0)) throw new EksNodegroupError('READ_ERROR', `cannot read ${shown}: it is a binary file, not text`);
   return buf.toString('utf8');
 }
