@@ -1,0 +1,135 @@
+import * as path from 'node:path';
+import { EksNodegroupError } from '../../errors';
+import { maxPodsFromUserData, renderTemplate, RenderError, userDataOf, type ParameterValue, type RenderOptions } from '../../render';
+import { readTextFile } from '../../util/fs';
+import { parseTemplateWithSource, toYaml } from '../../yaml';
+import { parseFlags } from '../args';
+import type { CliIO, Command } from '../io';
+
+const usage = 'eks-nodegroup render FILE [-p Key=Value …] [--user-data] [--json] [--region R] [--ssm PATH=VALUE …]';
+
+/** `Key=Value` pairs of a repeatable flag; a key given twice or a pair without `=` is an error. */
+function pairs(flag: string, values: unknown, what: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const list = values === undefined ? [] : Array.isArray(values) ? values : [values];
+  for (const raw of list) {
+    const s = String(raw);
+    const eq = s.indexOf('=');
+    if (eq < 1) {
+      throw new EksNodegroupError('BAD_USAGE', `${flag} ${JSON.stringify(s)}: expected ${what}=VALUE (e.g. ${flag} ClusterName=my-cluster)\nusage: ${usage}`);
+    }
+    const key = s.slice(0, eq);
+    if (Object.prototype.hasOwnProperty.call(out, key)) {
+      throw new EksNodegroupError('BAD_USAGE', `${flag} ${key} is given twice (${JSON.stringify(out[key])} and ${JSON.stringify(s.slice(eq + 1))}); give it once`);
+    }
+    out[key] = s.slice(eq + 1);
+  }
+  return out;
+}
+
+export const command: Command = {
+  usage,
+  help: `usage: ${usage}
+
+Resolves a CloudFormation template for one set of parameter values, as CloudFormation would
+when it creates the stack: parameters (Default, AllowedValues, AllowedPattern, Number and list
+types), pseudo parameters, Conditions, Ref, Fn::If, Fn::FindInMap (with AWS::LanguageExtensions),
+Fn::Select/Split/Join/Sub/Base64/GetAZs/Length/ToJsonString/Cidr. What only a live stack knows
+becomes a placeholder: <Resource> for Ref, <Resource.Attribute> for Fn::GetAtt, <ssm:PATH> for an
+SSM parameter value.
+
+  -p, --parameter Key=Value  a parameter value (repeat; lists comma-separated: Subnets=subnet-a,subnet-b)
+  --user-data                print the decoded user data of the launch template(s) instead
+  --json                     print JSON (with --user-data: each user data with the max pods it sets)
+  --region R                 AWS::Region (default us-east-1; AWS::Partition and AWS::URLSuffix follow)
+  --account-id ID            AWS::AccountId (default 123456789012)
+  --stack-name NAME          AWS::StackName (default eks-nodegroup)
+  --ssm PATH=VALUE           the value of an SSM parameter (repeat), e.g. the AMI ID behind
+                             /aws/service/eks/optimized-ami/…/image_id
+
+Exit codes: 0 rendered; 2 unreadable or unparsable file, missing, unknown or invalid parameters,
+or a template CloudFormation would refuse for these values (e.g. a Fn::FindInMap key not found).
+`,
+  run(args: string[], io: CliIO): number {
+    const { values, positionals } = parseFlags(
+      args,
+      {
+        parameter: { type: 'string', short: 'p', multiple: true },
+        'user-data': { type: 'boolean' },
+        json: { type: 'boolean' },
+        region: { type: 'string' },
+        'account-id': { type: 'string' },
+        'stack-name': { type: 'string' },
+        ssm: { type: 'string', multiple: true },
+      },
+      usage,
+    );
+    if (positionals.length !== 1) {
+      throw new EksNodegroupError(
+        'BAD_USAGE',
+        `${positionals.length === 0 ? 'name the template file to render' : `give one template file, not ${positionals.length} (${positionals.join(' ')})`}\nusage: ${usage}`,
+      );
+    }
+    const file = positionals[0];
+    const parameters: Record<string, ParameterValue> = pairs('-p', values.parameter, 'Key');
+    const options: RenderOptions = {};
+    if (values.region !== undefined) {
+      const r = String(values.region);
+      if (!/^[a-z]{2,}(-[a-z]+)+-\d+$/.test(r)) {
+        throw new EksNodegroupError('BAD_OPTION', `invalid value for --region: ${JSON.stringify(r)} (allowed: an AWS region name such as us-east-1 or eu-west-2)`);
+      }
+      options.region = r;
+    }
+    if (values['account-id'] !== undefined) {
+      const a = String(values['account-id']);
+      if (!/^\d{12}$/.test(a)) throw new EksNodegroupError('BAD_OPTION', `invalid value for --account-id: ${JSON.stringify(a)} (allowed: 12 digits)`);
+      options.accountId = a;
+    }
+    if (values['stack-name'] !== undefined) {
+      const n = String(values['stack-name']);
+      if (!/^[A-Za-z][A-Za-z0-9-]{0,127}$/.test(n)) {
+        throw new EksNodegroupError('BAD_OPTION', `invalid value for --stack-name: ${JSON.stringify(n)} (allowed: a letter, then letters, digits and hyphens, at most 128)`);
+      }
+      options.stackName = n;
+    }
+    const ssm = pairs('--ssm', values.ssm, 'PATH');
+    if (Object.keys(ssm).length) options.ssmParameters = ssm;
+
+    const full = path.resolve(io.cwd ?? process.cwd(), file);
+    const parsed = parseTemplateWithSource(readTextFile(full), file);
+    let rendered;
+    try {
+      rendered = renderTemplate(parsed.template, parameters, options);
+    } catch (e) {
+      if (e instanceof RenderError && e.pointer) {
+        const at = parsed.locate(e.pointer);
+        throw new EksNodegroupError(e.code, `${file}${at ? `:${at.line}:${at.col}` : ''}: ${e.message}`, e.exitCode);
+      }
+      if (e instanceof EksNodegroupError) throw new EksNodegroupError(e.code, `${file}: ${e.message}`, e.exitCode);
+      throw e;
+    }
+    if (!values['user-data']) {
+      io.stdout.write(values.json ? JSON.stringify(rendered, null, 2) + '\n' : toYaml(rendered));
+      return 0;
+    }
+    const entries = userDataOf(rendered);
+    if (entries.length === 0) {
+      throw new EksNodegroupError(
+        'BAD_INPUT',
+        `${file}: no user data to show: no AWS::EC2::LaunchTemplate, AWS::AutoScaling::LaunchConfiguration or AWS::EC2::Instance with UserData is created with these parameters`,
+      );
+    }
+    if (values.json) {
+      const out = entries.map((u) => ({ ...u, maxPods: maxPodsFromUserData(u.text) }));
+      io.stdout.write(JSON.stringify(out, null, 2) + '\n');
+    } else if (entries.length === 1) {
+      const t = entries[0].text;
+      io.stdout.write(t.endsWith('\n') ? t : t + '\n');
+    } else {
+      io.stdout.write(
+        entries.map((u) => `# ==== ${u.logicalId} (${u.type}) ====\n${u.text.endsWith('\n') ? u.text : u.text + '\n'}`).join(''),
+      );
+    }
+    return 0;
+  },
+};
