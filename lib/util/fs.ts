@@ -6,9 +6,10 @@ import { EksNodegroupError } from '../errors';
 /**
  * Writes `data` to `file` so that readers see either the old file or the complete new one:
  * the bytes go to a temporary file in the same folder, which is then renamed over the target.
- * On any failure the temporary file is removed and the target is left as it was.
+ * On any failure the temporary file is removed and the target is left as it was. Messages name the
+ * file as `shown` (what the user typed; default the path itself).
  */
-export function writeFileAtomic(file: string, data: string | Uint8Array): void {
+export function writeFileAtomic(file: string, data: string | Uint8Array, shown = file): void {
   const dir = path.dirname(path.resolve(file));
   let st: fs.Stats | undefined;
   try {
@@ -17,10 +18,10 @@ export function writeFileAtomic(file: string, data: string | Uint8Array): void {
     st = undefined;
   }
   if (st?.isDirectory()) {
-    throw new EksNodegroupError('WRITE_ERROR', `cannot write ${file}: it is a directory (give a file name, e.g. ${path.join(file, 'nodegroup.yaml')})`);
+    throw new EksNodegroupError('WRITE_ERROR', `cannot write ${shown}: it is a directory (give a file name, e.g. ${path.join(shown, 'nodegroup.yaml')})`);
   }
   if (!fs.existsSync(dir)) {
-    throw new EksNodegroupError('WRITE_ERROR', `cannot write ${file}: folder ${dir} does not exist (create it first)`);
+    throw new EksNodegroupError('WRITE_ERROR', `cannot write ${shown}: folder ${path.dirname(shown)} does not exist (create it first)`);
   }
   const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${Date.now().toString(36)}.tmp`);
   try {
@@ -33,7 +34,7 @@ export function writeFileAtomic(file: string, data: string | Uint8Array): void {
       /* the temporary file was never created */
     }
     const err = e as NodeJS.ErrnoException;
-    throw new EksNodegroupError('WRITE_ERROR', `cannot write ${file}: ${err.code ?? ''} ${err.message}`.replace(/\s+/g, ' ').trim());
+    throw new EksNodegroupError('WRITE_ERROR', `cannot write ${shown}: ${err.code ?? ''} ${err.message}`.replace(/\s+/g, ' ').trim());
   }
 }
 

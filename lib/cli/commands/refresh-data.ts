@@ -60,7 +60,7 @@ Then run "npm run build" so the CLI and library use the new data.
       return 0;
     }
     const out = path.resolve(cwd, String(values.out ?? DATA_FILE));
-    writeFileAtomic(out, text);
+    writeFileAtomic(out, text, String(values.out ?? DATA_FILE));
     const count = (text.match(/^ {4}\[/gm) ?? []).length;
     io.stdout.write(`wrote ${path.relative(cwd, out) || out}: ${count} instance types\n`);
     return 0;
