@@ -1,0 +1,120 @@
+/**
+ * Text forms of the capacity results: a `kubectl get pods -A -o wide` style table, the warning
+ * events a user would see for each pod that does not run, and the reasoning. Deterministic.
+ */
+import type { NodesNeeded, PodGroup, PodSimulation, TypesThatFit } from './index';
+
+/** One pod row, as kubectl would list it. */
+export interface PodRow {
+  namespace: string;
+  name: string;
+  ready: string;
+  status: PodGroup['status'];
+  restarts: number;
+  ip: string;
+  node: string;
+  group: PodGroup;
+}
+
+/** Expands the groups into named pods: `<owner>-<n>`, numbered per owner in group order. */
+export function podRows(sim: PodSimulation): PodRow[] {
+  const next = new Map<string, number>();
+  const rows: PodRow[] = [];
+  for (const g of sim.groups) {
+    for (let k = 0; k < g.count; k++) {
+      const key = `${g.namespace}/${g.owner}`;
+      const n = (next.get(key) ?? 0) + 1;
+      next.set(key, n);
+      rows.push({
+        namespace: g.namespace,
+        name: `${g.owner}-${n}`,
+        ready: g.status === 'Running' ? '1/1' : '0/1',
+        status: g.status,
+        restarts: 0,
+        ip: g.status !== 'Running' ? '<none>' : g.hostNetwork ? '<node IP>' : '<pod IP>',
+        node: g.node ?? '<none>',
+        group: g,
+      });
+    }
+  }
+  return rows;
+}
+
+/** Columns padded like kubectl (three spaces between columns). */
+export function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]): string =>
+    cells
+      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i])))
+      .join('   ')
+      .trimEnd();
+  return [line(header), ...rows.map(line)].join('\n') + '\n';
+}
+
+/** `kubectl get pods -A -o wide`, the warning events, and why. */
+export function formatSimulation(sim: PodSimulation, systemPodsLabel: string): string {
+  const rows = podRows(sim);
+  const nodes = sim.nodes === 1 ? '1 node' : `${sim.nodes} nodes`;
+  let out = `# kubectl get pods -A -o wide   (simulated: ${nodes} of ${sim.instanceType}, maxPods ${sim.maxPods}, system pods ${systemPodsLabel})\n`;
+  out += table(
+    ['NAMESPACE', 'NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE', 'IP', 'NODE'],
+    rows.map((r) => [r.namespace, r.name, r.ready, r.status, String(r.restarts), '<unknown>', r.ip, r.node]),
+  );
+  const bad = rows.filter((r) => r.status !== 'Running');
+  if (bad.length) {
+    out += `\n# kubectl get events --field-selector type=Warning   (${bad.length} pod${bad.length === 1 ? '' : 's'} not running)\n`;
+    out += table(
+      ['TYPE', 'REASON', 'OBJECT', 'MESSAGE'],
+      bad.map((r) => [r.group.event!.type, r.group.event!.reason, `pod/${r.name}`, r.group.event!.message]),
+    );
+    const pend = bad.filter((r) => r.status === 'Pending').length;
+    const cc = bad.length - pend;
+    out += '\n';
+    if (pend) {
+      out += `Pending (${pend}): the scheduler found no node under kubelet maxPods (${sim.maxPods}, counting every pod). ` +
+        'Older Kubernetes words the event "Insufficient pods".\n';
+    }
+    if (cc) {
+      out += `ContainerCreating (${cc}): scheduled, but the VPC CNI has no pod IP left on the node ` +
+        `(${sim.podIps} per node); "kubectl describe pod" shows FailedCreatePodSandBox.\n`;
+    }
+  }
+  out += '\nWhy:\n' + sim.explanation.map((l) => `  ${l}`).join('\n') + '\n';
+  return out;
+}
+
+export function formatNodesNeeded(r: NodesNeeded, systemPodsLabel: string): string {
+  const s = r.simulation;
+  if (r.nodes === null) {
+    return `${s.workload}: ${s.replicas} replicas cannot all run on ${s.instanceType} nodes (maxPods ${s.maxPods}, system pods ${systemPodsLabel}): ${r.reason}.\n`;
+  }
+  const caps = s.perNode.map((n) => n.workloadCapacity);
+  return (
+    `${s.workload}: ${s.replicas} replicas need ${r.nodes} node${r.nodes === 1 ? '' : 's'} of ${s.instanceType} ` +
+    `(maxPods ${s.maxPods}, ${s.podIps} pod IPs per node, system pods ${systemPodsLabel}).\n` +
+    `  room for ${s.workload} per node: ${caps.join(' + ')} = ${caps.reduce((a, b) => a + b, 0)}\n` +
+    s.explanation.map((l) => `  ${l}`).join('\n') +
+    '\n'
+  );
+}
+
+export function formatFit(r: TypesThatFit, limit: number, systemPodsLabel: string, workload: string): string {
+  const shown = limit > 0 ? r.fits.slice(0, limit) : r.fits;
+  let out = `# instance types where one node runs ${r.replicas} ${workload} pods (system pods ${systemPodsLabel}), smallest first (vCPUs, memory, name)\n`;
+  if (!r.fits.length) return out + 'none\n';
+  out += table(
+    ['TYPE', 'VCPUS', 'MEMORY', 'MAXPODS', 'POD-IPS', 'HOLDS', 'FIRST-LIMIT'],
+    shown.map((f) => [
+      f.instanceType,
+      f.vcpus === undefined ? '?' : String(f.vcpus),
+      f.memoryMiB === undefined ? '?' : `${+(f.memoryMiB / 1024).toFixed(2)}Gi`,
+      String(f.maxPods),
+      String(f.podIps),
+      String(f.workloadCapacity),
+      f.firstLimit,
+    ]),
+  );
+  if (shown.length < r.fits.length) out += `… ${r.fits.length - shown.length} more (--limit 0 lists all ${r.fits.length})\n`;
+  if (r.skipped.length) out += `(${r.skipped.length} types skipped: ${r.skipped[0].reason})\n`;
+  return out;
+}
