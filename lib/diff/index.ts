@@ -1,0 +1,408 @@
+/**
+ * A semantic diff of two CloudFormation templates (data only; lib/format renders it).
+ *
+ * Both templates are compared in long form (parseTemplate reads YAML or JSON, short or long form),
+ * after the normal form of lib/diff/equal.ts: key order, quoting and the number-vs-string spellings
+ * CloudFormation treats as equal make no difference.
+ *
+ * The result is a list of entries, one per thing a reader cares about:
+ * - Description, AWSTemplateFormatVersion, Transform: one entry each when changed;
+ * - Parameters, Conditions, Outputs, Rules, Metadata: one entry per key, with field-level changes
+ *   (AllowedValues per value);
+ * - Mappings: one entry per mapping added or removed, and per top-level key (e.g. one instance type)
+ *   when a mapping is on both sides;
+ * - Resources: one entry per resource, with property paths and the update impact from
+ *   @aws-cdk/cloudformation-diff (lib/diff/impact.ts).
+ * Multi-line strings (user data in `Fn::Sub`, or `Fn::Join` bodies) are compared line by line.
+ * When either template carries max-pods values, `maxPods` compares them with today's data.
+ */
+import { structuredPatch } from 'diff';
+import { EksNodegroupError } from '../errors';
+import type { MaxPodsOptions } from '../max-pods';
+import { cfnEqual, normalizeTemplate } from './equal';
+import type { Impact } from './impact';
+import { maxPodsView, type MaxPodsView } from './max-pods';
+
+export type { Impact } from './impact';
+export type { MaxPodsRow, MaxPodsView } from './max-pods';
+export { cfnEqual } from './equal';
+
+export type ChangeKind = 'added' | 'removed' | 'changed';
+
+/** One hunk of a line-by-line comparison: lines start with ' ' (context), '-' (old) or '+' (new). */
+export interface LineHunk {
+  oldStart: number;
+  oldLines: number;
+  newStart: number;
+  newLines: number;
+  lines: string[];
+}
+
+/** One change inside an entry. */
+export interface ValueChange {
+  kind: ChangeKind;
+  /** JSON pointer (RFC 6901) into the new template (the old one for removals). */
+  pointer: string;
+  /** Keys from the entry down to the value, e.g. ['Properties', 'LaunchTemplateData', 'UserData']. */
+  path: string[];
+  old?: unknown;
+  new?: unknown;
+  /** Multi-line text compared line by line (user data). */
+  lines?: LineHunk[];
+  /** For a resource property: what changing it does (from cloudformation-diff). */
+  impact?: Impact;
+}
+
+/** One parameter, resource, output, mapping entry, … that differs. */
+export interface DiffEntry {
+  kind: ChangeKind;
+  section: string;
+  /** Logical name: parameter, resource, output, condition or mapping name. */
+  name: string;
+  /** For Mappings on both sides: the top-level key (e.g. an instance type). */
+  key?: string;
+  /** JSON pointer of the entry. */
+  pointer: string;
+  /** Whole value, for added and removed entries. */
+  old?: unknown;
+  new?: unknown;
+  /** Field-level changes, for changed entries. */
+  changes: ValueChange[];
+  /** Resources: the type on each side. */
+  resourceType?: { old?: string; new?: string };
+  /** Resources: what CloudFormation would do to the resource. */
+  impact?: Impact;
+}
+
+export interface DiffSummary {
+  added: number;
+  removed: number;
+  changed: number;
+}
+
+export interface TemplateDiff {
+  /** True when the templates mean the same to CloudFormation. */
+  identical: boolean;
+  entries: DiffEntry[];
+  summary: DiffSummary & { bySection: Record<string, DiffSummary> };
+  /** True when IAM policies or security-group rules change (cloudformation-diff's scrutiny). */
+  permissionsChanged: boolean;
+  /** Per instance type: old, new and computed max pods, when either side carries values. */
+  maxPods?: MaxPodsView;
+}
+
+export interface DiffOptions {
+  /** Options for the computed max-pods column (as the new template was generated); default none. */
+  maxPods?: MaxPodsOptions;
+  /** Lines of context around changed lines in multi-line text; default 2. */
+  context?: number;
+}
+
+/** Section order in reports; other top-level keys follow, sorted. */
+export const SECTION_ORDER = [
+  'AWSTemplateFormatVersion',
+  'Description',
+  'Transform',
+  'Metadata',
+  'Parameters',
+  'Rules',
+  'Mappings',
+  'Conditions',
+  'Resources',
+  'Outputs',
+] as const;
+
+const SCALAR_SECTIONS = new Set(['AWSTemplateFormatVersion', 'Description', 'Transform']);
+
+type Obj = Record<string, unknown>;
+
+function isObj(v: unknown): v is Obj {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** RFC 6901 pointer from path segments. */
+export function toPointer(segments: readonly (string | number)[]): string {
+  return segments.map((s) => '/' + String(s).replace(/~/g, '~0').replace(/\//g, '~1')).join('');
+}
+
+/** Returns `t` when it looks like a CloudFormation template; throws BAD_INPUT naming `label` otherwise. */
+export function assertTemplate(t: unknown, label: string): Record<string, unknown> {
+  return checkTemplate(t, label);
+}
+
+function checkTemplate(t: unknown, side: string): Obj {
+  if (!isObj(t)) {
+    throw new EksNodegroupError('BAD_INPUT', `${side}: expected a CloudFormation template object, got ${Array.isArray(t) ? 'a list' : typeof t}`);
+  }
+  const sections = ['Resources', 'Parameters', 'Outputs', 'Mappings', 'Conditions', 'AWSTemplateFormatVersion', 'Description', 'Metadata', 'Transform', 'Rules'];
+  if (!sections.some((s) => s in t)) {
+    throw new EksNodegroupError(
+      'BAD_INPUT',
+      `${side}: not a CloudFormation template (none of the sections ${sections.join(', ')}; top-level keys: ${Object.keys(t).slice(0, 5).join(', ') || 'none'})`,
+    );
+  }
+  for (const s of ['Resources', 'Parameters', 'Outputs', 'Mappings', 'Conditions', 'Metadata', 'Rules']) {
+    if (t[s] !== undefined && t[s] !== null && !isObj(t[s])) {
+      throw new EksNodegroupError('BAD_INPUT', `${side}: ${s} must be a mapping of names to definitions, got ${Array.isArray(t[s]) ? 'a list' : typeof t[s]}`);
+    }
+  }
+  return t;
+}
+
+// ------------------------------------------------------------------ text (user data)
+
+const REF_LIKE = new Set(['Ref', 'Fn::GetAtt']);
+
+/**
+ * The text a value stands for when it is a string built by `Fn::Sub` or `Fn::Join`: `Fn::Sub`
+ * bodies as written; `Fn::Join` parts concatenated with `Ref`/`GetAtt` as `${Name}` / `${A.B}`
+ * and other functions as `${<json>}`. So user data moved from Join to Sub compares line by line.
+ */
+function textOf(v: unknown): string | undefined {
+  if (typeof v === 'string') return v;
+  if (!isObj(v) || Object.keys(v).length !== 1) return undefined;
+  if ('Fn::Sub' in v) {
+    const a = v['Fn::Sub'];
+    if (typeof a === 'string') return a;
+    if (Array.isArray(a) && typeof a[0] === 'string' && (a.length === 1 || (isObj(a[1]) && Object.keys(a[1]).length === 0))) return a[0];
+    return undefined;
+  }
+  if ('Fn::Join' in v) {
+    const a = v['Fn::Join'];
+    if (!Array.isArray(a) || a.length !== 2 || typeof a[0] !== 'string' || !Array.isArray(a[1])) return undefined;
+    return a[1].map((p) => (typeof p === 'string' ? p : placeholder(p))).join(a[0]);
+  }
+  return undefined;
+}
+
+function placeholder(p: unknown): string {
+  if (isObj(p) && Object.keys(p).length === 1) {
+    const [k] = Object.keys(p);
+    if (k === 'Ref' && typeof p.Ref === 'string') return '${' + p.Ref + '}';
+    if (k === 'Fn::GetAtt' && Array.isArray(p[k])) return '${' + (p[k] as unknown[]).join('.') + '}';
+    if (!REF_LIKE.has(k)) return '${' + JSON.stringify(p) + '}';
+  }
+  return '${' + JSON.stringify(p) + '}';
+}
+
+function lineHunks(a: string, b: string, context: number): LineHunk[] {
+  const p = structuredPatch('old', 'new', a.endsWith('\n') ? a : a + '\n', b.endsWith('\n') ? b : b + '\n', '', '', { context });
+  return p.hunks.map((h) => ({ oldStart: h.oldStart, oldLines: h.oldLines, newStart: h.newStart, newLines: h.newLines, lines: h.lines }));
+}
+
+// ------------------------------------------------------------------ value diff
+
+interface Walk {
+  out: ValueChange[];
+  context: number;
+}
+
+/** Appends the differences between two values (already known to be unequal or not) to w.out. */
+function diffValue(a: unknown, b: unknown, path: string[], base: string[], w: Walk): void {
+  if (cfnEqual(a, b)) return;
+  const ptr = (p: (string | number)[]) => toPointer([...base, ...p]);
+  if (a === undefined) {
+    w.out.push({ kind: 'added', pointer: ptr(path), path, new: b });
+    return;
+  }
+  if (b === undefined) {
+    w.out.push({ kind: 'removed', pointer: ptr(path), path, old: a });
+    return;
+  }
+  const ta = textOf(a);
+  const tb = textOf(b);
+  const bothText = ta !== undefined && tb !== undefined;
+  // Both `Fn::Sub`: recurse to the body (so the pointer names it); otherwise compare the texts.
+  const bothSub = isObj(a) && isObj(b) && 'Fn::Sub' in a && 'Fn::Sub' in b;
+  if (bothText && (ta.includes('\n') || tb.includes('\n')) && !bothSub) {
+    if (ta === tb) {
+      // Same text, different spelling (Join vs Sub): a change worth showing, but no line changes.
+      w.out.push({ kind: 'changed', pointer: ptr(path), path, old: a, new: b });
+    } else {
+      w.out.push({ kind: 'changed', pointer: ptr(path), path, old: a, new: b, lines: lineHunks(ta, tb, w.context) });
+    }
+    return;
+  }
+  if (isObj(a) && isObj(b)) {
+    const aFn = Object.keys(a).length === 1 && Object.keys(a)[0];
+    const bFn = Object.keys(b).length === 1 && Object.keys(b)[0];
+    const aIntrinsic = typeof aFn === 'string' && (aFn.startsWith('Fn::') || aFn === 'Ref' || aFn === 'Condition');
+    const bIntrinsic = typeof bFn === 'string' && (bFn.startsWith('Fn::') || bFn === 'Ref' || bFn === 'Condition');
+    if ((aIntrinsic || bIntrinsic) && aFn !== bFn) {
+      w.out.push({ kind: 'changed', pointer: ptr(path), path, old: a, new: b });
+      return;
+    }
+    const keys = [...Object.keys(a), ...Object.keys(b).filter((k) => !(k in a))];
+    for (const k of keys) diffValue(a[k], b[k], [...path, k], base, w);
+    return;
+  }
+  if (Array.isArray(a) && Array.isArray(b)) {
+    diffArray(a, b, path, base, w);
+    return;
+  }
+  w.out.push({ kind: 'changed', pointer: ptr(path), path, old: a, new: b });
+}
+
+/** Lists: AllowedValues as sets; same length index by index; otherwise a sequence diff. */
+function diffArray(a: unknown[], b: unknown[], path: string[], base: string[], w: Walk): void {
+  const ptr = (p: (string | number)[]) => toPointer([...base, ...p]);
+  const allScalar = [...a, ...b].every((x) => x === null || typeof x !== 'object');
+  if (path[path.length - 1] === 'AllowedValues' && allScalar) {
+    a.forEach((x, i) => {
+      if (!b.some((y) => cfnEqual(x, y))) w.out.push({ kind: 'removed', pointer: ptr([...path, i]), path: [...path, String(i)], old: x });
+    });
+    b.forEach((y, i) => {
+      if (!a.some((x) => cfnEqual(x, y))) w.out.push({ kind: 'added', pointer: ptr([...path, i]), path: [...path, String(i)], new: y });
+    });
+    return;
+  }
+  if (a.length === b.length) {
+    a.forEach((x, i) => diffValue(x, b[i], [...path, String(i)], base, w));
+    return;
+  }
+  // Longest common subsequence (cfnEqual as the comparator), then pair up what is left.
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const { diffArrays } = require('diff') as typeof import('diff');
+  const parts = diffArrays(a, b, { comparator: (x: unknown, y: unknown) => cfnEqual(x, y) });
+  let i = 0;
+  let j = 0;
+  for (let k = 0; k < parts.length; k++) {
+    const p = parts[k];
+    const next = parts[k + 1];
+    if (p.removed && next?.added && next.count === p.count && p.value.every((x) => isObj(x) || Array.isArray(x))) {
+      // Same number of elements replaced by the same number: compare them pairwise.
+      p.value.forEach((x, n) => diffValue(x, next.value[n], [...path, String(j + n)], base, w));
+      i += p.count ?? p.value.length;
+      j += next.count ?? next.value.length;
+      k++;
+      continue;
+    }
+    const n = p.count ?? p.value.length;
+    if (p.removed) {
+      p.value.forEach((x, m) => w.out.push({ kind: 'removed', pointer: ptr([...path, i + m]), path: [...path, String(i + m)], old: x }));
+      i += n;
+    } else if (p.added) {
+      p.value.forEach((y, m) => w.out.push({ kind: 'added', pointer: ptr([...path, j + m]), path: [...path, String(j + m)], new: y }));
+      j += n;
+    } else {
+      i += n;
+      j += n;
+    }
+  }
+}
+
+// ------------------------------------------------------------------ sections
+
+function sectionRank(s: string): number {
+  const i = (SECTION_ORDER as readonly string[]).indexOf(s);
+  return i < 0 ? SECTION_ORDER.length : i;
+}
+
+function keyedEntries(section: string, a: Obj, b: Obj, w: Walk): DiffEntry[] {
+  const out: DiffEntry[] = [];
+  const names = [...Object.keys(a), ...Object.keys(b).filter((k) => !(k in a))];
+  for (const name of names) {
+    const pointer = toPointer([section, name]);
+    if (!(name in b)) {
+      out.push({ kind: 'removed', section, name, pointer, old: a[name], changes: [] });
+    } else if (!(name in a)) {
+      out.push({ kind: 'added', section, name, pointer, new: b[name], changes: [] });
+    } else if (!cfnEqual(a[name], b[name])) {
+      if (section === 'Mappings' && isObj(a[name]) && isObj(b[name])) {
+        out.push(...mappingEntries(name, a[name] as Obj, b[name] as Obj, w));
+        continue;
+      }
+      w.out = [];
+      diffValue(a[name], b[name], [], [section, name], w);
+      out.push({ kind: 'changed', section, name, pointer, changes: w.out });
+    }
+  }
+  return out;
+}
+
+/** A mapping on both sides: one entry per top-level key (an instance type, a partition, …). */
+function mappingEntries(name: string, a: Obj, b: Obj, w: Walk): DiffEntry[] {
+  const out: DiffEntry[] = [];
+  const keys = [...Object.keys(a), ...Object.keys(b).filter((k) => !(k in a))];
+  for (const key of keys) {
+    const pointer = toPointer(['Mappings', name, key]);
+    if (!(key in b)) out.push({ kind: 'removed', section: 'Mappings', name, key, pointer, old: a[key], changes: [] });
+    else if (!(key in a)) out.push({ kind: 'added', section: 'Mappings', name, key, pointer, new: b[key], changes: [] });
+    else if (!cfnEqual(a[key], b[key])) {
+      w.out = [];
+      diffValue(a[key], b[key], [], ['Mappings', name, key], w);
+      out.push({ kind: 'changed', section: 'Mappings', name, key, pointer, changes: w.out });
+    }
+  }
+  return out;
+}
+
+function typeOf(r: unknown): string | undefined {
+  return isObj(r) && typeof r.Type === 'string' ? r.Type : undefined;
+}
+
+function summarize(entries: DiffEntry[]): TemplateDiff['summary'] {
+  const s: TemplateDiff['summary'] = { added: 0, removed: 0, changed: 0, bySection: {} };
+  for (const e of entries) {
+    s[e.kind]++;
+    const b = (s.bySection[e.section] ??= { added: 0, removed: 0, changed: 0 });
+    b[e.kind]++;
+  }
+  return s;
+}
+
+/**
+ * Compares two templates (long form, as parseTemplate returns them): `oldTemplate` is what runs
+ * now, `newTemplate` what it would be updated to. Neither argument is changed.
+ */
+export function diffTemplates(oldTemplate: Record<string, unknown>, newTemplate: Record<string, unknown>, options: DiffOptions = {}): TemplateDiff {
+  const a = normalizeTemplate(checkTemplate(oldTemplate, 'old template'));
+  const b = normalizeTemplate(checkTemplate(newTemplate, 'new template'));
+  const w: Walk = { out: [], context: options.context ?? 2 };
+  const sections = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort((x, y) => sectionRank(x) - sectionRank(y) || (x < y ? -1 : x > y ? 1 : 0));
+  const entries: DiffEntry[] = [];
+  for (const section of sections) {
+    const va = a[section];
+    const vb = b[section];
+    if (cfnEqual(va ?? {}, vb ?? {}) || (SCALAR_SECTIONS.has(section) && cfnEqual(va, vb))) continue;
+    if (SCALAR_SECTIONS.has(section) || (!isObj(va ?? {}) || !isObj(vb ?? {}))) {
+      const pointer = toPointer([section]);
+      if (va === undefined) entries.push({ kind: 'added', section, name: section, pointer, new: vb, changes: [] });
+      else if (vb === undefined) entries.push({ kind: 'removed', section, name: section, pointer, old: va, changes: [] });
+      else {
+        w.out = [];
+        diffValue(va, vb, [], [section], w);
+        entries.push({ kind: 'changed', section, name: section, pointer, changes: w.out });
+      }
+      continue;
+    }
+    entries.push(...keyedEntries(section, (va ?? {}) as Obj, (vb ?? {}) as Obj, w));
+  }
+
+  let permissionsChanged = false;
+  const resourceEntries = entries.filter((e) => e.section === 'Resources');
+  if (resourceEntries.length) {
+    const ra = (a.Resources ?? {}) as Obj;
+    const rb = (b.Resources ?? {}) as Obj;
+    for (const e of resourceEntries) e.resourceType = { old: typeOf(ra[e.name]), new: typeOf(rb[e.name]) };
+    // Lazy: cloudformation-diff loads only when resources differ.
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const { resourceImpacts } = require('./impact') as typeof import('./impact');
+    const report = resourceImpacts(a, b);
+    permissionsChanged = report.permissionsChanged;
+    for (const e of resourceEntries) {
+      const r = report.resources[e.name];
+      e.impact = r?.impact ?? (e.kind === 'added' ? 'create' : e.kind === 'removed' ? 'destroy' : 'none');
+      if (r) {
+        for (const c of e.changes) {
+          if (c.path[0] === 'Properties' && c.path.length > 1 && r.properties[c.path[1]]) c.impact = r.properties[c.path[1]];
+        }
+      }
+    }
+  }
+
+  const view = maxPodsView(a, b, options.maxPods ?? {});
+  const result: TemplateDiff = { identical: entries.length === 0, entries, summary: summarize(entries), permissionsChanged };
+  if (view) result.maxPods = view;
+  return result;
+}

@@ -1,0 +1,210 @@
+/**
+ * Renders a TemplateDiff (lib/diff) for people and for programs. No diffing happens here.
+ *
+ * - formatDiffText: a report grouped by section, `[+]` added, `[-]` removed, `[~]` changed, with
+ *   property paths, the update impact of each resource change, user data line by line, and the
+ *   max-pods view. Colour only when asked (the CLI asks on a TTY without NO_COLOR).
+ * - formatDiffJson: the same data as JSON; every entry and change carries a JSON pointer (RFC 6901)
+ *   into its template.
+ * Both are deterministic: same diff, same bytes.
+ */
+import { styleText } from 'node:util';
+import type { DiffEntry, Impact, MaxPodsView, TemplateDiff, ValueChange } from '../diff';
+
+export interface FormatOptions {
+  /** Label of the old template (a path, URL or aws:<date>). */
+  oldLabel?: string;
+  /** Label of the new template. */
+  newLabel?: string;
+  /** ANSI colours (default false). */
+  color?: boolean;
+  /** Show every max-pods row, not only those that differ or stand out (default false). */
+  allMaxPods?: boolean;
+}
+
+type Style = Parameters<typeof styleText>[0];
+
+const MARK: Record<DiffEntry['kind'], string> = { added: '[+]', removed: '[-]', changed: '[~]' };
+const MARK_STYLE: Record<DiffEntry['kind'], Style> = { added: 'green', removed: 'red', changed: 'yellow' };
+
+/** What each impact means for a running stack, in words. */
+export const IMPACT_TEXT: Record<Impact, string> = {
+  none: 'no change to the resource',
+  create: 'created',
+  update: 'updated in place',
+  'may-replace': 'MAY BE REPLACED',
+  replace: 'REPLACED',
+  destroy: 'DELETED',
+  orphan: 'removed from the stack, kept in the account',
+};
+
+/** The entry's display name: `Name`, or `Mapping › key` for one mapping entry. */
+function entryName(e: DiffEntry): string {
+  return e.key !== undefined ? `${e.name} › ${e.key}` : e.name;
+}
+
+function isScalar(v: unknown): boolean {
+  return v === null || typeof v !== 'object';
+}
+
+/** A value on one line: scalars as they are, lists of many scalars as a count, the rest as JSON. */
+export function showValue(v: unknown): string {
+  if (typeof v === 'string') return v.includes('\n') ? JSON.stringify(v) : v === '' ? '""' : v;
+  if (isScalar(v)) return String(v);
+  if (Array.isArray(v) && v.length > 8 && v.every(isScalar)) return `[${v.length} values: ${v.slice(0, 3).map(String).join(', ')}, …]`;
+  return JSON.stringify(v);
+}
+
+/** `LaunchTemplateData.UserData` from a path (intrinsic keys shown in brackets). */
+function showPath(path: string[], section: string): string {
+  const p = section === 'Resources' && path[0] === 'Properties' ? path.slice(1) : path;
+  const out: string[] = [];
+  const fns: string[] = [];
+  for (const seg of p) {
+    if (seg.startsWith('Fn::') || seg === 'Ref') fns.push(seg);
+    else out.push(/^\d+$/.test(seg) ? `[${seg}]` : seg);
+  }
+  const name = out.join('.').replace(/\.\[/g, '[');
+  return (name || '(value)') + (fns.length ? ` (${fns.join(' › ')})` : '');
+}
+
+class Writer {
+  lines: string[] = [];
+  constructor(private readonly color: boolean) {}
+  style(s: Style, text: string): string {
+    return this.color ? styleText(s, text) : text;
+  }
+  push(line: string): void {
+    this.lines.push(line);
+  }
+}
+
+function impactNote(w: Writer, impact: Impact | undefined): string {
+  if (!impact) return '';
+  const text = IMPACT_TEXT[impact];
+  const loud = impact === 'replace' || impact === 'may-replace' || impact === 'destroy';
+  return ` — ${loud ? w.style('red', text) : text}`;
+}
+
+function writeChange(w: Writer, e: DiffEntry, c: ValueChange): void {
+  const indent = '    ';
+  const mark = w.style(MARK_STYLE[c.kind], MARK[c.kind]);
+  const where = showPath(c.path, e.section);
+  const impact = e.section === 'Resources' ? impactNote(w, c.impact) : '';
+  if (c.lines) {
+    w.push(`${indent}${mark} ${where}: ${countLines(c)}${impact}`);
+    for (const h of c.lines) {
+      w.push(`${indent}    ${w.style('cyan', `@@ -${h.oldStart},${h.oldLines} +${h.newStart},${h.newLines} @@`)}`);
+      for (const l of h.lines) {
+        const style: Style | undefined = l.startsWith('+') ? 'green' : l.startsWith('-') ? 'red' : undefined;
+        w.push(`${indent}    ${style ? w.style(style, l) : l}`);
+      }
+    }
+    return;
+  }
+  if (c.kind === 'added') w.push(`${indent}${mark} ${where}: ${showValue(c.new)}${impact}`);
+  else if (c.kind === 'removed') w.push(`${indent}${mark} ${where}: ${showValue(c.old)}${impact}`);
+  else w.push(`${indent}${mark} ${where}: ${showValue(c.old)} → ${showValue(c.new)}${impact}`);
+}
+
+function countLines(c: ValueChange): string {
+  let add = 0;
+  let del = 0;
+  for (const h of c.lines ?? []) {
+    for (const l of h.lines) {
+      if (l.startsWith('+')) add++;
+      else if (l.startsWith('-')) del++;
+    }
+  }
+  return `text, ${del} line(s) removed, ${add} added`;
+}
+
+function writeEntry(w: Writer, e: DiffEntry): void {
+  const mark = w.style(MARK_STYLE[e.kind], MARK[e.kind]);
+  let head = `${mark} ${entryName(e)}`;
+  if (e.resourceType) {
+    const { old: o, new: n } = e.resourceType;
+    head += ` ${o && n && o !== n ? `${o} → ${n}` : (n ?? o)}`;
+  }
+  head += impactNote(w, e.impact);
+  const scalarSection = e.name === e.section && e.changes.length === 1 && e.changes[0].path.length === 0 && !e.changes[0].lines;
+  if (scalarSection) {
+    const c = e.changes[0];
+    w.push(`${mark} ${e.section}: ${showValue(c.old)} → ${showValue(c.new)}`);
+    return;
+  }
+  if (e.kind === 'added' && isScalar(e.new)) head += `: ${showValue(e.new)}`;
+  if (e.kind === 'removed' && isScalar(e.old)) head += `: ${showValue(e.old)}`;
+  if (e.section === 'Mappings' && e.key === undefined && e.kind !== 'changed') {
+    const v = e.kind === 'added' ? e.new : e.old;
+    if (v && typeof v === 'object') head += ` (${Object.keys(v).length} entries)`;
+  }
+  w.push(head);
+  for (const c of e.changes) writeChange(w, e, c);
+}
+
+function writeMaxPods(w: Writer, v: MaxPodsView, all: boolean): void {
+  const interesting = (r: MaxPodsView['rows'][number]) =>
+    r.oldStale || r.newStale || r.computed === undefined || v.onlyOld.includes(r.instanceType) || v.onlyNew.includes(r.instanceType) || v.changed.includes(r.instanceType);
+  const rows = all ? v.rows : v.rows.filter(interesting);
+  const mode = Object.keys(v.options).length ? ` (computed with ${JSON.stringify(v.options)})` : '';
+  w.push('');
+  w.push(`Max pods per instance type: old, new, and computed from today's data with maxPods()${mode}`);
+  const facts = [
+    `${v.rows.length} types`,
+    `${v.staleOld.length} old value(s) differ from the data`,
+    `${v.staleNew.length} new value(s) differ from the data`,
+  ];
+  if (v.onlyOld.length || v.onlyNew.length) facts.push(`${v.onlyOld.length} only in old`, `${v.onlyNew.length} only in new`);
+  if (v.unknown.length) facts.push(`${v.unknown.length} unknown to the data`);
+  w.push(`  ${facts.join(', ')}`);
+  if (!rows.length) return;
+  const width = Math.max(13, ...rows.map((r) => r.instanceType.length));
+  const cell = (n: number | undefined) => (n === undefined ? '-' : String(n)).padStart(8);
+  w.push(`  ${'type'.padEnd(width)} ${'old'.padStart(8)} ${'new'.padStart(8)} ${'computed'.padStart(8)}`);
+  for (const r of rows) {
+    const notes: string[] = [];
+    if (r.oldStale) notes.push('old ≠ data');
+    if (r.newStale) notes.push('new ≠ data');
+    if (v.onlyOld.includes(r.instanceType)) notes.push('only in old');
+    if (v.onlyNew.includes(r.instanceType)) notes.push('only in new');
+    if (r.note) notes.push(r.note);
+    const note = notes.length ? `  ${w.style(r.oldStale || r.newStale ? 'red' : 'yellow', notes.join('; '))}` : '';
+    w.push(`  ${r.instanceType.padEnd(width)} ${cell(r.old)} ${cell(r.new)} ${cell(r.computed)}${note}`);
+  }
+  if (!all && rows.length < v.rows.length) w.push(`  (${v.rows.length - rows.length} types where old, new and computed agree are not shown)`);
+}
+
+/** The text report. Ends with a newline. */
+export function formatDiffText(diff: TemplateDiff, options: FormatOptions = {}): string {
+  const w = new Writer(options.color === true);
+  if (options.oldLabel || options.newLabel) w.push(`--- ${options.oldLabel ?? 'old'}\n+++ ${options.newLabel ?? 'new'}`);
+  if (diff.identical) {
+    w.push('The templates are the same to CloudFormation (no differences).');
+  } else {
+    let section = '';
+    for (const e of diff.entries) {
+      if (e.section !== section) {
+        section = e.section;
+        w.push('');
+        w.push(w.style('bold', section));
+      }
+      writeEntry(w, e);
+    }
+  }
+  if (diff.maxPods) writeMaxPods(w, diff.maxPods, options.allMaxPods === true);
+  if (diff.permissionsChanged) {
+    w.push('');
+    w.push(w.style('yellow', 'IAM policies or security-group rules change: review them before updating the stack.'));
+  }
+  const s = diff.summary;
+  w.push('');
+  w.push(diff.identical ? 'Summary: no differences.' : `Summary: ${s.added} added, ${s.removed} removed, ${s.changed} changed.`);
+  return w.lines.join('\n') + '\n';
+}
+
+/** The JSON report (2-space indent, ends with a newline). */
+export function formatDiffJson(diff: TemplateDiff, options: Pick<FormatOptions, 'oldLabel' | 'newLabel'> = {}): string {
+  const doc = { old: options.oldLabel, new: options.newLabel, ...diff };
+  return JSON.stringify(doc, null, 2) + '\n';
+}
