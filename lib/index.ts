@@ -23,6 +23,27 @@ export {
   type CalculatorParityOptions,
 } from './max-pods';
 export {
+  buildNodeGroupTemplate,
+  maxPodsTableFromTemplate,
+  requiredCapabilities,
+  amiSsmParameter,
+  selectInstanceTypes,
+  checkNodeGroupOptions,
+  BY_SIZE_MAPPING,
+  PER_TYPE_MAPPING,
+  type NodeGroupOptions,
+  type NodeGroupTemplate,
+  type AmiFamily,
+  type MaxPodsLayout,
+  type VolumeOptions,
+  type VolumeType,
+  type ImdsOptions,
+  type SshOptions,
+  type ScalingOptions,
+  type KubeletValue,
+} from './nodegroup';
+export { toYaml, parseTemplate, parseTemplateWithSource } from './yaml';
+export {
   renderTemplate,
   partitionOfRegion,
   RenderError,

@@ -17,6 +17,7 @@ interface Entry {
 const COMMANDS: Record<string, Entry> = {
   'max-pods': { summary: 'print max pods for instance types', load: () => require('./commands/max-pods').command },
   'refresh-data': { summary: 'rebuild the instance data from describe-instance-types output', load: () => require('./commands/refresh-data').command },
+  gen: { summary: 'write the node-group template with max pods for every instance type', load: () => require('./commands/gen').command },
   render: { summary: 'resolve a template for parameter values; show the user data a node receives', load: () => require('./commands/render').command },
   pods: { summary: 'simulate pods on nodes: which run, which stay Pending or ContainerCreating, and why', load: () => require('./commands/pods').command },
 };

@@ -1,0 +1,259 @@
+/**
+ * `eks-nodegroup gen`: writes the node-group template. Options come from `-c config.yaml|json`
+ * (checked against schema/nodegroup-options.schema.json, generated from the option types) and
+ * flags, flags winning. Nothing is written unless the whole template was built (and validated):
+ * the file is replaced atomically, so a failed run leaves an existing output untouched.
+ */
+import * as path from 'node:path';
+import { EksNodegroupError } from '../../errors';
+import type { NodeGroupOptions, NodeGroupTemplate } from '../../nodegroup';
+import { intFlag, choiceFlag, parseFlags, type FlagSpec, type Parsed } from '../args';
+import type { CliIO, Command } from '../io';
+import { EXIT_OK } from '../io';
+import { MAX_POD_FLAGS, MAX_POD_FLAGS_HELP, maxPodsOptionsFromFlags } from './max-pods';
+
+const usage = 'eks-nodegroup gen [-c CONFIG] [-o FILE | --stdout] [options]';
+export const DEFAULT_OUTPUT = path.join('templates', 'nodegroup.yaml');
+/** CloudFormation's limit for a template body passed inline (without --s3-bucket). */
+export const INLINE_TEMPLATE_LIMIT = 51_200;
+
+const FLAGS: FlagSpec = {
+  ...MAX_POD_FLAGS,
+  config: { type: 'string', short: 'c' },
+  output: { type: 'string', short: 'o' },
+  stdout: { type: 'boolean' },
+  'ami-family': { type: 'string' },
+  'instance-types': { type: 'string', short: 't', multiple: true },
+  exclude: { type: 'string', multiple: true },
+  'default-instance-type': { type: 'string' },
+  layout: { type: 'string' },
+  'kubernetes-version': { type: 'string' },
+  arch: { type: 'string' },
+  'volume-size': { type: 'string' },
+  'volume-type': { type: 'string' },
+  'unencrypted-volume': { type: 'boolean' },
+  'kms-key-id': { type: 'string' },
+  'imds-tokens': { type: 'string' },
+  'imds-hop-limit': { type: 'string' },
+  'key-name': { type: 'string' },
+  'ssh-cidr': { type: 'string' },
+  'min-size': { type: 'string' },
+  'desired-capacity': { type: 'string' },
+  'max-size': { type: 'string' },
+  kubelet: { type: 'string', multiple: true },
+  tag: { type: 'string', multiple: true },
+  parameter: { type: 'string', short: 'p', multiple: true },
+  description: { type: 'string' },
+};
+
+const help = `usage: ${usage}
+
+Writes the EKS self-managed node-group CloudFormation template with max pods computed for every
+offered instance type, then prints its path, size and the deploy command that fits it.
+
+  -c, --config FILE          options from a YAML or JSON file (schema/nodegroup-options.schema.json);
+                             flags below override it
+  -o, --output FILE          where to write (default ${DEFAULT_OUTPUT}); replaced atomically
+      --stdout               print the template instead of writing a file
+      --ami-family F         al2023 (default) | bottlerocket | al2
+  -t, --instance-types LIST  offered types: names and patterns, comma-separated or repeated
+                             (t3.*, *.metal, m5.large); default every known type
+      --exclude LIST         names or patterns to leave out
+      --default-instance-type T   NodeInstanceType default (t3.medium when offered)
+      --layout L             by-size (default; all types, needs CAPABILITY_AUTO_EXPAND)
+                             | per-type (AWS 2018 MaxPodsPerNode mapping, ≤ 200 types)
+      --kubernetes-version V AMI SSM parameter version (default 1.33; al2: 1.32)
+      --arch A               x86_64 (default) | arm64 (AMI SSM parameter)
+      --volume-size N        NodeVolumeSize default in GiB (20)
+      --volume-type T        gp3 (default) | gp2 | io1 | io2 | st1 | sc1 | standard
+      --unencrypted-volume   do not encrypt the node volume (encrypted by default)
+      --kms-key-id KEY       KMS key for the volume encryption
+      --imds-tokens T        required (default: IMDSv2 only) | optional
+      --imds-hop-limit N     IMDS response hop limit (default 1)
+      --key-name NAME        KeyName default (EC2 key pair; default none)
+      --ssh-cidr CIDR        allow SSH (TCP 22) from CIDR (default: no SSH ingress)
+      --min-size N / --desired-capacity N / --max-size N   Auto Scaling defaults (1 / 3 / 4)
+      --kubelet KEY=VALUE    extra kubelet setting (repeatable; VALUE may be JSON)
+      --tag KEY=VALUE        tag on the Auto Scaling group (propagated) and security group
+  -p, --parameter NAME=VALUE default for a template parameter (repeatable), e.g. ClusterName=prod
+      --description TEXT     template Description
+${MAX_POD_FLAGS_HELP}
+
+Exit codes: 0 written, 2 bad usage or input (nothing written).`;
+
+function keyValues(flag: string, values: unknown): [string, string][] {
+  if (values === undefined) return [];
+  return (values as string[]).map((kv) => {
+    const eq = kv.indexOf('=');
+    if (eq < 1) throw new EksNodegroupError('BAD_OPTION', `invalid value for --${flag}: ${JSON.stringify(kv)} (allowed: KEY=VALUE)`);
+    return [kv.slice(0, eq), kv.slice(eq + 1)];
+  });
+}
+
+function list(values: unknown): string[] | undefined {
+  if (values === undefined) return undefined;
+  return (values as string[]).flatMap((v) => v.split(',')).map((s) => s.trim()).filter((s) => s !== '');
+}
+
+/** A kubelet value from the command line: JSON when it parses as JSON, else the text. */
+function kubeletValue(text: string): NonNullable<NodeGroupOptions['kubelet']>[string] {
+  try {
+    const v = JSON.parse(text) as unknown;
+    if (v !== null && typeof v !== 'object') return v as string | number | boolean;
+    if (v !== null) return v as string[];
+  } catch {
+    /* plain text */
+  }
+  return text;
+}
+
+/** Reads and checks a config file: YAML or JSON with the NodeGroupOptions shape. */
+export function readConfig(file: string, shown: string): NodeGroupOptions {
+  /* eslint-disable @typescript-eslint/no-var-requires */
+  const { readTextFile } = require('../../util/fs') as typeof import('../../util/fs');
+  const { parseDocument } = require('yaml') as typeof import('yaml');
+  const { checkNodeGroupOptions } = require('../../nodegroup/check-options') as typeof import('../../nodegroup/check-options');
+  /* eslint-enable @typescript-eslint/no-var-requires */
+  const text = readTextFile(file);
+  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
+  const problem = doc.errors[0] ?? doc.warnings[0];
+  if (problem) {
+    throw new EksNodegroupError('PARSE_ERROR', `${shown}: ${problem.message.split('\n')[0]} (a YAML or JSON config file is expected)`);
+  }
+  const value = doc.toJS() as unknown;
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new EksNodegroupError('BAD_INPUT', `${shown}: a config file holds a mapping of options (see schema/nodegroup-options.schema.json), got ${value === null ? 'nothing' : Array.isArray(value) ? 'a list' : typeof value}`);
+  }
+  return checkNodeGroupOptions(value, shown);
+}
+
+/** Options from the flags, merged over the config file's (flags win, nested objects merge). */
+export function optionsFromFlags(v: Parsed['values'], base: NodeGroupOptions = {}): NodeGroupOptions {
+  const o: NodeGroupOptions = { ...base };
+  const family = choiceFlag('ami-family', v['ami-family'], ['al2023', 'bottlerocket', 'al2'] as const);
+  if (family) o.amiFamily = family;
+  const types = list(v['instance-types']);
+  if (types) o.instanceTypes = types;
+  const exclude = list(v.exclude);
+  if (exclude) o.excludeInstanceTypes = exclude;
+  if (v['default-instance-type'] !== undefined) o.defaultInstanceType = String(v['default-instance-type']);
+  const layout = choiceFlag('layout', v.layout, ['by-size', 'per-type'] as const);
+  if (layout) o.maxPodsLayout = layout;
+  if (v['kubernetes-version'] !== undefined) o.kubernetesVersion = String(v['kubernetes-version']);
+  const arch = choiceFlag('arch', v.arch, ['x86_64', 'arm64'] as const);
+  if (arch) o.architecture = arch;
+
+  const volume = { ...base.volume };
+  const size = intFlag('volume-size', v['volume-size'], 1);
+  if (size !== undefined) volume.size = size;
+  const vt = choiceFlag('volume-type', v['volume-type'], ['gp3', 'gp2', 'io1', 'io2', 'st1', 'sc1', 'standard'] as const);
+  if (vt) volume.type = vt;
+  if (v['unencrypted-volume']) volume.encrypted = false;
+  if (v['kms-key-id'] !== undefined) volume.kmsKeyId = String(v['kms-key-id']);
+  if (Object.keys(volume).length) o.volume = volume;
+
+  const imds = { ...base.imds };
+  const tokens = choiceFlag('imds-tokens', v['imds-tokens'], ['required', 'optional'] as const);
+  if (tokens) imds.httpTokens = tokens;
+  const hops = intFlag('imds-hop-limit', v['imds-hop-limit'], 1);
+  if (hops !== undefined) imds.hopLimit = hops;
+  if (Object.keys(imds).length) o.imds = imds;
+
+  const ssh = { ...base.ssh };
+  if (v['key-name'] !== undefined) ssh.keyName = String(v['key-name']);
+  if (v['ssh-cidr'] !== undefined) ssh.cidr = String(v['ssh-cidr']);
+  if (Object.keys(ssh).length) o.ssh = ssh;
+
+  const scaling = { ...base.scaling };
+  const min = intFlag('min-size', v['min-size'], 0);
+  if (min !== undefined) scaling.min = min;
+  const desired = intFlag('desired-capacity', v['desired-capacity'], 0);
+  if (desired !== undefined) scaling.desired = desired;
+  const max = intFlag('max-size', v['max-size'], 1);
+  if (max !== undefined) scaling.max = max;
+  if (Object.keys(scaling).length) o.scaling = scaling;
+
+  const kubelet = keyValues('kubelet', v.kubelet);
+  if (kubelet.length) o.kubelet = { ...base.kubelet, ...Object.fromEntries(kubelet.map(([k, x]) => [k, kubeletValue(x)])) };
+  const tags = keyValues('tag', v.tag);
+  if (tags.length) o.tags = { ...base.tags, ...Object.fromEntries(tags) };
+  const params = keyValues('parameter', v.parameter);
+  if (params.length) {
+    o.parameterDefaults = { ...base.parameterDefaults, ...Object.fromEntries(params.map(([k, x]) => [k, /^\d+$/.test(x) ? Number(x) : x])) };
+  }
+  if (v.description !== undefined) o.description = String(v.description);
+
+  const modeFlags = Object.keys(MAX_POD_FLAGS).some((k) => v[k] !== undefined);
+  if (modeFlags) o.maxPods = { ...base.maxPods, ...maxPodsOptionsFromFlags(v) };
+  return o;
+}
+
+function shellQuote(s: string): string {
+  return /^[A-Za-z0-9_./:=@%+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The `aws cloudformation deploy` command that fits the template (inline or via S3). */
+export function deployCommand(file: string, bytes: number, template: NodeGroupTemplate, capabilities: string[]): string {
+  const required = Object.entries(template.Parameters)
+    .filter(([, p]) => p.Default === undefined)
+    .map(([name]) => `${name}=<${name}>`);
+  const lines = [
+    `aws cloudformation deploy --template-file ${shellQuote(file)} --stack-name <stack-name> \\`,
+    ...(bytes > INLINE_TEMPLATE_LIMIT ? ['    --s3-bucket <bucket> \\'] : []),
+    `    --capabilities ${capabilities.join(' ')} \\`,
+    `    --parameter-overrides ${required.join(' ')}`,
+  ];
+  return lines.join('\n');
+}
+
+export const command: Command = {
+  usage,
+  help,
+  run(args: string[], io: CliIO): number {
+    const { values, positionals } = parseFlags(args, FLAGS, usage);
+    if (positionals.length) {
+      throw new EksNodegroupError('BAD_USAGE', `unexpected argument "${positionals[0]}" (give the output file with -o FILE)\nusage: ${usage}`);
+    }
+    if (values.stdout && values.output !== undefined) {
+      throw new EksNodegroupError('BAD_USAGE', `give -o FILE or --stdout, not both\nusage: ${usage}`);
+    }
+    const cwd = io.cwd ?? process.cwd();
+    /* eslint-disable @typescript-eslint/no-var-requires */
+    const { buildNodeGroupTemplate, requiredCapabilities } = require('../../nodegroup') as typeof import('../../nodegroup');
+    const { toYaml } = require('../../yaml') as typeof import('../../yaml');
+    /* eslint-enable @typescript-eslint/no-var-requires */
+
+    const configFile = values.config === undefined ? undefined : String(values.config);
+    const base = configFile === undefined ? {} : readConfig(path.resolve(cwd, configFile), configFile);
+    const options = optionsFromFlags(values, base);
+    const template = buildNodeGroupTemplate(options);
+    const text = toYaml(template);
+    // Validation goes here: ONE call on (template, text) just before anything is written
+    // (lib/validate's validateTemplate, issue 4); with error findings gen exits 1, writing nothing.
+
+    if (values.stdout) {
+      io.stdout.write(text);
+      return EXIT_OK;
+    }
+    const shown = values.output === undefined ? DEFAULT_OUTPUT : String(values.output);
+    const file = path.resolve(cwd, shown);
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const { writeFileAtomic } = require('../../util/fs') as typeof import('../../util/fs');
+    writeFileAtomic(file, text);
+
+    const bytes = Buffer.byteLength(text, 'utf8');
+    const meta = template.Metadata.EksNodegroup as { AmiFamily: string; MaxPodsLayout: string; InstanceTypes: number };
+    const caps = requiredCapabilities(template);
+    io.stdout.write(
+      [
+        `wrote ${shown} (${bytes} bytes; ${meta.InstanceTypes} instance types, ${meta.AmiFamily}, max pods layout ${meta.MaxPodsLayout})`,
+        bytes > INLINE_TEMPLATE_LIMIT
+          ? `${bytes} bytes is over CloudFormation's ${INLINE_TEMPLATE_LIMIT}-byte inline limit: deploy through an S3 bucket:`
+          : `deploy (inline: ${bytes} ≤ ${INLINE_TEMPLATE_LIMIT} bytes):`,
+        deployCommand(shown, bytes, template, caps),
+        '',
+      ].join('\n'),
+    );
+    return EXIT_OK;
+  },
+};

@@ -1,0 +1,77 @@
+/**
+ * Checks `NodeGroupOptions` against the JSON Schema generated from the option types
+ * (precompiled by ajv standalone: no schema compilation at run time). Errors name the option,
+ * the value given and what is allowed.
+ */
+import { EksNodegroupError } from '../errors';
+import type { NodeGroupOptions } from './options';
+
+interface AjvError {
+  instancePath: string;
+  keyword: string;
+  params: Record<string, unknown>;
+  message?: string;
+  parentSchema?: Record<string, unknown>;
+  schema?: unknown;
+  data?: unknown;
+}
+
+type Validator = ((data: unknown) => boolean) & { errors?: AjvError[] | null };
+
+function optionName(instancePath: string, prefix: string): string {
+  const p = instancePath
+    .split('/')
+    .slice(1)
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((s) => (/^\d+$/.test(s) ? `[${s}]` : `.${s}`))
+    .join('')
+    .replace(/^\./, '');
+  return p === '' ? prefix || 'options' : prefix ? `${prefix}.${p}` : p;
+}
+
+function allowedOf(e: AjvError): string {
+  const ps = e.parentSchema ?? {};
+  switch (e.keyword) {
+    case 'enum':
+      return (e.params.allowedValues as unknown[]).map(String).join(', ');
+    case 'type':
+      return `a value of type ${Array.isArray(e.params.type) ? (e.params.type as string[]).join(' or ') : String(e.params.type)}`;
+    case 'minimum':
+    case 'maximum':
+      return [ps.type === 'integer' ? 'a whole number' : 'a number', ps.minimum !== undefined ? `≥ ${ps.minimum}` : '', ps.maximum !== undefined ? `≤ ${ps.maximum}` : '']
+        .filter(Boolean)
+        .join(' ');
+    case 'pattern':
+      return `text matching ${String(e.params.pattern)}${typeof ps.description === 'string' ? ` (${ps.description.split('. ')[0]})` : ''}`;
+    case 'anyOf':
+      return 'a string, number, boolean, list of strings or map of strings';
+    default:
+      return e.message ?? e.keyword;
+  }
+}
+
+/** Throws BAD_OPTION for the first value that breaks the schema; `prefix` names the source (a config file). */
+export function checkNodeGroupOptions(options: unknown, source?: string): NodeGroupOptions {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const validate = require('./options-validator.generated') as Validator;
+  if (validate(options)) return options as NodeGroupOptions;
+  const e = (validate.errors ?? [])[0];
+  if (!e) throw new EksNodegroupError('BAD_OPTION', `${source ? `${source}: ` : ''}invalid options`);
+  const where = source ? `${source}: ` : '';
+  if (e.keyword === 'additionalProperties') {
+    const known = Object.keys((e.parentSchema?.properties as Record<string, unknown>) ?? {});
+    const name = String(e.params.additionalProperty);
+    const parent = optionName(e.instancePath, '');
+    return fail(
+      `${where}unknown option "${parent && parent !== 'options' ? `${parent}.` : ''}${name}" (allowed: ${known.join(', ')})`,
+    );
+  }
+  if (e.keyword === 'required') {
+    return fail(`${where}option "${optionName(e.instancePath, '')}" lacks "${String(e.params.missingProperty)}"`);
+  }
+  return fail(`${where}invalid value for ${optionName(e.instancePath, '')}: ${JSON.stringify(e.data)} (allowed: ${allowedOf(e)})`);
+}
+
+function fail(message: string): never {
+  throw new EksNodegroupError('BAD_OPTION', message);
+}

@@ -1,0 +1,150 @@
+/**
+ * Where max pods lives in the template, and how the launch template looks it up.
+ *
+ * CloudFormation's rules (NOTES §3): at most 200 top-level keys per mapping (validator rule
+ * F0050), second-level keys alphanumeric only (E7001), at most 200 mappings. One mapping keyed by
+ * all ~1,400 instance types is therefore invalid. The `by-size` layout keys one mapping by SIZE
+ * (31 sizes today) and, under each size, by FAMILY made alphanumeric (`c7i-flex` → `c7iflex`;
+ * at most 143 families per size today). `Transform: AWS::LanguageExtensions` lets Fn::FindInMap
+ * take the two keys from `NodeInstanceType` with Fn::Select/Fn::Split/Fn::Join.
+ *
+ * A type missing from the table (one AWS added after the template was generated) has NO default
+ * value on purpose: the lookup fails and CloudFormation stops the stack operation before it
+ * changes anything, instead of a guessed maxPods that may be too high (pods stuck in
+ * ContainerCreating). Regenerate the template with refreshed data to offer the new type.
+ */
+import { EksNodegroupError } from '../errors';
+import { instanceTypeNames } from '../instance-types';
+import { splitInstanceType } from './instance-selection';
+import type { Intrinsic } from './cfn';
+import type { MaxPodsLayout } from './options';
+
+/** Mapping names: ours (by size) and AWS's 2018-06 one (per type). */
+export const BY_SIZE_MAPPING = 'MaxPodsBySize';
+export const PER_TYPE_MAPPING = 'MaxPodsPerNode';
+/** CloudFormation's limit on top-level keys of one mapping (F0050), and on second-level keys we keep to. */
+export const MAX_MAPPING_KEYS = 200;
+
+/** The second-level key of a family: `-` removed (the lookup strips `-` the same way). */
+export function familyKey(family: string): string {
+  const key = family.replace(/-/g, '');
+  if (!/^[A-Za-z0-9]+$/.test(key)) {
+    throw new EksNodegroupError(
+      'BAD_INPUT',
+      `instance family "${family}" has characters other than letters, digits and "-"; the by-size layout cannot key it (use maxPodsLayout per-type with ≤ ${MAX_MAPPING_KEYS} types)`,
+    );
+  }
+  return key;
+}
+
+type Mapping = Record<string, Record<string, number>>;
+
+function sortedObject<T>(entries: [string, T][]): Record<string, T> {
+  return Object.fromEntries(entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/** The by-size mapping for `table` (type → max pods); throws on key collisions or > 200 keys. */
+export function bySizeMapping(table: ReadonlyMap<string, number>): Mapping {
+  const sizes = new Map<string, Map<string, { type: string; value: number }>>();
+  for (const [type, value] of table) {
+    const { family, size } = splitInstanceType(type);
+    if (!family || !size) throw new EksNodegroupError('BAD_INPUT', `instance type "${type}" is not FAMILY.SIZE`);
+    const key = familyKey(family);
+    let row = sizes.get(size);
+    if (!row) sizes.set(size, (row = new Map()));
+    const prev = row.get(key);
+    if (prev && prev.type !== type) {
+      throw new EksNodegroupError(
+        'BAD_INPUT',
+        `families of ${prev.type} and ${type} both become mapping key "${key}" under size "${size}"; the by-size layout cannot tell them apart (use maxPodsLayout per-type with ≤ ${MAX_MAPPING_KEYS} types)`,
+      );
+    }
+    row.set(key, { type, value });
+  }
+  if (sizes.size > MAX_MAPPING_KEYS) {
+    throw new EksNodegroupError('BAD_INPUT', `${sizes.size} instance sizes exceed CloudFormation's ${MAX_MAPPING_KEYS} top-level keys per mapping`);
+  }
+  const out: [string, Record<string, number>][] = [];
+  for (const [size, row] of sizes) {
+    if (row.size > MAX_MAPPING_KEYS) {
+      throw new EksNodegroupError('BAD_INPUT', `size "${size}" has ${row.size} families, over the ${MAX_MAPPING_KEYS} keys the by-size layout allows`);
+    }
+    out.push([size, sortedObject([...row].map(([k, v]) => [k, v.value]))]);
+  }
+  return sortedObject(out);
+}
+
+/** AWS's 2018-06 layout: `{ <type>: { MaxPods: N } }`; at most 200 types. */
+export function perTypeMapping(table: ReadonlyMap<string, number>): Record<string, { MaxPods: number }> {
+  if (table.size > MAX_MAPPING_KEYS) {
+    throw new EksNodegroupError(
+      'BAD_OPTION',
+      `invalid value for maxPodsLayout: "per-type" with ${table.size} instance types (allowed: at most ${MAX_MAPPING_KEYS} types, CloudFormation's limit on mapping keys; use by-size or offer fewer types)`,
+    );
+  }
+  return sortedObject([...table].map(([t, v]) => [t, { MaxPods: v }]));
+}
+
+/** The expression that yields max pods for the deploy-time `NodeInstanceType`. */
+export function maxPodsLookup(layout: MaxPodsLayout, instanceTypeParameter = 'NodeInstanceType'): Intrinsic {
+  const type = { Ref: instanceTypeParameter };
+  if (layout === 'per-type') return { 'Fn::FindInMap': [PER_TYPE_MAPPING, type, 'MaxPods'] };
+  const parts = { 'Fn::Split': ['.', type] };
+  return {
+    'Fn::FindInMap': [
+      BY_SIZE_MAPPING,
+      { 'Fn::Select': [1, parts] },
+      { 'Fn::Join': ['', { 'Fn::Split': ['-', { 'Fn::Select': [0, parts] }] }] },
+    ],
+  };
+}
+
+function asCount(v: unknown): number | undefined {
+  if (typeof v === 'number' && Number.isInteger(v)) return v;
+  if (typeof v === 'string' && /^\d+$/.test(v)) return Number(v);
+  return undefined;
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/**
+ * The per-type max pods a template holds, read from any layout this project emits (by-size or
+ * per-type) and from AWS's 2018-06 `MaxPodsPerNode` mapping; undefined when it holds none.
+ * Sorted by type name.
+ */
+export function maxPodsTableFromTemplate(template: unknown): Map<string, number> | undefined {
+  if (!isRecord(template) || !isRecord(template.Mappings)) return undefined;
+  const mappings = template.Mappings;
+  const rows: [string, number][] = [];
+  let found = false;
+  const perType = mappings[PER_TYPE_MAPPING];
+  if (isRecord(perType)) {
+    found = true;
+    for (const [type, entry] of Object.entries(perType)) {
+      const n = isRecord(entry) ? asCount(entry.MaxPods) : undefined;
+      if (n !== undefined) rows.push([type, n]);
+    }
+  }
+  const bySize = mappings[BY_SIZE_MAPPING];
+  if (isRecord(bySize)) {
+    found = true;
+    // Family keys lost their "-": take the real family name from the instance data.
+    const families = new Map<string, string>();
+    for (const name of instanceTypeNames()) {
+      const { family } = splitInstanceType(name);
+      families.set(family.replace(/-/g, ''), family);
+    }
+    for (const [size, row] of Object.entries(bySize)) {
+      if (!isRecord(row)) continue;
+      for (const [key, value] of Object.entries(row)) {
+        const n = asCount(value);
+        if (n !== undefined) rows.push([`${families.get(key) ?? key}.${size}`, n]);
+      }
+    }
+  }
+  if (!found) return undefined;
+  rows.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return new Map(rows);
+}

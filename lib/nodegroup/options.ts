@@ -1,0 +1,138 @@
+/**
+ * Options of `buildNodeGroupTemplate` — also the shape of a `gen -c config.yaml|json` file.
+ * schema/nodegroup-options.schema.json is generated from `NodeGroupOptions` below
+ * (`npm run gen-schema`); a test fails when the committed schema is stale.
+ *
+ * Types only: this module emits no code, so importing it costs nothing.
+ */
+import type { MaxPodsOptions } from '../max-pods';
+
+/** The AMI family the nodes run; it decides the user-data format that carries max pods. */
+export type AmiFamily = 'al2023' | 'bottlerocket' | 'al2';
+
+/**
+ * How the template stores max pods per instance type.
+ * - `by-size`: one mapping keyed by instance SIZE (`large`, `metal-24xl`, …) whose second-level keys
+ *   are the FAMILY with `-` removed (`c7i-flex` → `c7iflex`), looked up with
+ *   `Transform: AWS::LanguageExtensions` `Fn::FindInMap` on the parts of `NodeInstanceType`.
+ *   Works for all known types (≤ 200 keys at each level). Deploy needs CAPABILITY_AUTO_EXPAND.
+ * - `per-type`: AWS's 2018-06 layout, `MaxPodsPerNode: { <type>: { MaxPods: N } }`, plain
+ *   `Fn::FindInMap` without a transform. Allowed with at most 200 instance types.
+ */
+export type MaxPodsLayout = 'by-size' | 'per-type';
+
+/** EBS volume types a launch template accepts for the node volume. */
+export type VolumeType = 'gp3' | 'gp2' | 'io1' | 'io2' | 'st1' | 'sc1' | 'standard';
+
+/** The node volume (root volume; Bottlerocket's data volume /dev/xvdb). */
+export interface VolumeOptions {
+  /**
+   * Default of the NodeVolumeSize parameter, in GiB (AWS: 20).
+   * @minimum 1
+   * @maximum 16384
+   * @asType integer
+   */
+  size?: number;
+  /** EBS volume type (AWS: gp3). */
+  type?: VolumeType;
+  /** Encrypt the volume (default true; AWS's template leaves it to the account default). */
+  encrypted?: boolean;
+  /** KMS key (id, alias or ARN) for the encryption; default: the AWS-managed EBS key. */
+  kmsKeyId?: string;
+}
+
+/** Instance metadata service (IMDS) settings of the launch template. */
+export interface ImdsOptions {
+  /** `required` = IMDSv2 only (default, as AWS's AL2023 template); `optional` also allows IMDSv1. */
+  httpTokens?: 'required' | 'optional';
+  /**
+   * Hops an IMDS response may travel (default 1: pods cannot reach the node's credentials;
+   * 2 lets pods without their own credentials use IMDS).
+   * @minimum 1
+   * @maximum 64
+   * @asType integer
+   */
+  hopLimit?: number;
+}
+
+/** SSH access. Off by default: no key pair default and no port-22 ingress. */
+export interface SshOptions {
+  /** Default of the KeyName parameter (the EC2 key pair); empty = no key pair. */
+  keyName?: string;
+  /**
+   * Allow SSH (TCP 22) to the nodes from this IPv4 CIDR, e.g. "10.0.0.0/16". "0.0.0.0/0" opens
+   * SSH to the internet and is only accepted when written out here.
+   * @pattern ^\d{1,3}(\.\d{1,3}){3}/\d{1,2}$
+   */
+  cidr?: string;
+}
+
+/** Auto Scaling group size defaults (the AWS parameters' defaults: 1 / 3 / 4). */
+export interface ScalingOptions {
+  /**
+   * @minimum 0
+   * @asType integer
+   */
+  min?: number;
+  /**
+   * @minimum 0
+   * @asType integer
+   */
+  desired?: number;
+  /**
+   * @minimum 1
+   * @asType integer
+   */
+  max?: number;
+}
+
+/** A value of an extra kubelet setting. */
+export type KubeletValue = string | number | boolean | string[] | { [key: string]: string };
+
+export interface NodeGroupOptions {
+  /** AMI family of the nodes (default al2023). */
+  amiFamily?: AmiFamily;
+  /**
+   * Instance types the template offers: names (`m5.large`) and patterns with `*`
+   * (`t3.*`, `*.metal`, `c7i*.*`). Default: every known type.
+   */
+  instanceTypes?: string[];
+  /** Names or patterns removed from `instanceTypes` (e.g. types lacking a fact a mode needs). */
+  excludeInstanceTypes?: string[];
+  /**
+   * Default of the NodeInstanceType parameter; must be offered. Default: t3.medium when offered,
+   * else the first offered type.
+   */
+  defaultInstanceType?: string;
+  /** How max pods is computed: every mode of the MaxPods engine (default: the plain formula, no cap). */
+  maxPods?: MaxPodsOptions;
+  /** How the template stores max pods per type (default by-size). */
+  maxPodsLayout?: MaxPodsLayout;
+  /**
+   * Kubernetes version in the default AMI SSM parameter path (default 1.33; AL2 AMIs end at 1.32).
+   * @pattern ^1\.\d{1,2}$
+   */
+  kubernetesVersion?: string;
+  /** CPU architecture of the default AMI SSM parameter (default x86_64). */
+  architecture?: 'x86_64' | 'arm64';
+  volume?: VolumeOptions;
+  imds?: ImdsOptions;
+  ssh?: SshOptions;
+  scaling?: ScalingOptions;
+  /**
+   * Extra kubelet settings. AL2023: KubeletConfiguration fields (camelCase) added to nodeadm
+   * `spec.kubelet.config`; Bottlerocket: `settings.kubernetes` keys (kebab-case);
+   * AL2: kubelet flags (without `--`) added to `--kubelet-extra-args`. Max pods is not one of
+   * them: use `maxPods.override`.
+   */
+  kubelet?: { [key: string]: KubeletValue };
+  /** Tags on the Auto Scaling group (propagated to the instances) and the node security group. */
+  tags?: { [key: string]: string };
+  /**
+   * Defaults for the template's parameters, by name (e.g. `{ ClusterName: "prod" }`). Applied
+   * last: a default given here replaces the one a dedicated option above sets.
+   */
+  parameterDefaults?: { [parameter: string]: string | number };
+  /** Template Description (default: AWS's "Amazon EKS - Node Group" with what was computed). */
+  description?: string;
+}

@@ -1,0 +1,169 @@
+/**
+ * User data per AMI family (NOTES §2): the Fn::Sub text that hands kubelet the max pods looked up
+ * for the deploy-time instance type, as the Fn::Sub variable `${MaxPods}`.
+ * - AL2023: nodeadm NodeConfig `spec.kubelet.config.maxPods` (MIME part application/node.eks.aws).
+ * - Bottlerocket: TOML `[settings.kubernetes] max-pods`.
+ * - AL2: `/etc/eks/bootstrap.sh … --use-max-pods false --kubelet-extra-args '--max-pods=N'`.
+ */
+import { badOption, EksNodegroupError } from '../errors';
+import { escapeSub } from './cfn';
+import type { AmiFamily, KubeletValue } from './options';
+
+/** The Fn::Sub variable that carries max pods into the user data. */
+export const MAX_PODS_VARIABLE = 'MaxPods';
+
+type Extras = Readonly<Record<string, KubeletValue>>;
+
+const MAX_PODS_KEYS: Record<AmiFamily, string> = { al2023: 'maxPods', bottlerocket: 'max-pods', al2: 'max-pods' };
+const KEY_RULES: Record<AmiFamily, { re: RegExp; what: string }> = {
+  al2023: { re: /^[A-Za-z][A-Za-z0-9]*$/, what: 'a KubeletConfiguration field name such as registryPullQPS' },
+  bottlerocket: { re: /^[a-z][a-z0-9-]*$/, what: 'a settings.kubernetes key such as eviction-hard' },
+  al2: { re: /^[a-z][a-z0-9-]*$/, what: 'a kubelet flag name without "--", such as node-labels' },
+};
+
+function checkKey(family: AmiFamily, key: string, value: KubeletValue): void {
+  const rule = KEY_RULES[family];
+  if (!rule.re.test(key)) throw badOption(`kubelet setting "${key}"`, value, `for ${family}, ${rule.what}`);
+  if (key.toLowerCase().replace(/-/g, '') === 'maxpods') {
+    throw badOption(`kubelet setting "${key}"`, value, 'any setting but max pods, which the template computes per type (set it for every type with maxPods.override / --max-pods-override)');
+  }
+}
+
+function isStringRecord(v: unknown): v is Record<string, string> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'string');
+}
+
+function checkValue(key: string, value: KubeletValue): void {
+  const ok =
+    ['string', 'boolean'].includes(typeof value) ||
+    (typeof value === 'number' && Number.isFinite(value)) ||
+    (Array.isArray(value) && value.every((x) => typeof x === 'string')) ||
+    isStringRecord(value);
+  if (!ok) throw badOption(`kubelet setting "${key}"`, value, 'a string, number, boolean, list of strings or map of strings');
+}
+
+function sortedEntries(extras: Extras): [string, KubeletValue][] {
+  return Object.entries(extras).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** AL2023: nodeadm NodeConfig; extra settings go next to maxPods as JSON (valid YAML flow values). */
+function al2023(extras: Extras): string {
+  const config = [`      maxPods: \${${MAX_PODS_VARIABLE}}`, ...sortedEntries(extras).map(([k, v]) => `      ${k}: ${escapeSub(JSON.stringify(v))}`)];
+  return [
+    'MIME-Version: 1.0',
+    'Content-Type: multipart/mixed; boundary="BOUNDARY"',
+    '',
+    '--BOUNDARY',
+    'Content-Type: application/node.eks.aws',
+    '',
+    '---',
+    'apiVersion: node.eks.aws/v1alpha1',
+    'kind: NodeConfig',
+    'spec:',
+    '  cluster:',
+    '    name: ${ClusterName}',
+    '    apiServerEndpoint: ${ApiServerEndpoint}',
+    '    certificateAuthority: ${CertificateAuthorityData}',
+    '    cidr: ${ServiceCidr}',
+    '  kubelet:',
+    '    config:',
+    ...config,
+    '',
+    '--BOUNDARY',
+    'Content-Type: text/x-shellscript; charset="us-ascii"',
+    '',
+    '#!/bin/bash',
+    '/opt/aws/bin/cfn-signal --exit-code $? \\',
+    '         --stack  ${AWS::StackName} \\',
+    '         --resource NodeGroup  \\',
+    '         --region ${AWS::Region}',
+    '',
+    '--BOUNDARY--',
+    '',
+  ].join('\n');
+}
+
+function tomlValue(v: KubeletValue): string {
+  if (Array.isArray(v)) return `[${v.map((x) => JSON.stringify(x)).join(', ')}]`;
+  if (v !== null && typeof v === 'object') {
+    return `{ ${Object.entries(v)
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([k, x]) => `${JSON.stringify(k)} = ${JSON.stringify(x)}`)
+      .join(', ')} }`;
+  }
+  return JSON.stringify(v);
+}
+
+/** Bottlerocket: TOML settings. */
+function bottlerocket(extras: Extras): string {
+  return [
+    '[settings.kubernetes]',
+    'cluster-name = "${ClusterName}"',
+    'api-server = "${ApiServerEndpoint}"',
+    'cluster-certificate = "${CertificateAuthorityData}"',
+    `max-pods = \${${MAX_PODS_VARIABLE}}`,
+    ...sortedEntries(extras).map(([k, v]) => `${k} = ${escapeSub(tomlValue(v))}`),
+    '',
+  ].join('\n');
+}
+
+const SHELL_SAFE = /^[A-Za-z0-9_.,:=/+%@-]*$/;
+
+function flagValue(key: string, v: KubeletValue): string {
+  const s = Array.isArray(v)
+    ? v.join(',')
+    : v !== null && typeof v === 'object'
+      ? Object.entries(v)
+          .sort(([a], [b]) => (a < b ? -1 : 1))
+          .map(([k, x]) => `${k}=${x}`)
+          .join(',')
+      : String(v);
+  if (!SHELL_SAFE.test(s)) {
+    throw badOption(`kubelet setting "${key}"`, v, 'for al2, letters, digits and _ . , : = / + % @ - only (the value goes into a shell command line)');
+  }
+  return s;
+}
+
+/** AL2: bootstrap.sh with max pods in --kubelet-extra-args (automatic max pods off). */
+function al2(extras: Extras): string {
+  const flags = [`--max-pods=\${${MAX_PODS_VARIABLE}}`, ...sortedEntries(extras).map(([k, v]) => `--${k}=${flagValue(k, v)}`)];
+  return [
+    '#!/bin/bash',
+    'set -o xtrace',
+    '/etc/eks/bootstrap.sh ${ClusterName} \\',
+    '  --apiserver-endpoint ${ApiServerEndpoint} \\',
+    '  --b64-cluster-ca ${CertificateAuthorityData} \\',
+    '  --service-ipv4-cidr ${ServiceCidr} \\',
+    '  --use-max-pods false \\',
+    `  --kubelet-extra-args '${flags.join(' ')}'`,
+    '/opt/aws/bin/cfn-signal --exit-code $? \\',
+    '         --stack  ${AWS::StackName} \\',
+    '         --resource NodeGroup  \\',
+    '         --region ${AWS::Region}',
+    '',
+  ].join('\n');
+}
+
+/** The Fn::Sub text of the user data for `family`, with `${MaxPods}` where max pods goes. */
+export function userDataText(family: AmiFamily, extras: Extras = {}): string {
+  if (extras === null || typeof extras !== 'object' || Array.isArray(extras)) throw badOption('kubelet', extras, 'a map of setting → value');
+  for (const [k, v] of Object.entries(extras)) {
+    checkKey(family, k, v);
+    checkValue(k, v);
+  }
+  switch (family) {
+    case 'al2023':
+      return al2023(extras);
+    case 'bottlerocket':
+      return bottlerocket(extras);
+    case 'al2':
+      return al2(extras);
+    default:
+      throw new EksNodegroupError('BAD_OPTION', `invalid value for amiFamily: ${JSON.stringify(family)} (allowed: al2023, bottlerocket, al2)`);
+  }
+}
+
+/** The kubelet key that holds max pods in each family's user data (for readers and tests). */
+export function maxPodsKey(family: AmiFamily): string {
+  return MAX_PODS_KEYS[family];
+}
