@@ -85,4 +85,22 @@ export {
   type SystemPodPreset,
 } from './capacity';
 export { formatSimulation, formatNodesNeeded, formatFit, podRows, type PodRow } from './capacity/format';
+export {
+  diffTemplates,
+  assertTemplate,
+  cfnEqual,
+  SECTION_ORDER,
+  type TemplateDiff,
+  type DiffEntry,
+  type DiffOptions,
+  type DiffSummary,
+  type ValueChange,
+  type LineHunk,
+  type ChangeKind,
+  type Impact,
+  type MaxPodsRow,
+  type MaxPodsView,
+} from './diff';
+export { formatDiffText, formatDiffJson, IMPACT_TEXT, type FormatOptions } from './format';
+export { loadSource, downloadText, awsTemplateUrl, type SourceOptions, type LoadedSource } from './util/fetch';
 export { cli, type CliIO } from './cli';

@@ -47,12 +47,34 @@ function isScalar(v: unknown): boolean {
   return v === null || typeof v !== 'object';
 }
 
-/** A value on one line: scalars as they are, lists of many scalars as a count, the rest as JSON. */
+const PLAIN = /^[A-Za-z0-9_./:@${}()*+=-][A-Za-z0-9_./:@${}()*+=, -]*$/;
+
+function flowScalar(v: unknown): string {
+  if (typeof v === 'string') return v !== '' && PLAIN.test(v) && v.trim() === v && !/^(true|false|null|~|yes|no|on|off|-?\d[\d.e+-]*)$/i.test(v) ? v : JSON.stringify(v);
+  return String(v);
+}
+
+/** YAML flow style on one line, intrinsics in short form: `!If [HasKeyName, !Ref KeyName, !Ref AWS::NoValue]`. */
+export function flow(v: unknown): string {
+  if (isScalar(v)) return flowScalar(v);
+  if (Array.isArray(v)) return `[${v.map(flow).join(', ')}]`;
+  const o = v as Record<string, unknown>;
+  const keys = Object.keys(o);
+  if (keys.length === 1 && (keys[0] === 'Ref' || keys[0].startsWith('Fn::'))) {
+    const k = keys[0];
+    const arg = o[k];
+    const tag = k === 'Ref' ? '!Ref' : `!${k.slice(4)}`;
+    if (k === 'Fn::GetAtt' && Array.isArray(arg) && arg.length === 2 && arg.every((x) => typeof x === 'string')) return `!GetAtt ${arg.join('.')}`;
+    return `${tag} ${flow(arg)}`;
+  }
+  return `{${keys.map((k) => `${flowScalar(k)}: ${flow(o[k])}`).join(', ')}}`;
+}
+
+/** A value on one line: long lists of scalars as a count with the first few, the rest in flow style. */
 export function showValue(v: unknown): string {
-  if (typeof v === 'string') return v.includes('\n') ? JSON.stringify(v) : v === '' ? '""' : v;
-  if (isScalar(v)) return String(v);
-  if (Array.isArray(v) && v.length > 8 && v.every(isScalar)) return `[${v.length} values: ${v.slice(0, 3).map(String).join(', ')}, …]`;
-  return JSON.stringify(v);
+  if (typeof v === 'string' && v.includes('\n')) return JSON.stringify(v);
+  if (Array.isArray(v) && v.length > 8 && v.every(isScalar)) return `[${v.length} values: ${v.slice(0, 3).map(flowScalar).join(', ')}, …]`;
+  return flow(v);
 }
 
 /** `LaunchTemplateData.UserData` from a path (intrinsic keys shown in brackets). */
@@ -140,7 +162,30 @@ function writeEntry(w: Writer, e: DiffEntry): void {
     if (v && typeof v === 'object') head += ` (${Object.keys(v).length} entries)`;
   }
   w.push(head);
-  for (const c of e.changes) writeChange(w, e, c);
+  const grouped = new Set<ValueChange>();
+  for (const c of e.changes) {
+    if (grouped.has(c)) continue;
+    const list = listParent(c);
+    if (list !== undefined) {
+      // Values added to (or removed from) one list: one line.
+      const same = e.changes.filter((d) => d.kind === c.kind && listParent(d) === list);
+      if (same.length > 1) {
+        same.forEach((d) => grouped.add(d));
+        const vals = same.map((d) => flowScalar(c.kind === 'added' ? d.new : d.old));
+        const where = showPath(c.path.slice(0, -1), e.section);
+        w.push(`    ${w.style(MARK_STYLE[c.kind], MARK[c.kind])} ${where}: ${same.length} values ${c.kind}: ${vals.join(', ')}`);
+        continue;
+      }
+    }
+    writeChange(w, e, c);
+  }
+}
+
+/** For a scalar added to / removed from a list: the list's pointer; otherwise undefined. */
+function listParent(c: ValueChange): string | undefined {
+  if (c.kind === 'changed' || !/^\d+$/.test(c.path[c.path.length - 1] ?? '')) return undefined;
+  if (!isScalar(c.kind === 'added' ? c.new : c.old)) return undefined;
+  return c.pointer.slice(0, c.pointer.lastIndexOf('/'));
 }
 
 function writeMaxPods(w: Writer, v: MaxPodsView, all: boolean): void {
@@ -172,7 +217,7 @@ function writeMaxPods(w: Writer, v: MaxPodsView, all: boolean): void {
     const note = notes.length ? `  ${w.style(r.oldStale || r.newStale ? 'red' : 'yellow', notes.join('; '))}` : '';
     w.push(`  ${r.instanceType.padEnd(width)} ${cell(r.old)} ${cell(r.new)} ${cell(r.computed)}${note}`);
   }
-  if (!all && rows.length < v.rows.length) w.push(`  (${v.rows.length - rows.length} types where old, new and computed agree are not shown)`);
+  if (!all && rows.length < v.rows.length) w.push(`  (${v.rows.length - rows.length} more types whose values match the data; --all lists them)`);
 }
 
 /** The text report. Ends with a newline. */
