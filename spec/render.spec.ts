@@ -302,7 +302,7 @@ describe('renderTemplate', () => {
       expect(top.message).to.match(/CloudFormation would fail to deploy the stack/);
       expect(top.pointer).to.equal('/Resources/R/Properties/v/Fn::FindInMap');
       const second = renderError(() => renderTemplate(t, { S: 'xlarge', F: 'c7iflex' }));
-      expect(second.message).to.match(/mapping Sizes, key "xlarge" has no second-level key "c7iflex" \(keys: "m5"\)/);
+      expect(second.message).to.match(/mapping Sizes, key "xlarge" has no second-level key "c7iflex" \(closest: m5; 1 key\)/);
       const map = renderError(() => renderTemplate(tpl({ v: { 'Fn::FindInMap': ['Size', 'a', 'b'] } }, { Mappings: mappings })));
       expect(map.message).to.match(/no mapping "Size"; did you mean Sizes/);
     });

@@ -94,8 +94,9 @@ type Resolved = unknown;
 
 const has = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
-const esc = (k: string): string => k.replace(/~/g, '~0').replace(/\//g, '~1');
+const esc = (k: string): string => (k.includes('~') || k.includes('/') ? k.replace(/~/g, '~0').replace(/\//g, '~1') : k);
 const q = (v: unknown): string => JSON.stringify(v);
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** Partition and URL suffix of a region, by its prefix (AWS's partitions.json). */
 export function partitionOfRegion(region: string): { partition: string; urlSuffix: string } {
@@ -381,12 +382,13 @@ function findInMap(ctx: Context, arg: unknown, ptr: string): Resolved {
   if (!has(map, top) || !isObject(map[top])) {
     if (fallback) return useDefault();
     const keys = Object.keys(map);
-    fail(ptr, `Fn::FindInMap: mapping ${mapName} has no key ${q(top)} (closest: ${nearest(top, keys).join(', ')}; ${keys.length} keys) — ${deploy}`);
+    fail(ptr, `Fn::FindInMap: mapping ${mapName} has no key ${q(top)} (closest: ${nearest(top, keys).join(', ')}; ${plural(keys.length, 'key')}) — ${deploy}`);
   }
   const entry = map[top] as Record<string, unknown>;
   if (!has(entry, second)) {
     if (fallback) return useDefault();
-    fail(ptr, `Fn::FindInMap: mapping ${mapName}, key ${q(top)} has no second-level key ${q(second)} (keys: ${listSample(Object.keys(entry))}) — ${deploy}`);
+    const keys = Object.keys(entry);
+    fail(ptr, `Fn::FindInMap: mapping ${mapName}, key ${q(top)} has no second-level key ${q(second)} (closest: ${nearest(second, keys).join(', ')}; ${plural(keys.length, 'key')}) — ${deploy}`);
   }
   return entry[second];
 }
@@ -596,7 +598,7 @@ function section(template: Record<string, unknown>, name: string): Record<string
  * that is not there, a Ref to nothing) throw a RenderError naming the parameter or the pointer.
  */
 export function renderTemplate(
-  template: Record<string, unknown>,
+  template: object,
   parameters: Record<string, ParameterValue> = {},
   options: RenderOptions = {},
 ): RenderedTemplate {
