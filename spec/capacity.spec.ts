@@ -1,0 +1,422 @@
+/**
+ * The pod capacity model. Every expected number is derived HERE from the rules in NOTES §1:
+ *   pod IPs  = ENIs × (IPv4 per ENI − 1)          (× 16 with prefix delegation; ENIs − 1 with custom networking)
+ *   maxPods  = pod IPs + 2                         (unless set by hand or capped)
+ *   a workload pod runs when the node has a pod slot (maxPods counts ALL pods) AND a free pod IP
+ *   (only pods off the host network take one); no slot → Pending, slot but no IP → ContainerCreating.
+ */
+import { expect } from 'chai';
+import fc from 'fast-check';
+import {
+  compareBySize,
+  nodesNeeded,
+  parseSystemPods,
+  simulatePods,
+  spreadPods,
+  typesThatFit,
+  type PodSimulation,
+  type SystemPod,
+} from '../lib/capacity';
+import { podRows } from '../lib/capacity/format';
+import { EksNodegroupError } from '../lib/errors';
+import { getInstanceType, listInstanceTypes } from '../lib/instance-types';
+
+function failure(fn: () => unknown): EksNodegroupError {
+  try {
+    fn();
+  } catch (e) {
+    expect(e).to.be.instanceOf(EksNodegroupError);
+    return e as EksNodegroupError;
+  }
+  throw new Error('expected an error');
+}
+
+/** Pod IPs of one node, from the EC2 facts and the rule. */
+function podIpsOf(type: string, mode: { prefix?: boolean; custom?: boolean } = {}): number {
+  const f = getInstanceType(type);
+  const enis = f.defaultCardEnis - (mode.custom ? 1 : 0);
+  return enis * (f.ipv4PerEni - 1) * (mode.prefix ? 16 : 1);
+}
+
+/** The workload's counts on one node, from slots and free IPs. */
+function oneNode(replicas: number, slots: number, ips: number): { running: number; containerCreating: number; pending: number } {
+  const scheduled = Math.min(replicas, Math.max(0, slots));
+  const running = Math.min(scheduled, Math.max(0, ips));
+  return { running, containerCreating: scheduled - running, pending: replicas - scheduled };
+}
+
+function counts(s: PodSimulation): { running: number; containerCreating: number; pending: number } {
+  return { running: s.running, containerCreating: s.containerCreating, pending: s.pending };
+}
+
+// eks-2018: aws-node, kube-proxy (host network) + 1 kube-dns (pod IP): 3 pods, 1 IP on one node.
+// eks-current: aws-node, kube-proxy, eks-pod-identity-agent (host network) + 2 CoreDNS (pod IPs).
+
+describe('pod capacity model (simulatePods)', () => {
+  it('the classic story: a 2018 t2.micro node runs exactly one nginx pod', () => {
+    const ips = podIpsOf('t2.micro');
+    const maxPods = ips + 2;
+    const expected = oneNode(3, maxPods - 3, ips - 1);
+    const s = simulatePods({ instanceType: 't2.micro', systemPods: 'eks-2018', replicas: 3, name: 'nginx' });
+    expect(counts(s)).to.deep.equal(expected);
+    expect(s.running).to.equal(1); // the derivation above gives 1: the story holds
+    expect(s.maxPods).to.equal(maxPods);
+    expect(s.firstLimit).to.equal('both'); // 1 slot and 1 IP left
+    expect(s.limitsReached).to.deep.equal({ maxPods: true, podIps: false });
+    const pending = s.groups.find((g) => g.owner === 'nginx' && g.status === 'Pending')!;
+    expect(pending.event).to.include({ reason: 'FailedScheduling', from: 'default-scheduler' });
+    expect(pending.event!.message).to.equal('0/1 nodes are available: 1 Too many pods.');
+  });
+
+  it('maxPods binds first: today\'s node has 3 host-network DaemonSets but the formula allows for 2', () => {
+    const ips = podIpsOf('m5.large');
+    const maxPods = ips + 2;
+    const slots = maxPods - 5; // 3 DaemonSets + 2 CoreDNS on one node
+    const free = ips - 2; // CoreDNS takes 2 pod IPs
+    expect(slots).to.be.below(free);
+    const s = simulatePods({ instanceType: 'm5.large', replicas: 40 });
+    expect(counts(s)).to.deep.equal(oneNode(40, slots, free));
+    expect(s.containerCreating).to.equal(0);
+    expect(s.pending).to.equal(40 - slots);
+    expect(s.firstLimit).to.equal('maxPods');
+    expect(s.perNode[0]).to.include({ slotsForWorkload: slots, ipsForWorkload: free, systemPodCount: 5, systemPodIps: 2, systemHostNetworkPods: 3 });
+    expect(s.explanation.join('\n')).to.contain('covers two host-network pods');
+  });
+
+  it('IPs bind first: maxPods set by hand above the IP limit → ContainerCreating', () => {
+    const ips = podIpsOf('m5.large');
+    const maxPods = ips + 50;
+    const free = ips - 2;
+    const replicas = 30;
+    expect(replicas).to.be.above(free).and.below(maxPods - 5);
+    const s = simulatePods({ instanceType: 'm5.large', maxPods, replicas });
+    expect(counts(s)).to.deep.equal({ running: free, containerCreating: replicas - free, pending: 0 });
+    expect(s.firstLimit).to.equal('podIps');
+    expect(s.maxPodsSetByHand).to.equal(true);
+    const cc = s.groups.find((g) => g.owner === 'app' && g.status === 'ContainerCreating')!;
+    expect(cc.event).to.include({ reason: 'FailedCreatePodSandBox', from: 'kubelet' });
+    expect(cc.event!.message).to.contain('failed to assign an IP address to container');
+  });
+
+  it('both at once: IPs run out AND maxPods is reached (some ContainerCreating, some Pending)', () => {
+    const ips = podIpsOf('m5.large');
+    const maxPods = ips + 10;
+    const slots = maxPods - 5;
+    const free = ips - 2;
+    const replicas = slots + 7;
+    const s = simulatePods({ instanceType: 'm5.large', maxPods, replicas });
+    expect(counts(s)).to.deep.equal({ running: free, containerCreating: slots - free, pending: 7 });
+    expect(s.limitsReached).to.deep.equal({ maxPods: true, podIps: true });
+  });
+
+  it('both limits equal: the 2018 layout leaves as many slots as IPs on every type', () => {
+    for (const type of ['t3.medium', 'm5.large', 'c5.18xlarge']) {
+      const ips = podIpsOf(type);
+      const s = simulatePods({ instanceType: type, systemPods: 'eks-2018', replicas: 1000 });
+      expect(s.perNode[0].slotsForWorkload, type).to.equal(ips + 2 - 3);
+      expect(s.perNode[0].ipsForWorkload, type).to.equal(ips - 1);
+      expect(s.firstLimit, type).to.equal('both');
+      expect(counts(s), type).to.deep.equal(oneNode(1000, ips - 1, ips - 1));
+    }
+  });
+
+  it('custom networking: the primary ENI carries no pods', () => {
+    const ips = podIpsOf('m5.large', { custom: true });
+    expect(ips).to.equal(podIpsOf('m5.large') - (getInstanceType('m5.large').ipv4PerEni - 1));
+    const s = simulatePods({ instanceType: 'm5.large', systemPods: 'eks-2018', replicas: 50, maxPodsOptions: { customNetworking: true } });
+    expect(s.podIps).to.equal(ips);
+    expect(s.maxPods).to.equal(ips + 2);
+    expect(counts(s)).to.deep.equal(oneNode(50, ips + 2 - 3, ips - 1));
+  });
+
+  it('custom networking with the standard maxPods kept by hand: IPs run out, pods hang in ContainerCreating', () => {
+    const standard = podIpsOf('m5.large') + 2;
+    const ips = podIpsOf('m5.large', { custom: true });
+    const s = simulatePods({ instanceType: 'm5.large', systemPods: 'eks-2018', replicas: 40, maxPods: standard, maxPodsOptions: { customNetworking: true } });
+    expect(counts(s)).to.deep.equal(oneNode(40, standard - 3, ips - 1));
+    expect(s.containerCreating).to.be.above(0);
+    expect(s.firstLimit).to.equal('podIps');
+  });
+
+  it('prefix delegation: 16 IPs per slot; maxPods (capped or not) binds first', () => {
+    const f = getInstanceType('m5.large');
+    const ips = podIpsOf('m5.large', { prefix: true });
+    const uncapped = simulatePods({ instanceType: 'm5.large', replicas: 1000, maxPodsOptions: { prefixDelegation: true } });
+    expect(uncapped.podIps).to.equal(ips);
+    expect(counts(uncapped)).to.deep.equal(oneNode(1000, ips + 2 - 5, ips - 2));
+    const cap = f.vcpus! <= 30 ? 110 : 250;
+    const capped = simulatePods({ instanceType: 'm5.large', replicas: 1000, maxPodsOptions: { prefixDelegation: true, cap: true } });
+    expect(capped.maxPods).to.equal(cap);
+    expect(counts(capped)).to.deep.equal(oneNode(1000, cap - 5, ips - 2));
+    expect(capped.firstLimit).to.equal('maxPods');
+  });
+
+  it('prefix delegation does not apply on a Xen type (t2.micro): same pods as without it', () => {
+    const a = simulatePods({ instanceType: 't2.micro', systemPods: 'eks-2018', replicas: 5, maxPodsOptions: { prefixDelegation: true } });
+    expect(a.podIps).to.equal(podIpsOf('t2.micro'));
+    expect(counts(a)).to.deep.equal(oneNode(5, podIpsOf('t2.micro') + 2 - 3, podIpsOf('t2.micro') - 1));
+  });
+
+  it('host-network vs pod-IP system pods: both count against maxPods, only pod-IP ones take IPs', () => {
+    const ips = podIpsOf('c5.large');
+    const base: SystemPod[] = [
+      { name: 'aws-node', kind: 'DaemonSet', hostNetwork: true },
+      { name: 'kube-proxy', kind: 'DaemonSet', hostNetwork: true },
+    ];
+    const host = simulatePods({ instanceType: 'c5.large', replicas: 100, systemPods: [...base, { name: 'agent', kind: 'DaemonSet', hostNetwork: true }] });
+    const podIp = simulatePods({ instanceType: 'c5.large', replicas: 100, systemPods: [...base, { name: 'agent', kind: 'DaemonSet' }] });
+    for (const s of [host, podIp]) expect(s.perNode[0].slotsForWorkload).to.equal(ips + 2 - 3);
+    expect(host.perNode[0].ipsForWorkload).to.equal(ips);
+    expect(podIp.perNode[0].ipsForWorkload).to.equal(ips - 1);
+    expect(host.firstLimit).to.equal('maxPods');
+    expect(podIp.firstLimit).to.equal('both');
+    const agentRow = podRows(podIp).find((r) => r.name === 'agent-1')!;
+    expect(agentRow.ip).to.equal('<pod IP>');
+    expect(podRows(host).find((r) => r.name === 'agent-1')!.ip).to.equal('<node IP>');
+  });
+
+  it('several nodes: DaemonSets on every node, CoreDNS one per node, the workload spread', () => {
+    const ips = podIpsOf('m5.large');
+    const maxPods = ips + 2;
+    const K = 3;
+    // node-1 and node-2 carry one CoreDNS each; node-3 none.
+    const capWithDns = Math.min(maxPods - 4, ips - 1);
+    const capPlain = Math.min(maxPods - 3, ips);
+    const total = 2 * capWithDns + capPlain;
+    const replicas = total + 4;
+    const s = simulatePods({ instanceType: 'm5.large', nodes: K, replicas });
+    expect(counts(s)).to.deep.equal({ running: total, containerCreating: 0, pending: 4 });
+    expect(s.perNode.map((n) => n.systemPods.find((p) => p.name === 'coredns')?.count ?? 0)).to.deep.equal([1, 1, 0]);
+    expect(s.perNode.map((n) => n.workloadCapacity)).to.deep.equal([capWithDns, capWithDns, capPlain]);
+    for (const n of s.perNode) expect(n.systemPods.filter((p) => p.hostNetwork).map((p) => p.name)).to.deep.equal(['aws-node', 'kube-proxy', 'eks-pod-identity-agent']);
+    expect(s.groups.find((g) => g.status === 'Pending')!.event!.message).to.equal(`0/${K} nodes are available: ${K} Too many pods.`);
+    // A smaller workload is spread evenly: no node gets more than one pod above another (in total pods).
+    const small = simulatePods({ instanceType: 'm5.large', nodes: K, replicas: 10 });
+    const totals = small.perNode.map((n) => n.systemPodCount + n.workload.scheduled);
+    expect(Math.max(...totals) - Math.min(...totals)).to.be.at.most(1);
+    expect(small.running).to.equal(10);
+  });
+
+  it('system pods that do not fit are Pending or ContainerCreating themselves, and the workload gets nothing', () => {
+    const s = simulatePods({ instanceType: 'm5.large', maxPods: 3, replicas: 2 });
+    expect(counts(s)).to.deep.equal({ running: 0, containerCreating: 0, pending: 2 });
+    expect(s.systemPodsNotRunning).to.equal(2); // the two CoreDNS replicas
+    const noIp = simulatePods({ facts: { defaultCardEnis: 1, ipv4PerEni: 1 }, replicas: 1, systemPods: [{ name: 'agent', kind: 'DaemonSet' }] });
+    expect(noIp.podIps).to.equal(0);
+    expect(noIp.groups.find((g) => g.owner === 'agent')!.status).to.equal('ContainerCreating');
+    expect(counts(noIp)).to.deep.equal({ running: 0, containerCreating: 1, pending: 0 });
+  });
+
+  it('a DaemonSet pod that does not fit names its own node in the scheduling event', () => {
+    const s = simulatePods({ instanceType: 'm5.large', maxPods: 2, nodes: 3, replicas: 1 });
+    const g = s.groups.find((x) => x.owner === 'eks-pod-identity-agent' && x.status === 'Pending')!;
+    expect(g.count).to.equal(3);
+    expect(g.event!.message).to.equal("0/3 nodes are available: 1 Too many pods, 2 node(s) didn't match Pod's node affinity/selector.");
+  });
+
+  it('raw ENI/IP numbers give the same answer as the instance type with those numbers', () => {
+    const f = getInstanceType('m5.xlarge');
+    const a = simulatePods({ instanceType: 'm5.xlarge', replicas: 70, nodes: 2 });
+    const b = simulatePods({ facts: { name: 'm5.xlarge', defaultCardEnis: f.defaultCardEnis, ipv4PerEni: f.ipv4PerEni }, replicas: 70, nodes: 2 });
+    expect(b).to.deep.equal({ ...a, maxPodsExplanation: b.maxPodsExplanation });
+  });
+
+  it('is deterministic', () => {
+    const o = { instanceType: 'm5.large', replicas: 99, nodes: 4, maxPods: 40 };
+    expect(JSON.stringify(simulatePods(o))).to.equal(JSON.stringify(simulatePods(o)));
+  });
+
+  describe('bad input names the option', () => {
+    const cases: [string, () => unknown, RegExp][] = [
+      ['replicas 0', () => simulatePods({ instanceType: 'm5.large', replicas: 0 }), /replicas.*whole number ≥ 1/],
+      ['replicas -3', () => simulatePods({ instanceType: 'm5.large', replicas: -3 }), /replicas/],
+      ['replicas 2.5', () => simulatePods({ instanceType: 'm5.large', replicas: 2.5 }), /replicas/],
+      ['replicas "3"', () => simulatePods({ instanceType: 'm5.large', replicas: '3' as unknown as number }), /replicas/],
+      ['maxPods 0', () => simulatePods({ instanceType: 'm5.large', replicas: 1, maxPods: 0 }), /maxPods.*whole number ≥ 1/],
+      ['nodes 0', () => simulatePods({ instanceType: 'm5.large', replicas: 1, nodes: 0 }), /nodes/],
+      ['unknown preset', () => simulatePods({ instanceType: 'm5.large', replicas: 1, systemPods: 'eks-2019' as never }), /eks-2019.*eks-2018, eks-current/],
+      ['unknown type', () => simulatePods({ instanceType: 'm5.lrge', replicas: 1 }), /unknown instance type "m5.lrge"; did you mean m5.large/],
+      ['type and facts', () => simulatePods({ instanceType: 'm5.large', facts: { defaultCardEnis: 1, ipv4PerEni: 2 }, replicas: 1 }), /not both/],
+      ['no type', () => simulatePods({ replicas: 1 }), /instance type/],
+      ['maxPods ≠ override', () => simulatePods({ instanceType: 'm5.large', replicas: 1, maxPods: 20, maxPodsOptions: { override: 30 } }), /override \(30\)/],
+      ['bad system pod', () => simulatePods({ instanceType: 'm5.large', replicas: 1, systemPods: [{ name: 'x', kind: 'Job' as never }] }), /systemPods\[0\]\.kind.*DaemonSet or Deployment/],
+      ['unknown option', () => simulatePods({ instanceType: 'm5.large', replicas: 1, replica: 2 } as never), /option "replica"/],
+      ['bad name', () => simulatePods({ instanceType: 'm5.large', replicas: 1, name: 'My_App' }), /name.*Kubernetes name/],
+    ];
+    for (const [what, fn, re] of cases) {
+      it(what, () => {
+        const e = failure(fn);
+        expect(e.exitCode).to.equal(2);
+        expect(e.message).to.match(re);
+      });
+    }
+  });
+});
+
+describe('spreadPods (placement rule)', () => {
+  /** The rule pod by pod: next pod to the node with the fewest pods (ties: lowest index), skipping full nodes. */
+  function naive(total: number[], maxPods: number, count: number): number[] {
+    const t = [...total];
+    const added = t.map(() => 0);
+    for (let p = 0; p < count; p++) {
+      let best = -1;
+      for (let i = 0; i < t.length; i++) if (t[i] < maxPods && (best < 0 || t[i] < t[best])) best = i;
+      if (best < 0) break;
+      t[best]++;
+      added[best]++;
+    }
+    return added;
+  }
+
+  it('equals placing pods one at a time (fast-check)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 60 }), fc.array(fc.integer({ min: 0, max: 70 }), { minLength: 1, maxLength: 12 }), fc.integer({ min: 0, max: 400 }), (maxPods, raw, count) => {
+        const total = raw.map((t) => Math.min(t, maxPods));
+        const expected = naive(total, maxPods, count);
+        const t = [...total];
+        expect(spreadPods(t, maxPods, count)).to.deep.equal(expected);
+        expect(t).to.deep.equal(total.map((x, i) => x + expected[i]));
+      }),
+      { seed: 6, numRuns: 300 },
+    );
+  });
+
+  it('simulatePods invariants hold for random setups (fast-check)', () => {
+    const types = ['t2.micro', 't3.medium', 'm5.large', 'c5.4xlarge', 'r6g.metal'];
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...types),
+        fc.integer({ min: 1, max: 300 }),
+        fc.integer({ min: 1, max: 6 }),
+        fc.option(fc.integer({ min: 1, max: 120 }), { nil: undefined }),
+        fc.constantFrom('eks-2018' as const, 'eks-current' as const),
+        (type, replicas, nodes, maxPods, preset) => {
+          const s = simulatePods({ instanceType: type, replicas, nodes, maxPods, systemPods: preset });
+          expect(s.running + s.containerCreating + s.pending).to.equal(replicas);
+          let slots = 0;
+          for (const n of s.perNode) {
+            expect(n.workload.scheduled).to.be.at.most(n.slotsForWorkload);
+            expect(n.workload.running).to.be.at.most(n.ipsForWorkload);
+            expect(n.systemPodCount + n.workload.scheduled).to.be.at.most(s.maxPods);
+            slots += n.slotsForWorkload;
+          }
+          // Pending only when every node is full.
+          if (s.pending > 0) expect(s.running + s.containerCreating).to.equal(slots);
+          // The rows add up to the groups.
+          expect(podRows(s).filter((r) => r.namespace === 'default' && r.status === 'Running')).to.have.length(s.running);
+        },
+      ),
+      { seed: 7, numRuns: 200 },
+    );
+  });
+});
+
+describe('nodesNeeded', () => {
+  it('finds the smallest node count on which every replica runs (derived from per-node room)', () => {
+    const ips = podIpsOf('m5.large');
+    const maxPods = ips + 2;
+    const replicas = 100;
+    // Room per node for K nodes: the first min(2, K) carry a CoreDNS replica.
+    const room = (K: number): number => {
+      let sum = 0;
+      for (let i = 0; i < K; i++) sum += i < 2 ? Math.min(maxPods - 4, ips - 1) : Math.min(maxPods - 3, ips);
+      return sum;
+    };
+    let K = 1;
+    while (room(K) < replicas) K++;
+    const r = nodesNeeded({ instanceType: 'm5.large', replicas });
+    expect(r.nodes).to.equal(K);
+    expect(r.simulation.running).to.equal(replicas);
+    expect(simulatePods({ instanceType: 'm5.large', replicas, nodes: K - 1 }).running).to.be.below(replicas);
+  });
+
+  it('counts IP-bound nodes when maxPods is set above the IPs', () => {
+    const ips = podIpsOf('m5.large');
+    const r = nodesNeeded({ instanceType: 'm5.large', replicas: 60, maxPods: 110, systemPods: 'eks-2018' });
+    // node-1 keeps kube-dns (one IP); IPs bind on every node.
+    let K = 1;
+    while ((ips - 1) + (K - 1) * ips < 60) K++;
+    expect(r.nodes).to.equal(K);
+  });
+
+  it('says so when no node count works', () => {
+    const r = nodesNeeded({ instanceType: 'm5.large', replicas: 5, maxPods: 3 });
+    expect(r.nodes).to.equal(null);
+    expect(r.reason).to.contain('0 pod slots');
+  });
+});
+
+describe('typesThatFit', () => {
+  it('lists exactly the types whose one node runs R pods, smallest first', () => {
+    const R = 30;
+    const r = typesThatFit({ replicas: R });
+    // Derived per type from the facts: eks-current on one node takes 5 slots and 2 IPs.
+    const expected = listInstanceTypes()
+      .filter((f) => {
+        const ips = f.defaultCardEnis * (f.ipv4PerEni - 1);
+        return Math.min(ips + 2 - 5, ips - 2) >= R;
+      })
+      .map((f) => f.name)
+      .sort();
+    expect(r.fits.map((f) => f.instanceType).sort()).to.deep.equal(expected);
+    for (let i = 1; i < r.fits.length; i++) expect(compareBySize(r.fits[i - 1], r.fits[i])).to.be.below(0);
+    // vCPUs never decrease along the list (unknown sizes last).
+    const v = r.fits.map((f) => f.vcpus ?? Infinity);
+    expect(v).to.deep.equal([...v].sort((a, b) => a - b));
+    expect(r.skipped).to.deep.equal([]);
+  });
+
+  it('with the cap, skips the types whose vCPU count is unknown and says why', () => {
+    const r = typesThatFit({ replicas: 100, maxPodsOptions: { prefixDelegation: true, cap: true } });
+    const unknown = listInstanceTypes().filter((f) => f.vcpus === undefined).map((f) => f.name);
+    expect(r.skipped.map((s) => s.instanceType)).to.deep.equal(unknown);
+    for (const f of r.fits) expect(f.maxPods).to.be.at.most(f.vcpus! <= 30 ? 110 : 250);
+  });
+});
+
+describe('system pods: presets and files', () => {
+  it('presets are the node layouts of NOTES §1', () => {
+    const a = simulatePods({ instanceType: 'm5.large', replicas: 1, systemPods: 'eks-2018' });
+    expect(a.systemPods.map((p) => [p.name, p.kind, p.hostNetwork, p.replicas])).to.deep.equal([
+      ['aws-node', 'DaemonSet', true, undefined],
+      ['kube-proxy', 'DaemonSet', true, undefined],
+      ['kube-dns', 'Deployment', false, 1],
+    ]);
+    const b = simulatePods({ instanceType: 'm5.large', replicas: 1 });
+    expect(b.systemPods.map((p) => [p.name, p.kind, p.hostNetwork, p.replicas])).to.deep.equal([
+      ['aws-node', 'DaemonSet', true, undefined],
+      ['kube-proxy', 'DaemonSet', true, undefined],
+      ['eks-pod-identity-agent', 'DaemonSet', true, undefined],
+      ['coredns', 'Deployment', false, 2],
+    ]);
+  });
+
+  it('reads YAML and JSON', () => {
+    const y = parseSystemPods('systemPods:\n  - { name: aws-node, kind: DaemonSet, hostNetwork: true }\n  - name: coredns\n    kind: Deployment\n    replicas: 3\n');
+    const j = parseSystemPods(JSON.stringify({ systemPods: [{ name: 'aws-node', kind: 'DaemonSet', hostNetwork: true }, { name: 'coredns', kind: 'Deployment', replicas: 3 }] }));
+    expect(y).to.deep.equal(j);
+    expect(y[1]).to.deep.equal({ name: 'coredns', kind: 'Deployment', hostNetwork: false, replicas: 3 });
+  });
+
+  const bad: [string, string, RegExp][] = [
+    ['unknown field', 'systemPods:\n  - name: a\n    kind: DaemonSet\n    hostnetwork: true\n', /f\.yaml:4:18: .*systemPods\[0\]\.hostnetwork.*fields are name, kind, replicas, hostNetwork, namespace/],
+    ['bad kind', 'systemPods:\n  - { name: a, kind: Daemonset }\n', /f\.yaml:2:22: .*systemPods\[0\]\.kind: "Daemonset" \(allowed: DaemonSet or Deployment\)/],
+    ['replicas on a DaemonSet', 'systemPods:\n  - { name: a, kind: DaemonSet, replicas: 2 }\n', /systemPods\[0\]\.replicas.*one pod on every node/],
+    ['negative replicas', 'systemPods:\n  - { name: a, kind: Deployment, replicas: -1 }\n', /systemPods\[0\]\.replicas: -1/],
+    ['hostNetwork not a boolean', 'systemPods:\n  - { name: a, kind: DaemonSet, hostNetwork: "yes" }\n', /hostNetwork: "yes" \(allowed: true or false\)/],
+    ['duplicate name', 'systemPods:\n  - { name: a, kind: DaemonSet }\n  - { name: a, kind: Deployment }\n', /f\.yaml:3:.*systemPods\[1\]\.name: "a".*not used by another entry/],
+    ['missing name', 'systemPods:\n  - { kind: DaemonSet }\n', /systemPods\[0\]\.name/],
+    ['top-level list', '- { name: a, kind: DaemonSet }\n', /f\.yaml: a system-pods file is a mapping with a "systemPods" list/],
+    ['no systemPods key', 'pods: []\n', /f\.yaml:1:\d+: unknown top-level key "pods"/],
+    ['systemPods not a list', 'systemPods: 3\n', /systemPods: 3 \(allowed: a list/],
+    ['YAML syntax', 'systemPods:\n  - { name: a, kind: DaemonSet\n', /f\.yaml:\d+:\d+: /],
+    ['empty file', '', /f\.yaml/],
+  ];
+  for (const [what, text, re] of bad) {
+    it(`rejects a file with ${what}, naming file, position and field`, () => {
+      const e = failure(() => parseSystemPods(text, 'f.yaml'));
+      expect(e.exitCode).to.equal(2);
+      expect(e.message).to.match(re);
+    });
+  }
+});
