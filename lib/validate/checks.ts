@@ -1,0 +1,390 @@
+/**
+ * Checks a JSON Schema cannot express: references between sections (Ref, Fn::GetAtt,
+ * Fn::Sub variables, Fn::FindInMap with literal keys, Fn::If and Condition names, DependsOn),
+ * resource types, parameter defaults against their own constraints, and CloudFormation quotas.
+ * Each check skips values the schema already rejected for their shape, so one mistake gives
+ * one finding.
+ */
+import { didYouMean, pointerOf, type Finding } from './findings';
+
+type Obj = Record<string, unknown>;
+
+export const PSEUDO_PARAMETERS: readonly string[] = Object.freeze([
+  'AWS::AccountId',
+  'AWS::NoValue',
+  'AWS::NotificationARNs',
+  'AWS::Partition',
+  'AWS::Region',
+  'AWS::StackId',
+  'AWS::StackName',
+  'AWS::URLSuffix',
+]);
+
+/** CloudFormation quotas (AWS CloudFormation User Guide, "Quotas"). */
+export const QUOTAS = Object.freeze({
+  parameters: 200,
+  resources: 500,
+  outputs: 200,
+  mappings: 200,
+  /** Top-level keys of one mapping, and attributes under one top-level key. */
+  mappingKeys: 200,
+  mappingAttributes: 200,
+  /** Template body passed inline (`--template-body`, `deploy` without `--s3-bucket`). */
+  inlineBodyBytes: 51_200,
+  /** Template body read from S3 ("1 MB"; counted as 1,000,000 bytes to stay on the safe side). */
+  s3BodyBytes: 1_000_000,
+});
+
+export interface CheckContext {
+  /** Resource types whose properties the schema checked. */
+  schemaTypes: ReadonlySet<string>;
+  /** Every known resource type → its Fn::GetAtt attributes. */
+  attributes: Readonly<Record<string, readonly string[]>>;
+  /** Template body size in bytes, when known. */
+  bodyBytes?: number;
+  /** True when the precompiled schema was used (so uncovered types get a hint). */
+  bundled: boolean;
+}
+
+const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
+const keysOf = (v: unknown): string[] => (isObj(v) ? Object.keys(v) : []);
+
+function transforms(t: Obj): string[] {
+  const tr = t.Transform;
+  return typeof tr === 'string' ? [tr] : Array.isArray(tr) ? tr.filter((x): x is string => typeof x === 'string') : [];
+}
+
+function isCustomType(type: string): boolean {
+  return type.startsWith('Custom::') || type === 'AWS::CloudFormation::CustomResource';
+}
+
+/** Runs every code check on `t` (a template that may be partly invalid). */
+export function codeChecks(t: Obj, ctx: CheckContext): Finding[] {
+  const out: Finding[] = [];
+  const err = (path: (string | number)[], rule: string, message: string, allowed?: string[]): void => {
+    out.push({ severity: 'error', rule, pointer: pointerOf(path), message, ...(allowed ? { allowed } : {}) });
+  };
+  const warn = (path: (string | number)[], rule: string, message: string): void => {
+    out.push({ severity: 'warning', rule, pointer: pointerOf(path), message });
+  };
+
+  const parameters = isObj(t.Parameters) ? t.Parameters : {};
+  const resources = isObj(t.Resources) ? t.Resources : {};
+  const conditions = isObj(t.Conditions) ? t.Conditions : {};
+  const mappings = isObj(t.Mappings) ? t.Mappings : {};
+  const outputs = isObj(t.Outputs) ? t.Outputs : {};
+  const paramNames = Object.keys(parameters);
+  const resourceNames = Object.keys(resources);
+  const conditionNames = Object.keys(conditions);
+  const langExt = transforms(t).includes('AWS::LanguageExtensions');
+  const typeOf = (name: string): string | undefined => {
+    const r = resources[name];
+    return isObj(r) && typeof r.Type === 'string' ? r.Type : undefined;
+  };
+
+  // ---- names shared by sections
+  for (const name of paramNames) {
+    if (Object.prototype.hasOwnProperty.call(resources, name)) {
+      err(['Resources', name], 'duplicate-name', `resource ${name} has the same name as a parameter; Ref ${name} would be ambiguous (rename one)`);
+    }
+  }
+
+  // ---- resource types and attributes
+  for (const name of resourceNames) {
+    const r = resources[name];
+    if (!isObj(r)) continue;
+    const type = r.Type;
+    if (typeof type === 'string') {
+      if (isCustomType(type)) {
+        if (!isObj(r.Properties) || r.Properties.ServiceToken === undefined) {
+          err(['Resources', name, 'Properties'], 'missing-property', `custom resource ${name} (${type}) needs Properties.ServiceToken (the Lambda or SNS ARN that handles it)`);
+        }
+      } else if (type.endsWith('::MODULE')) {
+        // A CloudFormation module: its contents are defined in the registry.
+      } else if (!Object.prototype.hasOwnProperty.call(ctx.attributes, type)) {
+        err(['Resources', name, 'Type'], 'unknown-resource-type', `unknown resource type ${JSON.stringify(type)}${didYouMean(type, Object.keys(ctx.attributes))}`);
+      } else if (!ctx.schemaTypes.has(type)) {
+        warn(
+          ['Resources', name, 'Type'],
+          'unchecked-type',
+          ctx.bundled
+            ? `the properties of ${type} are not checked by the bundled schema (it covers the node-group types); run validate with --all-types to check them`
+            : `the properties of ${type} were not checked`,
+        );
+      }
+    }
+    // DependsOn and Condition targets
+    const deps = typeof r.DependsOn === 'string' ? [r.DependsOn] : Array.isArray(r.DependsOn) ? r.DependsOn : [];
+    deps.forEach((d, i) => {
+      if (typeof d !== 'string') return;
+      const path = typeof r.DependsOn === 'string' ? ['Resources', name, 'DependsOn'] : ['Resources', name, 'DependsOn', i];
+      if (d === name) err(path, 'depends-on-target', `resource ${name} depends on itself (remove it from DependsOn)`);
+      else if (!resourceNames.includes(d)) {
+        err(path, 'depends-on-target', `DependsOn names ${JSON.stringify(d)}, which is not a resource in this template${didYouMean(d, resourceNames)}`, resourceNames);
+      }
+    });
+    if (typeof r.Condition === 'string' && !conditionNames.includes(r.Condition)) {
+      err(['Resources', name, 'Condition'], 'condition-target', `condition ${JSON.stringify(r.Condition)} is not defined in Conditions${didYouMean(r.Condition, conditionNames)}`, conditionNames);
+    }
+  }
+  for (const name of Object.keys(outputs)) {
+    const o = outputs[name];
+    if (isObj(o) && typeof o.Condition === 'string' && !conditionNames.includes(o.Condition)) {
+      err(['Outputs', name, 'Condition'], 'condition-target', `condition ${JSON.stringify(o.Condition)} is not defined in Conditions${didYouMean(o.Condition, conditionNames)}`, conditionNames);
+    }
+  }
+
+  // ---- references inside values
+  const refTargets = [...paramNames, ...resourceNames, ...PSEUDO_PARAMETERS];
+  const checkGetAtt = (path: (string | number)[], resource: string, attribute: unknown): void => {
+    if (!resourceNames.includes(resource)) {
+      const hint = paramNames.includes(resource) ? ` (${resource} is a parameter: use Ref ${resource})` : didYouMean(resource, resourceNames);
+      err(path, 'getatt-target', `Fn::GetAtt names ${JSON.stringify(resource)}, which is not a resource in this template${hint}`, resourceNames);
+      return;
+    }
+    const type = typeOf(resource);
+    if (typeof attribute !== 'string' || !type || isCustomType(type) || type === 'AWS::CloudFormation::Stack' || type.endsWith('::MODULE')) return;
+    const attrs = ctx.attributes[type];
+    if (!attrs) return;
+    // CloudFormation also accepts a resource's own property names as attributes.
+    const r = resources[resource] as Obj;
+    const props = keysOf(r.Properties);
+    if (!attrs.includes(attribute) && !props.includes(attribute)) {
+      err(
+        path,
+        'getatt-attribute',
+        attrs.length
+          ? `${type} has no attribute ${JSON.stringify(attribute)}${didYouMean(attribute, attrs)}`
+          : `${type} has no attributes for Fn::GetAtt (use Ref ${resource})`,
+        [...attrs],
+      );
+    }
+  };
+
+  const walk = (v: unknown, path: (string | number)[], inConditions: boolean, subVars: readonly string[]): void => {
+    if (Array.isArray(v)) {
+      v.forEach((x, i) => walk(x, [...path, i], inConditions, subVars));
+      return;
+    }
+    if (!isObj(v)) return;
+    const keys = Object.keys(v);
+    if (keys.length === 1) {
+      const [k] = keys;
+      const arg = v[k];
+      const at = [...path, k];
+      switch (k) {
+        case 'Ref':
+          if (typeof arg === 'string') {
+            if (inConditions && resourceNames.includes(arg)) {
+              err(at, 'ref-target', `conditions can refer to parameters only; ${arg} is a resource`, paramNames);
+            } else if (!refTargets.includes(arg)) {
+              const hint = arg.startsWith('AWS::') ? didYouMean(arg, PSEUDO_PARAMETERS) : didYouMean(arg, refTargets);
+              err(at, 'ref-target', `Ref ${JSON.stringify(arg)} names nothing: no parameter, resource or pseudo parameter has that name${hint}`);
+            }
+          }
+          return;
+        case 'Fn::GetAtt': {
+          let parts: unknown[] | undefined;
+          if (typeof arg === 'string' && arg.includes('.')) parts = [arg.slice(0, arg.indexOf('.')), arg.slice(arg.indexOf('.') + 1)];
+          else if (Array.isArray(arg)) parts = arg;
+          if (parts && typeof parts[0] === 'string') checkGetAtt(at, parts[0], parts[1]);
+          if (Array.isArray(arg)) walk(arg[1], [...at, 1], inConditions, subVars);
+          return;
+        }
+        case 'Fn::Sub': {
+          const text = typeof arg === 'string' ? arg : Array.isArray(arg) && typeof arg[0] === 'string' ? arg[0] : undefined;
+          const vars = Array.isArray(arg) && isObj(arg[1]) ? Object.keys(arg[1]) : [];
+          if (Array.isArray(arg) && isObj(arg[1])) walk(arg[1], [...at, 1], inConditions, subVars);
+          if (text === undefined) return;
+          const subPath = typeof arg === 'string' ? at : [...at, 0];
+          for (const m of text.matchAll(/\$\{([^}]*)\}/g)) {
+            const name = m[1].trim();
+            if (name.startsWith('!')) continue; // ${!Literal} is written as ${Literal}
+            if (vars.includes(name) || subVars.includes(name)) continue;
+            const dot = name.indexOf('.');
+            if (dot > 0 && !name.startsWith('AWS::')) {
+              checkGetAtt(subPath, name.slice(0, dot), name.slice(dot + 1));
+            } else if (!refTargets.includes(name)) {
+              err(
+                subPath,
+                'sub-variable',
+                `Fn::Sub variable \${${name}} resolves to nothing: it is not a parameter, resource, pseudo parameter or a key of the variable map${didYouMean(name, [...refTargets, ...vars])} (write \${!${name}} for a literal "\${${name}}")`,
+              );
+            }
+          }
+          return;
+        }
+        case 'Fn::FindInMap': {
+          if (!Array.isArray(arg)) return;
+          arg.forEach((x, i) => walk(x, [...at, i], inConditions, subVars));
+          const [map, top, second] = arg;
+          const hasDefault = arg.length === 4;
+          arg.slice(0, 3).forEach((x, i) => {
+            if (langExt || typeof x !== 'object' || x === null) return;
+            const fn = Object.keys(x)[0];
+            if (fn !== 'Ref' && fn !== 'Fn::FindInMap') {
+              err([...at, i], 'findinmap-key', `without Transform: AWS::LanguageExtensions, Fn::FindInMap names and keys may only be text, Ref or Fn::FindInMap (got ${fn})`);
+            }
+          });
+          if (hasDefault && !langExt) err([...at, 3], 'findinmap-default', 'Fn::FindInMap DefaultValue needs Transform: AWS::LanguageExtensions (add it, and deploy with CAPABILITY_AUTO_EXPAND)');
+          if (typeof map !== 'string') return;
+          if (!isObj(mappings[map])) {
+            err([...at, 0], 'findinmap-target', `mapping ${JSON.stringify(map)} is not defined in Mappings${didYouMean(map, Object.keys(mappings))}`, Object.keys(mappings));
+            return;
+          }
+          const m = mappings[map] as Obj;
+          if (hasDefault) return;
+          if (typeof top !== 'string') {
+            // The top-level key is computed: the literal second key must exist under every top-level key.
+            if (typeof second !== 'string') return;
+            const tops = Object.keys(m).filter((k) => isObj(m[k]));
+            const lacking = tops.filter((k) => !Object.prototype.hasOwnProperty.call(m[k], second));
+            if (tops.length && lacking.length === tops.length) {
+              const keys = [...new Set(tops.flatMap((k) => Object.keys(m[k] as Obj)))];
+              err([...at, 2], 'findinmap-key', `no entry of mapping ${map} has the key ${JSON.stringify(second)}${didYouMean(second, keys)}`, keys);
+            } else if (lacking.length) {
+              warn([...at, 2], 'findinmap-key', `mapping ${map} lacks the key ${JSON.stringify(second)} under ${lacking.join(', ')}: the stack fails if the lookup lands there`);
+            }
+            return;
+          }
+          if (!isObj(m[top])) {
+            err([...at, 1], 'findinmap-key', `mapping ${map} has no top-level key ${JSON.stringify(top)}${didYouMean(top, Object.keys(m))}`, Object.keys(m));
+            return;
+          }
+          if (typeof second === 'string' && !Object.prototype.hasOwnProperty.call(m[top], second)) {
+            const keys = Object.keys(m[top] as Obj);
+            err([...at, 2], 'findinmap-key', `mapping ${map}.${top} has no key ${JSON.stringify(second)}${didYouMean(second, keys)}`, keys);
+          }
+          return;
+        }
+        case 'Fn::If':
+          if (Array.isArray(arg)) {
+            if (typeof arg[0] === 'string' && !conditionNames.includes(arg[0])) {
+              err([...at, 0], 'condition-target', `Fn::If names condition ${JSON.stringify(arg[0])}, which is not defined in Conditions${didYouMean(arg[0], conditionNames)}`, conditionNames);
+            }
+            arg.slice(1).forEach((x, i) => walk(x, [...at, i + 1], inConditions, subVars));
+          }
+          return;
+        case 'Condition':
+          if (inConditions && typeof arg === 'string') {
+            if (!conditionNames.includes(arg)) {
+              err(at, 'condition-target', `condition ${JSON.stringify(arg)} is not defined in Conditions${didYouMean(arg, conditionNames)}`, conditionNames);
+            }
+            return;
+          }
+          break;
+        case 'Fn::Length':
+        case 'Fn::ToJsonString':
+          if (!langExt) err(at, 'needs-transform', `${k} needs Transform: AWS::LanguageExtensions (add it, and deploy with CAPABILITY_AUTO_EXPAND)`);
+          break;
+        default:
+          break;
+      }
+    }
+    for (const k of keys) walk(v[k], [...path, k], inConditions, subVars);
+  };
+  for (const name of resourceNames) {
+    const r = resources[name];
+    if (!isObj(r)) continue;
+    for (const section of ['Properties', 'Metadata', 'UpdatePolicy', 'CreationPolicy', 'DeletionPolicy', 'UpdateReplacePolicy']) {
+      if (r[section] !== undefined) walk(r[section], ['Resources', name, section], false, []);
+    }
+  }
+  for (const name of Object.keys(outputs)) walk(outputs[name], ['Outputs', name], false, []);
+  for (const name of conditionNames) walk(conditions[name], ['Conditions', name], true, []);
+
+  checkParameters(parameters, err, warn);
+  checkQuotas(t, ctx, err, warn);
+  return out;
+}
+
+type Report = (path: (string | number)[], rule: string, message: string, allowed?: string[]) => void;
+
+/** Each parameter's Default must satisfy the parameter's own constraints. */
+function checkParameters(parameters: Obj, err: Report, warn: Report): void {
+  for (const [name, p] of Object.entries(parameters)) {
+    if (!isObj(p) || typeof p.Type !== 'string') continue;
+    const type = p.Type;
+    const path = ['Parameters', name];
+    const num = (k: string): number | undefined => (p[k] === undefined || isNaN(Number(p[k])) ? undefined : Number(p[k]));
+    const [minLen, maxLen, minVal, maxVal] = [num('MinLength'), num('MaxLength'), num('MinValue'), num('MaxValue')];
+    if (minLen !== undefined && maxLen !== undefined && minLen > maxLen) err([...path, 'MinLength'], 'parameter-constraint', `MinLength ${minLen} is greater than MaxLength ${maxLen}`);
+    if (minVal !== undefined && maxVal !== undefined && minVal > maxVal) err([...path, 'MinValue'], 'parameter-constraint', `MinValue ${minVal} is greater than MaxValue ${maxVal}`);
+    const numeric = type === 'Number' || type === 'List<Number>';
+    if ((minVal !== undefined || maxVal !== undefined) && !numeric) warn([...path, 'Type'], 'parameter-constraint', `MinValue/MaxValue apply to Number parameters only; ${type} ignores them`);
+    let pattern: RegExp | undefined;
+    if (typeof p.AllowedPattern === 'string') {
+      try {
+        // CloudFormation matches the whole value against AllowedPattern.
+        pattern = new RegExp(`^(?:${p.AllowedPattern})$`);
+      } catch (e) {
+        warn([...path, 'AllowedPattern'], 'parameter-pattern', `AllowedPattern is not a regular expression this tool can check (${(e as Error).message}); CloudFormation uses Java regular expressions`);
+      }
+    }
+    if (p.Default === undefined || p.Default === null || typeof p.Default === 'object') continue;
+    if (type.startsWith('AWS::SSM::Parameter::')) continue; // the default names an SSM parameter
+    const isList = type.startsWith('List<') || type === 'CommaDelimitedList';
+    const text = String(p.Default);
+    const values = isList ? text.split(',') : [text];
+    const at = [...path, 'Default'];
+    const allowed = Array.isArray(p.AllowedValues) ? p.AllowedValues.map(String) : undefined;
+    for (const v of values) {
+      const shown = isList ? `element ${JSON.stringify(v)} of Default ${JSON.stringify(text)}` : `Default ${JSON.stringify(text)}`;
+      if (numeric && (v.trim() === '' || isNaN(Number(v)))) {
+        err(at, 'parameter-default', `${shown} is not a number, but parameter ${name} is ${type}`);
+        continue;
+      }
+      if (allowed && !allowed.includes(v)) {
+        err(at, 'parameter-default', `${shown} is not one of the parameter's AllowedValues${didYouMean(v, allowed)}`, allowed);
+        continue;
+      }
+      if (pattern && !pattern.test(v)) err(at, 'parameter-default', `${shown} does not match AllowedPattern ${JSON.stringify(p.AllowedPattern)}`);
+      if (minLen !== undefined && v.length < minLen) err(at, 'parameter-default', `${shown} is ${v.length} characters; MinLength is ${minLen}`);
+      if (maxLen !== undefined && v.length > maxLen) err(at, 'parameter-default', `${shown} is ${v.length} characters; MaxLength is ${maxLen}`);
+      if (numeric && minVal !== undefined && Number(v) < minVal) err(at, 'parameter-default', `${shown} is below MinValue ${minVal}`);
+      if (numeric && maxVal !== undefined && Number(v) > maxVal) err(at, 'parameter-default', `${shown} is above MaxValue ${maxVal}`);
+    }
+  }
+}
+
+function checkQuotas(t: Obj, ctx: CheckContext, err: Report, warn: Report): void {
+  const count = (section: string, limit: number, what: string): void => {
+    const n = keysOf(t[section]).length;
+    if (n > limit) err([section], 'quota', `${n} ${what}: CloudFormation allows at most ${limit} in one template (split the template or combine entries)`);
+  };
+  count('Parameters', QUOTAS.parameters, 'parameters');
+  count('Resources', QUOTAS.resources, 'resources');
+  count('Outputs', QUOTAS.outputs, 'outputs');
+  count('Mappings', QUOTAS.mappings, 'mappings');
+  if (isObj(t.Mappings)) {
+    for (const [name, m] of Object.entries(t.Mappings)) {
+      if (!isObj(m)) continue;
+      const n = Object.keys(m).length;
+      if (n > QUOTAS.mappingKeys) {
+        err(
+          ['Mappings', name],
+          'quota',
+          `mapping ${name} has ${n} top-level keys; CloudFormation allows at most ${QUOTAS.mappingKeys} (split it, e.g. one mapping per instance family or size)`,
+        );
+      }
+      for (const [top, attrs] of Object.entries(m)) {
+        const k = keysOf(attrs).length;
+        if (k > QUOTAS.mappingAttributes) {
+          err(['Mappings', name, top], 'quota', `mapping ${name}.${top} has ${k} keys; CloudFormation allows at most ${QUOTAS.mappingAttributes}`);
+        }
+      }
+    }
+  }
+  const bytes = ctx.bodyBytes;
+  if (bytes === undefined) return;
+  if (bytes > QUOTAS.s3BodyBytes) {
+    err([], 'template-size', `the template is ${bytes} bytes; CloudFormation accepts at most ${QUOTAS.s3BodyBytes} bytes even from S3 (split it into nested stacks or shrink mappings)`);
+  } else if (bytes > QUOTAS.inlineBodyBytes) {
+    warn(
+      [],
+      'template-size-inline',
+      `the template is ${bytes} bytes, over the ${QUOTAS.inlineBodyBytes}-byte limit for a template passed inline: deploy it from S3 (aws cloudformation deploy --s3-bucket BUCKET, or --template-url)`,
+    );
+  }
+}
+

@@ -1,0 +1,70 @@
+/** What validation reports: one finding per mistake, with where it is and how to fix it. */
+import { distance } from 'fastest-levenshtein';
+
+export type Severity = 'error' | 'warning';
+
+export interface Finding {
+  /** `error`: CloudFormation would reject the template. `warning`: deployable, but read this. */
+  severity: Severity;
+  /** Stable rule id, e.g. `unknown-property`, `ref-target`, `mapping-key`, `template-size-inline`. */
+  rule: string;
+  /** JSON pointer to the value to fix, e.g. `/Resources/NodeGroup/Properties/MinSize`. */
+  pointer: string;
+  /** What is wrong and what to do about it. */
+  message: string;
+  /** Allowed values or names, when there is a fixed set. */
+  allowed?: string[];
+  /** Source file, line and column (1-based), when the template came from text. */
+  file?: string;
+  line?: number;
+  column?: number;
+}
+
+/** Escapes one JSON pointer segment. */
+export function pointerSegment(s: string | number): string {
+  return String(s).replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+export function pointerOf(path: readonly (string | number)[]): string {
+  return path.map((p) => '/' + pointerSegment(p)).join('');
+}
+
+/** Up to `max` names closest to `name` (edit distance ≤ a third of the length, at least 2; case-insensitive first). */
+export function closestNames(name: string, candidates: Iterable<string>, max = 3): string[] {
+  const lower = name.toLowerCase();
+  const limit = Math.max(2, Math.floor(name.length / 3));
+  const scored: [string, number][] = [];
+  for (const c of candidates) {
+    const d = c.toLowerCase() === lower ? 0 : distance(lower, c.toLowerCase());
+    if (d <= limit) scored.push([c, d]);
+  }
+  return scored
+    .sort((a, b) => a[1] - b[1] || a[0].localeCompare(b[0]))
+    .slice(0, max)
+    .map(([c]) => c);
+}
+
+/** " (did you mean X or Y?)" or "". */
+export function didYouMean(name: string, candidates: Iterable<string>): string {
+  const c = closestNames(name, candidates);
+  return c.length ? ` (did you mean ${c.map((x) => JSON.stringify(x)).join(' or ')}?)` : '';
+}
+
+/** "a", "a, b or c"; long lists are cut with a count. */
+export function listOf(values: readonly unknown[], max = 12): string {
+  const shown = values.slice(0, max).map((v) => (typeof v === 'string' ? v : JSON.stringify(v)));
+  if (values.length > max) shown.push(`… ${values.length - max} more`);
+  return shown.join(', ');
+}
+
+/** `file:line:col: error [rule] message (at /pointer)`. */
+export function formatFinding(f: Finding): string {
+  const where = f.file ? `${f.file}${f.line ? `:${f.line}:${f.column}` : ''}: ` : f.line ? `${f.line}:${f.column}: ` : '';
+  const allowed = f.allowed?.length && !f.message.includes('allowed:') ? ` (allowed: ${listOf(f.allowed)})` : '';
+  return `${where}${f.severity} [${f.rule}] ${f.message}${allowed} (at ${f.pointer || '/'})`;
+}
+
+/** True when any finding is an error (the template would be rejected). */
+export function hasErrors(findings: readonly Finding[]): boolean {
+  return findings.some((f) => f.severity === 'error');
+}

@@ -1,0 +1,163 @@
+/**
+ * Template validation: the JSON Schema generated from the AWS resource database (precompiled
+ * by ajv standalone at build time, so nothing is compiled here) plus the checks a schema cannot
+ * express (lib/validate/checks.ts). One finding per mistake, each with a JSON pointer and, when
+ * the template came from text, the line and column.
+ */
+import { codeChecks, PSEUDO_PARAMETERS, QUOTAS } from './checks';
+import { findingsFromAjv, type AjvError } from './schema-errors';
+import { formatFinding, hasErrors, type Finding, type Severity } from './findings';
+import type { SourcePosition } from '../yaml';
+
+export { formatFinding, hasErrors, PSEUDO_PARAMETERS, QUOTAS, type Finding, type Severity };
+
+export interface ValidateOptions {
+  /** The template text as it will be deployed: gives the body size (quota) exactly. */
+  text?: string;
+  /** File name put on findings. */
+  file?: string;
+  /** Line and column of a JSON pointer (from parseTemplateWithSource). */
+  locate?: (pointer: string) => SourcePosition | undefined;
+  /**
+   * Check the properties of every resource type, not only those in the bundled schema. Loads
+   * the AWS resource database (dev dependency @aws-cdk/aws-service-spec) and compiles a schema
+   * for the template's types: about 2 s.
+   */
+  allTypes?: boolean;
+}
+
+type ValidateFn = ((data: unknown) => boolean) & { errors?: AjvError[] | null };
+
+let bundled: ValidateFn | undefined;
+function bundledValidator(): ValidateFn {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  bundled ??= require('./generated/validator') as ValidateFn;
+  return bundled;
+}
+
+function specData(): typeof import('./generated/spec-data') {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  return require('./generated/spec-data');
+}
+
+let attributes: Record<string, readonly string[]> | undefined;
+/** Every known resource type → its Fn::GetAtt attribute names (parsed once from the generated text). */
+export function resourceTypeAttributes(): Readonly<Record<string, readonly string[]>> {
+  if (!attributes) {
+    attributes = {};
+    for (const line of specData().RESOURCE_ATTRIBUTES_TEXT.split('\n')) {
+      const [type, ...attrs] = line.split(' ');
+      attributes[type] = attrs;
+    }
+  }
+  return attributes;
+}
+
+/** Compiles (at run time) a schema covering the bundled types plus every type in `template`. */
+function allTypesValidator(template: Record<string, unknown>): { validate: ValidateFn; types: Set<string> } {
+  /* eslint-disable @typescript-eslint/no-var-requires */
+  const { buildTemplateSchema, loadSpecDatabase, AJV_OPTIONS } = require('./schema') as typeof import('./schema');
+  const Ajv = require('ajv').default as typeof import('ajv').default;
+  /* eslint-enable @typescript-eslint/no-var-requires */
+  const { db, version } = loadSpecDatabase();
+  const known = new Set(db.all('resource').map((r) => r.cloudFormationType));
+  const resources = template.Resources && typeof template.Resources === 'object' ? Object.values(template.Resources) : [];
+  const types = new Set(specData().SCHEMA_TYPES);
+  for (const r of resources) {
+    const t = (r as { Type?: unknown } | null)?.Type;
+    if (typeof t === 'string' && known.has(t)) types.add(t);
+  }
+  const { schema } = buildTemplateSchema(db, [...types], version);
+  const { code: _code, ...opts } = AJV_OPTIONS;
+  return { validate: new Ajv(opts).compile(schema) as ValidateFn, types };
+}
+
+/** Document order of every pointer in `v`, so findings come out in the order of the file. */
+function documentOrder(v: unknown): Map<string, number> {
+  const order = new Map<string, number>();
+  const walk = (x: unknown, p: string): void => {
+    order.set(p, order.size);
+    if (Array.isArray(x)) x.forEach((y, i) => walk(y, `${p}/${i}`));
+    else if (x !== null && typeof x === 'object') {
+      for (const k of Object.keys(x)) walk((x as Record<string, unknown>)[k], `${p}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`);
+    }
+  };
+  walk(v, '');
+  return order;
+}
+
+function sortFindings(findings: Finding[], template: unknown): Finding[] {
+  const order = documentOrder(template);
+  const rank = (p: string): number => {
+    for (let q = p; ; q = q.slice(0, q.lastIndexOf('/'))) {
+      const r = order.get(q);
+      if (r !== undefined) return r + (q === p ? 0 : 0.5);
+      if (q === '') return 0;
+    }
+  };
+  return findings
+    .map((f, i) => ({ f, i, r: rank(f.pointer) }))
+    .sort((a, b) => a.r - b.r || a.i - b.i)
+    .map(({ f }) => f);
+}
+
+/**
+ * Validates a CloudFormation template (long form, as parseTemplate returns it) and returns every
+ * finding at once: schema violations and reference, parameter and quota checks. An empty list
+ * or warnings only means CloudFormation would accept the template.
+ */
+export function validateTemplate(template: unknown, options: ValidateOptions = {}): Finding[] {
+  if (template === null || typeof template !== 'object' || Array.isArray(template)) {
+    return [{ severity: 'error', rule: 'type', pointer: '', message: 'a template is a mapping with a Resources section', file: options.file }];
+  }
+  const t = template as Record<string, unknown>;
+  let validate: ValidateFn;
+  let types: ReadonlySet<string>;
+  if (options.allTypes) {
+    ({ validate, types } = allTypesValidator(t));
+  } else {
+    validate = bundledValidator();
+    types = new Set(specData().SCHEMA_TYPES);
+  }
+  const findings: Finding[] = [];
+  if (!validate(t)) findings.push(...findingsFromAjv(validate.errors ?? [], t));
+  let bodyBytes: number | undefined;
+  if (options.text !== undefined) bodyBytes = Buffer.byteLength(options.text, 'utf8');
+  else {
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const { toYaml } = require('../yaml') as typeof import('../yaml');
+    try {
+      bodyBytes = Buffer.byteLength(toYaml(t), 'utf8');
+    } catch {
+      bodyBytes = undefined; // not serialisable: the schema findings say why
+    }
+  }
+  findings.push(...codeChecks(t, { schemaTypes: types, attributes: resourceTypeAttributes(), bodyBytes, bundled: !options.allTypes }));
+  const sorted = sortFindings(findings, t);
+  for (const f of sorted) {
+    if (options.file) f.file = options.file;
+    const pos = options.locate?.(f.pointer);
+    if (pos) {
+      f.line = pos.line;
+      f.column = pos.col;
+    }
+  }
+  return sorted;
+}
+
+/**
+ * Parses template text (YAML or JSON, short or long form) and validates it, with line and
+ * column on every finding. Text that does not parse throws EksNodegroupError PARSE_ERROR.
+ */
+export function validateTemplateText(text: string, file = 'template', options: Omit<ValidateOptions, 'text' | 'file' | 'locate'> = {}): Finding[] {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const { parseTemplateWithSource } = require('../yaml') as typeof import('../yaml');
+  const parsed = parseTemplateWithSource(text, file);
+  return validateTemplate(parsed.template, { ...options, text, file, locate: parsed.locate });
+}
+
+/** Version of @aws-cdk/aws-service-spec the bundled schema was generated from, and the types it covers. */
+export function schemaInfo(): { specVersion: string; resourceTypes: readonly string[] } {
+  const d = specData();
+  return { specVersion: d.SPEC_VERSION, resourceTypes: d.SCHEMA_TYPES };
+}
