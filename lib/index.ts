@@ -103,4 +103,15 @@ export {
 } from './diff';
 export { formatDiffText, formatDiffJson, IMPACT_TEXT, type FormatOptions } from './format';
 export { loadSource, downloadText, awsTemplateUrl, type SourceOptions, type LoadedSource } from './util/fetch';
+export {
+  validateTemplate,
+  validateTemplateText,
+  formatFinding,
+  hasErrors,
+  schemaInfo,
+  QUOTAS,
+  type Finding,
+  type Severity,
+  type ValidateOptions,
+} from './validate';
 export { cli, type CliIO } from './cli';

@@ -20,6 +20,7 @@ const COMMANDS: Record<string, Entry> = {
   gen: { summary: 'write the node-group template with max pods for every instance type', load: () => require('./commands/gen').command },
   render: { summary: 'resolve a template for parameter values; show the user data a node receives', load: () => require('./commands/render').command },
   pods: { summary: 'simulate pods on nodes: which run, which stay Pending or ContainerCreating, and why', load: () => require('./commands/pods').command },
+  validate: { summary: 'check templates offline: schema from the AWS resource database, references, quotas', load: () => require('./commands/validate').command },
   diff: { summary: 'compare two templates (file, https:// URL or aws:<date>): changes, update impact, max pods', load: () => require('./commands/diff').command },
 };
 /* eslint-enable @typescript-eslint/no-var-requires */
