@@ -22,6 +22,9 @@ export interface BenchCase {
 
 export const CASES: BenchCase[] = [
   { name: 'max-pods --all', argv: [BIN, 'max-pods', '--all'], budget: 1.5 },
+  { name: 'pods t2.micro --replicas 3 (eks-2018)', argv: [BIN, 'pods', 't2.micro', '--replicas', '3', '--system-pods', 'eks-2018'], budget: 1.5, okCodes: [1] },
+  { name: 'pods m5.large --replicas 500 --nodes-needed', argv: [BIN, 'pods', 'm5.large', '--replicas', '500', '--nodes-needed'], budget: 1.5 },
+  { name: 'pods --fit 30 (every type)', argv: [BIN, 'pods', '--fit', '30'], budget: 2 },
 ];
 
 function runOnce(argv: string[], okCodes: number[]): number {

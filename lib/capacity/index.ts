@@ -575,10 +575,16 @@ export function typesThatFit(options: Omit<SimulatePodsOptions, 'nodes' | 'insta
   const modes = options.maxPodsOptions ?? {};
   const fits: FitRow[] = [];
   const skipped: TypesThatFit['skipped'] = [];
+  // One node's placement depends only on (maxPods, pod IPs): many types share them, so each pair
+  // is placed once.
+  const placed = new Map<string, PodSimulation>();
   for (const t of listInstanceTypes()) {
     let sim: PodSimulation;
     try {
-      sim = place(options, explainMaxPods(t, modes), systemPods);
+      const explained = explainMaxPods(t, modes);
+      const key = `${explained.maxPods}/${explained.podIps}`;
+      sim = placed.get(key) ?? place(options, explained, systemPods);
+      placed.set(key, sim);
     } catch (e) {
       if (e instanceof EksNodegroupError && e.code === 'MISSING_FACT') {
         skipped.push({ instanceType: t.name, reason: e.message });
