@@ -25,6 +25,11 @@ export const CASES: BenchCase[] = [
   { name: 'pods t2.micro --replicas 3 (eks-2018)', argv: [BIN, 'pods', 't2.micro', '--replicas', '3', '--system-pods', 'eks-2018'], budget: 1.5, okCodes: [1] },
   { name: 'pods m5.large --replicas 500 --nodes-needed', argv: [BIN, 'pods', 'm5.large', '--replicas', '500', '--nodes-needed'], budget: 1.5 },
   { name: 'pods --fit 30 (every type)', argv: [BIN, 'pods', '--fit', '30'], budget: 2 },
+  // No budget in issue 3 for render; measured so a slowdown shows. Parsing the 1,391-type template dominates.
+  {
+    name: 'render templates/nodegroup.yaml --user-data',
+    argv: [BIN, 'render', 'templates/nodegroup.yaml', ...['ClusterName=demo', 'NodeGroupName=ng', 'ClusterControlPlaneSecurityGroup=sg-0123', 'VpcId=vpc-0123', 'Subnets=subnet-a,subnet-b', 'ApiServerEndpoint=https://EXAMPLE.eks.amazonaws.com', 'CertificateAuthorityData=Q0E=', 'ServiceCidr=10.100.0.0/16', 'NodeInstanceType=m5.large'].flatMap((p) => ['-p', p]), '--user-data'],
+  },
 ];
 
 function runOnce(argv: string[], okCodes: number[]): number {

@@ -299,7 +299,7 @@ describe('renderTemplate', () => {
       const t = tpl({ v: { 'Fn::FindInMap': ['Sizes', { Ref: 'S' }, { Ref: 'F' }] } }, { Mappings: mappings, Parameters: { S: { Type: 'String' }, F: { Type: 'String' } } });
       const top = renderError(() => renderTemplate(t, { S: 'larg', F: 'm5' }));
       expect(top.message).to.match(/mapping Sizes has no key "larg" \(closest: large/);
-      expect(top.message).to.match(/CloudFormation would fail to deploy the stack/);
+      expect(top.message).to.match(/the keys come from S="larg", F="m5"; CloudFormation would fail to deploy the stack/);
       expect(top.pointer).to.equal('/Resources/R/Properties/v/Fn::FindInMap');
       const second = renderError(() => renderTemplate(t, { S: 'xlarge', F: 'c7iflex' }));
       expect(second.message).to.match(/mapping Sizes, key "xlarge" has no second-level key "c7iflex" \(closest: m5; 1 key\)/);
@@ -735,6 +735,16 @@ describe('eks-nodegroup render', function () {
     expect(r.code).to.equal(2);
     const line = template.split('\n').findIndex((l) => l.includes('!FindInMap')) + 1;
     expect(r.stderr).to.match(new RegExp(`template\\.yaml:${line}:\\d+: .*mapping MaxPods has no key "c5\\.large".*fail to deploy`));
+  });
+
+  it('a misspelt NodeInstanceType also gets the closest known instance types', async () => {
+    const r = await runCli(['render', file, '-p', 'ClusterName=x', '-p', 'NodeInstanceType=m5.larg']);
+    expect(r.code).to.equal(2);
+    expect(r.stderr).to.match(/mapping MaxPods has no key "m5\.larg".*the keys come from NodeInstanceType="m5\.larg"/);
+    expect(r.stderr).to.match(/NodeInstanceType: unknown instance type "m5\.larg"; did you mean m5\.large/);
+    // A known type that the template lacks gets no instance-type hint.
+    const known = await runCli(['render', file, '-p', 'ClusterName=x', '-p', 'NodeInstanceType=c5.large']);
+    expect(known.stderr).to.not.match(/unknown instance type/);
   });
 
   it('unreadable, unparsable files and a missing FILE exit 2', async () => {

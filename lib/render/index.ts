@@ -378,7 +378,11 @@ function findInMap(ctx: Context, arg: unknown, ptr: string): Resolved {
     fail(ptr, `Fn::FindInMap: no mapping ${q(mapName)}${hint.length ? `; did you mean ${hint.join(', ')}?` : ' (the template has no Mappings)'}`);
   }
   const map = ctx.mappings[mapName] as Record<string, unknown>;
-  const deploy = 'CloudFormation would fail to deploy the stack with these parameters';
+  // Name the parameter values the keys came from: that is what the user can change.
+  const from = parametersIn(a.slice(0, 3))
+    .filter((n) => has(ctx.params, n))
+    .map((n) => `${n}=${q(ctx.params[n])}`);
+  const deploy = `${from.length ? `the keys come from ${from.join(', ')}; ` : ''}CloudFormation would fail to deploy the stack with these parameters`;
   if (!has(map, top) || !isObject(map[top])) {
     if (fallback) return useDefault();
     const keys = Object.keys(map);
@@ -391,6 +395,22 @@ function findInMap(ctx: Context, arg: unknown, ptr: string): Resolved {
     fail(ptr, `Fn::FindInMap: mapping ${mapName}, key ${q(top)} has no second-level key ${q(second)} (closest: ${nearest(second, keys).join(', ')}; ${plural(keys.length, 'key')}) — ${deploy}`);
   }
   return entry[second];
+}
+
+/** Names referenced by Ref and Fn::Sub inside `v`, in order, without repeats. */
+function parametersIn(v: unknown, out: string[] = []): string[] {
+  if (Array.isArray(v)) v.forEach((x) => parametersIn(x, out));
+  else if (isObject(v)) {
+    for (const [k, x] of Object.entries(v)) {
+      if (k === 'Ref' && typeof x === 'string' && !out.includes(x)) out.push(x);
+      else if (k === 'Fn::Sub') {
+        const text = Array.isArray(x) ? x[0] : x;
+        if (typeof text === 'string') for (const m of text.matchAll(SUB_VAR)) if (!m[1].startsWith('!') && !out.includes(m[1])) out.push(m[1]);
+        if (Array.isArray(x)) parametersIn(x[1], out);
+      } else parametersIn(x, out);
+    }
+  }
+  return out;
 }
 
 const SUB_VAR = /\$\{([^}]*)\}/g;

@@ -27,6 +27,19 @@ function pairs(flag: string, values: unknown, what: string): Record<string, stri
   return out;
 }
 
+/** When a render fails and NodeInstanceType is not a known type, the known types closest to it. */
+function instanceTypeHint(value: ParameterValue | undefined): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const types = require('../../instance-types') as typeof import('../../instance-types');
+  try {
+    types.getInstanceType(value);
+    return undefined;
+  } catch (e) {
+    return e instanceof EksNodegroupError ? `NodeInstanceType: ${e.message}` : undefined;
+  }
+}
+
 export const command: Command = {
   usage,
   help: `usage: ${usage}
@@ -103,7 +116,8 @@ or a template CloudFormation would refuse for these values (e.g. a Fn::FindInMap
     } catch (e) {
       if (e instanceof RenderError && e.pointer) {
         const at = parsed.locate(e.pointer);
-        throw new EksNodegroupError(e.code, `${file}${at ? `:${at.line}:${at.col}` : ''}: ${e.message}`, e.exitCode);
+        const hint = instanceTypeHint(parameters.NodeInstanceType);
+        throw new EksNodegroupError(e.code, `${file}${at ? `:${at.line}:${at.col}` : ''}: ${e.message}${hint ? `\n${hint}` : ''}`, e.exitCode);
       }
       if (e instanceof EksNodegroupError) throw new EksNodegroupError(e.code, `${file}: ${e.message}`, e.exitCode);
       throw e;
