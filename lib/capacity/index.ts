@@ -457,11 +457,15 @@ function explain(s: PodSimulation): string[] {
     const list = (filter: (p: NodeCapacity['systemPods'][number]) => boolean): string =>
       n.systemPods.filter(filter).map((p) => (p.count > 1 ? `${p.name} ×${p.count}` : p.name)).join(', ') || 'none';
     const ipUsers = n.systemPods.filter((p) => !p.hostNetwork);
+    const ipNotes = [
+      ipUsers.length ? `${list((p) => !p.hostNetwork)} on pod IPs` : '',
+      n.systemHostNetworkPods ? `${list((p) => p.hostNetwork)} on the node's IP` : '',
+    ].filter(Boolean);
+    const ipNote = ipNotes.length ? ` (${ipNotes.join('; ')})` : '';
     out.push(
       `${nodeRange(names)}: ${plural(n.systemPodCount, 'system pod')} (${list(() => true)}) → ${s.maxPods} − ${n.systemPodCount} = ` +
         `${plural(n.slotsForWorkload, 'pod slot')} left for ${s.workload}; ` +
-        `${plural(n.systemPodIps, 'pod IP')} used by system pods (${ipUsers.length ? list((p) => !p.hostNetwork) : 'none'}` +
-        `${n.systemHostNetworkPods ? `; ${list((p) => p.hostNetwork)} use the node's IP` : ''}) → ${s.podIps} − ${n.systemPodIps} = ` +
+        `${plural(n.systemPodIps, 'pod IP')} used by system pods${ipNote} → ${s.podIps} − ${n.systemPodIps} = ` +
         `${plural(n.ipsForWorkload, 'pod IP')} left for ${s.workload}.`,
     );
     if (n.firstLimit === 'maxPods') {
