@@ -56,7 +56,10 @@ function loadSystemPods(value: string | undefined, io: CliIO): { spec: SystemPod
         `invalid value for --system-pods: ${JSON.stringify(value)} is neither a preset (${SYSTEM_POD_PRESET_NAMES.join(', ')}) nor a file`,
       );
     }
-    if (e instanceof EksNodegroupError) throw new EksNodegroupError(e.code, `--system-pods: ${e.message.replace(file, value)}`);
+    if (e instanceof EksNodegroupError) {
+      const hint = ` (--system-pods takes a preset, ${SYSTEM_POD_PRESET_NAMES.join(' or ')}, or a YAML/JSON file)`;
+      throw new EksNodegroupError(e.code, `--system-pods: ${e.message.replace(file, value)}${hint}`);
+    }
     throw e;
   }
   return { spec: parseSystemPods(text, value), label: value };
