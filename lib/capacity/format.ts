@@ -83,6 +83,18 @@ export function formatSimulation(sim: PodSimulation, systemPodsLabel: string): s
   return out;
 }
 
+/** "25 + 25 + 26" for a few nodes; "25 × 2 + 26 × 38460" when runs of equal values make it long. */
+function sumOfRuns(xs: number[]): string {
+  if (xs.length <= 6) return xs.join(' + ');
+  const runs: [number, number][] = [];
+  for (const x of xs) {
+    const last = runs[runs.length - 1];
+    if (last && last[0] === x) last[1]++;
+    else runs.push([x, 1]);
+  }
+  return runs.map(([x, n]) => (n === 1 ? String(x) : `${x} × ${n} nodes`)).join(' + ');
+}
+
 export function formatNodesNeeded(r: NodesNeeded, systemPodsLabel: string): string {
   const s = r.simulation;
   if (r.nodes === null) {
@@ -92,7 +104,7 @@ export function formatNodesNeeded(r: NodesNeeded, systemPodsLabel: string): stri
   return (
     `${s.workload}: ${s.replicas} replicas need ${r.nodes} node${r.nodes === 1 ? '' : 's'} of ${s.instanceType} ` +
     `(maxPods ${s.maxPods}, ${s.podIps} pod IPs per node, system pods ${systemPodsLabel}).\n` +
-    `  room for ${s.workload} per node: ${caps.join(' + ')} = ${caps.reduce((a, b) => a + b, 0)}\n` +
+    `  room for ${s.workload}: ${sumOfRuns(caps)} = ${caps.reduce((a, b) => a + b, 0)}\n` +
     s.explanation.map((l) => `  ${l}`).join('\n') +
     '\n'
   );

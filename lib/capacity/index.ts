@@ -449,7 +449,9 @@ function explain(s: PodSimulation): string[] {
   const seen = new Map<string, string[]>();
   for (const n of s.perNode) {
     const key = JSON.stringify([n.systemPods, n.slotsForWorkload, n.ipsForWorkload]);
-    seen.set(key, [...(seen.get(key) ?? []), n.node]);
+    const same = seen.get(key);
+    if (same) same.push(n.node);
+    else seen.set(key, [n.node]);
   }
   for (const [key, names] of seen) {
     const n = s.perNode.find((x) => x.node === names[0])!;
