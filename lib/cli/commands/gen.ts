@@ -9,7 +9,7 @@ import { EksNodegroupError } from '../../errors';
 import type { NodeGroupOptions, NodeGroupTemplate } from '../../nodegroup';
 import { intFlag, choiceFlag, parseFlags, type FlagSpec, type Parsed } from '../args';
 import type { CliIO, Command } from '../io';
-import { EXIT_OK } from '../io';
+import { EXIT_FINDINGS, EXIT_OK } from '../io';
 import { MAX_POD_FLAGS, MAX_POD_FLAGS_HELP, maxPodsOptionsFromFlags } from './max-pods';
 
 const usage = 'eks-nodegroup gen [-c CONFIG] [-o FILE | --stdout] [options]';
@@ -31,6 +31,8 @@ const FLAGS: FlagSpec = {
   arch: { type: 'string' },
   'volume-size': { type: 'string' },
   'volume-type': { type: 'string' },
+  'volume-iops': { type: 'string' },
+  'volume-throughput': { type: 'string' },
   'unencrypted-volume': { type: 'boolean' },
   'kms-key-id': { type: 'string' },
   'imds-tokens': { type: 'string' },
@@ -66,6 +68,8 @@ offered instance type, then prints its path, size and the deploy command that fi
       --arch A               x86_64 (default) | arm64 (AMI SSM parameter)
       --volume-size N        NodeVolumeSize default in GiB (20)
       --volume-type T        gp3 (default) | gp2 | io1 | io2 | st1 | sc1 | standard
+      --volume-iops N        provisioned IOPS (required for io1/io2; gp3 optional)
+      --volume-throughput N  gp3 throughput in MiB/s
       --unencrypted-volume   do not encrypt the node volume (encrypted by default)
       --kms-key-id KEY       KMS key for the volume encryption
       --imds-tokens T        required (default: IMDSv2 only) | optional
@@ -148,6 +152,10 @@ export function optionsFromFlags(v: Parsed['values'], base: NodeGroupOptions = {
   if (size !== undefined) volume.size = size;
   const vt = choiceFlag('volume-type', v['volume-type'], ['gp3', 'gp2', 'io1', 'io2', 'st1', 'sc1', 'standard'] as const);
   if (vt) volume.type = vt;
+  const iops = intFlag('volume-iops', v['volume-iops'], 100);
+  if (iops !== undefined) volume.iops = iops;
+  const throughput = intFlag('volume-throughput', v['volume-throughput'], 125);
+  if (throughput !== undefined) volume.throughput = throughput;
   if (v['unencrypted-volume']) volume.encrypted = false;
   if (v['kms-key-id'] !== undefined) volume.kmsKeyId = String(v['kms-key-id']);
   if (Object.keys(volume).length) o.volume = volume;
@@ -228,8 +236,17 @@ export const command: Command = {
     const options = optionsFromFlags(values, base);
     const template = buildNodeGroupTemplate(options);
     const text = toYaml(template);
-    // Validation goes here: ONE call on (template, text) just before anything is written
-    // (lib/validate's validateTemplate, issue 4); with error findings gen exits 1, writing nothing.
+    // Validate before anything is written: with error findings gen exits 1 and writes nothing.
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const { validateTemplate, formatFinding, hasErrors } = require('../../validate') as typeof import('../../validate');
+    const findings = validateTemplate(template, { text });
+    // The inline size limit is handled below (the deploy command goes through S3).
+    const shownFindings = findings.filter((f) => f.rule !== 'template-size-inline');
+    if (shownFindings.length) io.stderr.write(shownFindings.map((f) => `eks-nodegroup gen: ${formatFinding(f)}\n`).join(''));
+    if (hasErrors(findings)) {
+      io.stderr.write(`eks-nodegroup gen: the generated template is invalid (see above); nothing was written\n`);
+      return EXIT_FINDINGS;
+    }
 
     if (values.stdout) {
       io.stdout.write(text);

@@ -1,0 +1,296 @@
+/**
+ * Template validation: AWS's templates and ours are valid; single mistakes are each reported
+ * once, at the right pointer, with a line and column; and for each mistake the table records
+ * whether AWS's own validator (@aws/cloudformation-validate, bundled in aws-cdk-lib) flags it,
+ * so the suite documents where we are stricter or laxer than AWS.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { expect } from 'chai';
+import { validateTemplate, validateTemplateText, type Finding } from '../lib/validate';
+import { QUOTAS } from '../lib/validate/checks';
+import { parseTemplate, toYaml } from '../lib/yaml';
+import { requireShared, ROOT, SHARED_TEMPLATES } from './helpers';
+
+type T = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const OUR_TEMPLATE = path.join(ROOT, 'templates', 'nodegroup.yaml');
+const committedTemplates = (): string[] =>
+  fs
+    .readdirSync(path.join(ROOT, 'templates'))
+    .filter((f) => /\.(ya?ml|json)$/.test(f))
+    .map((f) => path.join(ROOT, 'templates', f));
+
+// ---------------------------------------------------------------- AWS's validator
+
+interface AwsDiagnostic {
+  severity: string;
+  ruleId: string;
+  message: string;
+}
+interface AwsEngine {
+  validateTemplate(content: unknown): { diagnostics: AwsDiagnostic[]; free?(): void };
+  free(): void;
+}
+
+/** AWS's validator from aws-cdk-lib's bundled copy (its exports map forbids a plain require). */
+function loadAwsValidator(): { engine: AwsEngine; content(text: string): unknown } | undefined {
+  let dir: string;
+  try {
+    dir = path.join(path.dirname(require.resolve('aws-cdk-lib/package.json')), 'node_modules', '@aws', 'cloudformation-validate');
+  } catch {
+    return undefined;
+  }
+  if (!fs.existsSync(dir)) return undefined;
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const m = require(dir);
+  return { engine: new m.CompositeEngine(), content: (text: string) => new m.TemplateContent(text, 'template.yaml') };
+}
+
+/** Errors (FATAL/ERROR) and warnings AWS reports, as "ruleId message" keys. */
+function awsFindings(aws: NonNullable<ReturnType<typeof loadAwsValidator>>, text: string): { errors: string[]; warnings: string[] } {
+  const content = aws.content(text) as { free?(): void };
+  const report = aws.engine.validateTemplate(content);
+  const key = (d: AwsDiagnostic): string => `${d.ruleId} ${d.message}`;
+  const errors = report.diagnostics.filter((d) => d.severity === 'FATAL' || d.severity === 'ERROR').map(key);
+  const warnings = report.diagnostics.filter((d) => d.severity === 'WARN').map(key);
+  report.free?.();
+  content.free?.();
+  return { errors, warnings };
+}
+
+// ---------------------------------------------------------------- valid templates
+
+describe('validate: valid templates', function () {
+  it('every committed templates/*.yaml validates with no error', function () {
+    const files = committedTemplates();
+    expect(files, 'templates/ holds the generated templates').to.not.be.empty;
+    for (const file of files) {
+      const findings = validateTemplateText(fs.readFileSync(file, 'utf8'), path.relative(ROOT, file));
+      expect(findings.filter((f) => f.severity === 'error'), file).to.deep.equal([]);
+    }
+  });
+
+  it("AWS's 9 published node-group templates validate with no finding", function () {
+    requireShared(this, SHARED_TEMPLATES);
+    const files = fs.readdirSync(SHARED_TEMPLATES).filter((f) => f.endsWith('.yaml'));
+    expect(files).to.have.length(9);
+    for (const f of files) {
+      const findings = validateTemplateText(fs.readFileSync(path.join(SHARED_TEMPLATES, f), 'utf8'), f);
+      expect(findings, f).to.deep.equal([]);
+    }
+  });
+
+  it('validateTemplate takes the long-form object too and measures its YAML size itself', function () {
+    const t = parseTemplate(fs.readFileSync(OUR_TEMPLATE, 'utf8'));
+    expect(validateTemplate(t).filter((f) => f.severity === 'error')).to.deep.equal([]);
+    // Over the inline limit once serialised → the size warning appears without giving text.
+    t.Metadata = { ...(t.Metadata as object), Padding: 'x'.repeat(QUOTAS.inlineBodyBytes) };
+    const size = validateTemplate(t).filter((f) => f.rule === 'template-size-inline');
+    expect(size).to.have.length(1);
+    expect(size[0].message).to.include(String(Buffer.byteLength(toYaml(t))));
+  });
+
+  it('a non-object is one finding, not an exception', function () {
+    expect(validateTemplate([1, 2]).map((f) => f.rule)).to.deep.equal(['type']);
+  });
+});
+
+// ---------------------------------------------------------------- mutations
+
+type AwsVerdict = 'error' | 'warning' | 'none';
+
+interface Mutation {
+  name: string;
+  mutate(t: T): void;
+  /** Pointer and rule of the one finding we report. */
+  pointer: string;
+  rule: string;
+  severity?: 'error' | 'warning';
+  /** What AWS's validator 1.14.0 reports for this mistake (recorded): a new error, only a warning, or nothing. */
+  aws: AwsVerdict;
+}
+
+const LTD = '/Resources/NodeLaunchTemplate/Properties/LaunchTemplateData';
+const ltd = (t: T): T => t.Resources.NodeLaunchTemplate.Properties.LaunchTemplateData;
+const firstSize = (t: T): string => Object.keys(t.Mappings.MaxPodsBySize)[0];
+
+const MUTATIONS: Mutation[] = [
+  {
+    name: 'misspelt property',
+    mutate: (t) => {
+      ltd(t).InstanceTyp = ltd(t).InstanceType;
+      delete ltd(t).InstanceType;
+    },
+    pointer: `${LTD}/InstanceTyp`,
+    rule: 'unknown-property',
+    aws: 'error',
+  },
+  {
+    name: 'misspelt required property (one finding, not also "missing MinSize")',
+    mutate: (t) => {
+      const p = t.Resources.NodeGroup.Properties;
+      p.MinSiz = p.MinSize;
+      delete p.MinSize;
+    },
+    pointer: '/Resources/NodeGroup/Properties/MinSiz',
+    rule: 'misspelt-property',
+    aws: 'error',
+  },
+  { name: 'list where a value is expected', mutate: (t) => void (t.Resources.NodeGroup.Properties.MaxSize = ['4']), pointer: '/Resources/NodeGroup/Properties/MaxSize', rule: 'type', aws: 'error' },
+  { name: 'text where a whole number is expected', mutate: (t) => void (ltd(t).MetadataOptions.HttpPutResponseHopLimit = 'two'), pointer: `${LTD}/MetadataOptions/HttpPutResponseHopLimit`, rule: 'type', aws: 'error' },
+  { name: 'not a boolean', mutate: (t) => void (ltd(t).BlockDeviceMappings[0].Ebs.DeleteOnTermination = 'yes'), pointer: `${LTD}/BlockDeviceMappings/0/Ebs/DeleteOnTermination`, rule: 'allowed-values', aws: 'warning' },
+  { name: 'missing required property', mutate: (t) => void delete t.Resources.NodeSecurityGroup.Properties.GroupDescription, pointer: '/Resources/NodeSecurityGroup/Properties', rule: 'missing-property', aws: 'error' },
+  { name: 'unknown resource type', mutate: (t) => void (t.Resources.NodeSecurityGroup.Type = 'AWS::EC2::SecurityGrup'), pointer: '/Resources/NodeSecurityGroup/Type', rule: 'unknown-resource-type', aws: 'error' },
+  { name: 'Ref to nothing', mutate: (t) => void (t.Resources.NodeSecurityGroup.Properties.VpcId = { Ref: 'VpcID' }), pointer: '/Resources/NodeSecurityGroup/Properties/VpcId/Ref', rule: 'ref-target', aws: 'error' },
+  {
+    name: 'undefined Fn::Sub variable',
+    mutate: (t) => void (t.Resources.NodeGroup.Properties.Tags[0].Value = { 'Fn::Sub': '${ClusterName}-${NodeGroupNam}-Node' }),
+    pointer: '/Resources/NodeGroup/Properties/Tags/0/Value/Fn::Sub',
+    rule: 'sub-variable',
+    aws: 'error',
+  },
+  { name: 'Fn::GetAtt of a missing resource', mutate: (t) => void (t.Outputs.NodeInstanceRole.Value = { 'Fn::GetAtt': ['NodeRole', 'Arn'] }), pointer: '/Outputs/NodeInstanceRole/Value/Fn::GetAtt', rule: 'getatt-target', aws: 'error' },
+  { name: 'Fn::GetAtt of a missing attribute', mutate: (t) => void (t.Outputs.NodeInstanceRole.Value = { 'Fn::GetAtt': ['NodeInstanceRole', 'Ar'] }), pointer: '/Outputs/NodeInstanceRole/Value/Fn::GetAtt', rule: 'getatt-attribute', aws: 'error' },
+  { name: 'DependsOn a missing resource', mutate: (t) => void (t.Resources.NodeSecurityGroupIngress.DependsOn = 'NodeSecurityGroupp'), pointer: '/Resources/NodeSecurityGroupIngress/DependsOn', rule: 'depends-on-target', aws: 'error' },
+  { name: 'resource Condition not defined', mutate: (t) => void (t.Resources.NodeAccessEntry.Condition = 'CreateAccessEntri'), pointer: '/Resources/NodeAccessEntry/Condition', rule: 'condition-target', aws: 'error' },
+  { name: 'Fn::If condition not defined', mutate: (t) => void (ltd(t).KeyName['Fn::If'][0] = 'HasKeyNam'), pointer: `${LTD}/KeyName/Fn::If/0`, rule: 'condition-target', aws: 'error' },
+  {
+    name: '201 top-level mapping keys',
+    mutate: (t) => {
+      const m = t.Mappings.PartitionMap;
+      for (let i = Object.keys(m).length; i <= QUOTAS.mappingKeys; i++) m[`extra${i}`] = { EC2ServicePrincipal: 'ec2.amazonaws.com' };
+    },
+    pointer: '/Mappings/PartitionMap',
+    rule: 'quota',
+    aws: 'error',
+  },
+  { name: 'hyphen in a second-level mapping key', mutate: (t) => void (t.Mappings.MaxPodsBySize[firstSize(t)]['c7i-flex'] = 1), pointer: '', rule: 'mapping-key', aws: 'error' },
+  { name: 'underscore in a top-level mapping key', mutate: (t) => void (t.Mappings.PartitionMap.aws_x = { EC2ServicePrincipal: 'x' }), pointer: '/Mappings/PartitionMap/aws_x', rule: 'mapping-key', aws: 'error' },
+  {
+    name: 'Fn::FindInMap second key that no entry has',
+    mutate: (t) => void (t.Resources.NodeInstanceRole.Properties.AssumeRolePolicyDocument.Statement[0].Principal.Service[0] = { 'Fn::FindInMap': ['PartitionMap', { Ref: 'AWS::Partition' }, 'EC2Principal'] }),
+    pointer: '/Resources/NodeInstanceRole/Properties/AssumeRolePolicyDocument/Statement/0/Principal/Service/0/Fn::FindInMap/2',
+    rule: 'findinmap-key',
+    aws: 'none',
+  },
+  {
+    name: 'Fn::FindInMap with literal keys that miss',
+    mutate: (t) => void (t.Resources.NodeInstanceRole.Properties.AssumeRolePolicyDocument.Statement[0].Principal.Service[0] = { 'Fn::FindInMap': ['PartitionMap', 'aws-eu', 'EC2ServicePrincipal'] }),
+    pointer: '/Resources/NodeInstanceRole/Properties/AssumeRolePolicyDocument/Statement/0/Principal/Service/0/Fn::FindInMap/1',
+    rule: 'findinmap-key',
+    aws: 'none',
+  },
+  {
+    name: 'Fn::FindInMap of an undefined mapping',
+    mutate: (t) => void (t.Resources.NodeInstanceRole.Properties.AssumeRolePolicyDocument.Statement[0].Principal.Service[0] = { 'Fn::FindInMap': ['PartitionMapp', { Ref: 'AWS::Partition' }, 'EC2ServicePrincipal'] }),
+    pointer: '/Resources/NodeInstanceRole/Properties/AssumeRolePolicyDocument/Statement/0/Principal/Service/0/Fn::FindInMap/0',
+    rule: 'findinmap-target',
+    aws: 'error',
+  },
+  { name: 'parameter default not in AllowedValues', mutate: (t) => void (t.Parameters.AuthenticationMode.Default = 'EKS'), pointer: '/Parameters/AuthenticationMode/Default', rule: 'parameter-default', aws: 'error' },
+  { name: 'Number parameter default not a number', mutate: (t) => void (t.Parameters.NodeVolumeSize.Default = 'twenty'), pointer: '/Parameters/NodeVolumeSize/Default', rule: 'parameter-default', aws: 'error' },
+  { name: 'parameter default above MaxValue', mutate: (t) => void (t.Parameters.NodeAutoScalingGroupMaxSize.MaxValue = 2), pointer: '/Parameters/NodeAutoScalingGroupMaxSize/Default', rule: 'parameter-default', aws: 'error' },
+  { name: 'parameter default not matching AllowedPattern (whole value)', mutate: (t) => void (t.Parameters.NodeInstanceType.AllowedPattern = '[a-z0-9]+\\.[a-z]'), pointer: '/Parameters/NodeInstanceType/Default', rule: 'parameter-default', aws: 'error' },
+  { name: 'unknown parameter type', mutate: (t) => void (t.Parameters.NodeVolumeSize.Type = 'Integer'), pointer: '/Parameters/NodeVolumeSize/Type', rule: 'allowed-values', aws: 'error' },
+  {
+    name: 'body over 1 MB (too big even from S3)',
+    mutate: (t) => void (t.Metadata.Padding = 'x'.repeat(QUOTAS.s3BodyBytes)),
+    pointer: '',
+    rule: 'template-size',
+    aws: 'none',
+  },
+  {
+    name: 'body over the 51,200-byte inline limit (warning: deploy from S3)',
+    mutate: (t) => void (t.Metadata.Padding = 'x'.repeat(QUOTAS.inlineBodyBytes)),
+    pointer: '',
+    rule: 'template-size-inline',
+    severity: 'warning',
+    aws: 'none',
+  },
+  { name: 'unknown top-level section', mutate: (t) => void (t.Output = t.Outputs), pointer: '/Output', rule: 'unknown-property', aws: 'error' },
+  { name: 'unknown DeletionPolicy', mutate: (t) => void (t.Resources.NodeGroup.DeletionPolicy = 'Keep'), pointer: '/Resources/NodeGroup/DeletionPolicy', rule: 'allowed-values', aws: 'error' },
+  { name: 'misspelt UpdatePolicy key', mutate: (t) => void (t.Resources.NodeGroup.UpdatePolicy.AutoScalingRollingUpdate.PauseTim = 'PT5M'), pointer: '/Resources/NodeGroup/UpdatePolicy/AutoScalingRollingUpdate/PauseTim', rule: 'unknown-property', aws: 'none' },
+  { name: 'list function where a value is expected', mutate: (t) => void (t.Resources.NodeSecurityGroup.Properties.VpcId = { 'Fn::Split': [',', 'a,b'] }), pointer: '/Resources/NodeSecurityGroup/Properties/VpcId/Fn::Split', rule: 'function-not-allowed', aws: 'none' },
+  { name: 'unknown function', mutate: (t) => void (t.Resources.NodeGroup.Properties.Tags[0].Value = { 'Fn::Subb': 'x' }), pointer: '/Resources/NodeGroup/Properties/Tags/0/Value/Fn::Subb', rule: 'unknown-function', aws: 'error' },
+  { name: 'Fn::If branch of the wrong type', mutate: (t) => void (ltd(t).KeyName['Fn::If'][1] = ['key']), pointer: `${LTD}/KeyName/Fn::If/1`, rule: 'type', aws: 'error' },
+  {
+    name: 'value outside the spec enum',
+    mutate: (t) => void (t.Resources.NodeAccessEntry.Properties.AccessPolicies = [{ PolicyArn: 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy', AccessScope: { Type: 'Cluster' } }]),
+    pointer: '/Resources/NodeAccessEntry/Properties/AccessPolicies/0/AccessScope/Type',
+    rule: 'allowed-values',
+    aws: 'warning',
+  },
+  { name: 'logical ID with a hyphen', mutate: (t) => void (t.Resources['Extra-SG'] = structuredClone(t.Resources.NodeSecurityGroup)), pointer: '/Resources/Extra-SG', rule: 'logical-id', aws: 'error' },
+  {
+    name: 'condition that refers to a resource',
+    mutate: (t) => void (t.Conditions.HasKeyName = { 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'NodeGroup' }, ''] }] }),
+    pointer: '/Conditions/HasKeyName/Fn::Not/0/Fn::Equals/0/Ref',
+    rule: 'ref-target',
+    aws: 'none',
+  },
+  { name: 'output without Value', mutate: (t) => void delete t.Outputs.NodeInstanceRole.Value, pointer: '/Outputs/NodeInstanceRole', rule: 'missing-property', aws: 'none' },
+  { name: 'wrong AWSTemplateFormatVersion', mutate: (t) => void (t.AWSTemplateFormatVersion = '2010-09-10'), pointer: '/AWSTemplateFormatVersion', rule: 'allowed-values', aws: 'error' },
+];
+
+// Filled in for the hyphen case (the size key depends on the data).
+for (const m of MUTATIONS) {
+  if (m.rule === 'mapping-key' && m.pointer === '') {
+    const t = parseTemplate(fs.readFileSync(OUR_TEMPLATE, 'utf8')) as T;
+    m.pointer = `/Mappings/MaxPodsBySize/${firstSize(t)}/c7i-flex`;
+  }
+}
+
+describe('validate: single mistakes in templates/nodegroup.yaml', function () {
+  let baseText: string;
+  let aws: ReturnType<typeof loadAwsValidator>;
+  let awsBase: { errors: string[]; warnings: string[] } | undefined;
+
+  before(function () {
+    baseText = fs.readFileSync(OUR_TEMPLATE, 'utf8');
+    aws = loadAwsValidator();
+    if (aws) awsBase = awsFindings(aws, baseText);
+  });
+  after(function () {
+    aws?.engine.free();
+  });
+
+  it(`has at least 25 mutations, each a different mistake`, function () {
+    expect(MUTATIONS.length).to.be.at.least(25);
+    expect(new Set(MUTATIONS.map((m) => m.name)).size).to.equal(MUTATIONS.length);
+  });
+
+  it('the unmutated template has no finding (so every finding below comes from its mutation)', function () {
+    expect(validateTemplateText(baseText, 'nodegroup.yaml')).to.deep.equal([]);
+  });
+
+  for (const m of MUTATIONS) {
+    it(`${m.name}: one ${m.severity ?? 'error'} [${m.rule}] at ${m.pointer || '/'}; AWS's validator: ${m.aws === 'none' ? 'nothing' : m.aws}`, function () {
+      const t = parseTemplate(baseText) as T;
+      m.mutate(t);
+      const text = toYaml(t);
+      const findings: Finding[] = validateTemplateText(text, 'mutated.yaml');
+      expect(findings.map((f) => `${f.severity} [${f.rule}] ${f.pointer}: ${f.message}`), 'exactly one finding').to.have.length(1);
+      const [f] = findings;
+      expect(f.pointer).to.equal(m.pointer);
+      expect(f.rule).to.equal(m.rule);
+      expect(f.severity).to.equal(m.severity ?? 'error');
+      expect(f.file).to.equal('mutated.yaml');
+      expect(f.line, 'line of the value in the YAML').to.be.a('number').and.to.be.greaterThan(0);
+      expect(f.message.length).to.be.greaterThan(10);
+      if (!aws || !awsBase) {
+        // eslint-disable-next-line no-console
+        console.log('      (AWS comparison skipped: aws-cdk-lib with @aws/cloudformation-validate is not installed)');
+        return;
+      }
+      const r = awsFindings(aws, text);
+      // Side effects of a mutation, not the mistake itself: unused parameter/mapping, redundant DependsOn.
+      const noise = /^W(2001|7001|3005) /;
+      const added = (keys: string[], base: string[]): string[] => keys.filter((k) => !base.includes(k) && !noise.test(k));
+      const errors = added(r.errors, awsBase.errors);
+      const warnings = added(r.warnings, awsBase.warnings);
+      const verdict: AwsVerdict = errors.length ? 'error' : warnings.length ? 'warning' : 'none';
+      expect(verdict, `AWS added: ${JSON.stringify([...errors, ...warnings])}`).to.equal(m.aws);
+    });
+  }
+});
