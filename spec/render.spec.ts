@@ -429,6 +429,37 @@ describe('renderTemplate', () => {
       );
     });
 
+    it('never throws anything but an EksNodegroupError, whatever the intrinsics hold', () => {
+      const FNS = ['Ref', 'Fn::If', 'Fn::Equals', 'Fn::And', 'Fn::Or', 'Fn::Not', 'Fn::FindInMap', 'Fn::Select', 'Fn::Split', 'Fn::Join', 'Fn::Sub', 'Fn::Base64', 'Fn::GetAZs', 'Fn::Length', 'Fn::ToJsonString', 'Fn::GetAtt', 'Fn::Cidr', 'Fn::ImportValue', 'Condition'];
+      const names = fc.constantFrom('P', 'L', 'N', 'C', 'M', 'a', 'b', 'R', 'AWS::Region', 'AWS::NoValue', 'R.Arn', '10.0.0.0/16', '2001:db8::/56', '0', '1', '${P}', '${!x}', '${R.Arn}', '');
+      const { node } = fc.letrec((tie) => ({
+        node: fc.oneof(
+          { depthSize: 'small' },
+          names,
+          fc.integer({ min: -2, max: 5 }),
+          fc.constant(null),
+          fc.array(tie('node'), { maxLength: 4 }),
+          fc.record({ fn: fc.constantFrom(...FNS), arg: tie('node') }).map(({ fn, arg }) => ({ [fn]: arg })),
+        ),
+      }));
+      const base: T = {
+        Parameters: { P: { Type: 'String', Default: 'a' }, L: { Type: 'CommaDelimitedList', Default: 'a,b' }, N: { Type: 'Number', Default: 1 } },
+        Mappings: { M: { a: { b: 'x' } } },
+        Conditions: { C: { 'Fn::Equals': [{ Ref: 'P' }, 'a'] } },
+      };
+      fc.assert(
+        fc.property(node, (v) => {
+          const t = { ...base, Resources: { R: { Type: 'X', Properties: { v } } }, Outputs: { O: { Value: v } } };
+          try {
+            renderTemplate(t);
+          } catch (e) {
+            if (!(e instanceof EksNodegroupError)) throw e;
+          }
+        }),
+        { numRuns: 3000, seed: 42 },
+      );
+    });
+
     it('Fn::Sub and Fn::Join of any parameter text give the same string', () => {
       fc.assert(
         fc.property(fc.string(), fc.string(), (a, b) => {

@@ -230,7 +230,7 @@ function resolveParameters(
         if (typeof spec.AllowedPattern === 'string') {
           let re: RegExp | undefined;
           try {
-            re = new RegExp(`^(?:${spec.AllowedPattern})$`, 'u');
+            re = new RegExp(`^(?:${spec.AllowedPattern})$`);
           } catch {
             re = undefined; // a Java-only pattern: CloudFormation checks it, we cannot
           }
