@@ -3,15 +3,13 @@
  *
  * - Key order never matters (objects compare by keys).
  * - Scalars: CloudFormation hands every property value to the resource as text, so `1` and `"1"`,
- *   `true` and `"true"`, `1.5` and `"1.5"` are the same value. A numeric string equals a number only
- *   when it is a plain decimal spelling of it (`"0777"` is not `777`, `"1.10"` is not `1.1`: those
- *   strings mean something else to a program reading them).
+ *   `true` and `"true"`, `1.5` and `"1.5"` are the same value. A string equals a number only when
+ *   it is exactly the text the number becomes (`"0777"` is not `777`, `"1.10"` is not `1.1`:
+ *   unquoted, YAML reads those as the numbers 777 and 1.1, so the quotes change what is deployed).
  * - `DependsOn: X` equals `DependsOn: [X]`, and its order does not matter.
  * - `Fn::GetAtt: "A.B"` equals `Fn::GetAtt: [A, B]`.
  */
-import isEqualWith from 'lodash/isEqualWith';
-
-const DECIMAL = /^-?(0|[1-9]\d*)(\.\d+)?$/;
+import { isDeepStrictEqual } from 'node:util';
 
 /** The text CloudFormation would pass for a scalar; undefined for objects and arrays. */
 export function scalarText(v: unknown): string | undefined {
@@ -20,20 +18,25 @@ export function scalarText(v: unknown): string | undefined {
   return undefined;
 }
 
-function scalarsEqual(a: unknown, b: unknown): boolean | undefined {
-  const aObj = a !== null && typeof a === 'object';
-  const bObj = b !== null && typeof b === 'object';
-  if (aObj || bObj) return aObj && bObj ? undefined : false;
-  if (a === b) return true;
-  if (a === null || b === null || a === undefined || b === undefined) return false;
-  if (typeof a === 'number' && typeof b === 'string') return DECIMAL.test(b) && Number(b) === a;
-  if (typeof b === 'number' && typeof a === 'string') return DECIMAL.test(a) && Number(a) === b;
-  return scalarText(a) === scalarText(b);
+/**
+ * The canonical form equality is decided on: numbers and booleans become the text CloudFormation
+ * passes on (`1` → `"1"`, `true` → `"true"`); strings, null and the structure stay as they are.
+ */
+export function canonical(v: unknown): unknown {
+  if (typeof v === 'number') return String(v);
+  if (typeof v === 'boolean') return String(v);
+  if (Array.isArray(v)) return v.map(canonical);
+  if (v !== null && typeof v === 'object') {
+    const o: Record<string, unknown> = {};
+    for (const [k, val] of Object.entries(v)) o[k] = canonical(val);
+    return o;
+  }
+  return v;
 }
 
-/** Deep equality with CloudFormation's scalar rules; key order ignored. */
+/** Deep equality with CloudFormation's scalar rules (node's isDeepStrictEqual on canonical forms); key order ignored. */
 export function cfnEqual(a: unknown, b: unknown): boolean {
-  return isEqualWith(a, b, scalarsEqual);
+  return a === b || isDeepStrictEqual(canonical(a), canonical(b));
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {

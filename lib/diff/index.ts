@@ -16,7 +16,6 @@
  * Multi-line strings (user data in `Fn::Sub`, or `Fn::Join` bodies) are compared line by line.
  * When either template carries max-pods values, `maxPods` compares them with today's data.
  */
-import { structuredPatch } from 'diff';
 import { EksNodegroupError } from '../errors';
 import type { MaxPodsOptions } from '../max-pods';
 import { cfnEqual, normalizeTemplate } from './equal';
@@ -175,6 +174,15 @@ function textOf(v: unknown): string | undefined {
   return undefined;
 }
 
+/** `Fn::Sub` argument as [body, variables] (variables undefined when absent or empty). */
+function subParts(arg: unknown): [unknown, unknown] {
+  if (Array.isArray(arg)) {
+    const vars = isObj(arg[1]) && Object.keys(arg[1]).length === 0 ? undefined : arg[1];
+    return [arg[0], vars];
+  }
+  return [arg, undefined];
+}
+
 function placeholder(p: unknown): string {
   if (isObj(p) && Object.keys(p).length === 1) {
     const [k] = Object.keys(p);
@@ -186,6 +194,8 @@ function placeholder(p: unknown): string {
 }
 
 function lineHunks(a: string, b: string, context: number): LineHunk[] {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const { structuredPatch } = require('diff') as typeof import('diff');
   const p = structuredPatch('old', 'new', a.endsWith('\n') ? a : a + '\n', b.endsWith('\n') ? b : b + '\n', '', '', { context });
   return p.hunks.map((h) => ({ oldStart: h.oldStart, oldLines: h.oldLines, newStart: h.newStart, newLines: h.newLines, lines: h.lines }));
 }
@@ -212,8 +222,16 @@ function diffValue(a: unknown, b: unknown, path: string[], base: string[], w: Wa
   const ta = textOf(a);
   const tb = textOf(b);
   const bothText = ta !== undefined && tb !== undefined;
-  // Both `Fn::Sub`: recurse to the body (so the pointer names it); otherwise compare the texts.
-  const bothSub = isObj(a) && isObj(b) && 'Fn::Sub' in a && 'Fn::Sub' in b;
+  // Both `Fn::Sub`: compare the bodies (line by line) and the variable maps apart.
+  const bothSub = isObj(a) && isObj(b) && 'Fn::Sub' in a && 'Fn::Sub' in b && Object.keys(a).length === 1 && Object.keys(b).length === 1;
+  if (bothSub) {
+    const [bodyA, varsA] = subParts(a['Fn::Sub']);
+    const [bodyB, varsB] = subParts(b['Fn::Sub']);
+    const arrayForm = Array.isArray(b['Fn::Sub']);
+    diffValue(bodyA, bodyB, arrayForm ? [...path, 'Fn::Sub', '0'] : [...path, 'Fn::Sub'], base, w);
+    diffValue(varsA, varsB, [...path, 'Fn::Sub', '1'], base, w);
+    return;
+  }
   if (bothText && (ta.includes('\n') || tb.includes('\n')) && !bothSub) {
     if (ta === tb) {
       // Same text, different spelling (Join vs Sub): a change worth showing, but no line changes.
@@ -341,6 +359,12 @@ function typeOf(r: unknown): string | undefined {
   return isObj(r) && typeof r.Type === 'string' ? r.Type : undefined;
 }
 
+/** The max-pods options a template of ours records in Metadata.EksNodegroup.MaxPodsOptions. */
+function generatedWith(t: Obj): MaxPodsOptions | undefined {
+  const m = isObj(t.Metadata) ? t.Metadata.EksNodegroup : undefined;
+  return isObj(m) && isObj(m.MaxPodsOptions) ? (m.MaxPodsOptions as MaxPodsOptions) : undefined;
+}
+
 function summarize(entries: DiffEntry[]): TemplateDiff['summary'] {
   const s: TemplateDiff['summary'] = { added: 0, removed: 0, changed: 0, bySection: {} };
   for (const e of entries) {
@@ -401,7 +425,7 @@ export function diffTemplates(oldTemplate: Record<string, unknown>, newTemplate:
     }
   }
 
-  const view = maxPodsView(a, b, options.maxPods ?? {});
+  const view = maxPodsView(a, b, options.maxPods ?? generatedWith(b) ?? generatedWith(a) ?? {});
   const result: TemplateDiff = { identical: entries.length === 0, entries, summary: summarize(entries), permissionsChanged };
   if (view) result.maxPods = view;
   return result;

@@ -1,0 +1,472 @@
+/**
+ * lib/diff: diffTemplates on synthetic templates (each section, each equality rule, user data line
+ * by line, update impact), on the 9 AWS reference templates (every consecutive pair, with concrete
+ * findings), our generated template against AWS's AL2023 one, and the max-pods view against AWS's
+ * 2018 hand-entered mapping (expected values computed here from ENIs and IPs).
+ */
+import { expect } from 'chai';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { cfnEqual, diffTemplates, type DiffEntry, type TemplateDiff } from '../lib/diff';
+import { EksNodegroupError } from '../lib/errors';
+import { getInstanceType } from '../lib/instance-types';
+import { buildNodeGroupTemplate } from '../lib/nodegroup';
+import { parseTemplate, toYaml } from '../lib/yaml';
+import { requireShared, ROOT, SHARED_TEMPLATES } from './helpers';
+
+type T = Record<string, unknown>;
+
+const REFERENCE = [
+  '2018-06-11',
+  '2018-08-28',
+  '2019-02-04',
+  '2019-09-17',
+  '2020-06-11',
+  '2020-10-21',
+  '2021-06-08',
+  '2022-05-09',
+  'al2023-nodeadm',
+];
+
+function reference(name: string): T {
+  return parseTemplate(fs.readFileSync(path.join(SHARED_TEMPLATES, `amazon-eks-nodegroup.${name}.yaml`), 'utf8'), name);
+}
+
+function entry(d: TemplateDiff, section: string, name: string, key?: string): DiffEntry | undefined {
+  return d.entries.find((e) => e.section === section && e.name === name && e.key === key);
+}
+
+function mustEntry(d: TemplateDiff, section: string, name: string, key?: string): DiffEntry {
+  const e = entry(d, section, name, key);
+  expect(e, `${section} ${name}${key ? ' › ' + key : ''} in ${d.entries.map((x) => `${x.section}/${x.name}`).join(', ')}`).to.not.equal(undefined);
+  return e!;
+}
+
+/** Resolves an RFC 6901 pointer in a template. */
+function at(t: unknown, pointer: string): unknown {
+  let v: unknown = t;
+  for (const raw of pointer.split('/').slice(1)) {
+    const k = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<string, unknown>)[k];
+  }
+  return v;
+}
+
+/** max pods by the rule, from the facts: ENIs × (IPv4 per ENI − 1) + 2. */
+function byRule(type: string): number {
+  const f = getInstanceType(type);
+  return f.defaultCardEnis * (f.ipv4PerEni - 1) + 2;
+}
+
+function known(type: string): boolean {
+  try {
+    getInstanceType(type);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const base: T = {
+  AWSTemplateFormatVersion: '2010-09-09',
+  Description: 'node group',
+  Parameters: {
+    NodeInstanceType: { Type: 'String', Default: 't3.medium', AllowedValues: ['t3.small', 't3.medium', 'm5.large'] },
+    MinSize: { Type: 'Number', Default: 1 },
+  },
+  Mappings: { MaxPodsPerNode: { 't3.small': { MaxPods: byRule('t3.small') }, 't3.medium': { MaxPods: byRule('t3.medium') } } },
+  Conditions: { HasKey: { 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'KeyName' }, ''] }] } },
+  Resources: {
+    LT: {
+      Type: 'AWS::EC2::LaunchTemplate',
+      Properties: {
+        LaunchTemplateName: 'nodes',
+        LaunchTemplateData: {
+          InstanceType: { Ref: 'NodeInstanceType' },
+          UserData: { 'Fn::Base64': { 'Fn::Sub': '#!/bin/bash\nset -o xtrace\n/etc/eks/bootstrap.sh ${ClusterName}\necho done\n' } },
+        },
+      },
+    },
+    SG: { Type: 'AWS::EC2::SecurityGroup', DependsOn: ['LT', 'Role'], Properties: { GroupDescription: 'nodes', VpcId: { Ref: 'VpcId' } } },
+  },
+  Outputs: { Group: { Value: { Ref: 'SG' } } },
+};
+
+function clone<V>(v: V): V {
+  return JSON.parse(JSON.stringify(v)) as V;
+}
+
+describe('diffTemplates', () => {
+  describe('equality as CloudFormation sees it', () => {
+    it('a template equals itself, written in YAML short form, JSON long form or with keys reordered', () => {
+      const yaml = parseTemplate(toYaml(base));
+      const json = parseTemplate(JSON.stringify(base));
+      const reordered = Object.fromEntries(Object.entries(clone(base)).reverse());
+      (reordered.Resources as T).LT = Object.fromEntries(Object.entries((base.Resources as T).LT as T).reverse());
+      for (const other of [yaml, json, reordered]) {
+        const d = diffTemplates(base, other);
+        expect(d.identical).to.equal(true);
+        expect(d.entries).to.deep.equal([]);
+        expect(d.summary).to.include({ added: 0, removed: 0, changed: 0 });
+      }
+    });
+
+    it('numbers and booleans equal their plain spellings as strings, quoting does not count', () => {
+      const text = toYaml(base)
+        .replace('Default: 1\n', 'Default: "1"\n')
+        .replace('AWSTemplateFormatVersion: "2010-09-09"', "AWSTemplateFormatVersion: '2010-09-09'");
+      expect(text).to.include('Default: "1"');
+      expect(diffTemplates(base, parseTemplate(text)).identical).to.equal(true);
+      expect(cfnEqual(65535, '65535')).to.equal(true);
+      expect(cfnEqual(true, 'true')).to.equal(true);
+      expect(cfnEqual(1.5, '1.5')).to.equal(true);
+      expect(cfnEqual({ a: [1, { b: false }] }, { a: ['1', { b: 'false' }] })).to.equal(true);
+    });
+
+    it('strings that only look like numbers stay different (file modes, versions)', () => {
+      expect(cfnEqual('0777', 777)).to.equal(false);
+      expect(cfnEqual('1.10', 1.1)).to.equal(false);
+      expect(cfnEqual('1.0', 1)).to.equal(false);
+      expect(cfnEqual('', 0)).to.equal(false);
+      expect(cfnEqual(null, 'null')).to.equal(false);
+      expect(cfnEqual('True', true)).to.equal(false);
+    });
+
+    it('DependsOn order and single-name form, and GetAtt "A.B" against [A, B], make no difference', () => {
+      const b = clone(base);
+      ((b.Resources as T).SG as T).DependsOn = ['Role', 'LT'];
+      const c = clone(base);
+      ((c.Resources as T).SG as T).DependsOn = ['LT', 'Role'];
+      (c.Outputs as T).Arn = { Value: { 'Fn::GetAtt': 'LT.LatestVersionNumber' } };
+      const d = clone(base);
+      (d.Outputs as T).Arn = { Value: { 'Fn::GetAtt': ['LT', 'LatestVersionNumber'] } };
+      expect(diffTemplates(base, b).identical).to.equal(true);
+      expect(diffTemplates(c, d).identical).to.equal(true);
+      const one = clone(base);
+      ((one.Resources as T).SG as T).DependsOn = 'LT';
+      const oneList = clone(base);
+      ((oneList.Resources as T).SG as T).DependsOn = ['LT'];
+      expect(diffTemplates(one, oneList).identical).to.equal(true);
+    });
+
+    it('does not change its arguments', () => {
+      const a = clone(base);
+      const b = clone(base);
+      ((b.Resources as T).SG as T).DependsOn = 'LT';
+      const before = [JSON.stringify(a), JSON.stringify(b)];
+      diffTemplates(a, b);
+      expect([JSON.stringify(a), JSON.stringify(b)]).to.deep.equal(before);
+    });
+  });
+
+  describe('sections', () => {
+    it('Description and AWSTemplateFormatVersion: one entry each, old and new value', () => {
+      const b = { ...clone(base), Description: 'node group v2', Transform: 'AWS::LanguageExtensions' };
+      const d = diffTemplates(base, b);
+      const desc = mustEntry(d, 'Description', 'Description');
+      expect(desc.kind).to.equal('changed');
+      expect(desc.changes).to.deep.equal([{ kind: 'changed', pointer: '/Description', path: [], old: 'node group', new: 'node group v2' }]);
+      expect(mustEntry(d, 'Transform', 'Transform')).to.include({ kind: 'added', new: 'AWS::LanguageExtensions', pointer: '/Transform' });
+      expect(d.entries.map((e) => e.section)).to.deep.equal(['Description', 'Transform']);
+    });
+
+    it('Parameters: added, removed, a changed Default, and AllowedValues per value (order ignored)', () => {
+      const b = clone(base);
+      const p = b.Parameters as Record<string, T>;
+      p.NodeInstanceType.Default = 'm5.large';
+      p.NodeInstanceType.AllowedValues = ['m5.large', 't3.medium', 'm5.xlarge'];
+      delete p.MinSize;
+      p.MaxSize = { Type: 'Number', Default: 3 };
+      const d = diffTemplates(base, b);
+      const nit = mustEntry(d, 'Parameters', 'NodeInstanceType');
+      expect(nit.kind).to.equal('changed');
+      const byPointer = Object.fromEntries(nit.changes.map((c) => [`${c.kind} ${c.pointer}`, c.kind === 'removed' ? c.old : c.new]));
+      expect(byPointer).to.deep.equal({
+        'changed /Parameters/NodeInstanceType/Default': 'm5.large',
+        'removed /Parameters/NodeInstanceType/AllowedValues/0': 't3.small',
+        'added /Parameters/NodeInstanceType/AllowedValues/2': 'm5.xlarge',
+      });
+      expect(mustEntry(d, 'Parameters', 'MinSize')).to.deep.include({ kind: 'removed', old: { Type: 'Number', Default: 1 } });
+      expect(mustEntry(d, 'Parameters', 'MaxSize')).to.deep.include({ kind: 'added', new: { Type: 'Number', Default: 3 } });
+      expect(d.summary.bySection.Parameters).to.deep.equal({ added: 1, removed: 1, changed: 1 });
+    });
+
+    it('Mappings per entry: one changed, one added, one removed value; a whole new mapping is one entry', () => {
+      const b = clone(base);
+      const m = (b.Mappings as Record<string, Record<string, T>>).MaxPodsPerNode;
+      m['t3.medium'].MaxPods = byRule('t3.medium') + 1;
+      delete m['t3.small'];
+      m['m5.large'] = { MaxPods: byRule('m5.large') };
+      (b.Mappings as T).PartitionMap = { aws: { EC2ServicePrincipal: 'ec2.amazonaws.com' } };
+      const d = diffTemplates(base, b);
+      const changed = mustEntry(d, 'Mappings', 'MaxPodsPerNode', 't3.medium');
+      expect(changed.changes).to.deep.equal([{ kind: 'changed', pointer: '/Mappings/MaxPodsPerNode/t3.medium/MaxPods', path: ['MaxPods'], old: byRule('t3.medium'), new: byRule('t3.medium') + 1 }]);
+      expect(mustEntry(d, 'Mappings', 'MaxPodsPerNode', 't3.small')).to.deep.include({ kind: 'removed', old: { MaxPods: byRule('t3.small') } });
+      expect(mustEntry(d, 'Mappings', 'MaxPodsPerNode', 'm5.large')).to.deep.include({ kind: 'added', new: { MaxPods: byRule('m5.large') } });
+      expect(mustEntry(d, 'Mappings', 'PartitionMap')).to.include({ kind: 'added', pointer: '/Mappings/PartitionMap' });
+    });
+
+    it('Conditions, Outputs and Metadata: added, removed and changed by name', () => {
+      const b = clone(base);
+      (b.Conditions as T).HasKey = { 'Fn::Equals': [{ Ref: 'KeyName' }, 'x'] };
+      (b.Conditions as T).IsProd = { 'Fn::Equals': [{ Ref: 'Env' }, 'prod'] };
+      delete (b.Outputs as T).Group;
+      b.Metadata = { Owner: { Team: 'platform' } };
+      const d = diffTemplates(base, b);
+      const hasKey = mustEntry(d, 'Conditions', 'HasKey');
+      expect(hasKey.changes).to.have.length(1);
+      expect(hasKey.changes[0]).to.include({ kind: 'changed', pointer: '/Conditions/HasKey' });
+      expect(mustEntry(d, 'Conditions', 'IsProd').kind).to.equal('added');
+      expect(mustEntry(d, 'Outputs', 'Group').kind).to.equal('removed');
+      expect(mustEntry(d, 'Metadata', 'Owner')).to.deep.include({ kind: 'added', new: { Team: 'platform' } });
+    });
+
+    it('rejects what is not a template, naming the side', () => {
+      expect(() => diffTemplates({ name: 'x' }, base)).to.throw(EksNodegroupError, /old template: not a CloudFormation template/);
+      expect(() => diffTemplates(base, [] as unknown as T)).to.throw(EksNodegroupError, /new template: expected a CloudFormation template object, got a list/);
+      expect(() => diffTemplates(base, { Resources: [1] })).to.throw(EksNodegroupError, /Resources must be a mapping/);
+    });
+  });
+
+  describe('resources', () => {
+    it('property paths with the impact cloudformation-diff gives: a replacing property, an in-place one', () => {
+      const b = clone(base);
+      const lt = ((b.Resources as T).LT as T).Properties as T;
+      lt.LaunchTemplateName = 'nodes-v2';
+      (lt.LaunchTemplateData as T).InstanceType = 'm5.large';
+      const d = diffTemplates(base, b);
+      const e = mustEntry(d, 'Resources', 'LT');
+      expect(e.resourceType).to.deep.equal({ old: 'AWS::EC2::LaunchTemplate', new: 'AWS::EC2::LaunchTemplate' });
+      expect(e.impact).to.equal('replace');
+      const impacts = Object.fromEntries(e.changes.map((c) => [c.pointer, c.impact]));
+      expect(impacts).to.deep.equal({
+        '/Resources/LT/Properties/LaunchTemplateName': 'replace',
+        '/Resources/LT/Properties/LaunchTemplateData/InstanceType': 'update',
+      });
+    });
+
+    it('added, removed and retyped resources: create, destroy, replace', () => {
+      const b = clone(base);
+      const r = b.Resources as T;
+      delete r.SG;
+      r.Role = { Type: 'AWS::IAM::Role', Properties: { AssumeRolePolicyDocument: {} } };
+      r.LT = { ...(r.LT as T), Type: 'AWS::AutoScaling::LaunchConfiguration' };
+      const d = diffTemplates(base, b);
+      expect(mustEntry(d, 'Resources', 'SG')).to.include({ kind: 'removed', impact: 'destroy' });
+      expect(mustEntry(d, 'Resources', 'Role')).to.include({ kind: 'added', impact: 'create' });
+      const lt = mustEntry(d, 'Resources', 'LT');
+      expect(lt.impact).to.equal('replace');
+      expect(lt.resourceType).to.deep.equal({ old: 'AWS::EC2::LaunchTemplate', new: 'AWS::AutoScaling::LaunchConfiguration' });
+    });
+
+    it('user data in Fn::Sub is compared line by line, with the Fn::Sub body as pointer', () => {
+      const b = clone(base);
+      const data = (((b.Resources as T).LT as T).Properties as T).LaunchTemplateData as T;
+      data.UserData = { 'Fn::Base64': { 'Fn::Sub': '#!/bin/bash\nset -o xtrace\n/etc/eks/bootstrap.sh ${ClusterName} --use-max-pods false\necho done\n' } };
+      const d = diffTemplates(base, b);
+      const [c] = mustEntry(d, 'Resources', 'LT').changes;
+      expect(c.pointer).to.equal('/Resources/LT/Properties/LaunchTemplateData/UserData/Fn::Base64/Fn::Sub');
+      expect(c.lines).to.have.length(1);
+      const lines = c.lines![0].lines;
+      expect(lines.filter((l) => l[0] === '-')).to.deep.equal(['-/etc/eks/bootstrap.sh ${ClusterName}']);
+      expect(lines.filter((l) => l[0] === '+')).to.deep.equal(['+/etc/eks/bootstrap.sh ${ClusterName} --use-max-pods false']);
+      expect(lines).to.include(' set -o xtrace');
+    });
+
+    it('an Fn::Sub body gaining a variable map: body line by line, variables as their own change', () => {
+      const b = clone(base);
+      const data = (((b.Resources as T).LT as T).Properties as T).LaunchTemplateData as T;
+      data.UserData = { 'Fn::Base64': { 'Fn::Sub': ['#!/bin/bash\nset -o xtrace\n/etc/eks/bootstrap.sh ${ClusterName} --max-pods ${MaxPods}\necho done\n', { MaxPods: 110 }] } };
+      const changes = mustEntry(diffTemplates(base, b), 'Resources', 'LT').changes;
+      const body = changes.find((c) => c.pointer.endsWith('/Fn::Sub/0'));
+      const vars = changes.find((c) => c.pointer.endsWith('/Fn::Sub/1'));
+      expect(body?.lines?.[0].lines.filter((l) => l[0] === '+')).to.deep.equal(['+/etc/eks/bootstrap.sh ${ClusterName} --max-pods ${MaxPods}']);
+      expect(vars).to.deep.include({ kind: 'added', new: { MaxPods: 110 } });
+    });
+
+    it('user data moved from Fn::Join to Fn::Sub is compared as text', () => {
+      const a = clone(base);
+      const data = (((a.Resources as T).LT as T).Properties as T).LaunchTemplateData as T;
+      data.UserData = { 'Fn::Base64': { 'Fn::Join': ['', ['#!/bin/bash\n', 'set -o xtrace\n', '/etc/eks/bootstrap.sh ', { Ref: 'ClusterName' }, '\n', 'echo done\n']] } };
+      expect(diffTemplates(a, base).entries.length, 'same text, other spelling').to.equal(1);
+      const c = mustEntry(diffTemplates(a, base), 'Resources', 'LT').changes[0];
+      expect(c.lines ?? []).to.deep.equal([]);
+      data.UserData = { 'Fn::Base64': { 'Fn::Join': ['', ['#!/bin/bash\n', 'echo start\n', '/etc/eks/bootstrap.sh ', { Ref: 'ClusterName' }, '\n', 'echo done\n']] } };
+      const c2 = mustEntry(diffTemplates(a, base), 'Resources', 'LT').changes[0];
+      const lines = c2.lines!.flatMap((h) => h.lines);
+      expect(lines.filter((l) => l[0] !== ' ')).to.deep.equal(['-echo start', '+set -o xtrace']);
+    });
+  });
+
+  describe('the AWS templates (../shared/reference)', () => {
+    before(function () {
+      requireShared(this, SHARED_TEMPLATES);
+    });
+
+    const pairs = REFERENCE.slice(1).map((n, i) => [REFERENCE[i], n] as const);
+    for (const [a, b] of pairs) {
+      it(`${a} → ${b} and back: differences found, every pointer resolves in its template`, () => {
+        const ta = reference(a);
+        const tb = reference(b);
+        for (const [x, y] of [[ta, tb], [tb, ta]]) {
+          const d = diffTemplates(x, y);
+          expect(d.identical).to.equal(false);
+          expect(d.entries.length).to.be.greaterThan(0);
+          for (const e of d.entries) {
+            if (e.kind === 'removed') expect(at(x, e.pointer), e.pointer).to.not.equal(undefined);
+            else expect(at(y, e.pointer), e.pointer).to.not.equal(undefined);
+            for (const c of e.changes) {
+              const side = c.kind === 'removed' ? x : y;
+              expect(at(side, c.pointer), c.pointer).to.deep.equal(c.kind === 'removed' ? c.old : c.new);
+            }
+            if (e.section === 'Resources') expect(e.impact, e.name).to.be.a('string');
+          }
+        }
+        expect(diffTemplates(ta, reference(a)).identical).to.equal(true);
+      });
+    }
+
+    it('2018-06 → 2018-08: the MaxPodsPerNode mapping goes, user data moves to /etc/eks/bootstrap.sh', () => {
+      const d = diffTemplates(reference('2018-06-11'), reference('2018-08-28'));
+      const m = mustEntry(d, 'Mappings', 'MaxPodsPerNode');
+      expect(m.kind).to.equal('removed');
+      expect(Object.keys(m.old as T)).to.have.length(55);
+      const lc = mustEntry(d, 'Resources', 'NodeLaunchConfig');
+      const ud = lc.changes.find((c) => c.path.includes('UserData'));
+      const lines = ud!.lines!.flatMap((h) => h.lines);
+      expect(lines).to.include('+/etc/eks/bootstrap.sh ${ClusterName} ${BootstrapArguments}');
+      expect(lines.some((l) => l.startsWith('-sed -i s,MAX_PODS,') && l.includes('MaxPodsPerNode'))).to.equal(true);
+      expect(mustEntry(d, 'Parameters', 'BootstrapArguments').kind).to.equal('added');
+      // A LaunchConfiguration is immutable: new user data replaces it.
+      expect(ud!.impact).to.equal('replace');
+      expect(lc.impact).to.equal('replace');
+    });
+
+    it('2019-09 → 2020-06: LaunchConfiguration replaced by a LaunchTemplate, the group follows', () => {
+      const d = diffTemplates(reference('2019-09-17'), reference('2020-06-11'));
+      expect(mustEntry(d, 'Resources', 'NodeLaunchConfig')).to.deep.include({ kind: 'removed', impact: 'destroy', resourceType: { old: 'AWS::AutoScaling::LaunchConfiguration', new: undefined } });
+      expect(mustEntry(d, 'Resources', 'NodeLaunchTemplate')).to.deep.include({ kind: 'added', impact: 'create', resourceType: { old: undefined, new: 'AWS::EC2::LaunchTemplate' } });
+      const g = mustEntry(d, 'Resources', 'NodeGroup');
+      expect(g.changes.map((c) => `${c.kind} ${c.pointer}`)).to.include.members([
+        'removed /Resources/NodeGroup/Properties/LaunchConfigurationName',
+        'added /Resources/NodeGroup/Properties/LaunchTemplate',
+      ]);
+      expect(mustEntry(d, 'Mappings', 'PartitionMap').kind).to.equal('added');
+    });
+
+    it('2021-06 → 2022-05: the instance-type AllowedValues list goes, the AMI moves to Kubernetes 1.22', () => {
+      const d = diffTemplates(reference('2021-06-08'), reference('2022-05-09'));
+      const nit = mustEntry(d, 'Parameters', 'NodeInstanceType');
+      const removed = nit.changes.find((c) => c.pointer === '/Parameters/NodeInstanceType/AllowedValues');
+      expect(removed?.kind).to.equal('removed');
+      expect(removed?.old).to.have.length(405);
+      const ssm = mustEntry(d, 'Parameters', 'NodeImageIdSSMParam').changes;
+      expect(ssm).to.have.length(1);
+      expect(ssm[0].pointer).to.equal('/Parameters/NodeImageIdSSMParam/Default');
+      expect(String(ssm[0].old)).to.include('/1.17/');
+      expect(String(ssm[0].new)).to.include('/1.22/');
+      expect(d.entries).to.have.length(2);
+    });
+
+    it('2022-05 → AL2023: nodeadm NodeConfig user data, an access entry, IMDS hop limit 1', () => {
+      const d = diffTemplates(reference('2022-05-09'), reference('al2023-nodeadm'));
+      const lt = mustEntry(d, 'Resources', 'NodeLaunchTemplate');
+      const ud = lt.changes.find((c) => c.path.includes('UserData'))!;
+      const lines = ud.lines!.flatMap((h) => h.lines);
+      expect(lines).to.include.members(['+apiVersion: node.eks.aws/v1alpha1', '+kind: NodeConfig', '-/etc/eks/bootstrap.sh ${ClusterName} ${BootstrapArguments}']);
+      expect(lt.changes.find((c) => c.pointer.endsWith('/MetadataOptions/HttpPutResponseHopLimit'))).to.deep.include({ old: 2, new: 1 });
+      expect(mustEntry(d, 'Resources', 'NodeAccessEntry')).to.deep.include({ kind: 'added', impact: 'create' });
+      expect(mustEntry(d, 'Parameters', 'BootstrapArguments').kind).to.equal('removed');
+      expect(d.permissionsChanged).to.equal(true);
+    });
+
+    it('our default template against AWS AL2023: only the intended differences', function () {
+      const ours = path.join(ROOT, 'templates', 'nodegroup.yaml');
+      if (!fs.existsSync(ours)) this.skip();
+      const aws = reference('al2023-nodeadm');
+      const mine = parseTemplate(fs.readFileSync(ours, 'utf8'));
+      const d = diffTemplates(aws, mine);
+      const names = d.entries.map((e) => `${e.kind} ${e.section}/${e.name}${e.key ? '/' + e.key : ''}`).sort();
+      expect(names).to.deep.equal(
+        [
+          'changed Description/Description', // says what was computed
+          'added Transform/Transform', // AWS::LanguageExtensions: FindInMap keys from NodeInstanceType
+          'added Metadata/EksNodegroup', // how the template was generated
+          'changed Parameters/NodeInstanceType', // description explains the table
+          'added Mappings/MaxPodsBySize', // max pods per type, by size then family
+          'changed Resources/NodeLaunchTemplate', // maxPods in NodeConfig, encrypted volume
+        ].sort(),
+      );
+      expect(mustEntry(d, 'Transform', 'Transform').new).to.equal('AWS::LanguageExtensions');
+      const lt = mustEntry(d, 'Resources', 'NodeLaunchTemplate');
+      expect(lt.impact).to.equal('update');
+      const body = lt.changes.find((c) => c.pointer.endsWith('/UserData/Fn::Base64/Fn::Sub/0'))!;
+      const added = body.lines!.flatMap((h) => h.lines).filter((l) => l[0] === '+');
+      expect(added).to.deep.equal(['+  kubelet:', '+    config:', '+      maxPods: ${MaxPods}']);
+      expect(body.lines!.flatMap((h) => h.lines).filter((l) => l[0] === '-')).to.deep.equal([]);
+      const vars = lt.changes.find((c) => c.pointer.endsWith('/UserData/Fn::Base64/Fn::Sub/1'))!;
+      expect(Object.keys(vars.new as T)).to.deep.equal(['MaxPods']);
+      const rest = lt.changes.filter((c) => c !== body && c !== vars).map((c) => `${c.kind} ${c.pointer} ${JSON.stringify(c.new)}`);
+      expect(rest).to.deep.equal(['added /Resources/NodeLaunchTemplate/Properties/LaunchTemplateData/BlockDeviceMappings/0/Ebs/Encrypted true']);
+      // Every value in our table is today's computed value.
+      expect(d.maxPods?.staleNew).to.deep.equal([]);
+      expect(d.maxPods?.rows.length).to.be.greaterThan(1000);
+    });
+  });
+
+  describe('max-pods view', () => {
+    it('absent when neither template carries max pods', () => {
+      expect(diffTemplates({ Resources: {} }, { Resources: {} }).maxPods).to.equal(undefined);
+    });
+
+    it('old, new and computed per type; stale hand-entered values and types on one side stand out', () => {
+      const a = clone(base);
+      const b = clone(base);
+      const stale = byRule('t3.medium') + 3;
+      (a.Mappings as Record<string, Record<string, T>>).MaxPodsPerNode['t3.medium'].MaxPods = stale;
+      (b.Mappings as Record<string, Record<string, T>>).MaxPodsPerNode = { 't3.medium': { MaxPods: byRule('t3.medium') }, 'm5.large': { MaxPods: byRule('m5.large') } };
+      const v = diffTemplates(a, b).maxPods!;
+      expect(v.rows.map((r) => r.instanceType)).to.deep.equal(['m5.large', 't3.medium', 't3.small']);
+      expect(v.rows.find((r) => r.instanceType === 't3.medium')).to.deep.include({ old: stale, new: byRule('t3.medium'), computed: byRule('t3.medium'), oldStale: true, newStale: false });
+      expect(v.staleOld).to.deep.equal(['t3.medium']);
+      expect(v.onlyOld).to.deep.equal(['t3.small']);
+      expect(v.onlyNew).to.deep.equal(['m5.large']);
+      expect(v.changed).to.deep.equal(['t3.medium']);
+    });
+
+    it("AWS 2018-06 against ours with the same types (per-type layout): AWS's wrong values and missing types", function () {
+      requireShared(this, SHARED_TEMPLATES);
+      const aws = reference('2018-06-11');
+      const awsTable = (aws.Mappings as Record<string, Record<string, { MaxPods: number }>>).MaxPodsPerNode;
+      const awsTypes = Object.keys(awsTable);
+      expect(awsTypes).to.have.length(55);
+      // Ours: AWS's types our data still knows, plus the small t2 types AWS left out.
+      const ourTypes = [...awsTypes.filter(known), 't2.nano', 't2.micro'];
+      const ours = buildNodeGroupTemplate({ instanceTypes: ourTypes, maxPodsLayout: 'per-type', amiFamily: 'al2' });
+      const v = diffTemplates(aws, ours as unknown as T).maxPods!;
+
+      const wrong = awsTypes.filter((t) => known(t) && awsTable[t].MaxPods !== byRule(t)).sort();
+      expect(wrong, 'by today\'s data, 2018 t2.small had 2 ENIs (8) where it has 3 now').to.include('t2.small');
+      expect(v.staleOld).to.deep.equal(wrong);
+      for (const t of wrong) {
+        expect(v.rows.find((r) => r.instanceType === t)).to.deep.include({ old: awsTable[t].MaxPods, new: byRule(t), computed: byRule(t), oldStale: true, newStale: false });
+      }
+      expect(v.staleNew).to.deep.equal([]);
+      expect(v.onlyNew).to.deep.equal(['t2.micro', 't2.nano']);
+      const retired = awsTypes.filter((t) => !known(t)).sort();
+      expect(v.unknown).to.deep.equal(retired);
+      expect(v.onlyOld).to.deep.equal(retired);
+      expect(v.rows).to.have.length(awsTypes.length + 2);
+    });
+
+    it('computes with the options the new template records (or the ones given)', () => {
+      const ours = buildNodeGroupTemplate({ instanceTypes: ['m5.large', 't3.medium'], maxPods: { cap: true, prefixDelegation: true }, maxPodsLayout: 'per-type' }) as unknown as T;
+      const d = diffTemplates(base, ours);
+      expect(d.maxPods!.options).to.deep.equal({ cap: true, prefixDelegation: true });
+      expect(d.maxPods!.staleNew).to.deep.equal([]);
+      const plain = diffTemplates(base, ours, { maxPods: {} });
+      expect(plain.maxPods!.staleNew, 'with prefix delegation m5.large goes past the 110 cap').to.include('m5.large');
+    });
+  });
+});
