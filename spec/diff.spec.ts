@@ -260,6 +260,16 @@ describe('diffTemplates', () => {
       expect(lt.resourceType).to.deep.equal({ old: 'AWS::EC2::LaunchTemplate', new: 'AWS::AutoScaling::LaunchConfiguration' });
     });
 
+    it('a custom resource type: an update at least, marked as unknown to the AWS database', () => {
+      const a = { Resources: { C: { Type: 'Custom::Thing', Properties: { ServiceToken: 'arn:x', Size: 1 } } } };
+      const b = { Resources: { C: { Type: 'Custom::Thing', Properties: { ServiceToken: 'arn:x', Size: 2 } } } };
+      const e = mustEntry(diffTemplates(a, b), 'Resources', 'C');
+      expect(e).to.deep.include({ impact: 'update', typeUnknown: true });
+      expect(e.changes).to.deep.equal([{ kind: 'changed', pointer: '/Resources/C/Properties/Size', path: ['Properties', 'Size'], old: 1, new: 2, impact: 'update' }]);
+      const known = mustEntry(diffTemplates(base, { ...base, Resources: { ...(base.Resources as T), SG: { Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: 'x' } } } }), 'Resources', 'SG');
+      expect(known.typeUnknown).to.equal(undefined);
+    });
+
     it('user data in Fn::Sub is compared line by line, with the Fn::Sub body as pointer', () => {
       const b = clone(base);
       const data = (((b.Resources as T).LT as T).Properties as T).LaunchTemplateData as T;

@@ -60,6 +60,11 @@ export function resourceModel(type: string): SpecLikeResource | undefined {
   return m;
 }
 
+/** True when the AWS resource database (as extracted) knows the resource type. */
+export function knownResourceType(type: string): boolean {
+  return resourceModel(type) !== undefined;
+}
+
 const IMPACTS: Record<string, Impact> = {
   NO_CHANGE: 'none',
   WILL_CREATE: 'create',

@@ -71,6 +71,11 @@ export interface DiffEntry {
   resourceType?: { old?: string; new?: string };
   /** Resources: what CloudFormation would do to the resource. */
   impact?: Impact;
+  /**
+   * Resources: the type is not in the AWS resource database (a custom resource, or newer than the
+   * database), so `impact` is the least CloudFormation does (update); its provider may replace it.
+   */
+  typeUnknown?: boolean;
 }
 
 export interface DiffSummary {
@@ -411,16 +416,23 @@ export function diffTemplates(oldTemplate: Record<string, unknown>, newTemplate:
     for (const e of resourceEntries) e.resourceType = { old: typeOf(ra[e.name]), new: typeOf(rb[e.name]) };
     // Lazy: cloudformation-diff loads only when resources differ.
     // eslint-disable-next-line @typescript-eslint/no-var-requires
-    const { resourceImpacts } = require('./impact') as typeof import('./impact');
+    const { knownResourceType, resourceImpacts } = require('./impact') as typeof import('./impact');
     const report = resourceImpacts(a, b);
     permissionsChanged = report.permissionsChanged;
     for (const e of resourceEntries) {
       const r = report.resources[e.name];
-      e.impact = r?.impact ?? (e.kind === 'added' ? 'create' : e.kind === 'removed' ? 'destroy' : 'none');
-      if (r) {
-        for (const c of e.changes) {
-          if (c.path[0] === 'Properties' && c.path.length > 1 && r.properties[c.path[1]]) c.impact = r.properties[c.path[1]];
-        }
+      e.impact = r?.impact ?? (e.kind === 'added' ? 'create' : e.kind === 'removed' ? 'destroy' : 'update');
+      const type = e.resourceType?.new ?? e.resourceType?.old;
+      if (e.kind === 'changed' && type && !knownResourceType(type)) {
+        // cloudformation-diff has no facts on custom or unknown types and calls their changes
+        // "no change"; CloudFormation does update them, and only their provider knows if it replaces.
+        e.typeUnknown = true;
+        if (e.impact === 'none') e.impact = 'update';
+      }
+      for (const c of e.changes) {
+        if (c.path[0] !== 'Properties' || c.path.length < 2) continue;
+        const p = r?.properties[c.path[1]];
+        c.impact = p === undefined || p === 'none' ? 'update' : p;
       }
     }
   }

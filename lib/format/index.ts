@@ -149,6 +149,7 @@ function writeEntry(w: Writer, e: DiffEntry): void {
     head += ` ${o && n && o !== n ? `${o} → ${n}` : (n ?? o)}`;
   }
   head += impactNote(w, e.impact);
+  if (e.typeUnknown) head += ' (type unknown to the AWS resource database: its provider may replace it)';
   const scalarSection = e.name === e.section && e.changes.length === 1 && e.changes[0].path.length === 0 && !e.changes[0].lines;
   if (scalarSection) {
     const c = e.changes[0];
