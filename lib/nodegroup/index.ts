@@ -44,6 +44,12 @@ export { maxPodsKey, MAX_PODS_VARIABLE } from './user-data';
 const DEFAULT_KUBERNETES_VERSION = '1.33';
 const AWS_DEFAULT_INSTANCE_TYPE = 't3.medium';
 const LANGUAGE_EXTENSIONS = 'AWS::LanguageExtensions';
+/**
+ * Up to this many offered types, NodeInstanceType gets AllowedValues (a console drop-down, and a
+ * type outside the table is refused by name before anything else). Longer lists cost bytes
+ * (~15 per type, past the 51,200-byte inline limit) and slow AWS's validator to a crawl.
+ */
+export const ALLOWED_VALUES_LIMIT = 200;
 
 const FAMILY_LABEL: Record<AmiFamily, string> = { al2023: 'AL2023 (nodeadm)', bottlerocket: 'Bottlerocket', al2: 'AL2 (bootstrap.sh)' };
 
@@ -76,7 +82,7 @@ function computeTable(types: readonly string[], options: MaxPodsOptions): Map<st
     throw new EksNodegroupError(
       'MISSING_FACT',
       `max pods cannot be computed for ${failures.length} type(s) with these options: ${failures.join(', ')} — ` +
-        `${getMissingFactReason(failures[0], options)}; leave them out (excludeInstanceTypes / --exclude ${failures[0]}) or refresh the data`,
+        `${getMissingFactReason(failures[0], options)}; leave them out (excludeInstanceTypes, or --exclude ${failures.join(',')}) or refresh the data`,
     );
   }
   for (const [t, v] of table) {
@@ -98,6 +104,7 @@ function getMissingFactReason(type: string, options: MaxPodsOptions): string {
 
 function parameters(o: NodeGroupOptions, family: AmiFamily, offered: readonly string[], allTypes: boolean, defaultType: string): Record<string, Parameter> {
   const bottlerocket = family === 'bottlerocket';
+  const listed = !allTypes && offered.length <= ALLOWED_VALUES_LIMIT;
   const scaling = o.scaling ?? {};
   const p: Record<string, Parameter> = {
     AuthenticationMode: {
@@ -115,10 +122,10 @@ function parameters(o: NodeGroupOptions, family: AmiFamily, offered: readonly st
     NodeInstanceType: {
       Type: 'String',
       Default: defaultType,
-      Description: allTypes
-        ? `EC2 instance type for the node instances. Max pods comes from the ${offered.length}-type table in this template; a type missing from it stops the deployment (regenerate the template to add it).`
-        : `EC2 instance type for the node instances (one of the ${offered.length} types this template holds max pods for).`,
-      ...(allTypes ? {} : { AllowedValues: [...offered].sort() }),
+      Description: listed
+        ? `EC2 instance type for the node instances (one of the ${offered.length} types this template holds max pods for).`
+        : `EC2 instance type for the node instances. Max pods comes from the ${offered.length}-type table in this template; a type missing from it stops the deployment (regenerate the template to add it).`,
+      ...(listed ? { AllowedValues: [...offered].sort() } : {}),
     },
     NodeAutoScalingGroupDesiredCapacity: { Type: 'Number', Default: scaling.desired ?? 3, Description: 'Desired capacity of Node Group ASG.' },
     NodeAutoScalingGroupMaxSize: {
@@ -218,10 +225,16 @@ function blockDevices(o: NodeGroupOptions, family: AmiFamily): Props<LaunchTempl
   const v = o.volume ?? {};
   const encrypted = v.encrypted ?? true;
   if (v.kmsKeyId !== undefined && !encrypted) throw badOption('volume.kmsKeyId', v.kmsKeyId, 'nothing when volume.encrypted is false');
+  const type = v.type ?? 'gp3';
+  if ((type === 'io1' || type === 'io2') && v.iops === undefined) throw badOption('volume.iops', v.iops, `a number of IOPS (required with volume type ${type})`);
+  if (v.iops !== undefined && !['gp3', 'io1', 'io2'].includes(type)) throw badOption('volume.iops', v.iops, 'nothing with volume type ' + type + ' (only gp3, io1, io2)');
+  if (v.throughput !== undefined && type !== 'gp3') throw badOption('volume.throughput', v.throughput, 'nothing with volume type ' + type + ' (only gp3)');
   const ebs = (size: Intrinsic | undefined) => ({
     DeleteOnTermination: true,
     ...(size ? { VolumeSize: size } : {}),
-    VolumeType: v.type ?? 'gp3',
+    VolumeType: type,
+    ...(v.iops !== undefined ? { Iops: v.iops } : {}),
+    ...(v.throughput !== undefined ? { Throughput: v.throughput } : {}),
     Encrypted: encrypted,
     ...(v.kmsKeyId !== undefined ? { KmsKeyId: v.kmsKeyId } : {}),
   });

@@ -39,6 +39,20 @@ export interface VolumeOptions {
   encrypted?: boolean;
   /** KMS key (id, alias or ARN) for the encryption; default: the AWS-managed EBS key. */
   kmsKeyId?: string;
+  /**
+   * Provisioned IOPS: required for io1/io2, optional for gp3 (3,000–16,000).
+   * @minimum 100
+   * @maximum 256000
+   * @asType integer
+   */
+  iops?: number;
+  /**
+   * gp3 throughput in MiB/s (125–1,000).
+   * @minimum 125
+   * @maximum 1000
+   * @asType integer
+   */
+  throughput?: number;
 }
 
 /** Instance metadata service (IMDS) settings of the launch template. */
