@@ -94,7 +94,9 @@ class Writer {
   lines: string[] = [];
   constructor(private readonly color: boolean) {}
   style(s: Style, text: string): string {
-    return this.color ? styleText(s, text) : text;
+    // validateStream: false — the caller decided on colour (a TTY without NO_COLOR); newer Node
+    // versions would otherwise check process.stdout themselves.
+    return this.color ? (styleText as (f: Style, t: string, o?: { validateStream?: boolean }) => string)(s, text, { validateStream: false }) : text;
   }
   push(line: string): void {
     this.lines.push(line);
