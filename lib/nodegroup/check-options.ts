@@ -29,18 +29,23 @@ function optionName(instancePath: string, prefix: string): string {
   return p === '' ? prefix || 'options' : prefix ? `${prefix}.${p}` : p;
 }
 
+function range(ps: Record<string, unknown>): string {
+  return [ps.type === 'integer' ? 'a whole number' : 'a number', ps.minimum !== undefined ? `≥ ${ps.minimum}` : '', ps.maximum !== undefined ? `≤ ${ps.maximum}` : '']
+    .filter(Boolean)
+    .join(' ');
+}
+
 function allowedOf(e: AjvError): string {
   const ps = e.parentSchema ?? {};
   switch (e.keyword) {
     case 'enum':
       return (e.params.allowedValues as unknown[]).map(String).join(', ');
     case 'type':
+      if (e.params.type === 'integer') return range(ps);
       return `a value of type ${Array.isArray(e.params.type) ? (e.params.type as string[]).join(' or ') : String(e.params.type)}`;
     case 'minimum':
     case 'maximum':
-      return [ps.type === 'integer' ? 'a whole number' : 'a number', ps.minimum !== undefined ? `≥ ${ps.minimum}` : '', ps.maximum !== undefined ? `≤ ${ps.maximum}` : '']
-        .filter(Boolean)
-        .join(' ');
+      return range(ps);
     case 'pattern':
       return `text matching ${String(e.params.pattern)}${typeof ps.description === 'string' ? ` (${ps.description.split('. ')[0]})` : ''}`;
     case 'anyOf':
