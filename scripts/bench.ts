@@ -30,6 +30,8 @@ export const CASES: BenchCase[] = [
     name: 'render templates/nodegroup.yaml --user-data',
     argv: [BIN, 'render', 'templates/nodegroup.yaml', ...['ClusterName=demo', 'NodeGroupName=ng', 'ClusterControlPlaneSecurityGroup=sg-0123', 'VpcId=vpc-0123', 'Subnets=subnet-a,subnet-b', 'ApiServerEndpoint=https://EXAMPLE.eks.amazonaws.com', 'CertificateAuthorityData=Q0E=', 'ServiceCidr=10.100.0.0/16', 'NodeInstanceType=m5.large'].flatMap((p) => ['-p', p]), '--user-data'],
   },
+  // Issue 5: diff of two full generated templates (1,391-type tables on both sides); budget 3.0×.
+  { name: 'diff nodegroup-al2.yaml nodegroup.yaml', argv: [BIN, 'diff', 'templates/nodegroup-al2.yaml', 'templates/nodegroup.yaml'], budget: 3.0, okCodes: [1] },
   // Issue 4: a cold validate of the generated template (precompiled ajv standalone schema).
   { name: 'validate templates/nodegroup.yaml', argv: [BIN, 'validate', 'templates/nodegroup.yaml'], budget: 2.0 },
 ];
