@@ -1,0 +1,183 @@
+/**
+ * `eks-nodegroup gen`: writes the template, prints path, size and the deploy command that fits;
+ * `-c` config files (YAML/JSON) checked against the generated schema; flags win over the config;
+ * bad input exits 2 with a message and leaves an existing output file byte-for-byte untouched.
+ */
+import { expect } from 'chai';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { deployCommand, INLINE_TEMPLATE_LIMIT } from '../lib/cli/commands/gen';
+import { getInstanceType, instanceTypeNames } from '../lib/instance-types';
+import { buildNodeGroupTemplate, maxPodsTableFromTemplate } from '../lib/nodegroup';
+import { parseTemplate, toYaml } from '../lib/yaml';
+import { runBin, runCli, tempDir } from './helpers';
+
+describe('eks-nodegroup gen', function () {
+  this.timeout(120_000);
+  const dir = tempDir('eks-nodegroup-gen-');
+  const out = path.join(dir, 'out.yaml');
+
+  it('writes the default template and prints its path, size and the inline deploy command', async () => {
+    const r = await runCli(['gen', '-o', 'out.yaml'], { cwd: dir });
+    expect(r.code, r.stderr).to.equal(0);
+    const text = fs.readFileSync(out, 'utf8');
+    const bytes = Buffer.byteLength(text);
+    expect(bytes).to.be.at.most(INLINE_TEMPLATE_LIMIT);
+    expect(r.stdout).to.include(`wrote out.yaml (${bytes} bytes; ${instanceTypeNames().length} instance types, al2023, max pods layout by-size)`);
+    expect(r.stdout).to.include('aws cloudformation deploy --template-file out.yaml --stack-name <stack-name>');
+    expect(r.stdout).to.include('--capabilities CAPABILITY_IAM CAPABILITY_AUTO_EXPAND');
+    expect(r.stdout).to.not.include('--s3-bucket');
+    expect(r.stdout).to.include('ClusterName=<ClusterName>');
+    expect(text).to.equal(toYaml(buildNodeGroupTemplate()));
+  });
+
+  it('the deploy command goes through S3 over 51,200 bytes and drops AUTO_EXPAND without the transform', () => {
+    const t = buildNodeGroupTemplate({ instanceTypes: ['t3.micro'], maxPodsLayout: 'per-type' });
+    expect(deployCommand('big.yaml', INLINE_TEMPLATE_LIMIT + 1, t, ['CAPABILITY_IAM'])).to.include('--s3-bucket <bucket>');
+    expect(deployCommand('small.yaml', INLINE_TEMPLATE_LIMIT, t, ['CAPABILITY_IAM'])).to.not.include('--s3-bucket');
+  });
+
+  it('per-type layout: no transform, so only CAPABILITY_IAM', async () => {
+    const r = await runCli(['gen', '-t', 't3.*,m5.large', '--layout', 'per-type', '-o', 'pt.yaml'], { cwd: dir });
+    expect(r.code, r.stderr).to.equal(0);
+    expect(r.stdout).to.include('--capabilities CAPABILITY_IAM \\');
+    const t = parseTemplate(fs.readFileSync(path.join(dir, 'pt.yaml'), 'utf8'));
+    expect(maxPodsTableFromTemplate(t)!.size).to.equal(instanceTypeNames().filter((n) => n.startsWith('t3.')).length + 1);
+  });
+
+  it('--stdout prints the template and writes nothing', async () => {
+    const r = await runCli(['gen', '--stdout', '--ami-family', 'bottlerocket', '-t', 't3.micro'], { cwd: dir });
+    expect(r.code, r.stderr).to.equal(0);
+    const t = parseTemplate(r.stdout) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const f = getInstanceType('t3.micro');
+    expect(maxPodsTableFromTemplate(t)!.get('t3.micro')).to.equal(f.defaultCardEnis * (f.ipv4PerEni - 1) + 2);
+    expect(fs.existsSync(path.join(dir, 'templates'))).to.equal(false);
+  });
+
+  it('mode flags reach the table (prefix delegation, override)', async () => {
+    const r = await runCli(['gen', '--stdout', '-t', 'm5.large', '--prefix-delegation'], { cwd: dir });
+    const f = getInstanceType('m5.large');
+    expect(maxPodsTableFromTemplate(parseTemplate(r.stdout))!.get('m5.large')).to.equal(f.defaultCardEnis * (f.ipv4PerEni - 1) * 16 + 2);
+    const o = await runCli(['gen', '--stdout', '-t', 'm5.large', '--max-pods-override', '42'], { cwd: dir });
+    expect(maxPodsTableFromTemplate(parseTemplate(o.stdout))!.get('m5.large')).to.equal(42);
+  });
+
+  it('every option flag reaches the template', async () => {
+    const r = await runCli(
+      [
+        'gen', '--stdout', '-t', 't3.*', '--exclude', 't3.nano', '--default-instance-type', 't3.large', '--ami-family', 'al2',
+        '--kubernetes-version', '1.30', '--arch', 'arm64', '--volume-size', '50', '--volume-type', 'gp3', '--volume-iops', '4000',
+        '--volume-throughput', '250', '--kms-key-id', 'alias/k', '--imds-tokens', 'optional', '--imds-hop-limit', '2',
+        '--key-name', 'ops', '--ssh-cidr', '10.1.0.0/16', '--min-size', '0', '--desired-capacity', '2', '--max-size', '6',
+        '--kubelet', 'node-labels={"role":"w"}', '--tag', 'team=platform', '-p', 'ClusterName=prod', '--description', 'hello',
+      ],
+      { cwd: dir },
+    );
+    expect(r.code, r.stderr).to.equal(0);
+    const t = parseTemplate(r.stdout) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const lt = t.Resources.NodeLaunchTemplate.Properties.LaunchTemplateData;
+    expect(t.Parameters.NodeInstanceType.Default).to.equal('t3.large');
+    expect(t.Parameters.NodeInstanceType.AllowedValues).to.not.include('t3.nano');
+    expect(t.Parameters.NodeImageIdSSMParam.Default).to.equal('/aws/service/eks/optimized-ami/1.30/amazon-linux-2-arm64/recommended/image_id');
+    expect(t.Parameters.NodeVolumeSize.Default).to.equal(50);
+    expect(lt.BlockDeviceMappings[0].Ebs).to.include({ Iops: 4000, Throughput: 250, KmsKeyId: 'alias/k', Encrypted: true });
+    expect(lt.MetadataOptions).to.include({ HttpTokens: 'optional', HttpPutResponseHopLimit: 2 });
+    expect(t.Parameters.KeyName.Default).to.equal('ops');
+    expect(t.Resources.NodeSecurityGroupSshIngress.Properties.CidrIp).to.equal('10.1.0.0/16');
+    expect([t.Parameters.NodeAutoScalingGroupMinSize.Default, t.Parameters.NodeAutoScalingGroupDesiredCapacity.Default, t.Parameters.NodeAutoScalingGroupMaxSize.Default]).to.deep.equal([0, 2, 6]);
+    expect(lt.UserData['Fn::Base64']['Fn::Sub'][0]).to.include('--node-labels=role=w');
+    expect(t.Resources.NodeGroup.Properties.Tags).to.deep.include({ Key: 'team', PropagateAtLaunch: true, Value: 'platform' });
+    expect(t.Parameters.ClusterName.Default).to.equal('prod');
+    expect(t.Description).to.equal('hello');
+  });
+
+  describe('-c config files', () => {
+    it('YAML and JSON configs give the same template as the same flags; flags override the config', async () => {
+      fs.writeFileSync(path.join(dir, 'c.yaml'), 'amiFamily: bottlerocket\ninstanceTypes: ["m5.*"]\nmaxPods:\n  prefixDelegation: true\nvolume:\n  size: 40\ntags:\n  team: a\n');
+      fs.writeFileSync(path.join(dir, 'c.json'), JSON.stringify({ amiFamily: 'bottlerocket', instanceTypes: ['m5.*'], maxPods: { prefixDelegation: true }, volume: { size: 40 }, tags: { team: 'a' } }));
+      const y = await runCli(['gen', '--stdout', '-c', 'c.yaml'], { cwd: dir });
+      const j = await runCli(['gen', '--stdout', '-c', 'c.json'], { cwd: dir });
+      const f = await runCli(['gen', '--stdout', '--ami-family', 'bottlerocket', '-t', 'm5.*', '--prefix-delegation', '--volume-size', '40', '--tag', 'team=a'], { cwd: dir });
+      expect(y.code, y.stderr).to.equal(0);
+      expect(y.stdout).to.equal(j.stdout).and.to.equal(f.stdout);
+      const over = await runCli(['gen', '--stdout', '-c', 'c.yaml', '--ami-family', 'al2', '--volume-type', 'gp2', '--tag', 'env=x'], { cwd: dir });
+      const t = parseTemplate(over.stdout) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+      expect(t.Metadata.EksNodegroup.AmiFamily).to.equal('al2');
+      expect(t.Metadata.EksNodegroup.MaxPodsOptions).to.deep.equal({ prefixDelegation: true });
+      expect(t.Resources.NodeLaunchTemplate.Properties.LaunchTemplateData.BlockDeviceMappings[0].Ebs).to.include({ VolumeType: 'gp2' });
+      expect(t.Parameters.NodeVolumeSize.Default).to.equal(40);
+      expect(t.Resources.NodeGroup.Properties.Tags.map((x: { Key: string }) => x.Key)).to.include.members(['team', 'env']);
+    });
+  });
+
+  describe('bad input: exit 2, a message naming the input, the existing output untouched', () => {
+    const existing = path.join(dir, 'keep.yaml');
+    const before = 'previous template\n';
+    beforeEach(() => fs.writeFileSync(existing, before));
+    afterEach(() => {
+      expect(fs.readFileSync(existing, 'utf8')).to.equal(before);
+      expect(fs.readdirSync(dir).filter((n) => n.endsWith('.tmp'))).to.deep.equal([]);
+    });
+
+    const CASES: [string, string[], (string | RegExp)[], (() => void)?][] = [
+      ['unknown instance type', ['-t', 'm5.larg'], ['unknown instance type "m5.larg"', 'm5.large']],
+      ['pattern matching nothing', ['-t', 'zz9.*'], ['pattern "zz9.*" matches no known instance type', 'did you mean']],
+      ['invalid AMI family', ['--ami-family', 'ubuntu'], ['--ami-family', '"ubuntu"', 'al2023, bottlerocket, al2']],
+      ['invalid volume size', ['--volume-size', 'big'], ['--volume-size', 'whole number']],
+      ['invalid layout', ['--layout', 'flat'], ['--layout', 'by-size, per-type']],
+      ['per-type with too many types', ['--layout', 'per-type'], ['maxPodsLayout', 'at most 200']],
+      ['bad max-pods flag', ['--max-enis', '0'], ['--max-enis']],
+      ['bad --tag', ['--tag', 'novalue'], ['--tag', 'KEY=VALUE']],
+      ['unknown flag', ['--volume-sise', '3'], ['volume-sise', 'usage']],
+      ['missing config file', ['-c', 'nope.yaml'], ['nope.yaml', 'no such file']],
+      ['unparsable config', ['-c', 'broken.yaml'], ['broken.yaml'], () => fs.writeFileSync(path.join(dir, 'broken.yaml'), 'a: [1, 2\n')],
+      ['config of the wrong shape', ['-c', 'list.yaml'], ['list.yaml', 'mapping of options'], () => fs.writeFileSync(path.join(dir, 'list.yaml'), '- a\n- b\n')],
+      ['config with an unknown option', ['-c', 'typo.yaml'], ['typo.yaml', 'unknown option "volume.sise"', 'size'], () => fs.writeFileSync(path.join(dir, 'typo.yaml'), 'volume:\n  sise: 3\n')],
+      ['config with an invalid value', ['-c', 'val.json'], ['val.json', 'invalid value for imds.hopLimit', '≤ 64'], () => fs.writeFileSync(path.join(dir, 'val.json'), '{"imds": {"hopLimit": 65}}')],
+      ['a positional argument', ['out.yaml'], ['unexpected argument "out.yaml"', '-o FILE']],
+    ];
+    for (const [title, args, parts, setup] of CASES) {
+      it(title, async () => {
+        setup?.();
+        const r = await runCli(['gen', ...args, '-o', 'keep.yaml'], { cwd: dir });
+        expect(r.code).to.equal(2);
+        expect(r.stdout).to.equal('');
+        for (const p of parts) {
+          if (typeof p === 'string') expect(r.stderr).to.include(p);
+          else expect(r.stderr).to.match(p);
+        }
+      });
+    }
+
+    it('unwritable output path (missing folder) names the path; nothing is created', async () => {
+      const r = await runCli(['gen', '-t', 't3.micro', '-o', 'no/such/dir/x.yaml'], { cwd: dir });
+      expect(r.code).to.equal(2);
+      expect(r.stderr).to.include('no/such/dir/x.yaml').and.to.include('does not exist');
+      expect(fs.existsSync(path.join(dir, 'no'))).to.equal(false);
+    });
+
+    it('output path that is a folder', async () => {
+      fs.mkdirSync(path.join(dir, 'afolder'), { recursive: true });
+      const r = await runCli(['gen', '-t', 't3.micro', '-o', 'afolder'], { cwd: dir });
+      expect(r.code).to.equal(2);
+      expect(r.stderr).to.include('afolder').and.to.include('is a directory');
+    });
+  });
+
+  it('end to end: the real CLI writes the file, exit 0; bad input exit 2 on stderr', () => {
+    const target = path.join(dir, 'e2e.yaml');
+    const ok = runBin(['gen', '-t', 't2.micro', '-o', target]);
+    expect(ok.code, ok.stderr).to.equal(0);
+    expect(ok.stdout).to.include(`wrote ${target}`);
+    expect(maxPodsTableFromTemplate(parseTemplate(fs.readFileSync(target, 'utf8')))!.has('t2.micro')).to.equal(true);
+    const bad = runBin(['gen', '-t', 'nope.large', '-o', target]);
+    expect(bad.code).to.equal(2);
+    expect(bad.stderr).to.include('eks-nodegroup gen: unknown instance type "nope.large"');
+  });
+
+  it('--help lists the flags', async () => {
+    const r = await runCli(['gen', '--help']);
+    expect(r.code).to.equal(0);
+    for (const flag of ['--config', '--output', '--ami-family', '--instance-types', '--layout', '--prefix-delegation', '--ssh-cidr']) expect(r.stdout).to.include(flag);
+  });
+});
