@@ -82,9 +82,12 @@ function showPath(path: string[], section: string): string {
   const p = section === 'Resources' && path[0] === 'Properties' ? path.slice(1) : path;
   const out: string[] = [];
   const fns: string[] = [];
+  let prev = '';
   for (const seg of p) {
     if (seg.startsWith('Fn::') || seg === 'Ref') fns.push(seg);
+    else if (prev === 'Fn::Sub' && (seg === '0' || seg === '1')) fns.push(seg === '0' ? 'body' : 'variables');
     else out.push(/^\d+$/.test(seg) ? `[${seg}]` : seg);
+    prev = seg;
   }
   const name = out.join('.').replace(/\.\[/g, '[');
   return (name || '(value)') + (fns.length ? ` (${fns.join(' › ')})` : '');
