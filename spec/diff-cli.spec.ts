@@ -194,6 +194,12 @@ describe('diff command', function () {
     expect(server.hits.get(route), 'second run reads the cache').to.equal(1);
     await runCli(['diff', '--refresh', 'aws:2018-08-30', newFile], { env: e });
     expect(server.hits.get(route)).to.equal(2);
+    // A damaged cached copy is downloaded again, not reported as the user's error.
+    fs.writeFileSync(path.join(cache, 'templates', cached[0]), 'Resources: [broken');
+    const repaired = await runCli(['diff', 'aws:2018-08-30', newFile], { env: e });
+    expect(repaired.stdout).to.equal(first.stdout);
+    expect(server.hits.get(route)).to.equal(3);
+    expect(fs.readFileSync(path.join(cache, 'templates', cached[0]), 'utf8')).to.equal(toYaml(OLD));
   });
 
   it('an https-or-loopback URL as NEW (not cached)', async () => {

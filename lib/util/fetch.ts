@@ -153,7 +153,11 @@ export async function loadSource<T>(spec: string, check: (text: string, label: s
     const url = awsTemplateUrl(date, env);
     const file = cacheFile(url, date, env);
     if (!options.refresh && fs.existsSync(file)) {
-      return { value: check(readTextFile(file), `${spec} (cached ${file})`), label: spec, kind: 'aws', url, cached: true };
+      try {
+        return { value: check(readTextFile(file), `${spec} (cached ${file})`), label: spec, kind: 'aws', url, cached: true };
+      } catch {
+        // A damaged cached copy: download it again below (the new copy replaces it).
+      }
     }
     let text: string;
     try {
