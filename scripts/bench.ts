@@ -5,6 +5,7 @@
  * when a command errors, never on timing.
  */
 import { spawnSync } from 'node:child_process';
+import * as os from 'node:os';
 import * as path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -22,6 +23,8 @@ export interface BenchCase {
 
 export const CASES: BenchCase[] = [
   { name: 'max-pods --all', argv: [BIN, 'max-pods', '--all'], budget: 1.5 },
+  // Issue 3: a cold gen of the template for every known type (with validation), to a temp file.
+  { name: 'gen (all types) -o <tmp>', argv: [BIN, 'gen', '-o', path.join(os.tmpdir(), 'eks-nodegroup-bench-gen.yaml')], budget: 2.0 },
   { name: 'pods t2.micro --replicas 3 (eks-2018)', argv: [BIN, 'pods', 't2.micro', '--replicas', '3', '--system-pods', 'eks-2018'], budget: 1.5, okCodes: [1] },
   { name: 'pods m5.large --replicas 500 --nodes-needed', argv: [BIN, 'pods', 'm5.large', '--replicas', '500', '--nodes-needed'], budget: 1.5 },
   { name: 'pods --fit 30 (every type)', argv: [BIN, 'pods', '--fit', '30'], budget: 2 },
