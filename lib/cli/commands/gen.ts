@@ -263,7 +263,7 @@ export const command: Command = {
     const caps = requiredCapabilities(template);
     io.stdout.write(
       [
-        `wrote ${shown} (${bytes} bytes; ${meta.InstanceTypes} instance types, ${meta.AmiFamily}, max pods layout ${meta.MaxPodsLayout})`,
+        `wrote ${shown} (${bytes} bytes; ${meta.InstanceTypes} instance type${meta.InstanceTypes === 1 ? '' : 's'}, ${meta.AmiFamily}, max pods layout ${meta.MaxPodsLayout})`,
         bytes > INLINE_TEMPLATE_LIMIT
           ? `${bytes} bytes is over CloudFormation's ${INLINE_TEMPLATE_LIMIT}-byte inline limit: deploy through an S3 bucket:`
           : `deploy (inline: ${bytes} ≤ ${INLINE_TEMPLATE_LIMIT} bytes):`,
