@@ -3,26 +3,20 @@
  *
  * - `toYaml(template)` writes the short-form tags (`!Ref`, `!Sub`, `!GetAtt A.B`, `!If`, …).
  *   YAML allows one tag per node, so a function whose argument is itself a function is written as
- *   a tagged map holding the inner function in long form: `!Base64` over `Fn::Sub: |`.
+ *   a tagged map holding the inner function in long form: `!Base64` over `Fn::Sub: |`. Strings that a
+ *   YAML 1.1 reader would take for something else (`"2010-09-09"`, `"yes"`, `"0777"`) are quoted.
  * - `parseTemplate(text)` reads YAML or JSON, short or long form, into the long form
  *   (`{ Ref: X }`, `{ 'Fn::Sub': … }`), so `parseTemplate(toYaml(t))` deep-equals `t`.
  *   Unknown tags, duplicate keys and syntax errors are errors with line and column.
+ *
+ * Reading and writing use js-yaml (YAML 1.2 core schema to read): it loads and runs several times
+ * faster cold than the `yaml` package, which matters for a CLI whose every command reads or writes a
+ * 34 KB template. The `yaml` package (eemeli/yaml) is loaded only to map a JSON pointer to a line and
+ * column, which only error reports need.
  */
-import {
-  Document,
-  isAlias,
-  isMap,
-  isScalar,
-  isSeq,
-  LineCounter,
-  Pair,
-  parseDocument,
-  Scalar,
-  YAMLMap,
-  YAMLSeq,
-  type Node as YamlNode,
-  type Tags,
-} from 'yaml';
+import { closest } from 'fastest-levenshtein';
+import * as jsyaml from 'js-yaml';
+import type { Document, Node as YamlNode } from 'yaml';
 import { EksNodegroupError } from '../errors';
 
 /** Short-form tag names (without `!`) and their long-form keys. */
@@ -51,15 +45,7 @@ export const INTRINSICS: Readonly<Record<string, string>> = Object.freeze({
 
 const LONG_TO_TAG: Record<string, string> = Object.fromEntries(Object.entries(INTRINSICS).map(([t, l]) => [l, t]));
 
-/** Tags that keep the node as it is; the walk below turns tagged nodes into long form. */
-const CFN_TAGS: Tags = Object.keys(INTRINSICS).flatMap((name) => [
-  { tag: `!${name}`, resolve: (s: string) => s },
-  { tag: `!${name}`, collection: 'seq' as const, resolve: (n: unknown) => n },
-  { tag: `!${name}`, collection: 'map' as const, resolve: (n: unknown) => n },
-]) as Tags;
-
-/** Limits that stop YAML bombs (aliases that expand into huge trees). */
-const MAX_ALIAS_EXPANSIONS = 1000;
+/** Limit that stops YAML bombs (aliases that expand into huge trees). */
 const MAX_NODES = 2_000_000;
 
 /** True when `v` is a single-key object naming an intrinsic function (`{ Ref: … }`, `{ 'Fn::Sub': … }`). */
@@ -71,43 +57,54 @@ export function intrinsicKey(v: unknown): string | undefined {
 
 // ---------------------------------------------------------------- stringify
 
-function isPlainScalar(v: unknown): v is string | number | boolean | null {
-  return v === null || ['string', 'number', 'boolean'].includes(typeof v);
+/** A short-form function while writing: `tag` without `!`, `arg` what follows the tag. */
+class ShortForm {
+  constructor(
+    readonly tag: string,
+    readonly arg: unknown,
+  ) {}
 }
 
-function scalarNode(v: string | number | boolean | null): Scalar {
-  const s = new Scalar(v);
-  if (typeof v === 'string' && v.includes('\n')) s.type = Scalar.BLOCK_LITERAL;
-  return s;
+type Kind = 'scalar' | 'sequence' | 'mapping';
+
+function kindOf(v: unknown): Kind {
+  if (Array.isArray(v)) return 'sequence';
+  return v !== null && typeof v === 'object' ? 'mapping' : 'scalar';
 }
 
-function toNode(v: unknown): YamlNode {
-  if (isPlainScalar(v)) return scalarNode(v);
-  if (v === undefined) {
-    throw new EksNodegroupError('BAD_INPUT', 'template holds an undefined value (remove the key or give a value)');
+const WRITE_SCHEMA = jsyaml.DEFAULT_SCHEMA.extend(
+  Object.keys(INTRINSICS).flatMap((name) =>
+    (['scalar', 'sequence', 'mapping'] as Kind[]).map(
+      (kind) =>
+        new jsyaml.Type(`!${name}`, {
+          kind,
+          instanceOf: ShortForm,
+          predicate: (o: unknown) => (o as ShortForm).tag === name && kindOf((o as ShortForm).arg) === kind,
+          represent: (o: object) => (o as ShortForm).arg as object,
+        }),
+    ),
+  ),
+);
+
+/** Long form → plain data with ShortForm markers where a tag goes. */
+function toShortForm(v: unknown): unknown {
+  if (v === null || typeof v !== 'object') {
+    if (v === undefined) throw new EksNodegroupError('BAD_INPUT', 'template holds an undefined value (remove the key or give a value)');
+    if (typeof v === 'function' || typeof v === 'symbol' || typeof v === 'bigint') {
+      throw new EksNodegroupError('BAD_INPUT', `template holds a ${typeof v}, which YAML cannot carry`);
+    }
+    return v;
   }
-  if (Array.isArray(v)) {
-    const seq = new YAMLSeq();
-    seq.items = v.map(toNode);
-    return seq;
-  }
-  if (typeof v !== 'object') {
-    throw new EksNodegroupError('BAD_INPUT', `template holds a ${typeof v}, which YAML cannot carry`);
-  }
-  if (typeof (v as { toJSON?: unknown }).toJSON === 'function') {
-    return toNode((v as { toJSON(): unknown }).toJSON());
-  }
+  if (Array.isArray(v)) return v.map(toShortForm);
+  if (typeof (v as { toJSON?: unknown }).toJSON === 'function') return toShortForm((v as { toJSON(): unknown }).toJSON());
   const key = intrinsicKey(v);
   if (key) {
-    const tag = `!${LONG_TO_TAG[key]}`;
     const arg = (v as Record<string, unknown>)[key];
-    let n: YamlNode;
     const inner = intrinsicKey(arg);
+    let out: unknown;
     if (inner) {
       // One tag per node: write the inner function in long form under a tagged map.
-      const m = new YAMLMap();
-      m.items = [new Pair(new Scalar(inner), toNode((arg as Record<string, unknown>)[inner]))];
-      n = m;
+      out = { [inner]: toShortForm((arg as Record<string, unknown>)[inner]) };
     } else if (
       key === 'Fn::GetAtt' &&
       Array.isArray(arg) &&
@@ -116,25 +113,26 @@ function toNode(v: unknown): YamlNode {
       typeof arg[1] === 'string' &&
       !arg[0].includes('.')
     ) {
-      n = new Scalar(`${arg[0]}.${arg[1]}`);
+      out = `${arg[0]}.${arg[1]}`;
     } else {
-      n = toNode(arg);
+      out = toShortForm(arg);
     }
-    n.tag = tag;
-    return n;
+    return new ShortForm(LONG_TO_TAG[key], out);
   }
-  const m = new YAMLMap();
-  m.items = Object.entries(v as Record<string, unknown>)
-    .filter(([, val]) => val !== undefined)
-    .map(([k, val]) => new Pair(new Scalar(k), toNode(val)));
-  return m;
+  const o: Record<string, unknown> = {};
+  for (const [k, val] of Object.entries(v as Record<string, unknown>)) {
+    if (val !== undefined) o[k] = toShortForm(val);
+  }
+  return o;
 }
+
+const TAG_LINE_END = new RegExp(`^( *(?:- )*(?:[^\\s#][^\\n]*?: )?!(?:${Object.keys(INTRINSICS).join('|')})) $`, 'gm');
 
 /** Writes a template (long form) as CloudFormation YAML with short-form tags. Deterministic. */
 export function toYaml(template: unknown): string {
-  const doc = new Document(null, { version: '1.1', customTags: CFN_TAGS });
-  doc.contents = toNode(template) as never;
-  return doc.toString({ lineWidth: 0, minContentWidth: 0, indentSeq: true, aliasDuplicateObjects: false } as never);
+  const text = jsyaml.dump(toShortForm(template), { schema: WRITE_SCHEMA, lineWidth: -1, noRefs: true, indent: 2, quotingType: '"' });
+  // js-yaml writes "key: !Tag " before a block collection; drop that trailing space.
+  return text.replace(TAG_LINE_END, '$1');
 }
 
 // ---------------------------------------------------------------- parse
@@ -151,77 +149,110 @@ export interface ParsedTemplate {
   locate(pointer: string): SourcePosition | undefined;
 }
 
+const READ_SCHEMA = jsyaml.CORE_SCHEMA.extend(
+  Object.entries(INTRINSICS).flatMap(([name, long]) =>
+    (['scalar', 'sequence', 'mapping'] as Kind[]).map(
+      (kind) =>
+        new jsyaml.Type(`!${name}`, {
+          kind,
+          construct: (data: unknown) => {
+            if (name === 'GetAtt' && kind === 'scalar' && typeof data === 'string') {
+              const dot = data.indexOf('.');
+              if (dot < 1) throw new Error(`!GetAtt ${data}: expected Resource.Attribute`);
+              return { [long]: [data.slice(0, dot), data.slice(dot + 1)] };
+            }
+            return { [long]: kind === 'scalar' && data === null ? '' : data };
+          },
+        }),
+    ),
+  ),
+);
+
 function parseError(source: string, message: string, pos?: SourcePosition): EksNodegroupError {
   const where = pos ? `${source}:${pos.line}:${pos.col}` : source;
   return new EksNodegroupError('PARSE_ERROR', `${where}: ${message}`);
+}
+
+/**
+ * Copies the parsed data, so that aliases (shared objects in js-yaml's result) become separate
+ * values, and stops at MAX_NODES: an alias bomb is refused instead of exhausting memory later.
+ */
+function copyBounded(v: unknown, source: string): unknown {
+  let nodes = 0;
+  const walk = (x: unknown): unknown => {
+    if (++nodes > MAX_NODES) throw parseError(source, `document expands to more than ${MAX_NODES} nodes (a YAML alias bomb?)`);
+    if (x === null || typeof x !== 'object') return x;
+    if (Array.isArray(x)) return x.map(walk);
+    if (x instanceof Date) return x.toISOString();
+    const o: Record<string, unknown> = {};
+    for (const k of Object.keys(x)) {
+      Object.defineProperty(o, k, { value: walk((x as Record<string, unknown>)[k]), enumerable: true, writable: true, configurable: true });
+    }
+    return o;
+  };
+  return walk(v);
 }
 
 /** Parses YAML or JSON (short or long form) into the long form, with positions for pointers. */
 export function parseTemplateWithSource(text: string, source = 'template'): ParsedTemplate {
   if (typeof text !== 'string') throw parseError(source, 'expected text');
   if (text.includes('\u0000')) throw parseError(source, 'binary data, not a YAML or JSON template');
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { customTags: CFN_TAGS, lineCounter, uniqueKeys: true, prettyErrors: false, keepSourceTokens: false });
-  const pos = (offset: number): SourcePosition => lineCounter.linePos(offset);
-  const problem = doc.errors[0] ?? doc.warnings[0];
-  if (problem) {
-    const msg = problem.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
-    throw parseError(source, msg, pos(problem.pos[0]));
+  let data: unknown;
+  try {
+    data = jsyaml.load(text, { schema: READ_SCHEMA, filename: source });
+  } catch (e) {
+    if (!(e instanceof jsyaml.YAMLException)) throw parseError(source, (e as Error).message);
+    const mark = (e as jsyaml.YAMLException & { mark?: { line: number; column: number; position: number } }).mark;
+    let reason = e.reason || e.message;
+    let pos = mark ? { line: mark.line + 1, col: mark.column + 1 } : undefined;
+    const tag = /^unknown tag !<(!?[^>]*)>$/.exec(reason)?.[1];
+    if (tag !== undefined) {
+      reason = `unknown tag ${tag} (did you mean !${closest(tag.replace(/^!/, ''), Object.keys(INTRINSICS))}? CloudFormation's tags are the short forms of Ref, Condition and the Fn:: functions)`;
+      // js-yaml marks the end of the tagged node; point at the tag itself.
+      const at = mark ? text.lastIndexOf(tag, mark.position) : -1;
+      if (at >= 0) {
+        const before = text.slice(0, at);
+        pos = { line: before.split('\n').length, col: at - before.lastIndexOf('\n') };
+      }
+    }
+    throw parseError(source, reason, pos);
   }
-  let aliases = 0;
-  let nodes = 0;
-  const walk = (n: unknown): unknown => {
-    if (++nodes > MAX_NODES) throw parseError(source, `document expands to more than ${MAX_NODES} nodes (a YAML alias bomb?)`);
-    if (isAlias(n)) {
-      if (++aliases > MAX_ALIAS_EXPANSIONS) {
-        throw parseError(source, `more than ${MAX_ALIAS_EXPANSIONS} alias expansions (a YAML alias bomb?)`, pos(n.range?.[0] ?? 0));
-      }
-      return walk(n.resolve(doc));
-    }
-    let value: unknown;
-    if (isScalar(n)) value = n.value;
-    else if (isSeq(n)) value = n.items.map(walk);
-    else if (isMap(n)) {
-      const o: Record<string, unknown> = {};
-      for (const p of n.items) {
-        const k = isScalar(p.key) ? p.key.value : walk(p.key);
-        if (typeof k !== 'string' && typeof k !== 'number' && typeof k !== 'boolean') {
-          throw parseError(source, 'mapping keys must be plain strings', pos((p.key as YamlNode)?.range?.[0] ?? 0));
-        }
-        Object.defineProperty(o, String(k), { value: walk(p.value), enumerable: true, writable: true, configurable: true });
-      }
-      value = o;
-    } else if (n === null || n === undefined) value = null;
-    else value = n;
-    const tag = (n as YamlNode | undefined)?.tag;
-    if (tag && tag.startsWith('!') && !tag.startsWith('!!')) {
-      const long = INTRINSICS[tag.slice(1)];
-      if (!long) throw parseError(source, `unknown tag ${tag}`, pos((n as YamlNode).range?.[0] ?? 0));
-      if (long === 'Fn::GetAtt' && typeof value === 'string') {
-        const dot = value.indexOf('.');
-        if (dot < 1) throw parseError(source, `!GetAtt ${value}: expected Resource.Attribute`, pos((n as YamlNode).range?.[0] ?? 0));
-        value = [value.slice(0, dot), value.slice(dot + 1)];
-      }
-      return { [long]: value };
-    }
-    return value;
-  };
-  const template = walk(doc.contents);
+  const template = copyBounded(data, source);
   if (template === null || typeof template !== 'object' || Array.isArray(template)) {
     throw parseError(source, 'not a CloudFormation template: the document must be a mapping (with Resources)');
   }
+  let located: ((pointer: string) => SourcePosition | undefined) | undefined;
   const locate = (pointer: string): SourcePosition | undefined => {
+    located ??= positionFinder(text);
+    return located(pointer);
+  };
+  return { template: template as Record<string, unknown>, locate };
+}
+
+/** Maps JSON pointers to line:column with the `yaml` package's node ranges (loaded on first use). */
+function positionFinder(text: string): (pointer: string) => SourcePosition | undefined {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const Y = require('yaml') as typeof import('yaml');
+  const lineCounter = new Y.LineCounter();
+  const tags = Object.keys(INTRINSICS).flatMap((name) => [
+    { tag: `!${name}`, resolve: (s: string) => s },
+    { tag: `!${name}`, collection: 'seq' as const, resolve: (n: unknown) => n },
+    { tag: `!${name}`, collection: 'map' as const, resolve: (n: unknown) => n },
+  ]);
+  const doc: Document = Y.parseDocument(text, { customTags: tags as never, lineCounter, uniqueKeys: false });
+  const pos = (offset: number): SourcePosition => lineCounter.linePos(offset);
+  return (pointer: string) => {
     const parts = pointer.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
     let n: unknown = doc.contents;
     for (const part of parts) {
-      while (isAlias(n)) n = n.resolve(doc);
+      while (Y.isAlias(n)) n = n.resolve(doc);
       const tag = (n as YamlNode | undefined)?.tag;
       if (tag && INTRINSICS[tag.slice(1)] === part) continue; // the long-form key of a tagged node
-      if (isMap(n)) {
-        const p = n.items.find((i) => isScalar(i.key) && String(i.key.value) === part);
+      if (Y.isMap(n)) {
+        const p = n.items.find((i) => Y.isScalar(i.key) && String(i.key.value) === part);
         if (!p) return n.range ? pos(n.range[0]) : undefined;
         n = p.value ?? p.key;
-      } else if (isSeq(n)) {
+      } else if (Y.isSeq(n)) {
         const item = n.items[Number(part)];
         if (item === undefined) return n.range ? pos(n.range[0]) : undefined;
         n = item;
@@ -230,7 +261,6 @@ export function parseTemplateWithSource(text: string, source = 'template'): Pars
     const r = (n as YamlNode | undefined)?.range;
     return r ? pos(r[0]) : undefined;
   };
-  return { template: template as Record<string, unknown>, locate };
 }
 
 /** Parses YAML or JSON (short or long form) into the long form. */
