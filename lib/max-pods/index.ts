@@ -141,22 +141,31 @@ function recommendedCap(inputs: MaxPodsInputs, value: number): MaxPodsCap {
 
 /** Max pods from raw facts (no data look-up): the pure core of the engine. */
 export function explainMaxPodsFromFacts(inputs: MaxPodsInputs, options: MaxPodsOptions = {}): MaxPodsExplanation {
+  return compute(inputs, options, true);
+}
+
+/**
+ * The computation. With `explain` false the step texts are never built (gen computes all 1,391
+ * types on every run); the numbers are the same either way.
+ */
+function compute(inputs: MaxPodsInputs, options: MaxPodsOptions, explain: boolean): MaxPodsExplanation {
   checkMaxPodsOptions(options);
   const steps: string[] = [];
+  const step = explain ? (text: () => string) => void steps.push(text()) : () => undefined;
   const parity = options.calculatorParity;
   let enis = inputs.defaultCardEnis;
-  steps.push(`default network card: ${enis} ENIs, ${inputs.ipv4PerEni} IPv4 addresses per ENI`);
+  step(() => `default network card: ${enis} ENIs, ${inputs.ipv4PerEni} IPv4 addresses per ENI`);
   if (options.maxEnis !== undefined && options.maxEnis < enis) {
     enis = options.maxEnis;
-    steps.push(`max ENIs ${options.maxEnis} → ${enis} ENIs used`);
+    step(() => `max ENIs ${options.maxEnis} → ${enis} ENIs used`);
   }
   if (options.reservedEnis) {
     enis -= options.reservedEnis;
-    steps.push(`${options.reservedEnis} reserved ENI(s) → ${enis} ENIs used`);
+    step(() => `${options.reservedEnis} reserved ENI(s) → ${enis} ENIs used`);
   }
   if (options.customNetworking) {
     enis -= 1;
-    steps.push(`custom networking: the primary ENI carries no pods → ${enis} ENIs used`);
+    step(() => `custom networking: the primary ENI carries no pods → ${enis} ENIs used`);
   }
   if (enis < 0) enis = 0;
 
@@ -166,12 +175,12 @@ export function explainMaxPodsFromFacts(inputs: MaxPodsInputs, options: MaxPodsO
       const [maj, min] = parseCniVersion(parity.cniVersion);
       const cniOk = maj > 1 || (maj === 1 && min >= 9);
       prefixDelegation = cniOk && inputs.hypervisor === 'nitro';
-      if (!cniOk) steps.push(`prefix delegation not applied: VPC CNI ${parity.cniVersion} < 1.9.0`);
-      else if (!prefixDelegation) steps.push(`prefix delegation not applied: hypervisor is ${inputs.hypervisor ?? 'not reported'}, the calculator requires nitro`);
+      if (!cniOk) step(() => `prefix delegation not applied: VPC CNI ${parity.cniVersion} < 1.9.0`);
+      else if (!prefixDelegation) step(() => `prefix delegation not applied: hypervisor is ${inputs.hypervisor ?? 'not reported'}, the calculator requires nitro`);
     } else {
       // All bare-metal types run on the Nitro System even though EC2 reports no hypervisor.
       prefixDelegation = inputs.hypervisor === 'nitro' || inputs.bareMetal;
-      if (!prefixDelegation) steps.push(`prefix delegation not applied: hypervisor is ${inputs.hypervisor ?? 'not reported'} (Nitro only)`);
+      if (!prefixDelegation) step(() => `prefix delegation not applied: hypervisor is ${inputs.hypervisor ?? 'not reported'} (Nitro only)`);
     }
   }
   const secondary = inputs.ipv4PerEni - 1;
@@ -181,24 +190,25 @@ export function explainMaxPodsFromFacts(inputs: MaxPodsInputs, options: MaxPodsO
   const formula = prefixDelegation
     ? `${enis} × ((${inputs.ipv4PerEni} − 1) × 16) + 2 = ${computed}`
     : `${enis} × (${inputs.ipv4PerEni} − 1) + 2 = ${computed}`;
-  steps.push(
+  step(() =>
     prefixDelegation
       ? `prefix delegation: ${secondary} /28 prefixes per ENI × 16 = ${podIpsPerEni} pod IPs per ENI`
       : `${secondary} secondary IPs per ENI (the primary IP is never given to a pod)`,
   );
-  steps.push(`${enis} ENIs × ${podIpsPerEni} = ${podIps} pod IPs, + 2 host-network pods (aws-node, kube-proxy) = ${computed}`);
+  step(() => `${enis} ENIs × ${podIpsPerEni} = ${podIps} pod IPs, + 2 host-network pods (aws-node, kube-proxy) = ${computed}`);
 
   let maxPods = computed;
   let cap: MaxPodsCap | undefined;
   const wantCap = parity ? !parity.showMaxAllowed : options.cap === true;
   if (wantCap) {
-    cap = recommendedCap(inputs, computed);
-    if (cap.applied) maxPods = cap.limit;
-    steps.push(cap.applied ? `${cap.reason}: ${computed} → ${cap.limit}` : `${cap.reason}: ${computed} is within it`);
+    const c = recommendedCap(inputs, computed);
+    cap = c;
+    if (c.applied) maxPods = c.limit;
+    step(() => (c.applied ? `${c.reason}: ${computed} → ${c.limit}` : `${c.reason}: ${computed} is within it`));
   }
   if (options.override !== undefined) {
     maxPods = options.override;
-    steps.push(`override: maxPods set to ${options.override} by hand`);
+    step(() => `override: maxPods set to ${options.override} by hand`);
   }
   return {
     instanceType: inputs.instanceType,
@@ -233,10 +243,11 @@ function inputsOf(f: InstanceTypeFacts): MaxPodsInputs {
 /** Max pods for a known instance type, with every step explained. */
 export function explainMaxPods(type: string | InstanceTypeFacts, options: MaxPodsOptions = {}): MaxPodsExplanation {
   const facts = typeof type === 'string' ? getInstanceType(type) : type;
-  return explainMaxPodsFromFacts(inputsOf(facts), options);
+  return compute(inputsOf(facts), options, true);
 }
 
 /** kubelet maxPods for a known instance type. */
 export function maxPods(type: string | InstanceTypeFacts, options: MaxPodsOptions = {}): number {
-  return explainMaxPods(type, options).maxPods;
+  const facts = typeof type === 'string' ? getInstanceType(type) : type;
+  return compute(inputsOf(facts), options, false).maxPods;
 }
