@@ -109,6 +109,20 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
+let familiesByKey: Map<string, string> | undefined;
+
+/** Family keys lost their "-": the real family name for each key, from the instance data (built once). */
+function familyNames(): Map<string, string> {
+  if (!familiesByKey) {
+    familiesByKey = new Map();
+    for (const name of instanceTypeNames()) {
+      const { family } = splitInstanceType(name);
+      familiesByKey.set(familyKey(family), family);
+    }
+  }
+  return familiesByKey;
+}
+
 /**
  * The per-type max pods a template holds, read from any layout this project emits (by-size or
  * per-type) and from AWS's 2018-06 `MaxPodsPerNode` mapping; undefined when it holds none.
@@ -130,12 +144,7 @@ export function maxPodsTableFromTemplate(template: unknown): Map<string, number>
   const bySize = mappings[BY_SIZE_MAPPING];
   if (isRecord(bySize)) {
     found = true;
-    // Family keys lost their "-": take the real family name from the instance data.
-    const families = new Map<string, string>();
-    for (const name of instanceTypeNames()) {
-      const { family } = splitInstanceType(name);
-      families.set(family.replace(/-/g, ''), family);
-    }
+    const families = familyNames();
     for (const [size, row] of Object.entries(bySize)) {
       if (!isRecord(row)) continue;
       for (const [key, value] of Object.entries(row)) {
