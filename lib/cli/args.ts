@@ -1,5 +1,6 @@
 /** Flag parsing shared by the commands: node's util.parseArgs with errors a person can act on. */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { closest, distance } from 'fastest-levenshtein';
 import { EksNodegroupError } from '../errors';
 
 export type FlagSpec = NonNullable<ParseArgsConfig['options']>;
@@ -15,9 +16,13 @@ export function parseFlags(args: string[], spec: FlagSpec, usage: string): Parse
     const r = parseArgs({ args, options: spec, allowPositionals: true, strict: true });
     return { values: r.values as Parsed['values'], positionals: r.positionals };
   } catch (e) {
-    const msg = (e as Error).message.replace(/\. To specify a positional argument.*$/s, '');
-    const known = Object.keys(spec).map((k) => `--${k}`).join(' ');
-    throw new EksNodegroupError('BAD_USAGE', `${msg}\nusage: ${usage}\nflags: ${known}`);
+    let msg = (e as Error).message.replace(/\. To specify a positional argument.*$/s, '');
+    const unknown = /^Unknown option '(-{1,2})([^']*)'/.exec(msg);
+    if (unknown) {
+      const near = closest(unknown[2], Object.keys(spec));
+      if (distance(unknown[2], near) <= Math.max(2, Math.floor(near.length / 3))) msg += ` (did you mean --${near}?)`;
+    }
+    throw new EksNodegroupError('BAD_USAGE', `${msg}\nusage: ${usage}\n(--help lists every flag)`);
   }
 }
 

@@ -34,21 +34,29 @@ export function writeFileAtomic(file: string, data: string | Uint8Array, shown =
       /* the temporary file was never created */
     }
     const err = e as NodeJS.ErrnoException;
-    throw new EksNodegroupError('WRITE_ERROR', `cannot write ${shown}: ${err.code ?? ''} ${err.message}`.replace(/\s+/g, ' ').trim());
+    const why = err.code && !err.message.startsWith(err.code) ? `${err.code}: ${err.message}` : err.message;
+    throw new EksNodegroupError('WRITE_ERROR', `cannot write ${shown}: ${why}`.replace(/\s+/g, ' ').trim());
   }
 }
+
+/** Largest template, config or system-pods file read (CloudFormation itself takes at most 1 MB). */
+export const MAX_INPUT_BYTES = 16 * 1024 * 1024;
 
 /**
  * Reads a text file; a missing, unreadable or binary file gives a READ_ERROR naming it as the user
  * wrote it (`shown`, default the path itself).
  */
-export function readTextFile(file: string, maxBytes = 64 * 1024 * 1024, shown = file): string {
+export function readTextFile(file: string, maxBytes = MAX_INPUT_BYTES, shown = file): string {
   let buf: Buffer;
   try {
     const st = fs.statSync(file);
     if (st.isDirectory()) throw new EksNodegroupError('READ_ERROR', `cannot read ${shown}: it is a directory`);
     if (st.size > maxBytes) {
-      throw new EksNodegroupError('READ_ERROR', `cannot read ${shown}: ${st.size} bytes is over the ${maxBytes}-byte limit`);
+      throw new EksNodegroupError(
+        'READ_ERROR',
+        `cannot read ${shown}: ${st.size} bytes is over the ${maxBytes}-byte limit for this input` +
+          (maxBytes === MAX_INPUT_BYTES ? ' (a CloudFormation template is at most 1 MB; is this the right file?)' : ''),
+      );
     }
     buf = fs.readFileSync(file);
   } catch (e) {

@@ -193,10 +193,14 @@ function copyBounded(v: unknown, source: string): unknown {
   return walk(v);
 }
 
-/** Parses YAML or JSON (short or long form) into the long form, with positions for pointers. */
-export function parseTemplateWithSource(text: string, source = 'template'): ParsedTemplate {
+/**
+ * Parses any YAML or JSON document (config files, system-pod lists, templates) with the
+ * CloudFormation tags read into long form; syntax errors and YAML bombs are PARSE_ERRORs with
+ * line and column.
+ */
+export function parseYaml(text: string, source = 'input'): unknown {
   if (typeof text !== 'string') throw parseError(source, 'expected text');
-  if (text.includes('\u0000')) throw parseError(source, 'binary data, not a YAML or JSON template');
+  if (text.includes('\u0000')) throw parseError(source, 'binary data, not YAML or JSON');
   let data: unknown;
   try {
     data = jsyaml.load(text, { schema: READ_SCHEMA, filename: source });
@@ -217,7 +221,12 @@ export function parseTemplateWithSource(text: string, source = 'template'): Pars
     }
     throw parseError(source, reason, pos);
   }
-  const template = copyBounded(data, source);
+  return copyBounded(data, source);
+}
+
+/** Parses YAML or JSON (short or long form) into the long form, with positions for pointers. */
+export function parseTemplateWithSource(text: string, source = 'template'): ParsedTemplate {
+  const template = parseYaml(text, source);
   if (template === null || typeof template !== 'object' || Array.isArray(template)) {
     throw parseError(source, 'not a CloudFormation template: the document must be a mapping (with Resources)');
   }

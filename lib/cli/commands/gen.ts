@@ -115,16 +115,17 @@ function kubeletValue(text: string): NonNullable<NodeGroupOptions['kubelet']>[st
 export function readConfig(file: string, shown: string): NodeGroupOptions {
   /* eslint-disable @typescript-eslint/no-var-requires */
   const { readTextFile } = require('../../util/fs') as typeof import('../../util/fs');
-  const { parseDocument } = require('yaml') as typeof import('yaml');
+  const { parseYaml } = require('../../yaml') as typeof import('../../yaml');
   const { checkNodeGroupOptions } = require('../../nodegroup/check-options') as typeof import('../../nodegroup/check-options');
   /* eslint-enable @typescript-eslint/no-var-requires */
-  const text = readTextFile(file);
-  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
-  const problem = doc.errors[0] ?? doc.warnings[0];
-  if (problem) {
-    throw new EksNodegroupError('PARSE_ERROR', `${shown}: ${problem.message.split('\n')[0]} (a YAML or JSON config file is expected)`);
+  const text = readTextFile(file, undefined, shown);
+  let value: unknown;
+  try {
+    value = parseYaml(text, shown);
+  } catch (e) {
+    if (e instanceof EksNodegroupError) throw new EksNodegroupError(e.code, `${e.message} (a YAML or JSON config file is expected)`);
+    throw e;
   }
-  const value = doc.toJS() as unknown;
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new EksNodegroupError('BAD_INPUT', `${shown}: a config file holds a mapping of options (see schema/nodegroup-options.schema.json), got ${value === null ? 'nothing' : Array.isArray(value) ? 'a list' : typeof value}`);
   }
@@ -256,7 +257,7 @@ export const command: Command = {
     const file = path.resolve(cwd, shown);
     // eslint-disable-next-line @typescript-eslint/no-var-requires
     const { writeFileAtomic } = require('../../util/fs') as typeof import('../../util/fs');
-    writeFileAtomic(file, text);
+    writeFileAtomic(file, text, shown);
 
     const bytes = Buffer.byteLength(text, 'utf8');
     const meta = template.Metadata.EksNodegroup as { AmiFamily: string; MaxPodsLayout: string; InstanceTypes: number };

@@ -48,7 +48,7 @@ function loadSystemPods(value: string | undefined, io: CliIO): { spec: SystemPod
   const file = path.resolve(io.cwd ?? process.cwd(), value);
   let text: string;
   try {
-    text = readTextFile(file);
+    text = readTextFile(file, undefined, value);
   } catch (e) {
     if (e instanceof EksNodegroupError && /no such file/.test(e.message) && !/[/\\]|\.(ya?ml|json)$/i.test(value)) {
       throw new EksNodegroupError(

@@ -51,7 +51,7 @@ Then run "npm run build" so the CLI and library use the new data.
       if (positionals.length === 0) {
         throw new EksNodegroupError('BAD_USAGE', `name describe-instance-types output file(s), e.g. "aws ec2 describe-instance-types --output json > types.json"\nusage: ${usage}`);
       }
-      pages = positionals.map((f) => ({ name: f, text: readTextFile(path.resolve(cwd, f), undefined, f) }));
+      pages = positionals.map((f) => ({ name: f, text: readTextFile(path.resolve(cwd, f), 1024 * 1024 * 1024, f) }));
       source = String(values.source ?? `aws ec2 describe-instance-types --output json: ${positionals.map((f) => path.basename(f)).join(', ')}`);
     }
     const text = refreshData(pages, { source, date: String(values.date ?? today()) });

@@ -109,7 +109,7 @@ or a template CloudFormation would refuse for these values (e.g. a Fn::FindInMap
     if (Object.keys(ssm).length) options.ssmParameters = ssm;
 
     const full = path.resolve(io.cwd ?? process.cwd(), file);
-    const parsed = parseTemplateWithSource(readTextFile(full), file);
+    const parsed = parseTemplateWithSource(readTextFile(full, undefined, file), file);
     let rendered;
     try {
       rendered = renderTemplate(parsed.template, parameters, options);

@@ -48,7 +48,7 @@ Exit codes: 0 valid (warnings allowed), 1 findings, 2 a file could not be read o
     const results: FileResult[] = [];
     for (const file of positionals) {
       try {
-        const text = readTextFile(path.resolve(cwd, file));
+        const text = readTextFile(path.resolve(cwd, file), undefined, file);
         const findings = validateTemplateText(text, file, { allTypes: values['all-types'] === true });
         const failing = findings.filter((f) => f.severity === 'error' || values.strict);
         results.push({ file, valid: failing.length === 0, findings });
