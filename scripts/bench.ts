@@ -1,83 +1,184 @@
 /**
- * `npm run bench`: wall time of each CLI command as a ratio to bare `node -e 0`, measured in the
- * same run (so the figures compare across machines). Each case runs several times; the median and
- * the spread (min–max) are printed with its budget. `--smoke` runs each case once and fails only
- * when a command errors, never on timing.
+ * `npm run bench`: every figure is a ratio to bare `node -e 0` measured in the same run, so the
+ * numbers compare across machines. Each case runs several times, interleaved with the baseline so
+ * machine load affects both alike; the median and the spread (min–max) are printed with the budget
+ * the issues set and whether it is met. Then: peak memory (RSS) of `gen`, and a scale check of the
+ * data generator on a synthetic describe-instance-types file 1×, 5× and 10× the real data.
+ *
+ * `--smoke` runs each case once and fails only when a command errors, never on timing (CI).
+ * `--reps N` sets the repetitions (default 11).
  */
 import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const BIN = path.join(ROOT, 'dist', 'bin', 'eks-nodegroup.js');
+const LIB = path.join(ROOT, 'dist', 'lib', 'index.js');
+const TMP = fs.mkdtempSync(path.join(os.tmpdir(), 'eks-nodegroup-bench-'));
 
 export interface BenchCase {
   name: string;
-  /** Arguments after `node`; BIN stands for the CLI. */
+  /** Arguments after `node`. */
   argv: string[];
-  /** Budget as a ratio to bare node (issue targets). */
+  /** Budget as a ratio to bare node (the issues' targets). */
   budget?: number;
+  /** Which issue set the budget. */
+  source?: string;
   /** Exit codes that count as success (default [0]). */
   okCodes?: number[];
 }
 
+const RENDER_PARAMS = ['ClusterName=demo', 'NodeGroupName=ng', 'ClusterControlPlaneSecurityGroup=sg-0123', 'VpcId=vpc-0123', 'Subnets=subnet-a,subnet-b', 'ApiServerEndpoint=https://EXAMPLE.eks.amazonaws.com', 'CertificateAuthorityData=Q0E=', 'ServiceCidr=10.100.0.0/16', 'NodeInstanceType=m5.large'];
+
 export const CASES: BenchCase[] = [
-  { name: 'max-pods --all', argv: [BIN, 'max-pods', '--all'], budget: 1.5 },
-  // Issue 3: a cold gen of the template for every known type (with validation), to a temp file.
-  { name: 'gen (all types) -o <tmp>', argv: [BIN, 'gen', '-o', path.join(os.tmpdir(), 'eks-nodegroup-bench-gen.yaml')], budget: 2.0 },
-  { name: 'pods t2.micro --replicas 3 (eks-2018)', argv: [BIN, 'pods', 't2.micro', '--replicas', '3', '--system-pods', 'eks-2018'], budget: 1.5, okCodes: [1] },
-  { name: 'pods m5.large --replicas 500 --nodes-needed', argv: [BIN, 'pods', 'm5.large', '--replicas', '500', '--nodes-needed'], budget: 1.5 },
-  { name: 'pods --fit 30 (every type)', argv: [BIN, 'pods', '--fit', '30'], budget: 2 },
-  // No budget in issue 3 for render; measured so a slowdown shows. Parsing the 1,391-type template dominates.
+  { name: 'max-pods --all', argv: [BIN, 'max-pods', '--all'], budget: 1.5, source: 'issue 2' },
+  { name: 'gen (all types, validated) -o <tmp>', argv: [BIN, 'gen', '-o', path.join(TMP, 'gen.yaml')], budget: 2.0, source: 'issue 3' },
+  { name: 'validate templates/nodegroup.yaml', argv: [BIN, 'validate', 'templates/nodegroup.yaml'], budget: 2.0, source: 'issue 4' },
+  { name: 'diff nodegroup-al2.yaml nodegroup.yaml', argv: [BIN, 'diff', 'templates/nodegroup-al2.yaml', 'templates/nodegroup.yaml'], budget: 3.0, source: 'issue 5', okCodes: [1] },
+  // The whole process: loading the package root (every stage) and one call.
   {
-    name: 'render templates/nodegroup.yaml --user-data',
-    argv: [BIN, 'render', 'templates/nodegroup.yaml', ...['ClusterName=demo', 'NodeGroupName=ng', 'ClusterControlPlaneSecurityGroup=sg-0123', 'VpcId=vpc-0123', 'Subnets=subnet-a,subnet-b', 'ApiServerEndpoint=https://EXAMPLE.eks.amazonaws.com', 'CertificateAuthorityData=Q0E=', 'ServiceCidr=10.100.0.0/16', 'NodeInstanceType=m5.large'].flatMap((p) => ['-p', p]), '--user-data'],
+    name: 'library: require + buildNodeGroupTemplate + toYaml',
+    argv: ['-e', `const l = require(${JSON.stringify(LIB)}); l.toYaml(l.buildNodeGroupTemplate({}));`],
   },
-  // Issue 5: diff of two full generated templates (1,391-type tables on both sides); budget 3.0×.
-  { name: 'diff nodegroup-al2.yaml nodegroup.yaml', argv: [BIN, 'diff', 'templates/nodegroup-al2.yaml', 'templates/nodegroup.yaml'], budget: 3.0, okCodes: [1] },
-  // Issue 4: a cold validate of the generated template (precompiled ajv standalone schema).
-  { name: 'validate templates/nodegroup.yaml', argv: [BIN, 'validate', 'templates/nodegroup.yaml'], budget: 2.0 },
+  { name: 'render templates/nodegroup.yaml --user-data', argv: [BIN, 'render', 'templates/nodegroup.yaml', ...RENDER_PARAMS.flatMap((p) => ['-p', p]), '--user-data'] },
+  { name: 'pods t2.micro --replicas 3 (eks-2018)', argv: [BIN, 'pods', 't2.micro', '--replicas', '3', '--system-pods', 'eks-2018'], budget: 1.5, source: 'own', okCodes: [1] },
+  { name: 'pods m5.large --replicas 500 --nodes-needed', argv: [BIN, 'pods', 'm5.large', '--replicas', '500', '--nodes-needed'], budget: 1.5, source: 'own' },
+  { name: 'pods --fit 30 (every type)', argv: [BIN, 'pods', '--fit', '30'], budget: 2, source: 'own' },
 ];
 
-function runOnce(argv: string[], okCodes: number[]): number {
+function runOnce(argv: string[], okCodes: number[] = [0]): number {
   const t0 = process.hrtime.bigint();
   const r = spawnSync(process.execPath, argv, { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 28 });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   if (r.error || !okCodes.includes(r.status ?? -1)) {
-    throw new Error(`${argv.slice(1).join(' ')} exited ${r.status}: ${r.error?.message ?? r.stderr}`);
+    throw new Error(`node ${argv.map((a) => path.relative(ROOT, a) || a).join(' ')} exited ${r.status}: ${r.error?.message ?? r.stderr}`);
   }
   return ms;
 }
 
-function stats(xs: number[]): { median: number; min: number; max: number } {
+interface Stats {
+  median: number;
+  min: number;
+  max: number;
+}
+
+function stats(xs: number[]): Stats {
   const s = [...xs].sort((a, b) => a - b);
   return { median: s[Math.floor(s.length / 2)], min: s[0], max: s[s.length - 1] };
 }
 
+const fmt = (s: Stats) => `median ${s.median.toFixed(0)} ms (${s.min.toFixed(0)}–${s.max.toFixed(0)})`;
+
+/** Peak RSS of one CLI run, read by the process itself at exit. */
+function peakRss(args: string[]): number {
+  const code = `process.on('exit', () => process.stderr.write('\\nRSS ' + process.resourceUsage().maxRSS + '\\n'));` +
+    `process.argv = [process.argv[0], ${JSON.stringify(BIN)}, ...${JSON.stringify(args)}]; require(${JSON.stringify(BIN)});`;
+  const r = spawnSync(process.execPath, ['-e', code], { cwd: ROOT, encoding: 'utf8' });
+  const m = /RSS (\d+)/.exec(r.stderr);
+  if (r.status !== 0 || !m) throw new Error(`peak RSS run failed: ${r.stderr}`);
+  return Number(m[1]) / 1024; // KiB → MiB
+}
+
+/** A describe-instance-types file with `factor` × the known types (new family names per copy). */
+function syntheticDescribe(factor: number): string {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const { listInstanceTypes } = require(LIB) as typeof import('../lib');
+  const out: unknown[] = [];
+  for (let copy = 0; copy < factor; copy++) {
+    for (const t of listInstanceTypes()) {
+      const [family, size] = [t.name.slice(0, t.name.indexOf('.')), t.name.slice(t.name.indexOf('.') + 1)];
+      out.push({
+        InstanceType: copy === 0 ? t.name : `${family}z${copy}.${size}`,
+        BareMetal: t.bareMetal,
+        ...(t.hypervisor ? { Hypervisor: t.hypervisor } : {}),
+        ...(t.architecture ? { ProcessorInfo: { SupportedArchitectures: [t.architecture] } } : {}),
+        ...(t.vcpus ? { VCpuInfo: { DefaultVCpus: t.vcpus } } : {}),
+        ...(t.memoryMiB ? { MemoryInfo: { SizeInMiB: t.memoryMiB } } : {}),
+        NetworkInfo: {
+          MaximumNetworkInterfaces: t.totalEnis,
+          DefaultNetworkCardIndex: 0,
+          NetworkCards: [{ NetworkCardIndex: 0, MaximumNetworkInterfaces: t.defaultCardEnis }],
+          Ipv4AddressesPerInterface: t.ipv4PerEni,
+        },
+      });
+    }
+  }
+  return JSON.stringify({ InstanceTypes: out }, null, 2);
+}
+
 function main(): number {
   const smoke = process.argv.includes('--smoke');
-  const reps = smoke ? 1 : 11;
+  const repsArg = process.argv.indexOf('--reps');
+  const reps = smoke ? 1 : repsArg > 0 ? Math.max(1, Number(process.argv[repsArg + 1]) || 11) : 11;
+  console.log(`eks-nodegroup bench — node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${reps} run(s) each`);
+
   const baselineRuns: number[] = [];
   const caseRuns: number[][] = CASES.map(() => []);
-  // Interleave baseline and cases so machine load affects both alike.
   for (let i = 0; i < reps; i++) {
-    baselineRuns.push(runOnce(['-e', '0'], [0]));
-    CASES.forEach((c, j) => caseRuns[j].push(runOnce(c.argv, c.okCodes ?? [0])));
+    baselineRuns.push(runOnce(['-e', '0']));
+    CASES.forEach((c, j) => caseRuns[j].push(runOnce(c.argv, c.okCodes)));
   }
   const base = stats(baselineRuns);
-  console.log(`baseline node -e 0: median ${base.median.toFixed(1)} ms (${base.min.toFixed(1)}–${base.max.toFixed(1)}), ${reps} runs`);
-  let over = 0;
+  console.log(`baseline node -e 0: ${fmt(base)}`);
+  let budgets = 0;
+  let met = 0;
   CASES.forEach((c, j) => {
     const s = stats(caseRuns[j]);
     const ratio = s.median / base.median;
-    const met = c.budget === undefined ? '' : ratio <= c.budget ? `  budget ≤ ${c.budget}× met` : `  budget ≤ ${c.budget}× NOT met`;
-    if (c.budget !== undefined && ratio > c.budget) over++;
-    console.log(
-      `${c.name.padEnd(40)} ${ratio.toFixed(2)}×  median ${s.median.toFixed(1)} ms (${s.min.toFixed(1)}–${s.max.toFixed(1)})${met}`,
-    );
+    let verdict = '';
+    if (c.budget !== undefined) {
+      budgets++;
+      const ok = ratio <= c.budget;
+      if (ok) met++;
+      verdict = `  budget ≤ ${c.budget}× (${c.source}) ${ok ? 'met' : 'NOT met'}`;
+    }
+    console.log(`${c.name.padEnd(46)} ${ratio.toFixed(2).padStart(5)}×  ${fmt(s)}${verdict}`);
   });
-  if (smoke) console.log(`smoke run: ${CASES.length} commands ran without error (timings not judged)`);
-  else console.log(`${CASES.length - over} of ${CASES.length} budgets met`);
+
+  // The library call in this process: the first (cold) call and the median of later (warm) calls.
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const lib = require(LIB) as typeof import('../lib');
+  const call = () => {
+    const t0 = process.hrtime.bigint();
+    lib.toYaml(lib.buildNodeGroupTemplate({}));
+    return Number(process.hrtime.bigint() - t0) / 1e6;
+  };
+  const cold = call();
+  const warm = stats(Array.from({ length: smoke ? 2 : 20 }, call));
+  console.log(
+    `library in-process buildNodeGroupTemplate + toYaml: first call ${cold.toFixed(0)} ms (${(cold / base.median).toFixed(2)}× bare node), ` +
+      `then ${fmt(warm)} (${(warm.median / base.median).toFixed(2)}×)`,
+  );
+
+  const rss = peakRss(['gen', '-o', path.join(TMP, 'rss.yaml')]);
+  const nodeRss = process.resourceUsage().maxRSS / 1024;
+  console.log(`peak RSS of gen (all types): ${rss.toFixed(0)} MiB (this bench process: ${nodeRss.toFixed(0)} MiB)`);
+
+  // Scale check: the data generator (refresh-data) and max-pods on 1×, 5×, 10× the real type count.
+  const scale: { factor: number; types: number; ms: number }[] = [];
+  for (const factor of smoke ? [1, 10] : [1, 5, 10]) {
+    const file = path.join(TMP, `types-${factor}x.json`);
+    fs.writeFileSync(file, syntheticDescribe(factor));
+    const runs: number[] = [];
+    for (let i = 0; i < (smoke ? 1 : 5); i++) {
+      runs.push(runOnce([BIN, 'refresh-data', file, '-o', path.join(TMP, `data-${factor}x.ts`), '--date', '2026-01-01']));
+    }
+    const types = (fs.readFileSync(path.join(TMP, `data-${factor}x.ts`), 'utf8').match(/^ {4}\[/gm) ?? []).length;
+    scale.push({ factor, types, ms: stats(runs).median });
+  }
+  const one = scale[0];
+  for (const s of scale) {
+    console.log(
+      `scale: refresh-data on ${String(s.types).padStart(5)} types (${s.factor}×): ${(s.ms / base.median).toFixed(2)}× bare node, ` +
+        `${(s.ms / one.ms).toFixed(2)}× the 1× run, ${((s.ms - base.median) / s.types * 1000).toFixed(1)} µs per type above bare node`,
+    );
+  }
+
+  fs.rmSync(TMP, { recursive: true, force: true });
+  if (smoke) console.log(`smoke run: ${CASES.length} commands, RSS and scale check ran without error (timings not judged)`);
+  else console.log(`${met} of ${budgets} budgets met`);
   return 0;
 }
 
