@@ -212,8 +212,12 @@ interface Walk {
   context: number;
 }
 
-/** Appends the differences between two values (already known to be unequal or not) to w.out. */
-function diffValue(a: unknown, b: unknown, path: string[], base: string[], w: Walk): void {
+/**
+ * Appends the differences between two values (already known to be unequal or not) to w.out.
+ * `path` leads to the value in the new template, `oldPath` in the old one: they differ after list
+ * items were added or removed before it, and a removal is located in the old template.
+ */
+function diffValue(a: unknown, b: unknown, path: string[], base: string[], w: Walk, oldPath: string[] = path): void {
   if (cfnEqual(a, b)) return;
   const ptr = (p: (string | number)[]) => toPointer([...base, ...p]);
   if (a === undefined) {
@@ -221,7 +225,7 @@ function diffValue(a: unknown, b: unknown, path: string[], base: string[], w: Wa
     return;
   }
   if (b === undefined) {
-    w.out.push({ kind: 'removed', pointer: ptr(path), path, old: a });
+    w.out.push({ kind: 'removed', pointer: ptr(oldPath), path: oldPath, old: a });
     return;
   }
   const ta = textOf(a);
@@ -233,8 +237,9 @@ function diffValue(a: unknown, b: unknown, path: string[], base: string[], w: Wa
     const [bodyA, varsA] = subParts(a['Fn::Sub']);
     const [bodyB, varsB] = subParts(b['Fn::Sub']);
     const arrayForm = Array.isArray(b['Fn::Sub']);
-    diffValue(bodyA, bodyB, arrayForm ? [...path, 'Fn::Sub', '0'] : [...path, 'Fn::Sub'], base, w);
-    diffValue(varsA, varsB, [...path, 'Fn::Sub', '1'], base, w);
+    const oldArrayForm = Array.isArray(a['Fn::Sub']);
+    diffValue(bodyA, bodyB, arrayForm ? [...path, 'Fn::Sub', '0'] : [...path, 'Fn::Sub'], base, w, oldArrayForm ? [...oldPath, 'Fn::Sub', '0'] : [...oldPath, 'Fn::Sub']);
+    diffValue(varsA, varsB, [...path, 'Fn::Sub', '1'], base, w, [...oldPath, 'Fn::Sub', '1']);
     return;
   }
   if (bothText && (ta.includes('\n') || tb.includes('\n')) && !bothSub) {
@@ -256,23 +261,23 @@ function diffValue(a: unknown, b: unknown, path: string[], base: string[], w: Wa
       return;
     }
     const keys = [...Object.keys(a), ...Object.keys(b).filter((k) => !(k in a))];
-    for (const k of keys) diffValue(a[k], b[k], [...path, k], base, w);
+    for (const k of keys) diffValue(a[k], b[k], [...path, k], base, w, [...oldPath, k]);
     return;
   }
   if (Array.isArray(a) && Array.isArray(b)) {
-    diffArray(a, b, path, base, w);
+    diffArray(a, b, path, base, w, oldPath);
     return;
   }
   w.out.push({ kind: 'changed', pointer: ptr(path), path, old: a, new: b });
 }
 
 /** Lists: AllowedValues as sets; same length index by index; otherwise a sequence diff. */
-function diffArray(a: unknown[], b: unknown[], path: string[], base: string[], w: Walk): void {
+function diffArray(a: unknown[], b: unknown[], path: string[], base: string[], w: Walk, oldPath: string[]): void {
   const ptr = (p: (string | number)[]) => toPointer([...base, ...p]);
   const allScalar = [...a, ...b].every((x) => x === null || typeof x !== 'object');
   if (path[path.length - 1] === 'AllowedValues' && allScalar) {
     a.forEach((x, i) => {
-      if (!b.some((y) => cfnEqual(x, y))) w.out.push({ kind: 'removed', pointer: ptr([...path, i]), path: [...path, String(i)], old: x });
+      if (!b.some((y) => cfnEqual(x, y))) w.out.push({ kind: 'removed', pointer: ptr([...oldPath, i]), path: [...oldPath, String(i)], old: x });
     });
     b.forEach((y, i) => {
       if (!a.some((x) => cfnEqual(x, y))) w.out.push({ kind: 'added', pointer: ptr([...path, i]), path: [...path, String(i)], new: y });
@@ -280,7 +285,7 @@ function diffArray(a: unknown[], b: unknown[], path: string[], base: string[], w
     return;
   }
   if (a.length === b.length) {
-    a.forEach((x, i) => diffValue(x, b[i], [...path, String(i)], base, w));
+    a.forEach((x, i) => diffValue(x, b[i], [...path, String(i)], base, w, [...oldPath, String(i)]));
     return;
   }
   // Longest common subsequence (cfnEqual as the comparator), then pair up what is left.
@@ -294,7 +299,7 @@ function diffArray(a: unknown[], b: unknown[], path: string[], base: string[], w
     const next = parts[k + 1];
     if (p.removed && next?.added && next.count === p.count && p.value.every((x) => isObj(x) || Array.isArray(x))) {
       // Same number of elements replaced by the same number: compare them pairwise.
-      p.value.forEach((x, n) => diffValue(x, next.value[n], [...path, String(j + n)], base, w));
+      p.value.forEach((x, n) => diffValue(x, next.value[n], [...path, String(j + n)], base, w, [...oldPath, String(i + n)]));
       i += p.count ?? p.value.length;
       j += next.count ?? next.value.length;
       k++;
@@ -302,7 +307,7 @@ function diffArray(a: unknown[], b: unknown[], path: string[], base: string[], w
     }
     const n = p.count ?? p.value.length;
     if (p.removed) {
-      p.value.forEach((x, m) => w.out.push({ kind: 'removed', pointer: ptr([...path, i + m]), path: [...path, String(i + m)], old: x }));
+      p.value.forEach((x, m) => w.out.push({ kind: 'removed', pointer: ptr([...oldPath, i + m]), path: [...oldPath, String(i + m)], old: x }));
       i += n;
     } else if (p.added) {
       p.value.forEach((y, m) => w.out.push({ kind: 'added', pointer: ptr([...path, j + m]), path: [...path, String(j + m)], new: y }));

@@ -48,6 +48,8 @@ export interface CheckContext {
 
 const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
 const keysOf = (v: unknown): string[] => (isObj(v) ? Object.keys(v) : []);
+/** `o[k]` when `k` is o's own key: names such as `constructor` or `__proto__` never reach Object.prototype. */
+const own = <T>(o: Readonly<Record<string, T>>, k: string): T | undefined => (Object.prototype.hasOwnProperty.call(o, k) ? o[k] : undefined);
 
 function transforms(t: Obj): string[] {
   const tr = t.Transform;
@@ -144,7 +146,7 @@ export function codeChecks(t: Obj, ctx: CheckContext): Finding[] {
     }
     const type = typeOf(resource);
     if (typeof attribute !== 'string' || !type || isCustomType(type) || type === 'AWS::CloudFormation::Stack' || type.endsWith('::MODULE')) return;
-    const attrs = ctx.attributes[type];
+    const attrs = own(ctx.attributes, type);
     if (!attrs) return;
     // CloudFormation also accepts a resource's own property names as attributes.
     const r = resources[resource] as Obj;
@@ -228,7 +230,7 @@ export function codeChecks(t: Obj, ctx: CheckContext): Finding[] {
           });
           if (hasDefault && !langExt) err([...at, 3], 'findinmap-default', 'Fn::FindInMap DefaultValue needs Transform: AWS::LanguageExtensions (add it, and deploy with CAPABILITY_AUTO_EXPAND)');
           if (typeof map !== 'string') return;
-          if (!isObj(mappings[map])) {
+          if (!isObj(own(mappings, map))) {
             err([...at, 0], 'findinmap-target', `mapping ${JSON.stringify(map)} is not defined in Mappings${didYouMean(map, Object.keys(mappings))}`, Object.keys(mappings));
             return;
           }
@@ -247,7 +249,7 @@ export function codeChecks(t: Obj, ctx: CheckContext): Finding[] {
             }
             return;
           }
-          if (!isObj(m[top])) {
+          if (!isObj(own(m, top))) {
             err([...at, 1], 'findinmap-key', `mapping ${map} has no top-level key ${JSON.stringify(top)}${didYouMean(top, Object.keys(m))}`, Object.keys(m));
             return;
           }
@@ -306,7 +308,11 @@ function checkParameters(parameters: Obj, err: Report, warn: Report): void {
     if (!isObj(p) || typeof p.Type !== 'string') continue;
     const type = p.Type;
     const path = ['Parameters', name];
-    const num = (k: string): number | undefined => (p[k] === undefined || isNaN(Number(p[k])) ? undefined : Number(p[k]));
+    // Only scalars: an object here (the schema reports it) may not even convert to a primitive.
+    const num = (k: string): number | undefined => {
+      const v = p[k];
+      return (typeof v !== 'number' && typeof v !== 'string') || isNaN(Number(v)) ? undefined : Number(v);
+    };
     const [minLen, maxLen, minVal, maxVal] = [num('MinLength'), num('MaxLength'), num('MinValue'), num('MaxValue')];
     if (minLen !== undefined && maxLen !== undefined && minLen > maxLen) err([...path, 'MinLength'], 'parameter-constraint', `MinLength ${minLen} is greater than MaxLength ${maxLen}`);
     if (minVal !== undefined && maxVal !== undefined && minVal > maxVal) err([...path, 'MinValue'], 'parameter-constraint', `MinValue ${minVal} is greater than MaxValue ${maxVal}`);
@@ -327,7 +333,8 @@ function checkParameters(parameters: Obj, err: Report, warn: Report): void {
     const text = String(p.Default);
     const values = isList ? text.split(',') : [text];
     const at = [...path, 'Default'];
-    const allowed = Array.isArray(p.AllowedValues) ? p.AllowedValues.map(String) : undefined;
+    const scalars = Array.isArray(p.AllowedValues) && p.AllowedValues.every((a) => ['string', 'number', 'boolean'].includes(typeof a));
+    const allowed = scalars ? (p.AllowedValues as unknown[]).map(String) : undefined;
     for (const v of values) {
       const shown = isList ? `element ${JSON.stringify(v)} of Default ${JSON.stringify(text)}` : `Default ${JSON.stringify(text)}`;
       if (numeric && (v.trim() === '' || isNaN(Number(v)))) {
