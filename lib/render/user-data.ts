@@ -4,13 +4,13 @@
  * (../shared/NOTES.md §2):
  *
  * - AL2023 nodeadm: MIME multipart with a part `Content-Type: application/node.eks.aws` holding
- *   NodeConfig YAML (parsed with the yaml package) → `spec.kubelet.config.maxPods`. A user data
+ *   NodeConfig YAML (parsed with js-yaml, YAML 1.2 core schema) → `spec.kubelet.config.maxPods`. A user data
  *   that is a bare NodeConfig document (no MIME) is read the same way.
  * - Bottlerocket: TOML settings → `[settings.kubernetes]` `max-pods`.
  * - AL2: `/etc/eks/bootstrap.sh … --kubelet-extra-args '--max-pods=N'`.
  * - The 2018 AWS template: `sed -i s,MAX_PODS,N,g /etc/systemd/system/kubelet.service`.
  */
-import { parseAllDocuments } from 'yaml';
+import { CORE_SCHEMA, loadAll } from 'js-yaml';
 import { EksNodegroupError } from '../errors';
 
 /** One piece of user data in a rendered template. */
@@ -159,15 +159,15 @@ function mimeParts(text: string): MimePart[] | undefined {
 
 /** maxPods from NodeConfig YAML documents (later documents win, as nodeadm merges them in order). */
 function nodeConfigMaxPods(yamlText: string, where: string, result: UserDataMaxPods): boolean {
-  const docs = parseAllDocuments(yamlText);
-  const list = Array.isArray(docs) ? docs : [docs];
+  let docs: unknown[];
+  try {
+    docs = loadAll(yamlText, undefined, { schema: CORE_SCHEMA });
+  } catch (e) {
+    throw new EksNodegroupError('PARSE_ERROR', `${where}: NodeConfig is not valid YAML: ${(e as Error).message.split('\n')[0]}`);
+  }
   let found = false;
-  for (const doc of list) {
-    const err = doc.errors[0];
-    if (err) {
-      throw new EksNodegroupError('PARSE_ERROR', `${where}: NodeConfig is not valid YAML: ${err.message.split('\n')[0]}`);
-    }
-    const v = doc.toJS() as { kind?: unknown; spec?: { kubelet?: { config?: Record<string, unknown>; maxPodsExpression?: unknown } } } | null;
+  for (const doc of docs) {
+    const v = doc as { kind?: unknown; spec?: { kubelet?: { config?: Record<string, unknown>; maxPodsExpression?: unknown } } } | null;
     if (!v || v.kind !== 'NodeConfig') continue;
     found = true;
     const kubelet = v.spec?.kubelet;
