@@ -30,7 +30,7 @@ describe('examples (run as a user would)', function () {
 
   it('there are at least three, each with a test below', () => {
     const names = fs.readdirSync(path.join(ROOT, 'examples')).filter((n) => n.endsWith('.ts'));
-    expect(names.sort()).to.deep.equal(['bottlerocket-group.ts', 'prefix-delegation-fleet.ts', 'single-t2-micro.ts']);
+    expect(names.sort()).to.deep.equal(['bottlerocket-group.ts', 'build-and-check.ts', 'prefix-delegation-fleet.ts', 'single-t2-micro.ts']);
     for (const n of names) expect(fs.readFileSync(path.join(ROOT, 'examples', n), 'utf8')).to.include("from 'eks-nodegroup'");
   });
 
@@ -89,5 +89,25 @@ describe('examples (run as a user would)', function () {
     const [u] = userDataOf(rendered);
     const f = getInstanceType('c7g.xlarge');
     expect(maxPodsFromUserData(u.text)).to.include({ format: 'bottlerocket', maxPods: f.defaultCardEnis * (f.ipv4PerEni - 1) + 2 });
+  });
+  it('build-and-check: validates, writes, and diffs against the deployed template (exit 0 same, 1 different)', () => {
+    const out = path.join(dir, 'checked.yaml');
+    const r = runExample('build-and-check', out);
+    expect(r.code, r.stderr).to.equal(0);
+    const f = getInstanceType('m6i.large');
+    const uncapped = f.defaultCardEnis * ((f.ipv4PerEni - 1) * 16) + 2;
+    const expected = Math.min(uncapped, f.vcpus! > 30 ? 250 : 110);
+    expect(r.stdout).to.contain(`m6i.large gets maxPods ${expected} (`).and.to.contain(`= ${uncapped}, capped at ${expected})`);
+    const table = maxPodsTableFromTemplate(r.template)!;
+    expect(table.get('m6i.large')).to.equal(expected);
+    expect([...table.keys()].every((t) => /^(m6i|c6i|r6i)\./.test(t))).to.equal(true);
+
+    const js = path.join(ROOT, 'dist', 'examples', 'build-and-check.js');
+    const same = spawnSync(process.execPath, [js, path.join(dir, 'again.yaml'), out], { cwd: ROOT, encoding: 'utf8' });
+    expect(same.status, same.stderr).to.equal(0);
+    expect(same.stdout).to.contain('no differences');
+    const other = spawnSync(process.execPath, [js, path.join(dir, 'third.yaml'), path.join(ROOT, 'templates', 'nodegroup.yaml')], { cwd: ROOT, encoding: 'utf8' });
+    expect(other.status, other.stderr).to.equal(1);
+    expect(other.stdout).to.match(/\[~\] MaxPodsBySize/);
   });
 });

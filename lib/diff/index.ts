@@ -389,7 +389,7 @@ function summarize(entries: DiffEntry[]): TemplateDiff['summary'] {
  * Compares two templates (long form, as parseTemplate returns them): `oldTemplate` is what runs
  * now, `newTemplate` what it would be updated to. Neither argument is changed.
  */
-export function diffTemplates(oldTemplate: Record<string, unknown>, newTemplate: Record<string, unknown>, options: DiffOptions = {}): TemplateDiff {
+export function diffTemplates(oldTemplate: object, newTemplate: object, options: DiffOptions = {}): TemplateDiff {
   const a = normalizeTemplate(checkTemplate(oldTemplate, 'old template'));
   const b = normalizeTemplate(checkTemplate(newTemplate, 'new template'));
   const w: Walk = { out: [], context: options.context ?? 2 };
