@@ -53,6 +53,11 @@ describe('README examples are real output', () => {
   const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
   const all = examples(readme);
 
+  it('shows examples/build-and-check.ts exactly as it is', () => {
+    const source = fs.readFileSync(path.join(ROOT, 'examples', 'build-and-check.ts'), 'utf8');
+    expect(readme.includes('```ts\n' + source + '```\n'), 'README library example differs from examples/build-and-check.ts').to.equal(true);
+  });
+
   it('has console examples', () => {
     expect(all.length).to.be.greaterThan(3);
   });
