@@ -174,23 +174,34 @@ function parseError(source: string, message: string, pos?: SourcePosition): EksN
 }
 
 /**
- * Copies the parsed data, so that aliases (shared objects in js-yaml's result) become separate
- * values, and stops at MAX_NODES: an alias bomb is refused instead of exhausting memory later.
+ * Counts the parsed nodes and stops at MAX_NODES, so an alias bomb is refused instead of exhausting
+ * memory later. js-yaml returns an alias as the same object as its anchor: when the walk meets an
+ * object twice, the data is copied so that each place holds its own value (callers may mutate).
  */
-function copyBounded(v: unknown, source: string): unknown {
+function boundAliases(v: unknown, source: string): unknown {
   let nodes = 0;
-  const walk = (x: unknown): unknown => {
+  const seen = new Set<object>();
+  let shared = false;
+  const count = (x: unknown): void => {
     if (++nodes > MAX_NODES) throw parseError(source, `document expands to more than ${MAX_NODES} nodes (a YAML alias bomb?)`);
-    if (x === null || typeof x !== 'object') return x;
-    if (Array.isArray(x)) return x.map(walk);
-    if (x instanceof Date) return x.toISOString();
-    const o: Record<string, unknown> = {};
-    for (const k of Object.keys(x)) {
-      Object.defineProperty(o, k, { value: walk((x as Record<string, unknown>)[k]), enumerable: true, writable: true, configurable: true });
-    }
-    return o;
+    if (x === null || typeof x !== 'object') return;
+    if (seen.has(x)) shared = true;
+    else seen.add(x);
+    if (Array.isArray(x)) for (const item of x) count(item);
+    else for (const k of Object.keys(x)) count((x as Record<string, unknown>)[k]);
   };
-  return walk(v);
+  count(v);
+  return shared ? copy(v) : v;
+}
+
+function copy(x: unknown): unknown {
+  if (x === null || typeof x !== 'object') return x;
+  if (Array.isArray(x)) return x.map(copy);
+  const o: Record<string, unknown> = {};
+  for (const k of Object.keys(x)) {
+    Object.defineProperty(o, k, { value: copy((x as Record<string, unknown>)[k]), enumerable: true, writable: true, configurable: true });
+  }
+  return o;
 }
 
 /**
@@ -221,7 +232,7 @@ export function parseYaml(text: string, source = 'input'): unknown {
     }
     throw parseError(source, reason, pos);
   }
-  return copyBounded(data, source);
+  return boundAliases(data, source);
 }
 
 /** Parses YAML or JSON (short or long form) into the long form, with positions for pointers. */
