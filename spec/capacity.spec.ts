@@ -20,16 +20,8 @@ import {
 import { podRows } from '../lib/capacity/format';
 import { EksNodegroupError } from '../lib/errors';
 import { getInstanceType, listInstanceTypes } from '../lib/instance-types';
+import { failure } from './helpers';
 
-function failure(fn: () => unknown): EksNodegroupError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).to.be.instanceOf(EksNodegroupError);
-    return e as EksNodegroupError;
-  }
-  throw new Error('expected an error');
-}
 
 /** Pod IPs of one node, from the EC2 facts and the rule. */
 function podIpsOf(type: string, mode: { prefix?: boolean; custom?: boolean } = {}): number {

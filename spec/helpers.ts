@@ -2,7 +2,9 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { expect } from 'chai';
 import { cli } from '../lib/cli';
+import { EksNodegroupError } from '../lib/errors';
 
 /** The repository root (spec files run from dist/spec). */
 export const ROOT = path.resolve(__dirname, '..', '..');
@@ -57,4 +59,15 @@ export function tempDir(prefix = 'eks-nodegroup-'): string {
   const d = fs.mkdtempSync(path.join(require('node:os').tmpdir(), prefix));
   process.on('exit', () => fs.rmSync(d, { recursive: true, force: true }));
   return d;
+}
+
+/** Runs `fn`, expects it to throw an EksNodegroupError, and returns it for checks of code and message. */
+export function failure(fn: () => unknown): EksNodegroupError {
+  try {
+    fn();
+  } catch (e) {
+    expect(e).to.be.instanceOf(EksNodegroupError);
+    return e as EksNodegroupError;
+  }
+  throw new Error('expected an EksNodegroupError, but nothing was thrown');
 }

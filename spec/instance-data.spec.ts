@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { EksNodegroupError } from '../lib/errors';
 import { dataProvenance, getInstanceType, instanceTypeNames, listInstanceTypes } from '../lib/instance-types';
 import { refreshData } from '../lib/instance-types/refresh';
-import { requireShared, ROOT, runCli, SHARED_TYPES, tempDir } from './helpers';
+import { requireShared, ROOT, runCli, SHARED_TYPES, tempDir, failure } from './helpers';
 
 const OPTS = { source: 'test', date: '2026-01-02' };
 
@@ -42,15 +42,6 @@ const MULTI_CARD = {
   },
 };
 
-function failure(fn: () => unknown): EksNodegroupError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).to.be.instanceOf(EksNodegroupError);
-    return e as EksNodegroupError;
-  }
-  throw new Error('expected an error');
-}
 
 describe('instance data', () => {
   it('is sorted, unique, and its provenance counts it', () => {

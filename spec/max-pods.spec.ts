@@ -3,18 +3,8 @@ import * as fs from 'node:fs';
 import { EksNodegroupError } from '../lib/errors';
 import { getInstanceType, listInstanceTypes } from '../lib/instance-types';
 import { explainMaxPods, explainMaxPodsFromFacts, maxPods, type MaxPodsOptions } from '../lib/max-pods';
-import { requireShared, SHARED_TYPES } from './helpers';
+import { requireShared, SHARED_TYPES, failure } from './helpers';
 
-/** Throws and returns the EksNodegroupError so tests can check its code and message. */
-function failure(fn: () => unknown): EksNodegroupError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).to.be.instanceOf(EksNodegroupError);
-    return e as EksNodegroupError;
-  }
-  throw new Error('expected an error');
-}
 
 describe('max-pods engine', () => {
   describe('facts the hand computations below rest on (public EC2 figures)', () => {

@@ -4,17 +4,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { EksNodegroupError } from '../lib/errors';
 import { parseTemplate, parseTemplateWithSource, toYaml } from '../lib/yaml';
-import { requireShared, ROOT, SHARED_TEMPLATES } from './helpers';
+import { failure, requireShared, ROOT, SHARED_TEMPLATES } from './helpers';
 
-function parseFailure(text: string): EksNodegroupError {
-  try {
-    parseTemplate(text, 'in.yaml');
-  } catch (e) {
-    expect(e).to.be.instanceOf(EksNodegroupError);
-    return e as EksNodegroupError;
-  }
-  throw new Error('expected a parse error');
-}
+const parseFailure = (text: string): EksNodegroupError => failure(() => parseTemplate(text, 'in.yaml'));
 
 describe('CloudFormation YAML', () => {
   it('reads every short form into the long form', () => {
