@@ -76,3 +76,49 @@ describe('properties: max pods', () => {
     );
   });
 });
+
+describe('properties: refresh-data', () => {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const { refreshData } = require('../lib/instance-types/refresh') as typeof import('../lib/instance-types/refresh');
+  const describeRecord = (t: (typeof TYPES)[number]) => ({
+    InstanceType: t.name,
+    BareMetal: t.bareMetal,
+    ...(t.hypervisor ? { Hypervisor: t.hypervisor } : {}),
+    ...(t.vcpus ? { VCpuInfo: { DefaultVCpus: t.vcpus } } : {}),
+    NetworkInfo: {
+      MaximumNetworkInterfaces: t.totalEnis,
+      DefaultNetworkCardIndex: 0,
+      NetworkCards: [{ NetworkCardIndex: 0, MaximumNetworkInterfaces: t.defaultCardEnis }],
+      Ipv4AddressesPerInterface: t.ipv4PerEni,
+    },
+  });
+  const opts = { source: 'property', date: '2026-01-01' };
+
+  it('any split into pages, in any order, with repeats, gives the output of the sorted whole', () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(arbType, { minLength: 1, maxLength: 40, selector: (t) => t.name }),
+        fc.array(fc.nat(), { maxLength: 6 }),
+        fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+        (types, cuts, seed) => {
+          const records = types.map(describeRecord);
+          const whole = refreshData([{ name: 'all', text: JSON.stringify({ InstanceTypes: records }) }], opts);
+          // Shuffle deterministically, cut into pages, and repeat one record in another page.
+          let s = seed;
+          const shuffled = [...records].sort(() => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) - 0.5);
+          const at = [...new Set(cuts.map((c) => c % (shuffled.length + 1)))].sort((a, b) => a - b);
+          const pages: unknown[][] = [];
+          let prev = 0;
+          for (const c of [...at, shuffled.length]) {
+            pages.push(shuffled.slice(prev, c));
+            prev = c;
+          }
+          pages[pages.length - 1].push(shuffled[0]);
+          const paged = refreshData(pages.map((p, i) => ({ name: `p${i}`, text: JSON.stringify({ InstanceTypes: p }) })), opts);
+          expect(paged).to.equal(whole);
+        },
+      ),
+      { ...FC, numRuns: 100 },
+    );
+  });
+});
