@@ -13,6 +13,7 @@
  */
 import { expect } from 'chai';
 import fc from 'fast-check';
+import { EksNodegroupError } from '../lib/errors';
 import { isDeepStrictEqual } from 'node:util';
 import { getInstanceType, instanceTypeNames, listInstanceTypes } from '../lib/instance-types';
 import { maxPods, type MaxPodsOptions } from '../lib/max-pods';
@@ -26,9 +27,9 @@ import {
   type VolumeOptions,
 } from '../lib/nodegroup';
 import { maxPodsFromUserData, partitionOfRegion, renderTemplate, userDataOf, type ParameterValue } from '../lib/render';
-import { formatFinding, validateTemplate, type Finding } from '../lib/validate';
+import { formatFinding, validateTemplate, validateTemplateText, type Finding } from '../lib/validate';
 import { cfnEqual, diffTemplates, type DiffEntry, type LineHunk, type TemplateDiff, type ValueChange } from '../lib/diff';
-import { parseTemplate, toYaml } from '../lib/yaml';
+import { intrinsicKey, parseTemplate, toYaml } from '../lib/yaml';
 import { arbMaxPodsOptions, FC } from './properties.spec';
 
 const SCALE = Number(process.env.FC_RUNS_SCALE ?? 1) || 1;
@@ -303,7 +304,7 @@ const show = (o: unknown): string => JSON.stringify(o, null, 1).slice(0, 3000);
 // ------------------------------------------------------------------ 1. build → validate → YAML
 
 describe('properties: builder → validate → YAML round-trip', function () {
-  this.timeout(60_000);
+  this.timeout(60_000 * SCALE);
 
   it('random valid options build a template with zero validation errors that round-trips through YAML', () => {
     fc.assert(
@@ -452,8 +453,10 @@ function applyEdit(t: Obj, e: Edit): string {
     }
     case 'add': {
       const p = pick([[], ...paths].filter((q) => isObj(getAt(t, q))), e.at)!;
-      defineOwn(getAt(t, p) as Obj, e.key, e.value);
-      return `add ${JSON.stringify(e.key)} = ${JSON.stringify(e.value)} under /${p.join('/')}`;
+      const target = getAt(t, p) as Obj;
+      const existing = Object.prototype.hasOwnProperty.call(target, e.key) ? ' (existing)' : '';
+      defineOwn(target, e.key, e.value);
+      return `add ${JSON.stringify(e.key)}${existing} = ${JSON.stringify(e.value)} under /${p.join('/')}`;
     }
     case 'ref':
     case 'getatt': {
@@ -490,6 +493,23 @@ function applyEdit(t: Obj, e: Edit): string {
   }
 }
 
+/**
+ * `t` as YAML gives it back: a long-form `Fn::GetAtt: "Resource.Attribute"` text is written as
+ * `!GetAtt Resource.Attribute`, which reads back as the list [Resource, Attribute] (same meaning).
+ */
+function getAttAsList(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(getAttAsList);
+  if (!isObj(v)) return v;
+  const keys = Object.keys(v);
+  const g = v['Fn::GetAtt'];
+  if (keys.length === 1 && keys[0] === 'Fn::GetAtt' && typeof g === 'string' && g.indexOf('.') >= 1) {
+    return { 'Fn::GetAtt': [g.slice(0, g.indexOf('.')), g.slice(g.indexOf('.') + 1)] };
+  }
+  const o: Obj = {};
+  for (const k of keys) defineOwn(o, k, getAttAsList(v[k]));
+  return o;
+}
+
 /** A finding as validateTemplate promises it. */
 function expectWellFormed(f: Finding, what: string): void {
   expect(['error', 'warning'], what).to.include(f.severity);
@@ -504,7 +524,7 @@ function expectWellFormed(f: Finding, what: string): void {
 const arbSmallCase = arbBuildCase({ allTypesWeight: 0.01 });
 
 describe('properties: single edits of a valid template → findings, never an exception', function () {
-  this.timeout(60_000);
+  this.timeout(60_000 * SCALE);
 
   it('validateTemplate returns well-formed findings (or none) for any single edit', () => {
     fc.assert(
@@ -521,6 +541,47 @@ describe('properties: single edits of a valid template → findings, never an ex
         for (const f of findings) expectWellFormed(f, did);
       }),
       runs(400),
+    );
+  });
+
+  it('the edited template round-trips through YAML (or toYaml refuses it by name), and validating the text never throws', () => {
+    fc.assert(
+      fc.property(arbSmallCase, arbEdit, ({ options }, edit) => {
+        const t = structuredClone(buildNodeGroupTemplate(options)) as unknown as Obj;
+        const did = applyEdit(t, edit);
+        let text: string;
+        try {
+          text = toYaml(t);
+        } catch (e) {
+          if (e instanceof EksNodegroupError) return; // e.g. a value YAML cannot carry: refused with its reason
+          throw e;
+        }
+        expect(parseTemplate(text, 'edited.yaml'), did).to.deep.equal(getAttAsList(t));
+        const findings = validateTemplateText(text, 'edited.yaml');
+        for (const f of findings) expectWellFormed(f, did);
+      }),
+      runs(200),
+    );
+  });
+
+  it('diffTemplates of a template and its edit never throws (but an EksNodegroupError for a non-template), and an added key is a difference', () => {
+    fc.assert(
+      fc.property(arbSmallCase, arbEdit, ({ options }, edit) => {
+        const t = buildNodeGroupTemplate(options) as unknown as Obj;
+        const edited = structuredClone(t);
+        const did = applyEdit(edited, edit);
+        for (const [a, b] of [[t, edited], [edited, t]]) {
+          let d: TemplateDiff;
+          try {
+            d = diffTemplates(a, b);
+          } catch (e) {
+            if (e instanceof EksNodegroupError && e.code === 'BAD_INPUT') continue; // e.g. Resources became a list
+            throw new Error(`diffTemplates threw after "${did}": ${(e as Error).stack}`);
+          }
+          if (edit.kind === 'add' && did.startsWith('add') && !did.includes('(existing)')) expect(d.identical, did).to.equal(false);
+        }
+      }),
+      runs(100),
     );
   });
 
@@ -588,7 +649,7 @@ const arbParameters: fc.Arbitrary<Record<string, ParameterValue>> = fc
   }));
 
 describe('properties: renderTemplate on generated templates', function () {
-  this.timeout(60_000);
+  this.timeout(60_000 * SCALE);
 
   it('the regions tried cover every partition of the template (one region each)', () => {
     const partitions = Object.keys((buildNodeGroupTemplate({ instanceTypes: ['t3.medium'] }).Mappings as Record<string, Obj>).PartitionMap);
@@ -757,7 +818,7 @@ const arbPair: fc.Arbitrary<[BuildCase, BuildCase]> = fc.oneof(
 );
 
 describe('properties: diffTemplates', function () {
-  this.timeout(60_000);
+  this.timeout(60_000 * SCALE);
 
   it('a template compared with itself (and with its YAML round-trip) is identical: no entries', () => {
     fc.assert(
@@ -841,6 +902,39 @@ describe('regressions found by the pipeline properties', () => {
     params.ClusterName.Default = 'prod';
     expect(rules(t, '/Parameters/NodeInstanceType/AllowedValues/0')).to.deep.equal(['type']);
     expect(rules(t, '/Parameters/ClusterName/MinLength')).to.deep.equal(['type']);
+  });
+
+  it('yaml: keys named like Object.prototype members are plain keys, not intrinsic functions or the prototype', () => {
+    expect(intrinsicKey({ constructor: 2 })).to.equal(undefined);
+    expect(intrinsicKey(JSON.parse('{"__proto__": "x"}'))).to.equal(undefined);
+    const t = parseTemplate('{"Resources": {"R": {"Type": "AWS::SNS::Topic", "Metadata": {"__proto__": {"Ref": "X"}, "m": {"constructor": 2}, "n": {"toString": "s"}}}}}');
+    const text = toYaml(t);
+    expect(text).to.include('__proto__: !Ref X').and.include('constructor: 2').and.include('toString: s');
+    expect(parseTemplate(text)).to.deep.equal(t);
+  });
+
+  it('yaml: an intrinsic whose argument no short form can carry is written in long form and reads back the same', () => {
+    const t = { Outputs: { A: { Value: { Ref: 0 } }, B: { Value: { Ref: null } }, C: { Value: { 'Fn::GetAtt': 'NoDot' } }, D: { Value: { 'Fn::Base64': true } } } };
+    const text = toYaml(t);
+    expect(text).to.include('Ref: 0').and.include('Fn::GetAtt: NoDot');
+    expect(parseTemplate(text)).to.deep.equal(t);
+  });
+
+  it('diff: resources, parameters and keys named constructor / toString / __proto__ are compared like any other name', () => {
+    const a = { Parameters: { P: { Type: 'String' } }, Resources: { R: { Type: 'AWS::SNS::Topic' } } };
+    const b = parseTemplate(
+      '{"Parameters": {"P": {"Type": "String"}, "toString": {"Type": "String"}}, "Resources": {"R": {"Type": "AWS::SNS::Topic", "Metadata": {"__proto__": 1}}, "constructor": {"Type": "AWS::SNS::Topic"}}}',
+    );
+    const d = diffTemplates(a, b);
+    expect(d.entries.map((e) => [e.kind, e.section, e.name])).to.deep.equal([
+      ['added', 'Parameters', 'toString'],
+      ['changed', 'Resources', 'R'],
+      ['added', 'Resources', 'constructor'],
+    ]);
+    const metadata = JSON.parse('{"__proto__": 1}');
+    expect(d.entries[1].changes.map((c) => [c.kind, c.pointer, c.new])).to.deep.equal([['added', '/Resources/R/Metadata', metadata]]);
+    expect(diffTemplates(b, b).identical).to.equal(true);
+    expect(diffTemplates(b, parseTemplate(JSON.stringify(b).replace('"__proto__":1', '"__proto__":2'))).identical).to.equal(false);
   });
 
   it('diff: a value removed inside a list item that moved points into the OLD template', () => {

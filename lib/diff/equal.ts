@@ -11,6 +11,11 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 
+/** `o[k] = v` that keeps a key named `__proto__` a key (plain assignment would set the prototype). */
+function setOwn(o: Record<string, unknown>, k: string, v: unknown): void {
+  Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
+}
+
 /** The text CloudFormation would pass for a scalar; undefined for objects and arrays. */
 export function scalarText(v: unknown): string | undefined {
   if (typeof v === 'string') return v;
@@ -28,7 +33,7 @@ export function canonical(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(canonical);
   if (v !== null && typeof v === 'object') {
     const o: Record<string, unknown> = {};
-    for (const [k, val] of Object.entries(v)) o[k] = canonical(val);
+    for (const [k, val] of Object.entries(v)) setOwn(o, k, canonical(val));
     return o;
   }
   return v;
@@ -51,9 +56,9 @@ function normalValue(v: unknown): unknown {
   for (const [k, val] of Object.entries(v)) {
     if (k === 'Fn::GetAtt' && typeof val === 'string' && Object.keys(v).length === 1 && val.indexOf('.') > 0) {
       const dot = val.indexOf('.');
-      out[k] = [val.slice(0, dot), val.slice(dot + 1)];
+      setOwn(out, k, [val.slice(0, dot), val.slice(dot + 1)]);
     } else {
-      out[k] = normalValue(val);
+      setOwn(out, k, normalValue(val));
     }
   }
   return out;

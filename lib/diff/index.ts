@@ -124,6 +124,10 @@ function isObj(v: unknown): v is Obj {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
+/** Own keys only: names such as `constructor` or `toString` are keys like any other, never Object.prototype's. */
+const hasOwn = (o: Obj, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
+const own = (o: Obj, k: string): unknown => (hasOwn(o, k) ? o[k] : undefined);
+
 /** RFC 6901 pointer from path segments. */
 export function toPointer(segments: readonly (string | number)[]): string {
   return segments.map((s) => '/' + String(s).replace(/~/g, '~0').replace(/\//g, '~1')).join('');
@@ -260,8 +264,8 @@ function diffValue(a: unknown, b: unknown, path: string[], base: string[], w: Wa
       w.out.push({ kind: 'changed', pointer: ptr(path), path, old: a, new: b });
       return;
     }
-    const keys = [...Object.keys(a), ...Object.keys(b).filter((k) => !(k in a))];
-    for (const k of keys) diffValue(a[k], b[k], [...path, k], base, w, [...oldPath, k]);
+    const keys = [...Object.keys(a), ...Object.keys(b).filter((k) => !hasOwn(a, k))];
+    for (const k of keys) diffValue(own(a, k), own(b, k), [...path, k], base, w, [...oldPath, k]);
     return;
   }
   if (Array.isArray(a) && Array.isArray(b)) {
@@ -328,12 +332,12 @@ function sectionRank(s: string): number {
 
 function keyedEntries(section: string, a: Obj, b: Obj, w: Walk): DiffEntry[] {
   const out: DiffEntry[] = [];
-  const names = [...Object.keys(a), ...Object.keys(b).filter((k) => !(k in a))];
+  const names = [...Object.keys(a), ...Object.keys(b).filter((k) => !hasOwn(a, k))];
   for (const name of names) {
     const pointer = toPointer([section, name]);
-    if (!(name in b)) {
+    if (!hasOwn(b, name)) {
       out.push({ kind: 'removed', section, name, pointer, old: a[name], changes: [] });
-    } else if (!(name in a)) {
+    } else if (!hasOwn(a, name)) {
       out.push({ kind: 'added', section, name, pointer, new: b[name], changes: [] });
     } else if (!cfnEqual(a[name], b[name])) {
       if (section === 'Mappings' && isObj(a[name]) && isObj(b[name])) {
@@ -351,11 +355,11 @@ function keyedEntries(section: string, a: Obj, b: Obj, w: Walk): DiffEntry[] {
 /** A mapping on both sides: one entry per top-level key (an instance type, a partition, …). */
 function mappingEntries(name: string, a: Obj, b: Obj, w: Walk): DiffEntry[] {
   const out: DiffEntry[] = [];
-  const keys = [...Object.keys(a), ...Object.keys(b).filter((k) => !(k in a))];
+  const keys = [...Object.keys(a), ...Object.keys(b).filter((k) => !hasOwn(a, k))];
   for (const key of keys) {
     const pointer = toPointer(['Mappings', name, key]);
-    if (!(key in b)) out.push({ kind: 'removed', section: 'Mappings', name, key, pointer, old: a[key], changes: [] });
-    else if (!(key in a)) out.push({ kind: 'added', section: 'Mappings', name, key, pointer, new: b[key], changes: [] });
+    if (!hasOwn(b, key)) out.push({ kind: 'removed', section: 'Mappings', name, key, pointer, old: a[key], changes: [] });
+    else if (!hasOwn(a, key)) out.push({ kind: 'added', section: 'Mappings', name, key, pointer, new: b[key], changes: [] });
     else if (!cfnEqual(a[key], b[key])) {
       w.out = [];
       diffValue(a[key], b[key], [], ['Mappings', name, key], w);
@@ -396,8 +400,8 @@ export function diffTemplates(oldTemplate: object, newTemplate: object, options:
   const sections = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort((x, y) => sectionRank(x) - sectionRank(y) || (x < y ? -1 : x > y ? 1 : 0));
   const entries: DiffEntry[] = [];
   for (const section of sections) {
-    const va = a[section];
-    const vb = b[section];
+    const va = own(a, section);
+    const vb = own(b, section);
     if (cfnEqual(va ?? {}, vb ?? {}) || (SCALAR_SECTIONS.has(section) && cfnEqual(va, vb))) continue;
     if (SCALAR_SECTIONS.has(section) || (!isObj(va ?? {}) || !isObj(vb ?? {}))) {
       const pointer = toPointer([section]);

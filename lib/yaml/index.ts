@@ -52,7 +52,7 @@ const MAX_NODES = 2_000_000;
 export function intrinsicKey(v: unknown): string | undefined {
   if (v === null || typeof v !== 'object' || Array.isArray(v)) return undefined;
   const keys = Object.keys(v);
-  return keys.length === 1 && LONG_TO_TAG[keys[0]] !== undefined ? keys[0] : undefined;
+  return keys.length === 1 && Object.prototype.hasOwnProperty.call(LONG_TO_TAG, keys[0]) ? keys[0] : undefined;
 }
 
 // ---------------------------------------------------------------- stringify
@@ -98,7 +98,12 @@ function toShortForm(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(toShortForm);
   if (typeof (v as { toJSON?: unknown }).toJSON === 'function') return toShortForm((v as { toJSON(): unknown }).toJSON());
   const key = intrinsicKey(v);
-  if (key) {
+  // Kept in long form where no short form reads back the same: a scalar argument that is not text
+  // (a tag carries text only: `!Ref 0` reads as "0", `!Ref` as ""), and a GetAtt text that is not
+  // Resource.Attribute (the reader refuses it).
+  const raw = key ? (v as Record<string, unknown>)[key] : undefined;
+  const longOnly = (raw === null || (typeof raw !== 'object' && typeof raw !== 'string')) || (key === 'Fn::GetAtt' && typeof raw === 'string' && !(raw.indexOf('.') >= 1));
+  if (key && !longOnly) {
     const arg = (v as Record<string, unknown>)[key];
     const inner = intrinsicKey(arg);
     let out: unknown;
@@ -121,7 +126,8 @@ function toShortForm(v: unknown): unknown {
   }
   const o: Record<string, unknown> = {};
   for (const [k, val] of Object.entries(v as Record<string, unknown>)) {
-    if (val !== undefined) o[k] = toShortForm(val);
+    // defineProperty: a key named __proto__ stays a key instead of replacing the prototype.
+    if (val !== undefined) Object.defineProperty(o, k, { value: toShortForm(val), enumerable: true, writable: true, configurable: true });
   }
   return o;
 }
