@@ -494,8 +494,8 @@ function applyEdit(t: Obj, e: Edit): string {
 }
 
 /**
- * `t` as YAML gives it back: a long-form `Fn::GetAtt: "Resource.Attribute"` text is written as
- * `!GetAtt Resource.Attribute`, which reads back as the list [Resource, Attribute] (same meaning).
+ * `v` with every `Fn::GetAtt: "Resource.Attribute"` text as the list [Resource, Attribute], its
+ * meaning: a text written as `!GetAtt Resource.Attribute` reads back as the list.
  */
 function getAttAsList(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(getAttAsList);
@@ -556,7 +556,7 @@ describe('properties: single edits of a valid template → findings, never an ex
           if (e instanceof EksNodegroupError) return; // e.g. a value YAML cannot carry: refused with its reason
           throw e;
         }
-        expect(parseTemplate(text, 'edited.yaml'), did).to.deep.equal(getAttAsList(t));
+        expect(getAttAsList(parseTemplate(text, 'edited.yaml')), did).to.deep.equal(getAttAsList(t));
         const findings = validateTemplateText(text, 'edited.yaml');
         for (const f of findings) expectWellFormed(f, did);
       }),
@@ -935,6 +935,34 @@ describe('regressions found by the pipeline properties', () => {
     expect(d.entries[1].changes.map((c) => [c.kind, c.pointer, c.new])).to.deep.equal([['added', '/Resources/R/Metadata', metadata]]);
     expect(diffTemplates(b, b).identical).to.equal(true);
     expect(diffTemplates(b, parseTemplate(JSON.stringify(b).replace('"__proto__":1', '"__proto__":2'))).identical).to.equal(false);
+  });
+
+  it('yaml: Fn::GetAtt with an empty resource name is not written as "!GetAtt .Attr" (which reads back as an error)', () => {
+    const t = { Outputs: { A: { Value: { 'Fn::GetAtt': ['', 'Arn'] } } } };
+    expect(parseTemplate(toYaml(t))).to.deep.equal(t);
+  });
+
+  it('diff: resources cloudformation-diff cannot read (IAM Statement 0, a key named hasOwnProperty) give a BAD_INPUT error naming it, not a TypeError', () => {
+    const a = base();
+    for (const edit of [
+      (t: Obj) => void ((((t.Resources as Record<string, Obj>).NodeInstanceRole.Properties as Obj).AssumeRolePolicyDocument as Obj).Statement = 0),
+      (t: Obj) => renameAt(t, ['Resources', 'NodeInstanceRole'], 'hasOwnProperty'),
+    ]) {
+      const b = base();
+      edit(b);
+      const failure = (() => {
+        try {
+          diffTemplates(b, a);
+          diffTemplates(a, b);
+          return undefined;
+        } catch (e) {
+          return e as EksNodegroupError;
+        }
+      })();
+      expect(failure).to.be.instanceOf(EksNodegroupError);
+      expect(failure!.code).to.equal('BAD_INPUT');
+      expect(failure!.message).to.match(/cloudformation-diff fails on these Resources/).and.match(/eks-nodegroup validate/);
+    }
   });
 
   it('diff: a value removed inside a list item that moved points into the OLD template', () => {

@@ -13,6 +13,7 @@
  *
  * Loaded lazily, only when two templates differ in their Resources.
  */
+import { EksNodegroupError } from '../errors';
 import type { ResourceModelEntry, ResourceModels } from './build-models';
 
 /** What CloudFormation would do to a resource (or because of one property). */
@@ -121,7 +122,17 @@ export function resourceImpacts(
   // fullDiff only needs Resources for impact; passing only them keeps it from blob-diffing the rest.
   const a = { Resources: oldTemplate.Resources ?? {} };
   const b = { Resources: newTemplate.Resources ?? {} };
-  const d = opts.useDatabase ? fullDiff(a, b) : withOurModels(() => fullDiff(a, b));
+  let d: CfnDiffLike;
+  try {
+    d = opts.useDatabase ? fullDiff(a, b) : withOurModels(() => fullDiff(a, b));
+  } catch (e) {
+    // cloudformation-diff assumes well-formed resources (an IAM Statement that is a map, no key
+    // named hasOwnProperty, …) and throws a TypeError otherwise: say so instead of crashing.
+    throw new EksNodegroupError(
+      'BAD_INPUT',
+      `cannot judge the update impact of the resource changes: @aws-cdk/cloudformation-diff fails on these Resources (${(e as Error).message}); check both templates with "eks-nodegroup validate"`,
+    );
+  }
   const resources: Record<string, ResourceImpact> = {};
   d.resources.forEachDifference((id, ch) => {
     const properties: Record<string, Impact> = {};

@@ -116,6 +116,7 @@ function toShortForm(v: unknown): unknown {
       arg.length === 2 &&
       typeof arg[0] === 'string' &&
       typeof arg[1] === 'string' &&
+      arg[0] !== '' &&
       !arg[0].includes('.')
     ) {
       out = `${arg[0]}.${arg[1]}`;
