@@ -10,7 +10,7 @@ import { buildNodeGroupTemplate, maxPodsTableFromTemplate, requiredCapabilities,
 const template = buildNodeGroupTemplate({
   instanceTypes: ['t2.micro'],
   maxPodsLayout: 'per-type',
-  scaling: { min: 1, desired: 1, max: 1 },
+  scaling: { min: 1, desired: 1, max: 2 },
   volume: { size: 20 },
   parameterDefaults: { NodeGroupName: 'test' },
 });

@@ -51,7 +51,7 @@ export const OPTION_MATRIX: { title: string; options: NodeGroupOptions }[] = [
   { title: 'calculator parity (CNI 1.18.3, prefix delegation)', options: { maxPods: { prefixDelegation: true, calculatorParity: { cniVersion: '1.18.3' } }, excludeInstanceTypes: NO_VCPUS } },
   { title: 'calculator parity, show max allowed', options: { maxPods: { calculatorParity: { cniVersion: 'v1.12.6-eksbuild.2', showMaxAllowed: true } } } },
   { title: 'per-type layout, t3 and m5 (AWS 2018 shape)', options: { instanceTypes: ['t3.*', 'm5.*'], maxPodsLayout: 'per-type' } },
-  { title: 'per-type layout, single t2.micro', options: { instanceTypes: ['t2.micro'], maxPodsLayout: 'per-type', scaling: { min: 1, desired: 1, max: 1 } } },
+  { title: 'per-type layout, single t2.micro', options: { instanceTypes: ['t2.micro'], maxPodsLayout: 'per-type', scaling: { min: 1, desired: 1, max: 2 } } },
   { title: 'by-size, restricted set with AllowedValues', options: { instanceTypes: ['c7i-flex.*', '*.metal-24xl', 'u-6tb1.*'] } },
   { title: 'arm64 Graviton, k8s 1.32', options: { instanceTypes: ['m7g.*', 'c7g.*'], architecture: 'arm64', kubernetesVersion: '1.32' } },
   { title: 'volume io2 with KMS key, 100 GiB', options: { volume: { size: 100, type: 'io2', iops: 4000, kmsKeyId: 'alias/eks-nodes' } } },

@@ -44,7 +44,7 @@ describe('examples (run as a user would)', function () {
     expect(r.template.Mappings.MaxPodsPerNode).to.deep.equal({ 't2.micro': { MaxPods: expected } });
     expect(r.template.Parameters.NodeInstanceType).to.include({ Default: 't2.micro' });
     expect(r.template.Parameters.NodeInstanceType.AllowedValues).to.deep.equal(['t2.micro']);
-    expect([r.template.Parameters.NodeAutoScalingGroupMinSize.Default, r.template.Parameters.NodeAutoScalingGroupMaxSize.Default]).to.deep.equal([1, 1]);
+    expect([r.template.Parameters.NodeAutoScalingGroupMinSize.Default, r.template.Parameters.NodeAutoScalingGroupMaxSize.Default]).to.deep.equal([1, 2]);
   });
 
   it('prefix-delegation-fleet: current Nitro families, prefix delegation with the cap, per type', () => {

@@ -65,7 +65,7 @@ describe('eks-nodegroup gen', function () {
   it('every option flag reaches the template', async () => {
     const r = await runCli(
       [
-        'gen', '--stdout', '-t', 't3.*', '--exclude', 't3.nano', '--default-instance-type', 't3.large', '--ami-family', 'al2',
+        'gen', '--stdout', '-t', 't4g.*', '--exclude', 't4g.nano', '--default-instance-type', 't4g.large', '--ami-family', 'al2',
         '--kubernetes-version', '1.30', '--arch', 'arm64', '--volume-size', '50', '--volume-type', 'gp3', '--volume-iops', '4000',
         '--volume-throughput', '250', '--kms-key-id', 'alias/k', '--imds-tokens', 'optional', '--imds-hop-limit', '2',
         '--key-name', 'ops', '--ssh-cidr', '10.1.0.0/16', '--min-size', '0', '--desired-capacity', '2', '--max-size', '6',
@@ -76,8 +76,8 @@ describe('eks-nodegroup gen', function () {
     expect(r.code, r.stderr).to.equal(0);
     const t = parseTemplate(r.stdout) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
     const lt = t.Resources.NodeLaunchTemplate.Properties.LaunchTemplateData;
-    expect(t.Parameters.NodeInstanceType.Default).to.equal('t3.large');
-    expect(t.Parameters.NodeInstanceType.AllowedValues).to.not.include('t3.nano');
+    expect(t.Parameters.NodeInstanceType.Default).to.equal('t4g.large');
+    expect(t.Parameters.NodeInstanceType.AllowedValues).to.not.include('t4g.nano');
     expect(t.Parameters.NodeImageIdSSMParam.Default).to.equal('/aws/service/eks/optimized-ami/1.30/amazon-linux-2-arm64/recommended/image_id');
     expect(t.Parameters.NodeVolumeSize.Default).to.equal(50);
     expect(lt.BlockDeviceMappings[0].Ebs).to.include({ Iops: 4000, Throughput: 250, KmsKeyId: 'alias/k', Encrypted: true });

@@ -67,7 +67,12 @@ describe('buildNodeGroupTemplate', function () {
         for (const [name, p] of Object.entries(aws.Parameters as Obj)) expect(t.Parameters[name].Type, name).to.equal(p.Type);
         expect(Object.keys(t.Resources).sort()).to.deep.equal(Object.keys(aws.Resources).sort());
         for (const [id, r] of Object.entries(aws.Resources as Obj)) expect(t.Resources[id].Type, id).to.equal(r.Type);
-        expect(t.Conditions).to.deep.equal(aws.Conditions);
+        // One deliberate change: AWS creates the node access entry only for "EKS API"; nodes need it in
+        // "EKS API and ConfigMap" mode too.
+        expect({ ...t.Conditions, CreateAccessEntry: undefined }).to.deep.equal({ ...aws.Conditions, CreateAccessEntry: undefined });
+        expect(t.Conditions.CreateAccessEntry).to.deep.equal({
+          'Fn::Or': [aws.Conditions.CreateAccessEntry, { 'Fn::Equals': [{ Ref: 'AuthenticationMode' }, 'EKS API and ConfigMap'] }],
+        });
         expect(t.Outputs).to.deep.equal(aws.Outputs);
         expect(t.Mappings.PartitionMap).to.deep.equal(aws.Mappings.PartitionMap);
         expect(t.Metadata['AWS::CloudFormation::Interface']).to.deep.equal(aws.Metadata['AWS::CloudFormation::Interface']);
@@ -256,9 +261,12 @@ describe('buildNodeGroupTemplate', function () {
       expect([...maxPodsTableFromTemplate(t)!.keys()]).to.deep.equal([...expected].sort());
       expect(def.Parameters.NodeInstanceType.AllowedValues).to.equal(undefined);
     });
-    it('exclusions apply after inclusion; the default type falls back to the first offered', () => {
+    it('exclusions apply after inclusion; without t3.medium the default type is the smallest offered', () => {
       const t = build({ instanceTypes: ['m5.*'], excludeInstanceTypes: ['*.metal'] });
-      expect(t.Parameters.NodeInstanceType.Default).to.equal(instanceTypeNames().filter((n) => n.startsWith('m5.'))[0]);
+      const m5 = listInstanceTypes().filter((f) => f.name.startsWith('m5.') && !f.bareMetal);
+      const fewest = Math.min(...m5.map((f) => f.vcpus!));
+      expect(t.Parameters.NodeInstanceType.Default).to.equal(m5.find((f) => f.vcpus === fewest)!.name);
+      expect(t.Parameters.NodeInstanceType.Default).to.equal('m5.large');
       expect(t.Parameters.NodeInstanceType.AllowedValues).to.not.include('m5.metal');
     });
     it('an unknown name names the closest known types', () => {

@@ -124,12 +124,13 @@ const arbScaling = fc
   .tuple(fc.nat(40), fc.nat(40), fc.nat(40), fc.constantFrom('all', 'min', 'desired', 'max', 'min+max'))
   .map(([x, y, z, keep]) => {
     const [min, desired, max0] = [x, y, z].sort((a, b) => a - b);
-    const full = { min, desired, max: Math.max(1, max0) };
+    // min ≤ desired < max: a rolling update must be able to start one node more than desired.
+    const full = { min, desired, max: Math.max(desired + 1, max0) };
     // A partial setting keeps the AWS defaults 1 / 3 / 4 for the rest: only when still ordered.
     const partial: Record<string, number> =
       keep === 'all' ? full : keep === 'min+max' ? { min: full.min, max: full.max } : { [keep]: full[keep as 'min'] };
     const merged = { min: 1, desired: 3, max: 4, ...partial };
-    return merged.min <= merged.desired && merged.desired <= merged.max ? partial : full;
+    return merged.min <= merged.desired && merged.desired < merged.max ? partial : full;
   });
 
 /** A string as a user may put in a config file: printable ASCII, any Unicode, or nasty on purpose. */
@@ -209,6 +210,12 @@ interface RawCase {
   defaultViaParameter: boolean;
 }
 
+/** An AMI architecture some offered type has (or none asked; types without the fact fit any). */
+function architectureFits(architecture: string | undefined, offered: readonly string[]): boolean {
+  const archs = new Set(offered.map((t) => getInstanceType(t).architecture).filter((a) => a !== undefined));
+  return architecture === undefined || archs.size === 0 || archs.has(architecture);
+}
+
 /** Turns raw random choices into valid options, following the rules the options document. */
 function makeValid(raw: RawCase): BuildCase {
   const family = raw.family ?? 'al2023';
@@ -238,6 +245,7 @@ function makeValid(raw: RawCase): BuildCase {
     }
   }
   if (options.maxPodsLayout === 'per-type' && offered.length > 200) options.maxPodsLayout = 'by-size';
+  if (!architectureFits(options.architecture, offered)) delete options.architecture;
   if (raw.defaultPick !== undefined) {
     const pick = offered[raw.defaultPick % offered.length];
     if (raw.defaultViaParameter) options.parameterDefaults = { ...(options.parameterDefaults ?? {}), NodeInstanceType: pick };
@@ -813,6 +821,7 @@ const arbPair: fc.Arbitrary<[BuildCase, BuildCase]> = fc.oneof(
     const needsVcpus = (mp: MaxPodsOptions = {}) => mp.cap === true || (mp.calculatorParity !== undefined && mp.calculatorParity.showMaxAllowed !== true);
     if (needsVcpus(options.maxPods) && !needsVcpus(a.options.maxPods)) options.maxPods = a.options.maxPods;
     if (options.maxPodsLayout === 'per-type' && a.offered.length > 200) options.maxPodsLayout = 'by-size';
+    if (!architectureFits(options.architecture, a.offered)) delete options.architecture;
     return [a, withShow({ options, family: a.family, offered: a.offered, mp: options.maxPods ?? {} })];
   }),
 );

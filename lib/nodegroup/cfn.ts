@@ -15,6 +15,7 @@ export type Intrinsic =
   | { 'Fn::If': [string, unknown, unknown] }
   | { 'Fn::Equals': [unknown, unknown] }
   | { 'Fn::Not': [unknown] }
+  | { 'Fn::Or': unknown[] }
   | { 'Fn::FindInMap': unknown[] }
   | { 'Fn::Select': [number, unknown] }
   | { 'Fn::Split': [string, unknown] }

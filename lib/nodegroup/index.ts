@@ -65,6 +65,34 @@ export function amiSsmParameter(family: AmiFamily, kubernetesVersion = DEFAULT_K
   }
 }
 
+/** The smallest type (fewest vCPUs, then least memory, then name; unknown sizes last). */
+function smallest(types: readonly string[]): string | undefined {
+  const key = (t: string) => {
+    const f = getInstanceType(t);
+    return [f.vcpus ?? Infinity, f.memoryMiB ?? Infinity] as const;
+  };
+  return [...types].sort((a, b) => {
+    const [ka, kb] = [key(a), key(b)];
+    return ka[0] - kb[0] || ka[1] - kb[1] || (a < b ? -1 : a > b ? 1 : 0);
+  })[0];
+}
+
+/**
+ * The AMI architecture: the one asked for, else the one every offered type shares, else x86_64
+ * (a mixed set offers both; the deployer picks NodeImageIdSSMParam to match NodeInstanceType).
+ * Asking for an architecture none of the offered types has is an error: no node could launch.
+ */
+function amiArchitecture(offered: readonly string[], asked: 'x86_64' | 'arm64' | undefined): 'x86_64' | 'arm64' {
+  const archs = new Set(offered.map((t) => getInstanceType(t).architecture).filter((a): a is string => a !== undefined));
+  if (asked !== undefined) {
+    if (archs.size > 0 && !archs.has(asked)) {
+      throw badOption('architecture', asked, `${[...archs].sort().join(' or ')}: the offered instance types are ${[...archs].sort().join('/')} only, so an ${asked} AMI could not boot on any of them`);
+    }
+    return asked;
+  }
+  return archs.size === 1 && archs.has('arm64') ? 'arm64' : 'x86_64';
+}
+
 /** Max pods of every offered type, from the MaxPods engine; all failures reported at once. */
 function computeTable(types: readonly string[], options: MaxPodsOptions): Map<string, number> {
   const table = new Map<string, number>();
@@ -181,6 +209,15 @@ function parameters(o: NodeGroupOptions, family: AmiFamily, offered: readonly st
   if (!(min <= desired && desired <= max)) {
     throw badOption('scaling', { min, desired, max }, 'min ≤ desired ≤ max');
   }
+  if (!(desired < max)) {
+    // The rolling update keeps `desired` nodes in service (MinInstancesInService) and must be able
+    // to start one more; with desired = max every later update of the launch template fails.
+    throw badOption(
+      'scaling',
+      { min, desired, max },
+      'a max size at least 1 greater than the desired capacity, so rolling updates can start a new node (e.g. --max-size ' + (desired + 1) + ')',
+    );
+  }
   if (!offered.includes(String(p.NodeInstanceType.Default))) {
     throw badOption('the NodeInstanceType default', p.NodeInstanceType.Default, `one of the offered types, e.g. ${offered.slice(0, 5).join(', ')}`);
   }
@@ -278,12 +315,13 @@ export function buildNodeGroupTemplate(options: NodeGroupOptions = {}): Template
   const layout = o.maxPodsLayout ?? 'by-size';
   const offered = selectInstanceTypes(o.instanceTypes, o.excludeInstanceTypes);
   const allTypes = o.instanceTypes === undefined && (o.excludeInstanceTypes ?? []).length === 0;
+  const architecture = amiArchitecture(offered, o.architecture);
   const defaultType =
     o.defaultInstanceType !== undefined
       ? getInstanceType(o.defaultInstanceType).name
       : offered.includes(AWS_DEFAULT_INSTANCE_TYPE)
         ? AWS_DEFAULT_INSTANCE_TYPE
-        : offered[0];
+        : smallest(offered.filter((t) => (getInstanceType(t).architecture ?? architecture) === architecture)) ?? smallest(offered)!;
   if (!offered.includes(defaultType)) {
     throw badOption('defaultInstanceType', defaultType, `one of the offered types (${offered.length}), e.g. ${offered.slice(0, 5).join(', ')}`);
   }
@@ -291,7 +329,7 @@ export function buildNodeGroupTemplate(options: NodeGroupOptions = {}): Template
   const table = computeTable(offered, mpOptions);
   const mapping: Template['Mappings'] =
     layout === 'per-type' ? { [PER_TYPE_MAPPING]: perTypeMapping(table) } : { [BY_SIZE_MAPPING]: bySizeMapping(table) };
-  const params = parameters(o, family, offered, allTypes, defaultType);
+  const params = parameters({ ...o, architecture }, family, offered, allTypes, defaultType);
 
   const imds = o.imds ?? {};
   const tags = checkTags(o.tags);
@@ -464,7 +502,11 @@ export function buildNodeGroupTemplate(options: NodeGroupOptions = {}): Template
     Conditions: {
       HasNodeImageId: { 'Fn::Not': [{ 'Fn::Equals': [ref('NodeImageId'), ''] }] },
       HasKeyName: { 'Fn::Not': [{ 'Fn::Equals': [ref('KeyName'), ''] }] },
-      CreateAccessEntry: { 'Fn::Equals': [ref('AuthenticationMode'), 'EKS API'] },
+      // AWS's template creates the entry only for "EKS API", although its own parameter text (and
+      // EKS) call for one in "EKS API and ConfigMap" mode too; without it such nodes cannot join.
+      CreateAccessEntry: {
+        'Fn::Or': [{ 'Fn::Equals': [ref('AuthenticationMode'), 'EKS API'] }, { 'Fn::Equals': [ref('AuthenticationMode'), 'EKS API and ConfigMap'] }],
+      },
     },
     Resources: resources,
     Outputs: {
