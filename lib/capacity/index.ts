@@ -21,6 +21,10 @@
  * 3. On each node, pod IPs go to pods in the order they were scheduled: system pods first.
  */
 import { badOption, EksNodegroupError, requireInteger } from '../errors';
+
+/** Kubernetes' supported cluster limits: pods and nodes per cluster. */
+export const MAX_CLUSTER_PODS = 150_000;
+export const MAX_CLUSTER_NODES = 5_000;
 import { listInstanceTypes, type InstanceTypeFacts } from '../instance-types';
 import { explainMaxPods, explainMaxPodsFromFacts, type MaxPodsExplanation, type MaxPodsOptions } from '../max-pods';
 import { isDnsLabel, resolveSystemPods, type SystemPod, type SystemPodPreset } from './system-pods';
@@ -254,6 +258,10 @@ function checkSimulateOptions(o: SimulatePodsOptions): void {
   }
   requireInteger('replicas', o.replicas, 1);
   if (o.nodes !== undefined) requireInteger('nodes', o.nodes, 1);
+  // Kubernetes' tested limits (kubernetes.io "Considerations for large clusters"): 5,000 nodes and
+  // 150,000 pods per cluster. Beyond them the simulation would describe no real cluster.
+  if (o.replicas > MAX_CLUSTER_PODS) throw badOption('replicas', o.replicas, `a whole number from 1 to ${MAX_CLUSTER_PODS} (Kubernetes supports at most ${MAX_CLUSTER_PODS} pods per cluster)`);
+  if (o.nodes !== undefined && o.nodes > MAX_CLUSTER_NODES) throw badOption('nodes', o.nodes, `a whole number from 1 to ${MAX_CLUSTER_NODES} (Kubernetes supports at most ${MAX_CLUSTER_NODES} nodes per cluster)`);
   if (o.maxPods !== undefined) requireInteger('maxPods', o.maxPods, 1);
   if (o.name !== undefined && !isDnsLabel(o.name)) throw badOption('name', o.name, 'a Kubernetes name: lowercase letters, digits and "-", at most 63 characters');
   if (o.namespace !== undefined && !isDnsLabel(o.namespace)) throw badOption('namespace', o.namespace, 'a Kubernetes namespace name');
@@ -400,7 +408,7 @@ function place(options: SimulatePodsOptions, explained: MaxPodsExplanation, syst
   const pending = options.replicas - running - containerCreating;
   const groups = [...runningGroups, ...creatingGroups];
   if (pending) groups.push({ ...base, node: null, status: 'Pending', count: pending, event: pendingEvent(K, false) });
-  groups.push(...sysGroups);
+  for (const g of sysGroups) groups.push(g); // not push(...): a spread of 10⁵ groups overflows the stack
 
   const limits = new Set(perNode.map((n) => n.firstLimit));
   const sim: PodSimulation = {
@@ -536,9 +544,22 @@ export function nodesNeeded(options: Omit<SimulatePodsOptions, 'nodes'>): NodesN
   const deployments = one.systemPods.reduce((s, p) => s + (p.kind === 'Deployment' ? p.replicas ?? 1 : 0), 0);
   // With replicas + deployment pods nodes, every workload pod lands alone on a DaemonSet-only node.
   const upper = options.replicas + deployments;
-  for (let k = Math.max(1, Math.ceil(options.replicas / best)); k <= upper; k++) {
+  const first = Math.max(1, Math.ceil(options.replicas / best));
+  if (first > MAX_CLUSTER_NODES) {
+    return {
+      nodes: null,
+      simulation: one,
+      reason:
+        `${options.replicas} ${one.workload} pods need more than ${MAX_CLUSTER_NODES} nodes of this type (at most ${best} per node), ` +
+        `more than Kubernetes supports in one cluster; use a type that holds more pods (--fit) or split the workload`,
+    };
+  }
+  for (let k = first; k <= Math.min(upper, MAX_CLUSTER_NODES); k++) {
     const sim = k === 1 ? one : simulatePods({ ...options, nodes: k });
     if (sim.running === options.replicas) return { nodes: k, simulation: sim };
+  }
+  if (upper > MAX_CLUSTER_NODES) {
+    return { nodes: null, simulation: one, reason: `no node count up to Kubernetes' limit of ${MAX_CLUSTER_NODES} nodes runs every ${one.workload} pod` };
   }
   /* c8 ignore next */
   throw new Error(`nodesNeeded: no node count up to ${upper} runs every replica (a bug in the placement rule)`);

@@ -2,6 +2,7 @@
  * The CLI: `cli(argv, io)` runs one command and returns its exit code (0 ok, 1 findings, 2 bad
  * usage or input). Commands load lazily so `max-pods` never pays for YAML or schema code.
  */
+import { closest, distance } from 'fastest-levenshtein';
 import { EksNodegroupError } from '../errors';
 import type { CliIO, Command } from './io';
 import { EXIT_USAGE } from './io';
@@ -59,7 +60,9 @@ export async function cli(argv: string[], io: CliIO): Promise<number> {
   }
   const entry = Object.prototype.hasOwnProperty.call(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!entry) {
-    io.stderr.write(`eks-nodegroup: unknown command "${name}" (commands: ${commandNames().join(', ')})\n`);
+    const near = closest(name, commandNames());
+    const hint = distance(name, near) <= 3 ? `did you mean ${near}? ` : '';
+    io.stderr.write(`eks-nodegroup: unknown command "${name}" (${hint}commands: ${commandNames().join(', ')})\n`);
     return EXIT_USAGE;
   }
   const command = entry.load();

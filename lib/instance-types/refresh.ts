@@ -132,7 +132,8 @@ export interface RefreshOptions {
 
 /** Builds the data module object from facts. */
 export function buildData(facts: InstanceTypeFacts[], opts: RefreshOptions): InstanceTypeData {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(opts.date)) {
+  const day = new Date(`${opts.date}T00:00:00Z`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(opts.date) || Number.isNaN(day.getTime()) || day.toISOString().slice(0, 10) !== opts.date) {
     throw new EksNodegroupError('BAD_OPTION', `invalid value for --date: ${JSON.stringify(opts.date)} (allowed: YYYY-MM-DD)`);
   }
   const rows = facts.map(toRow);

@@ -167,7 +167,10 @@ function compute(inputs: MaxPodsInputs, options: MaxPodsOptions, explain: boolea
     enis -= 1;
     step(() => `custom networking: the primary ENI carries no pods → ${enis} ENIs used`);
   }
-  if (enis < 0) enis = 0;
+  if (enis <= 0) {
+    enis = 0;
+    step(() => 'no ENI is left for pods: only host-network pods can run on this node (2 = aws-node, kube-proxy)');
+  }
 
   let prefixDelegation = false;
   if (options.prefixDelegation) {

@@ -65,6 +65,18 @@ export function amiSsmParameter(family: AmiFamily, kubernetesVersion = DEFAULT_K
   }
 }
 
+/** AWS publishes EKS AL2 AMIs up to Kubernetes 1.32 (AL2 reached end of support in November 2025). */
+const LAST_AL2_KUBERNETES_MINOR = 32;
+
+/** A Kubernetes version with an AMI: 1.N; for AL2 at most 1.32 (the SSM parameter would not exist). */
+function checkKubernetesVersion(family: AmiFamily, version: string): void {
+  const m = /^1\.(\d+)$/.exec(version);
+  if (!m) throw badOption('kubernetesVersion', version, 'a Kubernetes minor version such as 1.33');
+  if (family === 'al2' && Number(m[1]) > LAST_AL2_KUBERNETES_MINOR) {
+    throw badOption('kubernetesVersion', version, `1.${LAST_AL2_KUBERNETES_MINOR} or earlier with amiFamily al2 (AWS publishes no AL2 EKS AMI after it; use al2023 or bottlerocket)`);
+  }
+}
+
 /** The smallest type (fewest vCPUs, then least memory, then name; unknown sizes last). */
 function smallest(types: readonly string[]): string | undefined {
   const key = (t: string) => {
@@ -316,6 +328,7 @@ export function buildNodeGroupTemplate(options: NodeGroupOptions = {}): Template
   const offered = selectInstanceTypes(o.instanceTypes, o.excludeInstanceTypes);
   const allTypes = o.instanceTypes === undefined && (o.excludeInstanceTypes ?? []).length === 0;
   const architecture = amiArchitecture(offered, o.architecture);
+  if (o.kubernetesVersion !== undefined) checkKubernetesVersion(family, o.kubernetesVersion);
   const defaultType =
     o.defaultInstanceType !== undefined
       ? getInstanceType(o.defaultInstanceType).name

@@ -23,7 +23,7 @@ export const MAX_POD_FLAGS_HELP = `mode flags:
   --prefix-delegation      VPC CNI prefix delegation (/28 prefixes; Nitro types only)
   --custom-networking      VPC CNI custom networking (primary ENI carries no pods)
   --max-enis N             use at most N ENIs (alias --cni-max-eni)
-  --reserved-enis N        ENIs reserved for other uses (Karpenter), subtracted first
+  --reserved-enis N        ENIs reserved for other uses (Karpenter), after --max-enis
   --cap                    apply AWS's recommended cap (110 for ≤ 30 vCPUs, 250 above)
   --max-pods-override N    use N as maxPods (kubelet maxPods set by hand)
   --cni-version V          behave like AWS's max-pods-calculator.sh for VPC CNI V

@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { EksNodegroupError } from '../../errors';
 import { refreshData } from '../../instance-types/refresh';
@@ -60,6 +61,12 @@ Then run "npm run build" so the CLI and library use the new data.
       return 0;
     }
     const out = path.resolve(cwd, String(values.out ?? DATA_FILE));
+    if (values.out === undefined && !fs.existsSync(path.dirname(out))) {
+      throw new EksNodegroupError(
+        'BAD_USAGE',
+        `no ${DATA_FILE} here: run refresh-data in the root of an eks-nodegroup checkout (then npm run build), or give -o FILE`,
+      );
+    }
     writeFileAtomic(out, text, String(values.out ?? DATA_FILE));
     const count = (text.match(/^ {4}\[/gm) ?? []).length;
     io.stdout.write(`wrote ${path.relative(cwd, out) || out}: ${count} instance types\n`);
