@@ -10,7 +10,7 @@
  * (lib/nodegroup/options.ts): io1/io2 need iops, throughput only with gp3, a KMS key only when
  * encrypted, min ≤ desired < max, per-type layout only with ≤ 200 types, the 110/250 cap needs the
  * vCPU count (so types without it are excluded, or the cap dropped), the default type is offered,
- * an asked architecture is one some offered type has.
+ * an asked architecture is one some offered type has, AL2 only up to Kubernetes 1.32.
  *
  * The edits of property 2 put odd names (`constructor`, `__proto__`, `toString`, …) and values
  * (NaN, null, nested intrinsics) where a template has names and values; they found the bugs pinned
@@ -220,6 +220,13 @@ function architectureFits(architecture: string | undefined, offered: readonly st
   return architecture === undefined || archs.size === 0 || archs.has(architecture);
 }
 
+/** Keeps the AMI options possible: an architecture some offered type has; AL2 only up to Kubernetes 1.32. */
+function fitAmi(options: NodeGroupOptions, family: AmiFamily, offered: readonly string[]): void {
+  if (!architectureFits(options.architecture, offered)) delete options.architecture;
+  const minor = options.kubernetesVersion === undefined ? undefined : Number(options.kubernetesVersion.split('.')[1]);
+  if (family === 'al2' && minor !== undefined && minor > 32) options.kubernetesVersion = `1.${minor % 33}`;
+}
+
 /** Turns raw random choices into valid options, following the rules the options document. */
 function makeValid(raw: RawCase): BuildCase {
   const family = raw.family ?? 'al2023';
@@ -249,7 +256,7 @@ function makeValid(raw: RawCase): BuildCase {
     }
   }
   if (options.maxPodsLayout === 'per-type' && offered.length > 200) options.maxPodsLayout = 'by-size';
-  if (!architectureFits(options.architecture, offered)) delete options.architecture;
+  fitAmi(options, family, offered);
   if (raw.defaultPick !== undefined) {
     const pick = offered[raw.defaultPick % offered.length];
     if (raw.defaultViaParameter) options.parameterDefaults = { ...(options.parameterDefaults ?? {}), NodeInstanceType: pick };
@@ -825,7 +832,7 @@ const arbPair: fc.Arbitrary<[BuildCase, BuildCase]> = fc.oneof(
     const needsVcpus = (mp: MaxPodsOptions = {}) => mp.cap === true || (mp.calculatorParity !== undefined && mp.calculatorParity.showMaxAllowed !== true);
     if (needsVcpus(options.maxPods) && !needsVcpus(a.options.maxPods)) options.maxPods = a.options.maxPods;
     if (options.maxPodsLayout === 'per-type' && a.offered.length > 200) options.maxPodsLayout = 'by-size';
-    if (!architectureFits(options.architecture, a.offered)) delete options.architecture;
+    fitAmi(options, a.family, a.offered);
     return [a, withShow({ options, family: a.family, offered: a.offered, mp: options.maxPods ?? {} })];
   }),
 );
