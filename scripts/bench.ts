@@ -83,26 +83,15 @@ function peakRss(args: string[]): number {
 
 /** A describe-instance-types file with `factor` × the known types (new family names per copy). */
 function syntheticDescribe(factor: number): string {
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  /* eslint-disable @typescript-eslint/no-var-requires */
   const { listInstanceTypes } = require(LIB) as typeof import('../lib');
+  const { awsFromFacts } = require(path.join(ROOT, 'dist', 'lib', 'instance-types', 'refresh.js')) as typeof import('../lib/instance-types/refresh');
+  /* eslint-enable @typescript-eslint/no-var-requires */
   const out: unknown[] = [];
   for (let copy = 0; copy < factor; copy++) {
     for (const t of listInstanceTypes()) {
       const [family, size] = [t.name.slice(0, t.name.indexOf('.')), t.name.slice(t.name.indexOf('.') + 1)];
-      out.push({
-        InstanceType: copy === 0 ? t.name : `${family}z${copy}.${size}`,
-        BareMetal: t.bareMetal,
-        ...(t.hypervisor ? { Hypervisor: t.hypervisor } : {}),
-        ...(t.architecture ? { ProcessorInfo: { SupportedArchitectures: [t.architecture] } } : {}),
-        ...(t.vcpus ? { VCpuInfo: { DefaultVCpus: t.vcpus } } : {}),
-        ...(t.memoryMiB ? { MemoryInfo: { SizeInMiB: t.memoryMiB } } : {}),
-        NetworkInfo: {
-          MaximumNetworkInterfaces: t.totalEnis,
-          DefaultNetworkCardIndex: 0,
-          NetworkCards: [{ NetworkCardIndex: 0, MaximumNetworkInterfaces: t.defaultCardEnis }],
-          Ipv4AddressesPerInterface: t.ipv4PerEni,
-        },
-      });
+      out.push(awsFromFacts(copy === 0 ? t : { ...t, name: `${family}z${copy}.${size}` }));
     }
   }
   return JSON.stringify({ InstanceTypes: out }, null, 2);

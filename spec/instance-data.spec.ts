@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { EksNodegroupError } from '../lib/errors';
 import { dataProvenance, getInstanceType, instanceTypeNames, listInstanceTypes } from '../lib/instance-types';
-import { refreshData } from '../lib/instance-types/refresh';
+import { awsFromFacts, factsFromAws, refreshData } from '../lib/instance-types/refresh';
 import { requireShared, ROOT, runCli, SHARED_TYPES, tempDir, failure } from './helpers';
 
 const OPTS = { source: 'test', date: '2026-01-02' };
@@ -72,6 +72,13 @@ describe('refresh-data', () => {
     const text = refreshData([{ name: 'p', text: page([MULTI_CARD, T2_MICRO]) }], OPTS);
     expect(text).to.contain('["p9.huge",2,50,6,2,null,false,null,null,null]');
     expect(text).to.contain('["t2.micro",2,2,2,1,"xen",false,1,null,"x86_64"]');
+  });
+
+  it('awsFromFacts writes a record that reads back as the same facts (default card only)', () => {
+    for (const f of listInstanceTypes()) {
+      const plain = (x: object) => JSON.parse(JSON.stringify(x)); // absent and undefined fields alike
+      expect(plain(factsFromAws(awsFromFacts(f))), f.name).to.deep.equal(plain({ ...f, networkCards: 1 }));
+    }
   });
 
   it('is deterministic: same input → byte-identical output', () => {

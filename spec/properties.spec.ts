@@ -79,19 +79,7 @@ describe('properties: max pods', () => {
 
 describe('properties: refresh-data', () => {
   // eslint-disable-next-line @typescript-eslint/no-var-requires
-  const { refreshData } = require('../lib/instance-types/refresh') as typeof import('../lib/instance-types/refresh');
-  const describeRecord = (t: (typeof TYPES)[number]) => ({
-    InstanceType: t.name,
-    BareMetal: t.bareMetal,
-    ...(t.hypervisor ? { Hypervisor: t.hypervisor } : {}),
-    ...(t.vcpus ? { VCpuInfo: { DefaultVCpus: t.vcpus } } : {}),
-    NetworkInfo: {
-      MaximumNetworkInterfaces: t.totalEnis,
-      DefaultNetworkCardIndex: 0,
-      NetworkCards: [{ NetworkCardIndex: 0, MaximumNetworkInterfaces: t.defaultCardEnis }],
-      Ipv4AddressesPerInterface: t.ipv4PerEni,
-    },
-  });
+  const { awsFromFacts, refreshData } = require('../lib/instance-types/refresh') as typeof import('../lib/instance-types/refresh');
   const opts = { source: 'property', date: '2026-01-01' };
 
   it('any split into pages, in any order, with repeats, gives the output of the sorted whole', () => {
@@ -101,7 +89,7 @@ describe('properties: refresh-data', () => {
         fc.array(fc.nat(), { maxLength: 6 }),
         fc.integer({ min: 0, max: 2 ** 31 - 1 }),
         (types, cuts, seed) => {
-          const records = types.map(describeRecord);
+          const records = types.map(awsFromFacts);
           const whole = refreshData([{ name: 'all', text: JSON.stringify({ InstanceTypes: records }) }], opts);
           // Shuffle deterministically, cut into pages, and repeat one record in another page.
           let s = seed;

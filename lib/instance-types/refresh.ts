@@ -97,6 +97,28 @@ export function factsFromAws(t: AwsInstanceType, where = 'instance type'): Insta
   return facts;
 }
 
+/**
+ * The reverse of factsFromAws: a describe-instance-types record carrying the same facts (only the
+ * default network card is known, so it is written as the one card). For synthetic inputs: the
+ * bench's scale check and the refresh-data property tests.
+ */
+export function awsFromFacts(t: InstanceTypeFacts): AwsInstanceType {
+  return {
+    InstanceType: t.name,
+    BareMetal: t.bareMetal,
+    ...(t.hypervisor ? { Hypervisor: t.hypervisor } : {}),
+    ...(t.architecture ? { ProcessorInfo: { SupportedArchitectures: [t.architecture] } } : {}),
+    ...(t.vcpus ? { VCpuInfo: { DefaultVCpus: t.vcpus } } : {}),
+    ...(t.memoryMiB ? { MemoryInfo: { SizeInMiB: t.memoryMiB } } : {}),
+    NetworkInfo: {
+      MaximumNetworkInterfaces: t.totalEnis,
+      DefaultNetworkCardIndex: 0,
+      NetworkCards: [{ NetworkCardIndex: 0, MaximumNetworkInterfaces: t.defaultCardEnis }],
+      Ipv4AddressesPerInterface: t.ipv4PerEni,
+    },
+  };
+}
+
 /** Reads one or more pages (parsed JSON) into sorted facts; duplicates must agree. */
 export function factsFromPages(pages: { name: string; json: unknown }[]): InstanceTypeFacts[] {
   const byName = new Map<string, InstanceTypeFacts>();
