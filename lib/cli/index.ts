@@ -26,7 +26,7 @@ const COMMANDS: Record<string, Entry> = {
 };
 /* eslint-enable @typescript-eslint/no-var-requires */
 
-/** Registers a command (used by command modules added later in the pipeline). */
+/** The command names, sorted (help text and did-you-mean suggestions). */
 export function commandNames(): string[] {
   return Object.keys(COMMANDS).sort();
 }
