@@ -7,7 +7,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { expect } from 'chai';
-import { validateTemplate, validateTemplateText, type Finding } from '../lib/validate';
+import { RESOURCE_ATTRIBUTES, validateTemplate, validateTemplateText, type Finding } from '../lib/validate';
+import { RESOURCE_ATTRIBUTES_TEXT } from '../lib/validate/generated/spec-data';
 import { QUOTAS } from '../lib/validate/checks';
 import { parseTemplate, toYaml } from '../lib/yaml';
 import { requireShared, ROOT, SHARED_TEMPLATES } from './helpers';
@@ -293,4 +294,23 @@ describe('validate: single mistakes in templates/nodegroup.yaml', function () {
       expect(verdict, `AWS added: ${JSON.stringify([...errors, ...warnings])}`).to.equal(m.aws);
     });
   }
+});
+
+describe('validate: Fn::GetAtt attributes looked up one type at a time', function () {
+  // Every line of the generated text parsed the obvious way: the look-up must agree for each type.
+  const table = new Map(RESOURCE_ATTRIBUTES_TEXT.split('\n').map((line) => [line.split(' ')[0], line.split(' ').slice(1)] as const));
+
+  it('agrees with the whole table for every known type', () => {
+    expect(table.size).to.be.greaterThan(1000);
+    for (const [type, attrs] of table) expect(RESOURCE_ATTRIBUTES.of(type), type).to.deep.equal(attrs);
+    expect(RESOURCE_ATTRIBUTES.types()).to.deep.equal([...table.keys()]);
+  });
+
+  it('does not match a prefix, a part of a line, or nothing', () => {
+    expect(table.has('AWS::EC2::Route') && table.has('AWS::EC2::RouteTable')).to.equal(true);
+    expect(RESOURCE_ATTRIBUTES.of('AWS::EC2::Route')).to.deep.equal(table.get('AWS::EC2::Route'));
+    for (const t of ['', ' ', 'AWS::EC2::Rout', 'EC2::RouteTable', 'RouteTableId', 'AWS::EC2::RouteTable RouteTableId', 'AWS::EC2::NoSuchType', '\n']) {
+      expect(RESOURCE_ATTRIBUTES.of(t), JSON.stringify(t)).to.equal(undefined);
+    }
+  });
 });

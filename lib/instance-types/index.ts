@@ -2,6 +2,8 @@
  * Instance-type facts: the committed data module (lib/instance-types/data.ts, written by
  * `eks-nodegroup refresh-data` from `aws ec2 describe-instance-types` output) and look-ups on it.
  */
+import * as path from 'node:path';
+import { requireCached } from '../util/code-cache';
 import { closest, distance } from 'fastest-levenshtein';
 import { EksNodegroupError } from '../errors';
 import type { InstanceTypeData, InstanceTypeFacts } from './model';
@@ -23,8 +25,7 @@ function rowToFacts(row: readonly unknown[]): InstanceTypeFacts {
 
 function load(): Map<string, InstanceTypeFacts> {
   if (!byName) {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
-    data = (require('./data') as { DATA: InstanceTypeData }).DATA;
+    data = requireCached<{ DATA: InstanceTypeData }>(path.join(__dirname, 'data.js'), 'instance-data').DATA;
     byName = new Map();
     for (const row of data.types) {
       const facts = rowToFacts(row);

@@ -3,6 +3,8 @@
  * (precompiled by ajv standalone: no schema compilation at run time). Errors name the option,
  * the value given and what is allowed.
  */
+import * as path from 'node:path';
+import { requireCached } from '../util/code-cache';
 import { EksNodegroupError } from '../errors';
 import type { NodeGroupOptions } from './options';
 
@@ -57,8 +59,7 @@ function allowedOf(e: AjvError): string {
 
 /** Throws BAD_OPTION for the first value that breaks the schema; `prefix` names the source (a config file). */
 export function checkNodeGroupOptions(options: unknown, source?: string): NodeGroupOptions {
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
-  const validate = require('./options-validator.generated') as Validator;
+  const validate = requireCached<Validator>(path.join(__dirname, 'options-validator.generated.js'), 'options-validator');
   if (validate(options)) return options as NodeGroupOptions;
   const e = (validate.errors ?? [])[0];
   if (!e) throw new EksNodegroupError('BAD_OPTION', `${source ? `${source}: ` : ''}invalid options`);

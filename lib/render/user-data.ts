@@ -10,7 +10,7 @@
  * - AL2: `/etc/eks/bootstrap.sh … --kubelet-extra-args '--max-pods=N'`.
  * - The 2018 AWS template: `sed -i s,MAX_PODS,N,g /etc/systemd/system/kubelet.service`.
  */
-import { CORE_SCHEMA, loadAll } from 'js-yaml';
+import { jsyaml } from '../yaml/js-yaml';
 import { EksNodegroupError } from '../errors';
 
 /** One piece of user data in a rendered template. */
@@ -161,7 +161,7 @@ function mimeParts(text: string): MimePart[] | undefined {
 function nodeConfigMaxPods(yamlText: string, where: string, result: UserDataMaxPods): boolean {
   let docs: unknown[];
   try {
-    docs = loadAll(yamlText, undefined, { schema: CORE_SCHEMA });
+    docs = jsyaml.loadAll(yamlText, undefined, { schema: jsyaml.CORE_SCHEMA });
   } catch (e) {
     throw new EksNodegroupError('PARSE_ERROR', `${where}: NodeConfig is not valid YAML: ${(e as Error).message.split('\n')[0]}`);
   }

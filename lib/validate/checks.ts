@@ -35,11 +35,19 @@ export const QUOTAS = Object.freeze({
   s3BodyBytes: 1_000_000,
 });
 
+/** Fn::GetAtt attribute names of every resource type the AWS resource database knows. */
+export interface ResourceAttributes {
+  /** The attributes of `type`; undefined when the type is unknown. */
+  of(type: string): readonly string[] | undefined;
+  /** Every known type (for suggestions). */
+  types(): readonly string[];
+}
+
 export interface CheckContext {
   /** Resource types whose properties the schema checked. */
   schemaTypes: ReadonlySet<string>;
   /** Every known resource type → its Fn::GetAtt attributes. */
-  attributes: Readonly<Record<string, readonly string[]>>;
+  attributes: ResourceAttributes;
   /** Template body size in bytes, when known. */
   bodyBytes?: number;
   /** True when the precompiled schema was used (so uncovered types get a hint). */
@@ -103,8 +111,8 @@ export function codeChecks(t: Obj, ctx: CheckContext): Finding[] {
         }
       } else if (type.endsWith('::MODULE')) {
         // A CloudFormation module: its contents are defined in the registry.
-      } else if (!Object.prototype.hasOwnProperty.call(ctx.attributes, type)) {
-        err(['Resources', name, 'Type'], 'unknown-resource-type', `unknown resource type ${JSON.stringify(type)}${didYouMean(type, Object.keys(ctx.attributes))}`);
+      } else if (!ctx.attributes.of(type)) {
+        err(['Resources', name, 'Type'], 'unknown-resource-type', `unknown resource type ${JSON.stringify(type)}${didYouMean(type, ctx.attributes.types())}`);
       } else if (!ctx.schemaTypes.has(type)) {
         warn(
           ['Resources', name, 'Type'],
@@ -146,7 +154,7 @@ export function codeChecks(t: Obj, ctx: CheckContext): Finding[] {
     }
     const type = typeOf(resource);
     if (typeof attribute !== 'string' || !type || isCustomType(type) || type === 'AWS::CloudFormation::Stack' || type.endsWith('::MODULE')) return;
-    const attrs = own(ctx.attributes, type);
+    const attrs = ctx.attributes.of(type);
     if (!attrs) return;
     // CloudFormation also accepts a resource's own property names as attributes.
     const r = resources[resource] as Obj;

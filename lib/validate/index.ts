@@ -4,7 +4,9 @@
  * express (lib/validate/checks.ts). One finding per mistake, each with a JSON pointer and, when
  * the template came from text, the line and column.
  */
-import { codeChecks, PSEUDO_PARAMETERS, QUOTAS } from './checks';
+import * as path from 'node:path';
+import { requireCached } from '../util/code-cache';
+import { codeChecks, PSEUDO_PARAMETERS, QUOTAS, type ResourceAttributes } from './checks';
 import { findingsFromAjv, type AjvError } from './schema-errors';
 import { formatFinding, hasErrors, type Finding, type Severity } from './findings';
 import type { SourcePosition } from '../yaml';
@@ -30,28 +32,44 @@ type ValidateFn = ((data: unknown) => boolean) & { errors?: AjvError[] | null };
 
 let bundled: ValidateFn | undefined;
 function bundledValidator(): ValidateFn {
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
-  bundled ??= require('./generated/validator') as ValidateFn;
+  // 1 MB of generated code: loaded with the V8 code cache that `npm run build` writes for it.
+  bundled ??= requireCached<ValidateFn>(path.join(__dirname, 'generated', 'validator.js'), 'validator');
   return bundled;
 }
 
 function specData(): typeof import('./generated/spec-data') {
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
-  return require('./generated/spec-data');
+  return requireCached(path.join(__dirname, 'generated', 'spec-data.js'), 'spec-data');
 }
 
-let attributes: Record<string, readonly string[]> | undefined;
-/** Every known resource type → its Fn::GetAtt attribute names (parsed once from the generated text). */
-export function resourceTypeAttributes(): Readonly<Record<string, readonly string[]>> {
-  if (!attributes) {
-    attributes = {};
-    for (const line of specData().RESOURCE_ATTRIBUTES_TEXT.split('\n')) {
-      const [type, ...attrs] = line.split(' ');
-      attributes[type] = attrs;
+const attributeCache = new Map<string, readonly string[] | undefined>();
+/**
+ * Fn::GetAtt attribute names of every known resource type, looked up in the generated text one type
+ * at a time (a template names a handful of the 1,800 types; parsing them all cost more than the rest
+ * of the checks).
+ */
+export const RESOURCE_ATTRIBUTES: ResourceAttributes = {
+  of(type: string): readonly string[] | undefined {
+    if (attributeCache.has(type)) return attributeCache.get(type);
+    const text = specData().RESOURCE_ATTRIBUTES_TEXT;
+    let found: readonly string[] | undefined;
+    // (A type is one token; the empty string would match everywhere.)
+    if (type !== '' && !/\s/.test(type)) {
+      for (let at = text.indexOf(type); at >= 0; at = text.indexOf(type, at + 1)) {
+        const end = at + type.length;
+        if ((at === 0 || text[at - 1] === '\n') && (end === text.length || text[end] === ' ' || text[end] === '\n')) {
+          const eol = text.indexOf('\n', end);
+          found = text.slice(end, eol < 0 ? text.length : eol).split(' ').filter(Boolean);
+          break;
+        }
+      }
     }
-  }
-  return attributes;
-}
+    attributeCache.set(type, found);
+    return found;
+  },
+  types(): readonly string[] {
+    return specData().RESOURCE_ATTRIBUTES_TEXT.split('\n').map((line) => line.split(' ')[0]);
+  },
+};
 
 /** Compiles (at run time) a schema covering the bundled types plus every type in `template`. */
 function allTypesValidator(template: Record<string, unknown>): { validate: ValidateFn; types: Set<string> } {
@@ -87,6 +105,7 @@ function documentOrder(v: unknown): Map<string, number> {
 }
 
 function sortFindings(findings: Finding[], template: unknown): Finding[] {
+  if (findings.length < 2) return findings;
   const order = documentOrder(template);
   const rank = (p: string): number => {
     for (let q = p; ; q = q.slice(0, q.lastIndexOf('/'))) {
@@ -132,7 +151,7 @@ export function validateTemplate(template: unknown, options: ValidateOptions = {
       bodyBytes = undefined; // not serialisable: the schema findings say why
     }
   }
-  findings.push(...codeChecks(t, { schemaTypes: types, attributes: resourceTypeAttributes(), bodyBytes, bundled: !options.allTypes }));
+  findings.push(...codeChecks(t, { schemaTypes: types, attributes: RESOURCE_ATTRIBUTES, bodyBytes, bundled: !options.allTypes }));
   const sorted = sortFindings(findings, t);
   for (const f of sorted) {
     if (options.file) f.file = options.file;

@@ -1,0 +1,96 @@
+/**
+ * V8 code cache for the few big modules every command loads (the 1 MB precompiled ajv validator,
+ * js-yaml's single-file build, the instance data), so that a cold CLI run does not parse and
+ * compile them again.
+ *
+ * Node 22 has this built in (`module.enableCompileCache()`); Node 20, which this package supports,
+ * has not. So `npm run build` writes `dist/code-cache/<name>.v8cache` for each such module: V8 code
+ * cache created *after* a representative run (scripts/build-code-cache.ts), so it also holds the
+ * functions compiled lazily during that run, not only the top level. `requireCached(file, name)`
+ * uses it when it belongs to exactly this source text and this Node build; otherwise, or
+ * when V8 itself rejects it (other V8 version or flags), the module compiles as usual: slower,
+ * same result. Nothing is written at run time.
+ */
+import * as fs from 'node:fs';
+import { createRequire, wrap } from 'node:module';
+import * as path from 'node:path';
+import * as vm from 'node:vm';
+
+/** dist/code-cache (this file is dist/lib/util/code-cache.js). */
+export const CODE_CACHE_DIR = path.resolve(__dirname, '..', '..', 'code-cache');
+
+const cacheFile = (name: string): string => path.join(CODE_CACHE_DIR, `${name}.v8cache`);
+
+/** What happened to a module's code cache when it was loaded. */
+export type CodeCacheStatus = 'accepted' | 'rejected' | 'stale' | 'absent';
+
+interface Loaded {
+  name: string;
+  exports: unknown;
+  script: vm.Script;
+  source: Buffer;
+  status: CodeCacheStatus;
+}
+
+const loaded = new Map<string, Loaded>();
+
+/**
+ * A cache file is this header line, then the module's source bytes, then V8's cache data. V8
+ * checks its version and flags but identifies the source by its length only, so the source is
+ * kept and compared byte for byte (a memory compare: cheaper than hashing, which would load
+ * the crypto machinery on every run).
+ */
+function header(source: Buffer): Buffer {
+  return Buffer.from(`eks-nodegroup code cache; node ${process.version} ${process.arch} v8 ${process.versions.v8}; source ${source.length} bytes\n`, 'latin1');
+}
+
+/**
+ * `require(file)` for a self-contained CommonJS module, using the code cache `name` when it fits.
+ * Each file is loaded once; later calls return the same exports.
+ */
+export function requireCached<T>(file: string, name: string): T {
+  const abs = path.resolve(file);
+  const done = loaded.get(abs);
+  if (done) return done.exports as T;
+  const source = fs.readFileSync(abs);
+  let cachedData: Buffer | undefined;
+  let status: CodeCacheStatus = 'absent';
+  try {
+    const buf = fs.readFileSync(cacheFile(name));
+    const head = header(source);
+    const end = head.length + source.length;
+    if (buf.length > end && buf.subarray(0, head.length).equals(head) && buf.subarray(head.length, end).equals(source)) cachedData = buf.subarray(end);
+    else status = 'stale';
+  } catch {
+    /* no cache: compile as usual */
+  }
+  const script = new vm.Script(wrap(source.toString('utf8').replace(/^#!.*/, '')), { filename: abs, cachedData });
+  if (cachedData) status = script.cachedDataRejected ? 'rejected' : 'accepted';
+  const mod = { exports: {} as unknown, id: abs, filename: abs, loaded: false };
+  const fn = script.runInThisContext() as (exports: unknown, require: NodeJS.Require, module: unknown, filename: string, dirname: string) => void;
+  fn.call(mod.exports, mod.exports, createRequire(abs), mod, abs, path.dirname(abs));
+  mod.loaded = true;
+  loaded.set(abs, { name, exports: mod.exports, script, source, status });
+  return mod.exports as T;
+}
+
+/** Whether `file`'s code cache was used (undefined: not loaded through requireCached in this process). */
+export function codeCacheStatus(file: string): CodeCacheStatus | undefined {
+  return loaded.get(path.resolve(file))?.status;
+}
+
+/**
+ * Writes the code cache of every module loaded through requireCached in this process, with the
+ * code V8 holds for it now (call after a representative run). Returns the files written.
+ */
+export function writeCodeCaches(): string[] {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const { writeFileAtomic } = require('./fs') as typeof import('./fs');
+  fs.mkdirSync(CODE_CACHE_DIR, { recursive: true });
+  const written: string[] = [];
+  for (const { name, script, source } of [...loaded.values()].sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    writeFileAtomic(cacheFile(name), Buffer.concat([header(source), source, script.createCachedData()]));
+    written.push(cacheFile(name));
+  }
+  return written;
+}

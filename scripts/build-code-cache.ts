@@ -1,0 +1,59 @@
+/**
+ * Last step of `npm run build`: runs the CLI's main commands in this process on the committed
+ * templates, then writes the V8 code cache of every module they loaded through requireCached
+ * (lib/util/code-cache.ts), so the cache also covers the functions those runs compiled.
+ * The files go to dist/ next to the modules; nothing in the repository changes.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Writable } from 'node:stream';
+import { cli } from '../lib/cli';
+import { writeCodeCaches } from '../lib/util/code-cache';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+
+/** Representative runs: what `npm run gen`, `validate` and `diff` do on a user's machine. */
+const WARM_UP: readonly string[][] = [
+  ['gen', '-o', '{tmp}/nodegroup.yaml'],
+  ['gen', '--ami-family', 'bottlerocket', '-o', '{tmp}/nodegroup-bottlerocket.yaml'],
+  ['validate', 'templates/nodegroup.yaml', 'templates/nodegroup-bottlerocket.yaml', 'templates/nodegroup-al2.yaml'],
+  ['diff', 'templates/nodegroup-al2.yaml', 'templates/nodegroup.yaml'],
+];
+
+async function main(): Promise<number> {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'eks-nodegroup-code-cache-'));
+  const sink = new Writable({ write: (_chunk, _enc, done) => done() });
+  let stderr = '';
+  const err = new Writable({
+    write: (chunk, _enc, done) => {
+      stderr += String(chunk);
+      done();
+    },
+  });
+  try {
+    for (const args of WARM_UP) {
+      const argv = args.map((a) => a.replace('{tmp}', tmp));
+      const code = await cli(argv, { stdout: sink, stderr: err, cwd: ROOT });
+      // diff exits 1 when the templates differ (they do); anything else means the run broke.
+      if (code !== 0 && !(argv[0] === 'diff' && code === 1)) {
+        process.stderr.write(`build-code-cache: eks-nodegroup ${argv.join(' ')} exited ${code}\n${stderr}`);
+        return 1;
+      }
+    }
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+  for (const f of writeCodeCaches()) process.stdout.write(`code cache: ${path.relative(ROOT, f)} (${fs.statSync(f).size} bytes)\n`);
+  return 0;
+}
+
+if (require.main === module) {
+  main().then(
+    (code) => (process.exitCode = code),
+    (e: Error) => {
+      process.stderr.write(`build-code-cache: ${e.stack ?? e.message}\n`);
+      process.exitCode = 1;
+    },
+  );
+}
