@@ -7,7 +7,10 @@
 import { expect } from 'chai';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
+import fc from 'fast-check';
 import { cfnEqual, diffTemplates, type DiffEntry, type TemplateDiff } from '../lib/diff';
+import { canonical } from '../lib/diff/equal';
 import { EksNodegroupError } from '../lib/errors';
 import { getInstanceType } from '../lib/instance-types';
 import { buildNodeGroupTemplate } from '../lib/nodegroup';
@@ -479,5 +482,29 @@ describe('diffTemplates', () => {
       const plain = diffTemplates(base, ours, { maxPods: {} });
       expect(plain.maxPods!.staleNew, 'with prefix delegation m5.large goes past the 110 cap').to.include('m5.large');
     });
+  });
+});
+
+describe('diff: cfnEqual is isDeepStrictEqual on the canonical forms', function () {
+  // Values built from few scalars, so that equal and unequal pairs both occur often.
+  const scalar = fc.constantFrom<unknown>(0, 1, '1', '01', 1.5, '1.5', true, 'true', false, 'false', null, 'a', '', undefined);
+  const { value } = fc.letrec((tie) => ({
+    value: fc.oneof({ depthSize: 'small', withCrossShrink: true }, scalar, fc.array(tie('value'), { maxLength: 3 }), fc.dictionary(fc.constantFrom('a', 'b', '__proto__', 'constructor'), tie('value'), { maxKeys: 3 })),
+  }));
+
+  it('gives the same answer for random pairs and for a value and its reordered copy', () => {
+    const reordered = (v: unknown): unknown =>
+      Array.isArray(v) ? v.map(reordered) : v !== null && typeof v === 'object' ? Object.fromEntries(Object.entries(v).reverse().map(([k, x]) => [k, reordered(x)])) : v;
+    let equalPairs = 0;
+    fc.assert(
+      fc.property(value, value, (a, b) => {
+        const expected = isDeepStrictEqual(canonical(a), canonical(b));
+        if (expected) equalPairs++;
+        expect(cfnEqual(a, b), `${JSON.stringify(a)} vs ${JSON.stringify(b)}`).to.equal(expected);
+        expect(cfnEqual(a, reordered(a))).to.equal(true);
+      }),
+      { numRuns: 2000, seed: 20261128 },
+    );
+    expect(equalPairs, 'some random pairs are equal').to.be.greaterThan(20);
   });
 });

@@ -21,6 +21,7 @@
  */
 import { closest, distance } from 'fastest-levenshtein';
 import { EksNodegroupError, type ErrorCode } from '../errors';
+import { setOwn } from '../util/object';
 import { intrinsicKey } from '../yaml';
 
 /** A parameter value as a caller gives it: a string (lists comma-separated), a number or a list. */
@@ -599,7 +600,7 @@ function resolve(ctx: Context, v: unknown, ptr: string, cond = false): Resolved 
   for (const k of keys) {
     if (k.startsWith('Fn::ForEach::')) fail(`${ptr}/${esc(k)}`, 'Fn::ForEach (AWS::LanguageExtensions) is not supported by render');
     const r = resolve(ctx, obj[k], `${ptr}/${esc(k)}`, cond);
-    if (r !== NO_VALUE) Object.defineProperty(out, k, { value: r, enumerable: true, writable: true, configurable: true });
+    if (r !== NO_VALUE) setOwn(out, k, r);
   }
   return out;
 }

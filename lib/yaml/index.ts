@@ -15,9 +15,10 @@
  * column, which only error reports need.
  */
 import { closest } from 'fastest-levenshtein';
-import * as jsyaml from 'js-yaml';
+import { jsyaml } from './js-yaml';
 import type { Document, Node as YamlNode } from 'yaml';
 import { EksNodegroupError } from '../errors';
+import { setOwn } from '../util/object';
 
 /** Short-form tag names (without `!`) and their long-form keys. */
 export const INTRINSICS: Readonly<Record<string, string>> = Object.freeze({
@@ -127,8 +128,7 @@ function toShortForm(v: unknown): unknown {
   }
   const o: Record<string, unknown> = {};
   for (const [k, val] of Object.entries(v as Record<string, unknown>)) {
-    // defineProperty: a key named __proto__ stays a key instead of replacing the prototype.
-    if (val !== undefined) Object.defineProperty(o, k, { value: toShortForm(val), enumerable: true, writable: true, configurable: true });
+    if (val !== undefined) setOwn(o, k, toShortForm(val));
   }
   return o;
 }
@@ -206,7 +206,7 @@ function copy(x: unknown): unknown {
   if (Array.isArray(x)) return x.map(copy);
   const o: Record<string, unknown> = {};
   for (const k of Object.keys(x)) {
-    Object.defineProperty(o, k, { value: copy((x as Record<string, unknown>)[k]), enumerable: true, writable: true, configurable: true });
+    setOwn(o, k, copy((x as Record<string, unknown>)[k]));
   }
   return o;
 }
