@@ -11,6 +11,7 @@
  * when V8 itself rejects it (other V8 version or flags), the module compiles as usual: slower,
  * same result. Nothing is written at run time.
  */
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import { createRequire, wrap } from 'node:module';
 import * as path from 'node:path';
@@ -21,7 +22,10 @@ export const CODE_CACHE_DIR = path.resolve(__dirname, '..', '..', 'code-cache');
 
 const cacheFile = (name: string): string => path.join(CODE_CACHE_DIR, `${name}.v8cache`);
 
-/** What happened to a module's code cache when it was loaded. */
+/**
+ * What happened to a module's code cache when it was loaded: used; refused by V8 (other version or
+ * flags); not for this source, Node build or damaged (header mismatch); no cache file.
+ */
 export type CodeCacheStatus = 'accepted' | 'rejected' | 'stale' | 'absent';
 
 interface Loaded {
@@ -35,13 +39,13 @@ interface Loaded {
 const loaded = new Map<string, Loaded>();
 
 /**
- * A cache file is this header line, then the module's source bytes, then V8's cache data. V8
- * checks its version and flags but identifies the source by its length only, so the source is
- * kept and compared byte for byte (a memory compare: cheaper than hashing, which would load
- * the crypto machinery on every run).
+ * A cache file is one header line, then V8's cache data. The header names the Node build and the
+ * SHA-256 of the module's source and of the data: V8 identifies the source by its length only,
+ * and in release builds does not check its data, so a damaged cache could crash the process.
  */
-function header(source: Buffer): Buffer {
-  return Buffer.from(`eks-nodegroup code cache; node ${process.version} ${process.arch} v8 ${process.versions.v8}; source ${source.length} bytes\n`, 'latin1');
+function header(source: Buffer, data: Buffer): Buffer {
+  const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
+  return Buffer.from(`eks-nodegroup code cache; node ${process.version} ${process.arch} v8 ${process.versions.v8}; source ${sha(source)}; data ${sha(data)}\n`, 'latin1');
 }
 
 /**
@@ -57,9 +61,9 @@ export function requireCached<T>(file: string, name: string): T {
   let status: CodeCacheStatus = 'absent';
   try {
     const buf = fs.readFileSync(cacheFile(name));
-    const head = header(source);
-    const end = head.length + source.length;
-    if (buf.length > end && buf.subarray(0, head.length).equals(head) && buf.subarray(head.length, end).equals(source)) cachedData = buf.subarray(end);
+    const eol = buf.indexOf(10);
+    const data = buf.subarray(eol + 1);
+    if (eol > 0 && data.length > 0 && buf.subarray(0, eol + 1).equals(header(source, data))) cachedData = data;
     else status = 'stale';
   } catch {
     /* no cache: compile as usual */
@@ -89,7 +93,8 @@ export function writeCodeCaches(): string[] {
   fs.mkdirSync(CODE_CACHE_DIR, { recursive: true });
   const written: string[] = [];
   for (const { name, script, source } of [...loaded.values()].sort((a, b) => (a.name < b.name ? -1 : 1))) {
-    writeFileAtomic(cacheFile(name), Buffer.concat([header(source), source, script.createCachedData()]));
+    const data = script.createCachedData();
+    writeFileAtomic(cacheFile(name), Buffer.concat([header(source, data), data]));
     written.push(cacheFile(name));
   }
   return written;

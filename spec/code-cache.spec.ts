@@ -1,0 +1,103 @@
+/**
+ * The V8 code cache of lib/util/code-cache.ts: the build's caches are used by a fresh process, and
+ * a cache is never used for other source text (even of the same length, which V8 alone would
+ * accept), when damaged, or when V8 rejects it; in every case the module's own code runs.
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { expect } from 'chai';
+import { CODE_CACHE_DIR } from '../lib/util/code-cache';
+import { ROOT, tempDir } from './helpers';
+
+const CODE_CACHE_JS = path.join(ROOT, 'dist', 'lib', 'util', 'code-cache.js');
+
+/** Runs `code` in a fresh node process (requireCached's state is per process); returns its stdout lines. */
+function fresh(code: string): string[] {
+  const r = spawnSync(process.execPath, ['-e', `const cc = require(${JSON.stringify(CODE_CACHE_JS)});\n${code}`], { cwd: ROOT, encoding: 'utf8' });
+  expect(r.status, r.stderr).to.equal(0);
+  return r.stdout.trim().split('\n');
+}
+
+describe('code cache', function () {
+  this.timeout(60_000);
+
+  it('a fresh process uses the caches npm run build wrote for the validator, spec data, options validator, instance data and js-yaml', () => {
+    const out = fresh(`
+      const lib = require(${JSON.stringify(path.join(ROOT, 'dist', 'lib', 'index.js'))});
+      const t = lib.buildNodeGroupTemplate({});
+      const text = lib.toYaml(t);
+      const findings = lib.validateTemplate(lib.parseTemplate(text), { text });
+      const dist = ${JSON.stringify(path.join(ROOT, 'dist', 'lib'))};
+      for (const f of ['validate/generated/validator.js', 'validate/generated/spec-data.js', 'nodegroup/options-validator.generated.js', 'instance-types/data.js']) {
+        console.log(f + ' ' + cc.codeCacheStatus(require('path').join(dist, f)));
+      }
+      console.log('js-yaml ' + cc.codeCacheStatus(require('path').join(require.resolve('js-yaml'), '..', 'dist', 'js-yaml.js')));
+      console.log('errors ' + findings.filter((f) => f.severity === 'error').length);
+    `);
+    expect(out).to.deep.equal([
+      'validate/generated/validator.js accepted',
+      'validate/generated/spec-data.js accepted',
+      'nodegroup/options-validator.generated.js accepted',
+      'instance-types/data.js accepted',
+      'js-yaml accepted',
+      'errors 0',
+    ]);
+  });
+
+  describe('a cache made for one source', () => {
+    const dir = tempDir('eks-nodegroup-code-cache-');
+    const mod = path.join(dir, 'mod.js');
+    const name = `spec-${process.pid}`;
+    const cacheFile = path.join(CODE_CACHE_DIR, `${name}.v8cache`);
+    const load = `const m = cc.requireCached(${JSON.stringify(mod)}, ${JSON.stringify(name)}); console.log(m.answer() + ' ' + cc.codeCacheStatus(${JSON.stringify(mod)}));`;
+    const source = (n: number) => `"use strict";\nfunction answer() { return ${n} * 2; }\nmodule.exports = { answer, dirname: __dirname };\n`;
+
+    before(() => {
+      fs.writeFileSync(mod, source(21));
+      fs.rmSync(cacheFile, { force: true });
+    });
+    after(() => fs.rmSync(cacheFile, { force: true }));
+
+    it('is absent at first, then written after a run and accepted by the next process', () => {
+      expect(fresh(`${load} cc.writeCodeCaches();`)).to.deep.equal(['42 absent']);
+      expect(fs.existsSync(cacheFile)).to.equal(true);
+      expect(fresh(load)).to.deep.equal(['42 accepted']);
+      expect(fresh(`console.log(cc.requireCached(${JSON.stringify(mod)}, ${JSON.stringify(name)}).dirname)`)).to.deep.equal([dir]);
+    });
+
+    it('is not used for a changed source of the same length: the new code runs', () => {
+      const changed = source(12);
+      expect(changed.length).to.equal(source(21).length);
+      fs.writeFileSync(mod, changed);
+      expect(fresh(load)).to.deep.equal(['24 stale']);
+      fs.writeFileSync(mod, source(21));
+    });
+
+    it('is not used when damaged (V8 would not notice, and could crash): the module still runs', () => {
+      fresh(`${load} cc.writeCodeCaches();`);
+      const good = fs.readFileSync(cacheFile);
+      const damaged = Buffer.from(good);
+      for (let i = damaged.length - 64; i < damaged.length; i++) damaged[i] ^= 0xff;
+      fs.writeFileSync(cacheFile, damaged);
+      expect(fresh(load)).to.deep.equal(['42 stale']);
+      fs.writeFileSync(cacheFile, good.subarray(0, good.length - 100)); // truncated
+      expect(fresh(load)).to.deep.equal(['42 stale']);
+      fs.writeFileSync(cacheFile, 'not a cache');
+      expect(fresh(load)).to.deep.equal(['42 stale']);
+    });
+
+    it('is rejected by V8 when made by another V8 (header and data intact): the module still runs', () => {
+      // Data from a different script (here: the empty one) is what a cache made by another V8
+      // build looks like to this one: V8 checks and refuses it.
+      const other = fresh(`const vm = require('vm'); console.log(new vm.Script('1').createCachedData().toString('base64'))`)[0];
+      const data = Buffer.from(other, 'base64');
+      const src = fs.readFileSync(mod);
+      const { createHash } = require('node:crypto') as typeof import('node:crypto');
+      const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
+      const head = `eks-nodegroup code cache; node ${process.version} ${process.arch} v8 ${process.versions.v8}; source ${sha(src)}; data ${sha(data)}\n`;
+      fs.writeFileSync(cacheFile, Buffer.concat([Buffer.from(head, 'latin1'), data]));
+      expect(fresh(load)).to.deep.equal(['42 rejected']);
+    });
+  });
+});
