@@ -22,7 +22,7 @@ function fresh(code: string): string[] {
 describe('code cache', function () {
   this.timeout(60_000);
 
-  it('a fresh process uses the caches npm run build wrote for the validator, spec data, options validator, instance data and js-yaml', () => {
+  it('a fresh process uses the caches npm run build wrote (validator, spec data, options validator, instance data, js-yaml, cloudformation-diff, jsdiff)', () => {
     const out = fresh(`
       const lib = require(${JSON.stringify(path.join(ROOT, 'dist', 'lib', 'index.js'))});
       const t = lib.buildNodeGroupTemplate({});
@@ -34,6 +34,12 @@ describe('code cache', function () {
       }
       console.log('js-yaml ' + cc.codeCacheStatus(require('path').join(require.resolve('js-yaml'), '..', 'dist', 'js-yaml.js')));
       console.log('errors ' + findings.filter((f) => f.severity === 'error').length);
+      const al2 = lib.buildNodeGroupTemplate({ amiFamily: 'al2' });
+      const d = lib.diffTemplates(al2, t);
+      console.log('changed resources ' + ((d.summary.bySection.Resources || {}).changed > 0));
+      for (const f of ['@aws-cdk/cloudformation-diff/lib/diff-template.js', 'diff']) {
+        console.log(f + ' ' + cc.codeCacheStatus(require.resolve(f)));
+      }
     `);
     expect(out).to.deep.equal([
       'validate/generated/validator.js accepted',
@@ -42,6 +48,9 @@ describe('code cache', function () {
       'instance-types/data.js accepted',
       'js-yaml accepted',
       'errors 0',
+      'changed resources true',
+      '@aws-cdk/cloudformation-diff/lib/diff-template.js accepted',
+      'diff accepted',
     ]);
   });
 
@@ -99,5 +108,48 @@ describe('code cache', function () {
       fs.writeFileSync(cacheFile, Buffer.concat([Buffer.from(head, 'latin1'), data]));
       expect(fresh(load)).to.deep.equal(['42 rejected']);
     });
+  });
+});
+
+describe('code cache for a module graph (withCodeCache)', function () {
+  this.timeout(60_000);
+  const dir = tempDir('eks-nodegroup-code-cache-graph-');
+  const group = `spec-graph-${process.pid}`;
+  const groupDir = path.join(CODE_CACHE_DIR, group);
+  const a = path.join(dir, 'a.js');
+  const b = path.join(dir, 'b.js');
+  const bSource = (n: number) => `"use strict";\nexports.value = ${n};\nexports.resolved = require.resolve('./a');\n`;
+  const load = `
+    const M = require('module'); const before = M.prototype._compile;
+    const m = cc.withCodeCache(${JSON.stringify(group)}, () => require(${JSON.stringify(a)}));
+    console.log(m.sum + ' ' + (m.b.resolved === ${JSON.stringify(a)}) + ' ' + (M.prototype._compile === before));
+    console.log([${JSON.stringify(a)}, ${JSON.stringify(b)}].map((f) => cc.codeCacheStatus(f)).join(' '));`;
+
+  before(() => {
+    fs.writeFileSync(a, `"use strict";\nconst b = require('./b');\nmodule.exports = { b, sum: b.value + 1 };\n`);
+    fs.writeFileSync(b, bSource(41));
+    fs.rmSync(groupDir, { recursive: true, force: true });
+  });
+  after(() => fs.rmSync(groupDir, { recursive: true, force: true }));
+
+  it('compiles every module of the graph with a cache of its own; Node\'s compile step is restored after', () => {
+    expect(fresh(`${load} cc.writeCodeCaches();`)).to.deep.equal(['42 true true', 'absent absent']);
+    expect(fs.readdirSync(groupDir)).to.have.length(2);
+    expect(fresh(load)).to.deep.equal(['42 true true', 'accepted accepted']);
+  });
+
+  it('a changed module of the same length compiles from its new source', () => {
+    expect(bSource(14).length).to.equal(bSource(41).length);
+    fs.writeFileSync(b, bSource(14));
+    expect(fresh(load)).to.deep.equal(['15 true true', 'accepted absent']);
+    fs.writeFileSync(b, bSource(41));
+  });
+
+  it('restores Node\'s compile step when loading throws', () => {
+    const out = fresh(`
+      const M = require('module'); const before = M.prototype._compile;
+      try { cc.withCodeCache(${JSON.stringify(group)}, () => { throw new Error('boom'); }); } catch (e) { console.log(e.message); }
+      console.log(M.prototype._compile === before);`);
+    expect(out).to.deep.equal(['boom', 'true']);
   });
 });

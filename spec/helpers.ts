@@ -54,10 +54,13 @@ export function runBin(argv: string[], opts: { cwd?: string; env?: NodeJS.Proces
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** A fresh temporary folder, removed after the process exits. */
+const tempDirs: string[] = [];
+
+/** A fresh temporary folder, removed after the process exits (one exit listener for all of them). */
 export function tempDir(prefix = 'eks-nodegroup-'): string {
   const d = fs.mkdtempSync(path.join(require('node:os').tmpdir(), prefix));
-  process.on('exit', () => fs.rmSync(d, { recursive: true, force: true }));
+  if (tempDirs.length === 0) process.on('exit', () => tempDirs.forEach((t) => fs.rmSync(t, { recursive: true, force: true })));
+  tempDirs.push(d);
   return d;
 }
 

@@ -14,6 +14,7 @@
  * Loaded lazily, only when two templates differ in their Resources.
  */
 import { EksNodegroupError } from '../errors';
+import { withCodeCache } from '../util/code-cache';
 import type { ResourceModelEntry, ResourceModels } from './build-models';
 
 /** What CloudFormation would do to a resource (or because of one property). */
@@ -115,10 +116,11 @@ export function resourceImpacts(
   newTemplate: Record<string, unknown>,
   opts: { useDatabase?: boolean } = {},
 ): ImpactReport {
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
-  const { fullDiff } = require('@aws-cdk/cloudformation-diff/lib/diff-template') as {
-    fullDiff(a: Record<string, unknown>, b: Record<string, unknown>): CfnDiffLike;
-  };
+  const { fullDiff } = withCodeCache(
+    'cloudformation-diff',
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    () => require('@aws-cdk/cloudformation-diff/lib/diff-template') as { fullDiff(a: Record<string, unknown>, b: Record<string, unknown>): CfnDiffLike },
+  );
   // fullDiff only needs Resources for impact; passing only them keeps it from blob-diffing the rest.
   const a = { Resources: oldTemplate.Resources ?? {} };
   const b = { Resources: newTemplate.Resources ?? {} };

@@ -21,6 +21,13 @@ import type { MaxPodsOptions } from '../max-pods';
 import { cfnEqual, normalizeTemplate } from './equal';
 import type { Impact } from './impact';
 import { maxPodsView, type MaxPodsView } from './max-pods';
+import { withCodeCache } from '../util/code-cache';
+
+/** jsdiff (19 files), loaded on first use with the code cache. */
+function jsdiff(): typeof import('diff') {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  return withCodeCache('jsdiff', () => require('diff') as typeof import('diff'));
+}
 
 export type { Impact } from './impact';
 export type { MaxPodsRow, MaxPodsView } from './max-pods';
@@ -203,8 +210,7 @@ function placeholder(p: unknown): string {
 }
 
 function lineHunks(a: string, b: string, context: number): LineHunk[] {
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
-  const { structuredPatch } = require('diff') as typeof import('diff');
+  const { structuredPatch } = jsdiff();
   const p = structuredPatch('old', 'new', a.endsWith('\n') ? a : a + '\n', b.endsWith('\n') ? b : b + '\n', '', '', { context });
   return p.hunks.map((h) => ({ oldStart: h.oldStart, oldLines: h.oldLines, newStart: h.newStart, newLines: h.newLines, lines: h.lines }));
 }
@@ -293,8 +299,7 @@ function diffArray(a: unknown[], b: unknown[], path: string[], base: string[], w
     return;
   }
   // Longest common subsequence (cfnEqual as the comparator), then pair up what is left.
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
-  const { diffArrays } = require('diff') as typeof import('diff');
+  const { diffArrays } = jsdiff();
   const parts = diffArrays(a, b, { comparator: (x: unknown, y: unknown) => cfnEqual(x, y) });
   let i = 0;
   let j = 0;

@@ -1,15 +1,15 @@
 /**
- * V8 code cache for the few big modules every command loads (the 1 MB precompiled ajv validator,
- * js-yaml's single-file build, the instance data), so that a cold CLI run does not parse and
- * compile them again.
+ * V8 code cache for the big modules the commands load (the 1 MB precompiled ajv validator,
+ * js-yaml's single-file build, the instance data, cloudformation-diff's ~45 files), so that a
+ * cold CLI run does not parse and compile them again.
  *
  * Node 22 has this built in (`module.enableCompileCache()`); Node 20, which this package supports,
  * has not. So `npm run build` writes `dist/code-cache/<name>.v8cache` for each such module: V8 code
  * cache created *after* a representative run (scripts/build-code-cache.ts), so it also holds the
  * functions compiled lazily during that run, not only the top level. `requireCached(file, name)`
- * uses it when it belongs to exactly this source text and this Node build; otherwise, or
- * when V8 itself rejects it (other V8 version or flags), the module compiles as usual: slower,
- * same result. Nothing is written at run time.
+ * and `withCodeCache(group, load)` use a cache only when it belongs to exactly this source text
+ * and this Node build; otherwise, or when V8 itself rejects it (other V8 version or flags), the
+ * module compiles as usual: slower, same result. Nothing is written at run time.
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -29,73 +29,120 @@ const cacheFile = (name: string): string => path.join(CODE_CACHE_DIR, `${name}.v
 export type CodeCacheStatus = 'accepted' | 'rejected' | 'stale' | 'absent';
 
 interface Loaded {
+  /** Cache name (file dist/code-cache/<name>.v8cache). */
   name: string;
   exports: unknown;
   script: vm.Script;
-  source: Buffer;
+  /** SHA-256 (hex) of the source text. */
+  sourceSha: string;
   status: CodeCacheStatus;
 }
 
+/** Every module compiled through this file in this process, by file name. */
 const loaded = new Map<string, Loaded>();
+
+const sha256 = (b: Buffer | string): string => createHash('sha256').update(b).digest('hex');
 
 /**
  * A cache file is one header line, then V8's cache data. The header names the Node build and the
  * SHA-256 of the module's source and of the data: V8 identifies the source by its length only,
  * and in release builds does not check its data, so a damaged cache could crash the process.
  */
-function header(source: Buffer, data: Buffer): Buffer {
-  const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
-  return Buffer.from(`eks-nodegroup code cache; node ${process.version} ${process.arch} v8 ${process.versions.v8}; source ${sha(source)}; data ${sha(data)}\n`, 'latin1');
+function header(sourceSha: string, data: Buffer): Buffer {
+  return Buffer.from(`eks-nodegroup code cache; node ${process.version} ${process.arch} v8 ${process.versions.v8}; source ${sourceSha}; data ${sha256(data)}\n`, 'latin1');
 }
 
-/**
- * `require(file)` for a self-contained CommonJS module, using the code cache `name` when it fits.
- * Each file is loaded once; later calls return the same exports.
- */
-export function requireCached<T>(file: string, name: string): T {
-  const abs = path.resolve(file);
-  const done = loaded.get(abs);
-  if (done) return done.exports as T;
-  const source = fs.readFileSync(abs);
+/** Compiles the CommonJS wrapper of `source` with the cache `name` when it fits. */
+function compile(source: string, sourceSha: string, filename: string, name: string): { script: vm.Script; status: CodeCacheStatus } {
   let cachedData: Buffer | undefined;
   let status: CodeCacheStatus = 'absent';
   try {
     const buf = fs.readFileSync(cacheFile(name));
     const eol = buf.indexOf(10);
     const data = buf.subarray(eol + 1);
-    if (eol > 0 && data.length > 0 && buf.subarray(0, eol + 1).equals(header(source, data))) cachedData = data;
+    if (eol > 0 && data.length > 0 && buf.subarray(0, eol + 1).equals(header(sourceSha, data))) cachedData = data;
     else status = 'stale';
   } catch {
     /* no cache: compile as usual */
   }
-  const script = new vm.Script(wrap(source.toString('utf8').replace(/^#!.*/, '')), { filename: abs, cachedData });
+  const script = new vm.Script(wrap(source.replace(/^#!.*/, '')), { filename, cachedData });
   if (cachedData) status = script.cachedDataRejected ? 'rejected' : 'accepted';
+  return { script, status };
+}
+
+type Wrapper = (exports: unknown, require: NodeJS.Require, module: unknown, filename: string, dirname: string) => void;
+
+/**
+ * `require(file)` for a self-contained CommonJS module (it may require packages, not rely on
+ * module identity), using the code cache `name` when it fits. Each file is loaded once; later
+ * calls return the same exports.
+ */
+export function requireCached<T>(file: string, name: string): T {
+  const abs = path.resolve(file);
+  const done = loaded.get(abs);
+  if (done) return done.exports as T;
+  const bytes = fs.readFileSync(abs);
+  const sourceSha = sha256(bytes);
+  const { script, status } = compile(bytes.toString('utf8'), sourceSha, abs, name);
   const mod = { exports: {} as unknown, id: abs, filename: abs, loaded: false };
-  const fn = script.runInThisContext() as (exports: unknown, require: NodeJS.Require, module: unknown, filename: string, dirname: string) => void;
-  fn.call(mod.exports, mod.exports, createRequire(abs), mod, abs, path.dirname(abs));
+  (script.runInThisContext() as Wrapper).call(mod.exports, mod.exports, createRequire(abs), mod, abs, path.dirname(abs));
   mod.loaded = true;
-  loaded.set(abs, { name, exports: mod.exports, script, source, status });
+  loaded.set(abs, { name, exports: mod.exports, script, sourceSha, status });
   return mod.exports as T;
 }
 
-/** Whether `file`'s code cache was used (undefined: not loaded through requireCached in this process). */
+interface CompilingModule {
+  exports: unknown;
+  require(id: string): unknown;
+}
+type ModulePrototype = { _compile(this: CompilingModule, content: string, filename: string): unknown };
+
+/**
+ * Runs `load` (a `require` of a package without a single-file build, such as
+ * @aws-cdk/cloudformation-diff: some 45 files) with every module it compiles using a code cache
+ * under `<group>/`, one per source text. For the duration of the call, Node's CommonJS compile step
+ * (Module.prototype._compile, the hook v8-compile-cache and ts-node use) is replaced by one that
+ * does what Node's does with a cache; it is restored afterwards, also on errors.
+ */
+export function withCodeCache<T>(group: string, load: () => T): T {
+  const proto = (require('node:module') as { prototype: ModulePrototype }).prototype;
+  const original = proto._compile;
+  proto._compile = function (this: CompilingModule, content: string, filename: string): unknown {
+    const sourceSha = sha256(content);
+    const name = `${group}/${sourceSha.slice(0, 32)}`;
+    const { script, status } = compile(content, sourceSha, filename, name);
+    loaded.set(filename, { name, exports: undefined, script, sourceSha, status });
+    const base = createRequire(filename);
+    const req = Object.assign((id: string) => this.require(id), { resolve: base.resolve, cache: base.cache, extensions: base.extensions, main: require.main }) as NodeJS.Require;
+    return (script.runInThisContext() as Wrapper).call(this.exports, this.exports, req, this, filename, path.dirname(filename));
+  };
+  try {
+    return load();
+  } finally {
+    proto._compile = original;
+  }
+}
+
+/** Whether `file`'s code cache was used (undefined: not loaded through this file in this process). */
 export function codeCacheStatus(file: string): CodeCacheStatus | undefined {
   return loaded.get(path.resolve(file))?.status;
 }
 
 /**
- * Writes the code cache of every module loaded through requireCached in this process, with the
- * code V8 holds for it now (call after a representative run). Returns the files written.
+ * Writes the code cache of every module loaded through requireCached or withCodeCache in this
+ * process, with the code V8 holds for it now (call after a representative run). Returns the files
+ * written.
  */
 export function writeCodeCaches(): string[] {
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const { writeFileAtomic } = require('./fs') as typeof import('./fs');
-  fs.mkdirSync(CODE_CACHE_DIR, { recursive: true });
   const written: string[] = [];
-  for (const { name, script, source } of [...loaded.values()].sort((a, b) => (a.name < b.name ? -1 : 1))) {
+  for (const { name, script, sourceSha } of [...loaded.values()].sort((a, b) => (a.name < b.name ? -1 : 1))) {
     const data = script.createCachedData();
-    writeFileAtomic(cacheFile(name), Buffer.concat([header(source, data), data]));
-    written.push(cacheFile(name));
+    const file = cacheFile(name);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    writeFileAtomic(file, Buffer.concat([header(sourceSha, data), data]));
+    written.push(file);
   }
   return written;
 }
