@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Writable } from 'node:stream';
 import { cli } from '../lib/cli';
-import { writeCodeCaches } from '../lib/util/code-cache';
+import { CODE_CACHE_DIR, withCodeCache, writeCodeCaches } from '../lib/util/code-cache';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -34,7 +34,8 @@ async function main(): Promise<number> {
   try {
     for (const args of WARM_UP) {
       const argv = args.map((a) => a.replace('{tmp}', tmp));
-      const code = await cli(argv, { stdout: sink, stderr: err, cwd: ROOT });
+      // As bin/eks-nodegroup.ts runs it: modules loaded before the first await get a cache.
+      const code = await withCodeCache('cli', () => cli(argv, { stdout: sink, stderr: err, cwd: ROOT }));
       // diff exits 1 when the templates differ (they do); anything else means the run broke.
       if (code !== 0 && !(argv[0] === 'diff' && code === 1)) {
         process.stderr.write(`build-code-cache: eks-nodegroup ${argv.join(' ')} exited ${code}\n${stderr}`);
@@ -44,7 +45,16 @@ async function main(): Promise<number> {
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
-  for (const f of writeCodeCaches()) process.stdout.write(`code cache: ${path.relative(ROOT, f)} (${fs.statSync(f).size} bytes)\n`);
+  // Caches are named by their source's hash: start afresh so none for an old source lingers.
+  fs.rmSync(CODE_CACHE_DIR, { recursive: true, force: true });
+  const files = writeCodeCaches();
+  const bytes = files.reduce((n, f) => n + fs.statSync(f).size, 0);
+  const groups = new Map<string, number>();
+  for (const f of files) {
+    const g = path.relative(CODE_CACHE_DIR, f).split(path.sep)[0].replace(/\.v8cache$/, '');
+    groups.set(g, (groups.get(g) ?? 0) + 1);
+  }
+  process.stdout.write(`code cache: ${files.length} modules, ${(bytes / 1024).toFixed(0)} KiB in ${path.relative(ROOT, CODE_CACHE_DIR)} (${[...groups].map(([g, n]) => (n > 1 ? `${g} ×${n}` : g)).join(', ')})\n`);
   return 0;
 }
 

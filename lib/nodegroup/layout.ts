@@ -25,8 +25,12 @@ export const PER_TYPE_MAPPING = 'MaxPodsPerNode';
 /** CloudFormation's limit on top-level keys of one mapping (F0050), and on second-level keys we keep to. */
 export const MAX_MAPPING_KEYS = 200;
 
+const familyKeys = new Map<string, string>();
+
 /** The second-level key of a family: `-` removed (the lookup strips `-` the same way). */
 export function familyKey(family: string): string {
+  const known = familyKeys.get(family);
+  if (known !== undefined) return known;
   const key = family.replace(/-/g, '');
   if (!/^[A-Za-z0-9]+$/.test(key)) {
     throw new EksNodegroupError(
@@ -34,6 +38,7 @@ export function familyKey(family: string): string {
       `instance family "${family}" has characters other than letters, digits and "-"; the by-size layout cannot key it (use maxPodsLayout per-type with ≤ ${MAX_MAPPING_KEYS} types)`,
     );
   }
+  familyKeys.set(family, key);
   return key;
 }
 

@@ -7,7 +7,7 @@
 import * as path from 'node:path';
 import { requireCached } from '../util/code-cache';
 import { codeChecks, PSEUDO_PARAMETERS, QUOTAS, type ResourceAttributes } from './checks';
-import { findingsFromAjv, type AjvError } from './schema-errors';
+import type { AjvError } from './schema-errors';
 import { formatFinding, hasErrors, type Finding, type Severity } from './findings';
 import type { SourcePosition } from '../yaml';
 
@@ -139,7 +139,12 @@ export function validateTemplate(template: unknown, options: ValidateOptions = {
     types = new Set(specData().SCHEMA_TYPES);
   }
   const findings: Finding[] = [];
-  if (!validate(t)) findings.push(...findingsFromAjv(validate.errors ?? [], t));
+  if (!validate(t)) {
+    // Loaded only for an invalid template (it pulls in the schema builder's tables).
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const { findingsFromAjv } = require('./schema-errors') as typeof import('./schema-errors');
+    findings.push(...findingsFromAjv(validate.errors ?? [], t));
+  }
   let bodyBytes: number | undefined;
   if (options.text !== undefined) bodyBytes = Buffer.byteLength(options.text, 'utf8');
   else {

@@ -241,7 +241,8 @@ export function parseYaml(text: string, source = 'input'): unknown {
     }
     throw parseError(source, reason, pos);
   }
-  return boundAliases(data, source);
+  // An alias (*name) needs an anchor (&name): without any "&" the text has none to expand.
+  return text.includes('&') ? boundAliases(data, source) : data;
 }
 
 /** Parses YAML or JSON (short or long form) into the long form, with positions for pointers. */
