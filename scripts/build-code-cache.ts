@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Writable } from 'node:stream';
 import { cli } from '../lib/cli';
-import { CODE_CACHE_DIR, withCodeCache, writeCodeCaches } from '../lib/util/code-cache';
+import { CODE_CACHE_DIR, writeCodeCaches } from '../lib/util/code-cache';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -34,8 +34,7 @@ async function main(): Promise<number> {
   try {
     for (const args of WARM_UP) {
       const argv = args.map((a) => a.replace('{tmp}', tmp));
-      // As bin/eks-nodegroup.ts runs it: modules loaded before the first await get a cache.
-      const code = await withCodeCache('cli', () => cli(argv, { stdout: sink, stderr: err, cwd: ROOT }));
+      const code = await cli(argv, { stdout: sink, stderr: err, cwd: ROOT });
       // diff exits 1 when the templates differ (they do); anything else means the run broke.
       if (code !== 0 && !(argv[0] === 'diff' && code === 1)) {
         process.stderr.write(`build-code-cache: eks-nodegroup ${argv.join(' ')} exited ${code}\n${stderr}`);
