@@ -75,19 +75,22 @@ function kindOf(v: unknown): Kind {
 
 // One multi-tag type per node kind (`!Ref`, `!Sub`, … named by representName): js-yaml tries every
 // explicit type on every node it writes, so 3 types instead of 60 make dumping a template faster.
-const WRITE_SCHEMA = jsyaml.DEFAULT_SCHEMA.extend(
-  (['scalar', 'sequence', 'mapping'] as Kind[]).map(
-    (kind) =>
-      new jsyaml.Type('!', {
-        kind,
-        multi: true,
-        instanceOf: ShortForm,
-        predicate: (o: unknown) => kindOf((o as ShortForm).arg) === kind,
-        representName: (o: unknown) => `!${(o as ShortForm).tag}`,
-        represent: (o: object) => (o as ShortForm).arg as object,
-      }),
-  ),
-);
+let writeSchema: jsyaml.Schema | undefined;
+/** Built on first use (commands that only read never pay for it). */
+const WRITE_SCHEMA = (): jsyaml.Schema =>
+  (writeSchema ??= jsyaml.DEFAULT_SCHEMA.extend(
+    (['scalar', 'sequence', 'mapping'] as Kind[]).map(
+      (kind) =>
+        new jsyaml.Type('!', {
+          kind,
+          multi: true,
+          instanceOf: ShortForm,
+          predicate: (o: unknown) => kindOf((o as ShortForm).arg) === kind,
+          representName: (o: unknown) => `!${(o as ShortForm).tag}`,
+          represent: (o: object) => (o as ShortForm).arg as object,
+        }),
+    ),
+  ));
 
 /** Long form → plain data with ShortForm markers where a tag goes. */
 function toShortForm(v: unknown): unknown {
@@ -139,7 +142,7 @@ const TAG_LINE_END = new RegExp(`^( *(?:- )*(?:[^\\s#][^\\n]*?: )?!(?:${Object.k
 
 /** Writes a template (long form) as CloudFormation YAML with short-form tags. Deterministic. */
 export function toYaml(template: unknown): string {
-  const text = jsyaml.dump(toShortForm(template), { schema: WRITE_SCHEMA, lineWidth: -1, noRefs: true, indent: 2, quotingType: '"' });
+  const text = jsyaml.dump(toShortForm(template), { schema: WRITE_SCHEMA(), lineWidth: -1, noRefs: true, indent: 2, quotingType: '"' });
   // js-yaml writes "key: !Tag " before a block collection; drop that trailing space.
   return text.replace(TAG_LINE_END, '$1');
 }
@@ -158,24 +161,27 @@ export interface ParsedTemplate {
   locate(pointer: string): SourcePosition | undefined;
 }
 
-const READ_SCHEMA = jsyaml.CORE_SCHEMA.extend(
-  Object.entries(INTRINSICS).flatMap(([name, long]) =>
-    (['scalar', 'sequence', 'mapping'] as Kind[]).map(
-      (kind) =>
-        new jsyaml.Type(`!${name}`, {
-          kind,
-          construct: (data: unknown) => {
-            if (name === 'GetAtt' && kind === 'scalar' && typeof data === 'string') {
-              const dot = data.indexOf('.');
-              if (dot < 1) throw new Error(`!GetAtt ${data}: expected Resource.Attribute`);
-              return { [long]: [data.slice(0, dot), data.slice(dot + 1)] };
-            }
-            return { [long]: kind === 'scalar' && data === null ? '' : data };
-          },
-        }),
+let readSchema: jsyaml.Schema | undefined;
+/** Built on first use (commands that only write never pay for it). */
+const READ_SCHEMA = (): jsyaml.Schema =>
+  (readSchema ??= jsyaml.CORE_SCHEMA.extend(
+    Object.entries(INTRINSICS).flatMap(([name, long]) =>
+      (['scalar', 'sequence', 'mapping'] as Kind[]).map(
+        (kind) =>
+          new jsyaml.Type(`!${name}`, {
+            kind,
+            construct: (data: unknown) => {
+              if (name === 'GetAtt' && kind === 'scalar' && typeof data === 'string') {
+                const dot = data.indexOf('.');
+                if (dot < 1) throw new Error(`!GetAtt ${data}: expected Resource.Attribute`);
+                return { [long]: [data.slice(0, dot), data.slice(dot + 1)] };
+              }
+              return { [long]: kind === 'scalar' && data === null ? '' : data };
+            },
+          }),
+      ),
     ),
-  ),
-);
+  ));
 
 function parseError(source: string, message: string, pos?: SourcePosition): EksNodegroupError {
   const where = pos ? `${source}:${pos.line}:${pos.col}` : source;
@@ -223,7 +229,7 @@ export function parseYaml(text: string, source = 'input'): unknown {
   if (text.includes('\u0000')) throw parseError(source, 'binary data, not YAML or JSON');
   let data: unknown;
   try {
-    data = jsyaml.load(text, { schema: READ_SCHEMA, filename: source });
+    data = jsyaml.load(text, { schema: READ_SCHEMA(), filename: source });
   } catch (e) {
     if (!(e instanceof jsyaml.YAMLException)) throw parseError(source, (e as Error).message);
     const mark = (e as jsyaml.YAMLException & { mark?: { line: number; column: number; position: number } }).mark;
