@@ -11,11 +11,11 @@
  * and this Node build; otherwise, or when V8 itself rejects it (other V8 version or flags), the
  * module compiles as usual: slower, same result. Nothing is written at run time.
  */
-import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import { createRequire, wrap } from 'node:module';
 import * as path from 'node:path';
 import * as vm from 'node:vm';
+import { crc32 } from 'node:zlib';
 
 /** dist/code-cache (this file is dist/lib/util/code-cache.js). */
 export const CODE_CACHE_DIR = path.resolve(__dirname, '..', '..', 'code-cache');
@@ -33,34 +33,38 @@ interface Loaded {
   name: string;
   exports: unknown;
   script: vm.Script;
-  /** SHA-256 (hex) of the source text. */
-  sourceSha: string;
+  /** Length and CRC-32 of the source text. */
+  sourceSum: string;
   status: CodeCacheStatus;
 }
 
 /** Every module compiled through this file in this process, by file name. */
 const loaded = new Map<string, Loaded>();
 
-const sha256 = (b: Buffer | string): string => createHash('sha256').update(b).digest('hex');
+/** Byte length and CRC-32 of a text or buffer (zlib's: loads in half the time of node:crypto). */
+function checksum(b: Buffer | string): string {
+  return `${typeof b === 'string' ? Buffer.byteLength(b) : b.length} ${crc32(b).toString(16).padStart(8, '0')}`;
+}
 
 /**
  * A cache file is one header line, then V8's cache data. The header names the Node build and the
- * SHA-256 of the module's source and of the data: V8 identifies the source by its length only,
- * and in release builds does not check its data, so a damaged cache could crash the process.
+ * length and CRC-32 of the module's source and of the data: V8 identifies the source by its length
+ * only, and in release builds does not check its data, so a damaged cache could crash the process.
+ * (A checksum, not a defence against tampering: whoever can write dist/ can change the code itself.)
  */
-function header(sourceSha: string, data: Buffer): Buffer {
-  return Buffer.from(`eks-nodegroup code cache; node ${process.version} ${process.arch} v8 ${process.versions.v8}; source ${sourceSha}; data ${sha256(data)}\n`, 'latin1');
+function header(sourceSum: string, data: Buffer): Buffer {
+  return Buffer.from(`eks-nodegroup code cache; node ${process.version} ${process.arch} v8 ${process.versions.v8}; source ${sourceSum}; data ${checksum(data)}\n`, 'latin1');
 }
 
 /** Compiles the CommonJS wrapper of `source` with the cache `name` when it fits. */
-function compile(source: string, sourceSha: string, filename: string, name: string): { script: vm.Script; status: CodeCacheStatus } {
+function compile(source: string, sourceSum: string, filename: string, name: string): { script: vm.Script; status: CodeCacheStatus } {
   let cachedData: Buffer | undefined;
   let status: CodeCacheStatus = 'absent';
   try {
     const buf = fs.readFileSync(cacheFile(name));
     const eol = buf.indexOf(10);
     const data = buf.subarray(eol + 1);
-    if (eol > 0 && data.length > 0 && buf.subarray(0, eol + 1).equals(header(sourceSha, data))) cachedData = data;
+    if (eol > 0 && data.length > 0 && buf.subarray(0, eol + 1).equals(header(sourceSum, data))) cachedData = data;
     else status = 'stale';
   } catch {
     /* no cache: compile as usual */
@@ -82,12 +86,12 @@ export function requireCached<T>(file: string, name: string): T {
   const done = loaded.get(abs);
   if (done) return done.exports as T;
   const bytes = fs.readFileSync(abs);
-  const sourceSha = sha256(bytes);
-  const { script, status } = compile(bytes.toString('utf8'), sourceSha, abs, name);
+  const sourceSum = checksum(bytes);
+  const { script, status } = compile(bytes.toString('utf8'), sourceSum, abs, name);
   const mod = { exports: {} as unknown, id: abs, filename: abs, loaded: false };
   (script.runInThisContext() as Wrapper).call(mod.exports, mod.exports, createRequire(abs), mod, abs, path.dirname(abs));
   mod.loaded = true;
-  loaded.set(abs, { name, exports: mod.exports, script, sourceSha, status });
+  loaded.set(abs, { name, exports: mod.exports, script, sourceSum, status });
   return mod.exports as T;
 }
 
@@ -100,7 +104,7 @@ type ModulePrototype = { _compile(this: CompilingModule, content: string, filena
 /**
  * Runs `load` (a `require` of a package without a single-file build, such as
  * @aws-cdk/cloudformation-diff: some 45 files) with every module it compiles using a code cache
- * under `<group>/`, one per source text. For the duration of the call, Node's CommonJS compile step
+ * under `<group>/`, one per source text (named by file name, length and CRC-32). For the duration of the call, Node's CommonJS compile step
  * (Module.prototype._compile, the hook v8-compile-cache and ts-node use) is replaced by one that
  * does what Node's does with a cache; it is restored afterwards, also on errors.
  */
@@ -108,10 +112,10 @@ export function withCodeCache<T>(group: string, load: () => T): T {
   const proto = (require('node:module') as { prototype: ModulePrototype }).prototype;
   const original = proto._compile;
   proto._compile = function (this: CompilingModule, content: string, filename: string): unknown {
-    const sourceSha = sha256(content);
-    const name = `${group}/${sourceSha.slice(0, 32)}`;
-    const { script, status } = compile(content, sourceSha, filename, name);
-    loaded.set(filename, { name, exports: undefined, script, sourceSha, status });
+    const sourceSum = checksum(content);
+    const name = `${group}/${path.basename(filename, '.js')}-${sourceSum.replace(' ', '-')}`;
+    const { script, status } = compile(content, sourceSum, filename, name);
+    loaded.set(filename, { name, exports: undefined, script, sourceSum, status });
     const base = createRequire(filename);
     const req = Object.assign((id: string) => this.require(id), { resolve: base.resolve, cache: base.cache, extensions: base.extensions, main: require.main }) as NodeJS.Require;
     return (script.runInThisContext() as Wrapper).call(this.exports, this.exports, req, this, filename, path.dirname(filename));
@@ -137,11 +141,11 @@ export function writeCodeCaches(): string[] {
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const { writeFileAtomic } = require('./fs') as typeof import('./fs');
   const written: string[] = [];
-  for (const { name, script, sourceSha } of [...loaded.values()].sort((a, b) => (a.name < b.name ? -1 : 1))) {
+  for (const { name, script, sourceSum } of [...loaded.values()].sort((a, b) => (a.name < b.name ? -1 : 1))) {
     const data = script.createCachedData();
     const file = cacheFile(name);
     fs.mkdirSync(path.dirname(file), { recursive: true });
-    writeFileAtomic(file, Buffer.concat([header(sourceSha, data), data]));
+    writeFileAtomic(file, Buffer.concat([header(sourceSum, data), data]));
     written.push(file);
   }
   return written;
