@@ -101,7 +101,10 @@ function toShortForm(v: unknown): unknown {
     }
     return v;
   }
-  if (Array.isArray(v)) return v.map(toShortForm);
+  if (Array.isArray(v)) {
+    const out = v.map(toShortForm);
+    return out.every((x, i) => x === v[i]) ? v : out;
+  }
   if (typeof (v as { toJSON?: unknown }).toJSON === 'function') return toShortForm((v as { toJSON(): unknown }).toJSON());
   const key = intrinsicKey(v);
   // Kept in long form where no short form reads back the same: a scalar argument that is not text
@@ -131,11 +134,19 @@ function toShortForm(v: unknown): unknown {
     }
     return new ShortForm(LONG_TO_TAG[key], out);
   }
-  const o: Record<string, unknown> = {};
-  for (const [k, val] of Object.entries(v as Record<string, unknown>)) {
-    if (val !== undefined) setOwn(o, k, toShortForm(val));
-  }
-  return o;
+  // Copied only when something below changes (most of a template, e.g. the max-pods mapping, has
+  // no function in it and is written as it is).
+  const entries = Object.entries(v as Record<string, unknown>);
+  let o: Record<string, unknown> | undefined;
+  entries.forEach(([k, val], i) => {
+    const w = val === undefined ? undefined : toShortForm(val);
+    if (o === undefined && (w !== val || val === undefined || Object.getPrototypeOf(v) !== Object.prototype)) {
+      o = {};
+      for (const [pk, pv] of entries.slice(0, i)) setOwn(o, pk, pv);
+    }
+    if (o !== undefined && w !== undefined) setOwn(o, k, w);
+  });
+  return o ?? v;
 }
 
 const TAG_LINE_END = new RegExp(`^( *(?:- )*(?:[^\\s#][^\\n]*?: )?!(?:${Object.keys(INTRINSICS).join('|')})) $`, 'gm');
