@@ -17,9 +17,7 @@ let sortedNames: string[] | undefined;
 
 function rowToFacts(row: readonly unknown[]): InstanceTypeFacts {
   const o: Record<string, unknown> = {};
-  COLUMNS.forEach((c, i) => {
-    if (row[i] !== null) o[c] = row[i];
-  });
+  for (let i = 0; i < COLUMNS.length; i++) if (row[i] !== null) o[COLUMNS[i]] = row[i];
   return Object.freeze(o) as unknown as InstanceTypeFacts;
 }
 

@@ -150,8 +150,12 @@ export function explainMaxPodsFromFacts(inputs: MaxPodsInputs, options: MaxPodsO
  */
 function compute(inputs: MaxPodsInputs, options: MaxPodsOptions, explain: boolean): MaxPodsExplanation {
   checkMaxPodsOptions(options);
+  // Steps and the formula text are built only when asked for (explainMaxPods); maxPods() runs this
+  // for every offered type and needs the number only.
   const steps: string[] = [];
-  const step = explain ? (text: () => string) => void steps.push(text()) : () => undefined;
+  const step = (text: () => string): void => {
+    if (explain) steps.push(text());
+  };
   const parity = options.calculatorParity;
   let enis = inputs.defaultCardEnis;
   step(() => `default network card: ${enis} ENIs, ${inputs.ipv4PerEni} IPv4 addresses per ENI`);
@@ -190,9 +194,11 @@ function compute(inputs: MaxPodsInputs, options: MaxPodsOptions, explain: boolea
   const podIpsPerEni = prefixDelegation ? secondary * 16 : secondary;
   const podIps = enis * podIpsPerEni;
   const computed = podIps + 2;
-  const formula = prefixDelegation
-    ? `${enis} × ((${inputs.ipv4PerEni} − 1) × 16) + 2 = ${computed}`
-    : `${enis} × (${inputs.ipv4PerEni} − 1) + 2 = ${computed}`;
+  const formula = !explain
+    ? ''
+    : prefixDelegation
+      ? `${enis} × ((${inputs.ipv4PerEni} − 1) × 16) + 2 = ${computed}`
+      : `${enis} × (${inputs.ipv4PerEni} − 1) + 2 = ${computed}`;
   step(() =>
     prefixDelegation
       ? `prefix delegation: ${secondary} /28 prefixes per ENI × 16 = ${podIpsPerEni} pod IPs per ENI`

@@ -125,11 +125,11 @@ function computeTable(types: readonly string[], options: MaxPodsOptions): Map<st
         `${getMissingFactReason(failures[0], options)}; leave them out (excludeInstanceTypes, or --exclude ${failures.join(',')}) or refresh the data`,
     );
   }
-  for (const [t, v] of table) {
+  table.forEach((v, t) => {
     if (v < 1) {
       throw new EksNodegroupError('BAD_OPTION', `${t}: these max-pods options leave ${v} pods (no ENI carries pods); use fewer reserved ENIs or leave ${t} out`);
     }
-  }
+  });
   return table;
 }
 

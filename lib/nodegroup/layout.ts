@@ -58,7 +58,8 @@ function sortedObject<T>(entries: [string, T][]): Record<string, T> {
 /** The by-size mapping for `table` (type → max pods); throws on key collisions or > 200 keys. */
 export function bySizeMapping(table: ReadonlyMap<string, number>): Mapping {
   const sizes = new Map<string, Map<string, { type: string; value: number }>>();
-  for (const [type, value] of table) {
+  // forEach, not for-of with [a, b]: destructuring iterators are slow in cold code (1,391 types).
+  table.forEach((value, type) => {
     const dot = type.indexOf('.');
     const family = type.slice(0, dot);
     const size = type.slice(dot + 1);
@@ -74,7 +75,7 @@ export function bySizeMapping(table: ReadonlyMap<string, number>): Mapping {
       );
     }
     row.set(key, { type, value });
-  }
+  });
   if (sizes.size > MAX_MAPPING_KEYS) {
     throw new EksNodegroupError('BAD_INPUT', `${sizes.size} instance sizes exceed CloudFormation's ${MAX_MAPPING_KEYS} top-level keys per mapping`);
   }
@@ -83,7 +84,9 @@ export function bySizeMapping(table: ReadonlyMap<string, number>): Mapping {
     if (row.size > MAX_MAPPING_KEYS) {
       throw new EksNodegroupError('BAD_INPUT', `size "${size}" has ${row.size} families, over the ${MAX_MAPPING_KEYS} keys the by-size layout allows`);
     }
-    out.push([size, sortedObject([...row].map(([k, v]) => [k, v.value]))]);
+    const values: [string, number][] = [];
+    row.forEach((v, k) => values.push([k, v.value]));
+    out.push([size, sortedObject(values)]);
   }
   return sortedObject(out);
 }
@@ -159,10 +162,11 @@ export function maxPodsTableFromTemplate(template: unknown): Map<string, number>
   if (isRecord(bySize)) {
     found = true;
     const families = familyNames();
-    for (const [size, row] of Object.entries(bySize)) {
+    for (const size of Object.keys(bySize)) {
+      const row = bySize[size];
       if (!isRecord(row)) continue;
-      for (const [key, value] of Object.entries(row)) {
-        const n = asCount(value);
+      for (const key of Object.keys(row)) {
+        const n = asCount(row[key]);
         if (n !== undefined) rows.push([`${families.get(key) ?? key}.${size}`, n]);
       }
     }

@@ -138,7 +138,9 @@ function toShortForm(v: unknown): unknown {
   // no function in it and is written as it is).
   const entries = Object.entries(v as Record<string, unknown>);
   let o: Record<string, unknown> | undefined;
-  entries.forEach(([k, val], i) => {
+  entries.forEach((entry, i) => {
+    const k = entry[0];
+    const val = entry[1];
     const w = val === undefined ? undefined : toShortForm(val);
     if (o === undefined && (w !== val || val === undefined || Object.getPrototypeOf(v) !== Object.prototype)) {
       o = {};
