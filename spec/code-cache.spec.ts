@@ -144,6 +144,13 @@ describe('code cache for a module graph (withCodeCache)', function () {
     fs.writeFileSync(b, bSource(41));
   });
 
+  it('import() inside a module compiled this way works as in a module Node loads itself', () => {
+    const c = path.join(dir, 'dynamic.js');
+    fs.writeFileSync(c, `"use strict";\nexports.load = () => import('node:path').then((m) => typeof m.join);\n`);
+    const out = fresh(`cc.withCodeCache(${JSON.stringify(group)}, () => require(${JSON.stringify(c)})).load().then((t) => console.log(t), (e) => console.log('failed: ' + e.message));`);
+    expect(out).to.deep.equal(['function']);
+  });
+
   it('restores Node\'s compile step when loading throws', () => {
     const out = fresh(`
       const M = require('module'); const before = M.prototype._compile;

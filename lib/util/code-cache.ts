@@ -69,7 +69,8 @@ function compile(source: string, sourceSum: string, filename: string, name: stri
   } catch {
     /* no cache: compile as usual */
   }
-  const script = new vm.Script(wrap(source.replace(/^#!.*/, '')), { filename, cachedData });
+  // importModuleDynamically: import() inside the module works as in a module Node loads itself.
+  const script = new vm.Script(wrap(source.replace(/^#!.*/, '')), { filename, cachedData, importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER });
   if (cachedData) status = script.cachedDataRejected ? 'rejected' : 'accepted';
   return { script, status };
 }
@@ -104,9 +105,10 @@ type ModulePrototype = { _compile(this: CompilingModule, content: string, filena
 /**
  * Runs `load` (a `require` of a package without a single-file build, such as
  * @aws-cdk/cloudformation-diff: some 45 files) with every module it compiles using a code cache
- * under `<group>/`, one per source text (named by file name, length and CRC-32). For the duration of the call, Node's CommonJS compile step
- * (Module.prototype._compile, the hook v8-compile-cache and ts-node use) is replaced by one that
- * does what Node's does with a cache; it is restored afterwards, also on errors.
+ * under `<group>/`, one per source text (named by file name, length and CRC-32). For the duration
+ * of the call, Node's CommonJS compile step (Module.prototype._compile, the hook v8-compile-cache
+ * and ts-node use) is replaced by one that does what Node's does with a cache; it is restored
+ * afterwards, also on errors.
  */
 export function withCodeCache<T>(group: string, load: () => T): T {
   const proto = (require('node:module') as { prototype: ModulePrototype }).prototype;
