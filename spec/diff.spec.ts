@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
 import { cfnEqual, diffTemplates, type DiffEntry, type TemplateDiff } from '../lib/diff';
+import { formatDiffText } from '../lib/format';
 import { canonical } from '../lib/diff/equal';
 import { EksNodegroupError } from '../lib/errors';
 import { getInstanceType } from '../lib/instance-types';
@@ -312,6 +313,67 @@ describe('diffTemplates', () => {
     });
   });
 
+  describe('nodes: what the update does to the running nodes of each Auto Scaling group', () => {
+    // base plus a group using LT through its latest version, rolling update 1 at a time.
+    const withGroup = (): T => {
+      const t = clone(base);
+      (t.Resources as T).Group = {
+        Type: 'AWS::AutoScaling::AutoScalingGroup',
+        Properties: { MinSize: '1', MaxSize: '3', VPCZoneIdentifier: ['subnet-a'], LaunchTemplate: { LaunchTemplateId: { Ref: 'LT' }, Version: { 'Fn::GetAtt': ['LT', 'LatestVersionNumber'] } } },
+        UpdatePolicy: { AutoScalingRollingUpdate: { MaxBatchSize: 1, MinInstancesInService: { Ref: 'MinSize' }, PauseTime: 'PT5M' } },
+      };
+      return t;
+    };
+    const group = (t: T): T => (t.Resources as T).Group as T;
+    const ltData = (t: T): T => (((t.Resources as T).LT as T).Properties as T).LaunchTemplateData as T;
+
+    it('a launch template updated in place: every node is replaced by the rolling update, in batches', () => {
+      const a = withGroup();
+      const b = withGroup();
+      ltData(b).InstanceType = 'm5.large';
+      const d = diffTemplates(a, b);
+      expect(mustEntry(d, 'Resources', 'LT').impact).to.equal('update');
+      expect(d.entries.some((e) => e.name === 'Group'), 'cloudformation-diff sees no change to the group').to.equal(false);
+      expect(d.nodes).to.deep.equal([
+        { autoScalingGroup: 'Group', cause: 'LT changes', how: 'rolling', rollingUpdate: { maxBatchSize: 1, minInstancesInService: { Ref: 'MinSize' }, pauseTime: 'PT5M' } },
+      ]);
+      expect(formatDiffText(d)).to.include('[!] Group: every node is replaced, 1 at a time with at least !Ref MinSize in service, pausing PT5M after each batch (UpdatePolicy AutoScalingRollingUpdate), because LT changes');
+    });
+
+    it('AutoScalingReplacingUpdate with WillReplace: a new group; no update policy: running nodes keep the old configuration', () => {
+      const a = withGroup();
+      const b = withGroup();
+      ltData(b).InstanceType = 'm5.large';
+      group(b).UpdatePolicy = { AutoScalingReplacingUpdate: { WillReplace: true } };
+      expect(diffTemplates(a, b).nodes?.map((n) => n.how)).to.deep.equal(['replacing']);
+      delete group(b).UpdatePolicy;
+      const d = diffTemplates(a, b);
+      expect(d.nodes?.map((n) => n.how)).to.deep.equal(['new-nodes-only']);
+      expect(formatDiffText(d)).to.include('running nodes keep their old configuration; only nodes launched later get the change');
+    });
+
+    it('a group pinned to a launch template version is not updated; one on $Latest gets the change on new nodes only', () => {
+      const a = withGroup();
+      const b = withGroup();
+      ltData(b).InstanceType = 'm5.large';
+      for (const t of [a, b]) ((group(t).Properties as T).LaunchTemplate as T).Version = '1';
+      expect(diffTemplates(a, b).nodes).to.deep.equal([{ autoScalingGroup: 'Group', cause: 'its launch template changes', how: 'version-pinned', version: '1' }]);
+      for (const t of [a, b]) ((group(t).Properties as T).LaunchTemplate as T).Version = '$Latest';
+      expect(diffTemplates(a, b).nodes?.map((n) => n.how)).to.deep.equal(['new-nodes-only']);
+    });
+
+    it("the group's own subnets changing invokes the update policy too; a change elsewhere concerns no node", () => {
+      const a = withGroup();
+      const b = withGroup();
+      (group(b).Properties as T).VPCZoneIdentifier = ['subnet-a', 'subnet-b'];
+      expect(diffTemplates(a, b).nodes).to.deep.include.members([{ autoScalingGroup: 'Group', cause: 'its VPCZoneIdentifier changes', how: 'rolling', rollingUpdate: { maxBatchSize: 1, minInstancesInService: { Ref: 'MinSize' }, pauseTime: 'PT5M' } }]);
+      const c = withGroup();
+      (c.Outputs as T).Group = { Value: { Ref: 'Group' } };
+      (group(c).Properties as T).MaxSize = '5';
+      expect(diffTemplates(a, c).nodes).to.equal(undefined);
+    });
+  });
+
   describe('the AWS templates (../shared/reference)', () => {
     before(function () {
       requireShared(this, SHARED_TEMPLATES);
@@ -354,6 +416,8 @@ describe('diffTemplates', () => {
       // A LaunchConfiguration is immutable: new user data replaces it.
       expect(ud!.impact).to.equal('replace');
       expect(lc.impact).to.equal('replace');
+      // ... and the group's rolling update then replaces every node, one at a time.
+      expect(d.nodes).to.deep.equal([{ autoScalingGroup: 'NodeGroup', cause: 'NodeLaunchConfig changes', how: 'rolling', rollingUpdate: { maxBatchSize: '1', minInstancesInService: '1', pauseTime: undefined } }]);
     });
 
     it('2019-09 → 2020-06: LaunchConfiguration replaced by a LaunchTemplate, the group follows', () => {
@@ -392,6 +456,7 @@ describe('diffTemplates', () => {
       expect(mustEntry(d, 'Resources', 'NodeAccessEntry')).to.deep.include({ kind: 'added', impact: 'create' });
       expect(mustEntry(d, 'Parameters', 'BootstrapArguments').kind).to.equal('removed');
       expect(d.permissionsChanged).to.equal(true);
+      expect(d.nodes?.map((n) => `${n.autoScalingGroup} ${n.how} (${n.cause})`)).to.deep.equal(['NodeGroup rolling (NodeLaunchTemplate changes)']);
     });
 
     it('our default template against AWS AL2023: only the intended differences', function () {
@@ -423,6 +488,9 @@ describe('diffTemplates', () => {
       expect(Object.keys(vars.new as T)).to.deep.equal(['MaxPods']);
       const rest = lt.changes.filter((c) => c !== body && c !== vars).map((c) => `${c.kind} ${c.pointer} ${JSON.stringify(c.new)}`);
       expect(rest).to.deep.equal(['added /Resources/NodeLaunchTemplate/Properties/LaunchTemplateData/BlockDeviceMappings/0/Ebs/Encrypted true']);
+      // Moving a stack from AWS's template to ours changes the launch template: the rolling update
+      // replaces every node (one at a time), and the report says so.
+      expect(d.nodes?.map((n) => `${n.autoScalingGroup} ${n.how} (${n.cause})`)).to.deep.equal(['NodeGroup rolling (NodeLaunchTemplate changes)']);
       // Every value in our table is today's computed value.
       expect(d.maxPods?.staleNew).to.deep.equal([]);
       expect(d.maxPods?.rows.length).to.be.greaterThan(1000);

@@ -21,6 +21,7 @@ import type { MaxPodsOptions } from '../max-pods';
 import { cfnEqual, normalizeTemplate } from './equal';
 import type { Impact } from './impact';
 import { maxPodsView, type MaxPodsView } from './max-pods';
+import { nodeReplacements, type NodeReplacement } from './nodes';
 import { withCodeCache } from '../util/code-cache';
 
 /** jsdiff (19 files), loaded on first use with the code cache. */
@@ -31,6 +32,7 @@ function jsdiff(): typeof import('diff') {
 
 export type { Impact } from './impact';
 export type { MaxPodsRow, MaxPodsView } from './max-pods';
+export type { NodeReplacement, NodeUpdate } from './nodes';
 export { cfnEqual } from './equal';
 
 export type ChangeKind = 'added' | 'removed' | 'changed';
@@ -100,6 +102,11 @@ export interface TemplateDiff {
   permissionsChanged: boolean;
   /** Per instance type: old, new and computed max pods, when either side carries values. */
   maxPods?: MaxPodsView;
+  /**
+   * Auto Scaling groups whose nodes the update concerns: replaced by their update policy, or left
+   * on the old configuration (lib/diff/nodes.ts). Absent when no group is concerned.
+   */
+  nodes?: NodeReplacement[];
 }
 
 export interface DiffOptions {
@@ -423,6 +430,7 @@ export function diffTemplates(oldTemplate: object, newTemplate: object, options:
   }
 
   let permissionsChanged = false;
+  let nodes: NodeReplacement[] = [];
   const resourceEntries = entries.filter((e) => e.section === 'Resources');
   if (resourceEntries.length) {
     const ra = (a.Resources ?? {}) as Obj;
@@ -449,10 +457,15 @@ export function diffTemplates(oldTemplate: object, newTemplate: object, options:
         c.impact = p === undefined || p === 'none' ? 'update' : p;
       }
     }
+    const changedResources = resourceEntries
+      .filter((e) => e.kind === 'changed')
+      .map((e) => ({ name: e.name, impact: e.impact, properties: [...new Set(e.changes.filter((c) => c.path[0] === 'Properties' && c.path.length > 1).map((c) => c.path[1]))] }));
+    nodes = nodeReplacements(ra, rb, changedResources);
   }
 
   const view = maxPodsView(a, b, options.maxPods ?? generatedWith(b) ?? generatedWith(a) ?? {});
   const result: TemplateDiff = { identical: entries.length === 0, entries, summary: summarize(entries), permissionsChanged };
   if (view) result.maxPods = view;
+  if (nodes.length) result.nodes = nodes;
   return result;
 }

@@ -2,14 +2,14 @@
  * Renders a TemplateDiff (lib/diff) for people and for programs. No diffing happens here.
  *
  * - formatDiffText: a report grouped by section, `[+]` added, `[-]` removed, `[~]` changed, with
- *   property paths, the update impact of each resource change, user data line by line, and the
- *   max-pods view. Colour only when asked (the CLI asks on a TTY without NO_COLOR).
+ *   property paths, the update impact of each resource change, user data line by line, what the
+ *   update does to the running nodes of each Auto Scaling group, and the max-pods view. Colour only when asked (the CLI asks on a TTY without NO_COLOR).
  * - formatDiffJson: the same data as JSON; every entry and change carries a JSON pointer (RFC 6901)
  *   into its template.
  * Both are deterministic: same diff, same bytes.
  */
 import { styleText } from 'node:util';
-import type { DiffEntry, Impact, MaxPodsView, TemplateDiff, ValueChange } from '../diff';
+import type { DiffEntry, Impact, MaxPodsView, NodeReplacement, TemplateDiff, ValueChange } from '../diff';
 
 export interface FormatOptions {
   /** Label of the old template (a path, URL or aws:<date>). */
@@ -226,6 +226,23 @@ function writeMaxPods(w: Writer, v: MaxPodsView, all: boolean): void {
   if (!all && rows.length < v.rows.length) w.push(`  (${v.rows.length - rows.length} more types whose values match the data; --all lists them)`);
 }
 
+/** One line per Auto Scaling group: what the update does to its running nodes. */
+export function nodeUpdateText(n: NodeReplacement): string {
+  switch (n.how) {
+    case 'rolling': {
+      const r = n.rollingUpdate ?? {};
+      const pause = r.pauseTime === undefined ? '' : `, pausing ${flow(r.pauseTime)} after each batch`;
+      return `every node is replaced, ${flow(r.maxBatchSize)} at a time with at least ${flow(r.minInstancesInService)} in service${pause} (UpdatePolicy AutoScalingRollingUpdate), because ${n.cause}`;
+    }
+    case 'replacing':
+      return `a new Auto Scaling group with new nodes replaces it (UpdatePolicy AutoScalingReplacingUpdate), because ${n.cause}`;
+    case 'new-nodes-only':
+      return `running nodes keep their old configuration; only nodes launched later get the change, because ${n.cause} (no update policy applies: replace the nodes, e.g. with an instance refresh, to apply it everywhere)`;
+    case 'version-pinned':
+      return `its launch template Version is ${flow(n.version)}, not the template's LatestVersionNumber: CloudFormation leaves the group and its running nodes as they are, although ${n.cause.replace(/^its /, 'the group\'s ')}`;
+  }
+}
+
 /** The text report. Ends with a newline. */
 export function formatDiffText(diff: TemplateDiff, options: FormatOptions = {}): string {
   const w = new Writer(options.color === true);
@@ -241,6 +258,14 @@ export function formatDiffText(diff: TemplateDiff, options: FormatOptions = {}):
         w.push(w.style('bold', section));
       }
       writeEntry(w, e);
+    }
+  }
+  if (diff.nodes?.length) {
+    w.push('');
+    w.push(w.style('bold', 'Nodes'));
+    for (const n of diff.nodes) {
+      const loud = n.how === 'rolling' || n.how === 'replacing';
+      w.push(`${w.style(loud ? 'red' : 'yellow', '[!]')} ${n.autoScalingGroup}: ${nodeUpdateText(n)}`);
     }
   }
   if (diff.maxPods) writeMaxPods(w, diff.maxPods, options.allMaxPods === true);
