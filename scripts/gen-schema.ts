@@ -4,8 +4,10 @@
  *   schema.json      the template JSON Schema (for people and other tools)
  *   validator.ts     the same schema precompiled by ajv standalone (what `validate` runs; no
  *                    schema is compiled at run time)
- *   spec-data.ts     the spec version, the types the schema covers, and every resource type's
- *                    Fn::GetAtt attributes (for "unknown resource type" and attribute checks)
+ *   spec-data.ts     the spec version, the types the schema covers and their Fn::GetAtt attributes
+ *   resource-attributes.ts
+ *                    every resource type's Fn::GetAtt attributes (for "unknown resource type" and
+ *                    attribute checks on types outside the schema)
  * `--check` writes nothing and exits 1 when the committed files differ (stale).
  */
 import * as fs from 'node:fs';
@@ -41,8 +43,14 @@ export function generateFiles(): Record<string, string> {
     `export const SPEC_VERSION = ${JSON.stringify(version)};`,
     `/** Resource types whose properties the precompiled schema checks. */`,
     `export const SCHEMA_TYPES: readonly string[] = ${JSON.stringify(types)};`,
+    `/** The Fn::GetAtt attribute names of those types (the rest are in resource-attributes.ts). */`,
+    `export const SCHEMA_TYPE_ATTRIBUTES: Readonly<Record<string, readonly string[]>> = ${JSON.stringify(Object.fromEntries(types.map((t) => [t, attrs[t] ?? []])))};`,
+    '',
+  ].join('\n');
+  const resourceAttributesText = [
+    header('Fn::GetAtt attributes'),
     `/** Every resource type in the database with its Fn::GetAtt attribute names: one "Type Attr Attr…" line each */`,
-    `/** (one string, so loading it costs nothing until a check reads it). */`,
+    `/** (one string: loaded only when a template names a type outside the schema, and cheap to load). */`,
     `export const RESOURCE_ATTRIBUTES_TEXT = ${JSON.stringify(Object.entries(attrs).map(([t, a]) => [t, ...a].join(' ')).join('\n'))};`,
     '',
   ].join('\n');
@@ -50,6 +58,7 @@ export function generateFiles(): Record<string, string> {
     'schema.json': JSON.stringify(schema, null, 2) + '\n',
     'validator.ts': validator,
     'spec-data.ts': specData,
+    'resource-attributes.ts': resourceAttributesText,
   };
 }
 

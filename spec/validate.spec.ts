@@ -8,7 +8,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { expect } from 'chai';
 import { RESOURCE_ATTRIBUTES, validateTemplate, validateTemplateText, type Finding } from '../lib/validate';
-import { RESOURCE_ATTRIBUTES_TEXT } from '../lib/validate/generated/spec-data';
+import { RESOURCE_ATTRIBUTES_TEXT } from '../lib/validate/generated/resource-attributes';
+import { SCHEMA_TYPE_ATTRIBUTES } from '../lib/validate/generated/spec-data';
 import { QUOTAS } from '../lib/validate/checks';
 import { parseTemplate, toYaml } from '../lib/yaml';
 import { requireShared, ROOT, SHARED_TEMPLATES } from './helpers';
@@ -304,6 +305,11 @@ describe('validate: Fn::GetAtt attributes looked up one type at a time', functio
     expect(table.size).to.be.greaterThan(1000);
     for (const [type, attrs] of table) expect(RESOURCE_ATTRIBUTES.of(type), type).to.deep.equal(attrs);
     expect(RESOURCE_ATTRIBUTES.types()).to.deep.equal([...table.keys()]);
+  });
+
+  it("the schema's own types carry the same attributes in spec-data (the big table is not needed for them)", () => {
+    expect(Object.keys(SCHEMA_TYPE_ATTRIBUTES)).to.include('AWS::EC2::LaunchTemplate');
+    for (const [type, attrs] of Object.entries(SCHEMA_TYPE_ATTRIBUTES)) expect(attrs, type).to.deep.equal(table.get(type));
   });
 
   it('does not match a prefix, a part of a line, or nothing', () => {

@@ -57,9 +57,19 @@ function allowedOf(e: AjvError): string {
   }
 }
 
+/** The generated ajv validator of NodeGroupOptions (with the code cache `npm run build` made). */
+export function optionsValidator(): Validator {
+  return requireCached<Validator>(path.join(__dirname, 'options-validator.generated.js'), 'options-validator');
+}
+
 /** Throws BAD_OPTION for the first value that breaks the schema; `prefix` names the source (a config file). */
 export function checkNodeGroupOptions(options: unknown, source?: string): NodeGroupOptions {
-  const validate = requireCached<Validator>(path.join(__dirname, 'options-validator.generated.js'), 'options-validator');
+  // No options (plain `gen`): every option is optional, so there is nothing to check and the
+  // validator need not load (spec/gen-config-schema.spec.ts checks that it accepts {}).
+  if (options !== null && typeof options === 'object' && Object.getPrototypeOf(options) === Object.prototype && Reflect.ownKeys(options).length === 0) {
+    return options as NodeGroupOptions;
+  }
+  const validate = optionsValidator();
   if (validate(options)) return options as NodeGroupOptions;
   const e = (validate.errors ?? [])[0];
   if (!e) throw new EksNodegroupError('BAD_OPTION', `${source ? `${source}: ` : ''}invalid options`);

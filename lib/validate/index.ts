@@ -38,21 +38,28 @@ function bundledValidator(): ValidateFn {
 }
 
 function specData(): typeof import('./generated/spec-data') {
-  // One string literal: compiling it costs no more than reading a code cache would.
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   return require('./generated/spec-data');
 }
 
+function resourceAttributesText(): string {
+  // 130 KB of text: loaded only for a type the schema does not cover.
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  return (require('./generated/resource-attributes') as typeof import('./generated/resource-attributes')).RESOURCE_ATTRIBUTES_TEXT;
+}
+
 const attributeCache = new Map<string, readonly string[] | undefined>();
 /**
- * Fn::GetAtt attribute names of every known resource type, looked up in the generated text one type
- * at a time (a template names a handful of the 1,800 types; parsing them all cost more than the rest
- * of the checks).
+ * Fn::GetAtt attribute names of every known resource type: the schema's types from spec-data,
+ * any other looked up one at a time in the generated text (a template names a handful of the
+ * 1,800 types; parsing them all cost more than the rest of the checks).
  */
 export const RESOURCE_ATTRIBUTES: ResourceAttributes = {
   of(type: string): readonly string[] | undefined {
+    const schemaTypes = specData().SCHEMA_TYPE_ATTRIBUTES;
+    if (Object.prototype.hasOwnProperty.call(schemaTypes, type)) return schemaTypes[type];
     if (attributeCache.has(type)) return attributeCache.get(type);
-    const text = specData().RESOURCE_ATTRIBUTES_TEXT;
+    const text = resourceAttributesText();
     let found: readonly string[] | undefined;
     // (A type is one token; the empty string would match everywhere.)
     if (type !== '' && !/\s/.test(type)) {
@@ -69,7 +76,7 @@ export const RESOURCE_ATTRIBUTES: ResourceAttributes = {
     return found;
   },
   types(): readonly string[] {
-    return specData().RESOURCE_ATTRIBUTES_TEXT.split('\n').map((line) => line.split(' ')[0]);
+    return resourceAttributesText().split('\n').map((line) => line.split(' ')[0]);
   },
 };
 
