@@ -1,6 +1,6 @@
 /** Flag parsing shared by the commands: node's util.parseArgs with errors a person can act on. */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { closest, distance } from 'fastest-levenshtein';
+import { closest, distance } from '../util/levenshtein';
 import { EksNodegroupError } from '../errors';
 
 export type FlagSpec = NonNullable<ParseArgsConfig['options']>;

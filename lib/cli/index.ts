@@ -2,7 +2,7 @@
  * The CLI: `cli(argv, io)` runs one command and returns its exit code (0 ok, 1 findings, 2 bad
  * usage or input). Commands load lazily so `max-pods` never pays for YAML or schema code.
  */
-import { closest, distance } from 'fastest-levenshtein';
+import { closest, distance } from '../util/levenshtein';
 import { EksNodegroupError } from '../errors';
 import type { CliIO, Command } from './io';
 import { EXIT_USAGE } from './io';

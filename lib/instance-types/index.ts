@@ -4,7 +4,7 @@
  */
 import * as path from 'node:path';
 import { requireCached } from '../util/code-cache';
-import { closest, distance } from 'fastest-levenshtein';
+import { closest, distance } from '../util/levenshtein';
 import { EksNodegroupError } from '../errors';
 import type { InstanceTypeData, InstanceTypeFacts } from './model';
 import { COLUMNS } from './model';

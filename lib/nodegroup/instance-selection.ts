@@ -1,5 +1,5 @@
 /** Which instance types a template offers: names and `*` patterns, resolved against the data. */
-import { distance } from 'fastest-levenshtein';
+import { distance } from '../util/levenshtein';
 import { EksNodegroupError } from '../errors';
 import { getInstanceType, instanceTypeNames } from '../instance-types';
 

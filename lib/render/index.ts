@@ -19,7 +19,7 @@
  * Outputs whose condition is false are left out, and Mappings, Transform and Rules are dropped
  * (mappings are inlined where used; Rules are not evaluated).
  */
-import { closest, distance } from 'fastest-levenshtein';
+import { closest, distance } from '../util/levenshtein';
 import { EksNodegroupError, type ErrorCode } from '../errors';
 import { setOwn } from '../util/object';
 import { intrinsicKey } from '../yaml';

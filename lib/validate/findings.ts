@@ -1,5 +1,5 @@
 /** What validation reports: one finding per mistake, with where it is and how to fix it. */
-import { distance } from 'fastest-levenshtein';
+import { distance } from '../util/levenshtein';
 
 export type Severity = 'error' | 'warning';
 

@@ -14,7 +14,7 @@
  * 34 KB template. The `yaml` package (eemeli/yaml) is loaded only to map a JSON pointer to a line and
  * column, which only error reports need.
  */
-import { closest } from 'fastest-levenshtein';
+import { closest } from '../util/levenshtein';
 import { jsyaml } from './js-yaml';
 import type { Document, Node as YamlNode } from 'yaml';
 import { EksNodegroupError } from '../errors';
