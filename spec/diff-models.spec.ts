@@ -8,11 +8,13 @@ import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { buildResourceModels, MODELS_MODULE, renderModelsModule } from '../lib/diff/build-models';
-import { resourceImpacts } from '../lib/diff/impact';
-import { RESOURCE_MODELS } from '../lib/diff/resource-models';
+import { buildResourceModels, MODELS_MODULE, parseModels, renderModelsModule } from '../lib/diff/build-models';
+import { resourceImpacts, resourceModel } from '../lib/diff/impact';
+import { RESOURCE_MODELS_SOURCE, RESOURCE_MODELS_TEXT } from '../lib/diff/resource-models';
 import { parseTemplate } from '../lib/yaml';
 import { requireShared, ROOT, SHARED_TEMPLATES } from './helpers';
+
+const RESOURCE_MODELS = parseModels(RESOURCE_MODELS_SOURCE, RESOURCE_MODELS_TEXT);
 
 type T = Record<string, unknown>;
 
@@ -24,6 +26,14 @@ describe('diff resource models (update behaviour extracted from the AWS resource
     expect(RESOURCE_MODELS.source, 'run "npm run build && npm run refresh-diff-models && npm run build"').to.equal(fresh.source);
     expect(RESOURCE_MODELS.types).to.deep.equal(fresh.types);
     expect(fs.readFileSync(MODELS_MODULE, 'utf8')).to.equal(renderModelsModule(fresh));
+  });
+
+  it('the one-type look-up gives every type its entry, and nothing for a prefix or an unknown type', () => {
+    for (const [type, e] of Object.entries(RESOURCE_MODELS.types)) {
+      const m = resourceModel(type);
+      expect(Object.keys(m!.properties).sort(), type).to.deep.equal([...(e.u ?? []), ...(e.r ?? []), ...(e.m ?? [])].sort());
+    }
+    for (const t of ['', 'AWS::EC2::Route Table', 'AWS::EC2::Rout', 'AWS::NoSuch::Type']) expect(resourceModel(t), t).to.equal(undefined);
   });
 
   it('know the properties the node-group resources replace on', () => {

@@ -64,32 +64,55 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
-/** Normal form of a value: `Fn::GetAtt: "A.B"` → `[A, B]` everywhere. Returns a new tree. */
+/**
+ * Normal form of a value: `Fn::GetAtt: "A.B"` → `[A, B]` everywhere. Copy on write: a subtree with
+ * nothing to change is returned as it is (most of a template, e.g. a 1,391-entry mapping).
+ */
 function normalValue(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(normalValue);
+  if (Array.isArray(v)) {
+    const out = v.map(normalValue);
+    return out.every((x, i) => x === v[i]) ? v : out;
+  }
   if (!isPlainObject(v)) return v;
-  const out: Record<string, unknown> = {};
-  for (const [k, val] of Object.entries(v)) {
-    if (k === 'Fn::GetAtt' && typeof val === 'string' && Object.keys(v).length === 1 && val.indexOf('.') > 0) {
+  const keys = Object.keys(v);
+  if (keys.length === 1 && keys[0] === 'Fn::GetAtt') {
+    const val = v['Fn::GetAtt'];
+    if (typeof val === 'string' && val.indexOf('.') > 0) {
       const dot = val.indexOf('.');
-      setOwn(out, k, [val.slice(0, dot), val.slice(dot + 1)]);
-    } else {
-      setOwn(out, k, normalValue(val));
+      return { 'Fn::GetAtt': [val.slice(0, dot), val.slice(dot + 1)] };
     }
   }
-  return out;
+  let out: Record<string, unknown> | undefined;
+  keys.forEach((k, i) => {
+    const val = v[k];
+    const n = normalValue(val);
+    if (out === undefined && n !== val) {
+      out = {};
+      for (let j = 0; j < i; j++) setOwn(out, keys[j], v[keys[j]]);
+    }
+    if (out !== undefined) setOwn(out, k, n);
+  });
+  return out ?? v;
 }
 
-/** The normal form of a whole template (see the module comment). Does not change its argument. */
+/**
+ * The normal form of a whole template (see the module comment). Does not change its argument; the
+ * result shares the parts that need no change with it, so treat it as read-only.
+ */
 export function normalizeTemplate(t: Record<string, unknown>): Record<string, unknown> {
-  const n = normalValue(t) as Record<string, unknown>;
+  const n = { ...(normalValue(t) as Record<string, unknown>) };
   if (isPlainObject(n.Resources)) {
-    for (const r of Object.values(n.Resources)) {
+    const resources: Record<string, unknown> = {};
+    for (const name of Object.keys(n.Resources)) {
+      const r = n.Resources[name];
       if (isPlainObject(r) && r.DependsOn !== undefined) {
         const d = Array.isArray(r.DependsOn) ? r.DependsOn : [r.DependsOn];
-        r.DependsOn = [...d].sort((a, b) => (String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0));
+        setOwn(resources, name, { ...r, DependsOn: [...d].sort((a, b) => (String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0)) });
+      } else {
+        setOwn(resources, name, r);
       }
     }
+    n.Resources = resources;
   }
   return n;
 }

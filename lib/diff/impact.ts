@@ -15,7 +15,8 @@
  */
 import { EksNodegroupError } from '../errors';
 import { withCodeCache } from '../util/code-cache';
-import type { ResourceModelEntry, ResourceModels } from './build-models';
+import type { ResourceModelEntry } from './build-models';
+import { lineFor } from '../util/line-table';
 
 /** What CloudFormation would do to a resource (or because of one property). */
 export type Impact = 'none' | 'create' | 'update' | 'may-replace' | 'replace' | 'destroy' | 'orphan';
@@ -39,15 +40,16 @@ interface SpecLikeResource {
   properties: Record<string, { causesReplacement?: string; scrutinizable?: string }>;
 }
 
-let models: ResourceModels | undefined;
 const cache = new Map<string, SpecLikeResource | undefined>();
 
 /** The resource model `fullDiff` expects, built from our compact table; undefined for unknown types. */
 export function resourceModel(type: string): SpecLikeResource | undefined {
   if (cache.has(type)) return cache.get(type);
   // eslint-disable-next-line @typescript-eslint/no-var-requires
-  models ??= (require('./resource-models') as { RESOURCE_MODELS: ResourceModels }).RESOURCE_MODELS;
-  const e: ResourceModelEntry | undefined = Object.prototype.hasOwnProperty.call(models.types, type) ? models.types[type] : undefined;
+  const { RESOURCE_MODELS_TEXT } = require('./resource-models') as typeof import('./resource-models');
+  // Only the types the templates change are parsed (the table has ~1,800).
+  const line = lineFor(RESOURCE_MODELS_TEXT, type);
+  const e: ResourceModelEntry | undefined = line === undefined ? undefined : (JSON.parse(line) as ResourceModelEntry);
   let m: SpecLikeResource | undefined;
   if (e) {
     const properties: SpecLikeResource['properties'] = {};

@@ -6,6 +6,7 @@
  */
 import * as path from 'node:path';
 import { requireCached } from '../util/code-cache';
+import { lineFor, lineKeys } from '../util/line-table';
 import { codeChecks, PSEUDO_PARAMETERS, QUOTAS, type ResourceAttributes } from './checks';
 import type { AjvError } from './schema-errors';
 import { formatFinding, hasErrors, type Finding, type Severity } from './findings';
@@ -59,24 +60,13 @@ export const RESOURCE_ATTRIBUTES: ResourceAttributes = {
     const schemaTypes = specData().SCHEMA_TYPE_ATTRIBUTES;
     if (Object.prototype.hasOwnProperty.call(schemaTypes, type)) return schemaTypes[type];
     if (attributeCache.has(type)) return attributeCache.get(type);
-    const text = resourceAttributesText();
-    let found: readonly string[] | undefined;
-    // (A type is one token; the empty string would match everywhere.)
-    if (type !== '' && !/\s/.test(type)) {
-      for (let at = text.indexOf(type); at >= 0; at = text.indexOf(type, at + 1)) {
-        const end = at + type.length;
-        if ((at === 0 || text[at - 1] === '\n') && (end === text.length || text[end] === ' ' || text[end] === '\n')) {
-          const eol = text.indexOf('\n', end);
-          found = text.slice(end, eol < 0 ? text.length : eol).split(' ').filter(Boolean);
-          break;
-        }
-      }
-    }
+    const rest = lineFor(resourceAttributesText(), type);
+    const found = rest === undefined ? undefined : rest.split(' ').filter(Boolean);
     attributeCache.set(type, found);
     return found;
   },
   types(): readonly string[] {
-    return resourceAttributesText().split('\n').map((line) => line.split(' ')[0]);
+    return lineKeys(resourceAttributesText());
   },
 };
 
