@@ -73,13 +73,19 @@ function kindOf(v: unknown): Kind {
   return v !== null && typeof v === 'object' ? 'mapping' : 'scalar';
 }
 
-// One multi-tag type per node kind (`!Ref`, `!Sub`, … named by representName): js-yaml tries every
-// explicit type on every node it writes, so 3 types instead of 60 make dumping a template faster.
+// js-yaml tries every type of the schema on every node it writes, so the write schema has only
+// what a template needs: the YAML 1.1 types a reader could mistake a string for (null, bool, int,
+// float, timestamp, merge: such strings get quoted), and one multi-tag type per node kind for the
+// short forms (`!Ref`, `!Sub`, … named by representName) instead of 60. DEFAULT_SCHEMA's binary,
+// omap, pairs and set types are left out: toShortForm never hands the writer a Buffer or a Set.
 let writeSchema: jsyaml.Schema | undefined;
+/** js-yaml's built-in types (exported by js-yaml, missing from @types/js-yaml). */
+const YAML_TYPES = (jsyaml as unknown as { types: Record<'timestamp' | 'merge', jsyaml.Type> }).types;
 /** Built on first use (commands that only read never pay for it). */
 const WRITE_SCHEMA = (): jsyaml.Schema =>
-  (writeSchema ??= jsyaml.DEFAULT_SCHEMA.extend(
-    (['scalar', 'sequence', 'mapping'] as Kind[]).map(
+  (writeSchema ??= jsyaml.CORE_SCHEMA.extend({
+    implicit: [YAML_TYPES.timestamp, YAML_TYPES.merge],
+    explicit: (['scalar', 'sequence', 'mapping'] as Kind[]).map(
       (kind) =>
         new jsyaml.Type('!', {
           kind,
@@ -90,7 +96,7 @@ const WRITE_SCHEMA = (): jsyaml.Schema =>
           represent: (o: object) => (o as ShortForm).arg as object,
         }),
     ),
-  ));
+  }));
 
 /** Long form → plain data with ShortForm markers where a tag goes. */
 function toShortForm(v: unknown): unknown {
