@@ -100,8 +100,10 @@ export {
   type Impact,
   type MaxPodsRow,
   type MaxPodsView,
+  type NodeReplacement,
+  type NodeUpdate,
 } from './diff';
-export { formatDiffText, formatDiffJson, IMPACT_TEXT, type FormatOptions } from './format';
+export { formatDiffText, formatDiffJson, nodeUpdateText, IMPACT_TEXT, type FormatOptions } from './format';
 export { loadSource, downloadText, awsTemplateUrl, type SourceOptions, type LoadedSource } from './util/fetch';
 export {
   validateTemplate,
