@@ -132,7 +132,9 @@ describe('eks-nodegroup gen', function () {
       ['missing config file', ['-c', 'nope.yaml'], ['nope.yaml', 'no such file']],
       ['unparsable config', ['-c', 'broken.yaml'], ['broken.yaml'], () => fs.writeFileSync(path.join(dir, 'broken.yaml'), 'a: [1, 2\n')],
       ['config of the wrong shape', ['-c', 'list.yaml'], ['list.yaml', 'mapping of options'], () => fs.writeFileSync(path.join(dir, 'list.yaml'), '- a\n- b\n')],
-      ['config with an unknown option', ['-c', 'typo.yaml'], ['typo.yaml', 'unknown option "volume.sise"', 'size'], () => fs.writeFileSync(path.join(dir, 'typo.yaml'), 'volume:\n  sise: 3\n')],
+      ['config with an unknown option', ['-c', 'typo.yaml'], ['typo.yaml', 'unknown option "volume.sise"', 'did you mean "size"?'], () => fs.writeFileSync(path.join(dir, 'typo.yaml'), 'volume:\n  sise: 3\n')],
+      ['config with a misspelt top-level option', ['-c', 'typo2.yaml'], ['unknown option "amiFamly"', 'did you mean "amiFamily"?'], () => fs.writeFileSync(path.join(dir, 'typo2.yaml'), 'amiFamly: al2\n')],
+      ['io2 volume without IOPS', ['--volume-type', 'io2'], ['volume type io2 needs volume.iops', '--volume-iops N']],
       ['config with an invalid value', ['-c', 'val.json'], ['val.json', 'invalid value for imds.hopLimit', '≤ 64'], () => fs.writeFileSync(path.join(dir, 'val.json'), '{"imds": {"hopLimit": 65}}')],
       ['a positional argument', ['out.yaml'], ['unexpected argument "out.yaml"', '-o FILE']],
     ];
@@ -162,6 +164,17 @@ describe('eks-nodegroup gen', function () {
       expect(r.code).to.equal(2);
       expect(r.stderr).to.include('afolder').and.to.include('is a directory');
     });
+  });
+
+  it('SSH open to the internet: written as asked (exit 0), with a warning; a private CIDR gets none', async () => {
+    const open = await runCli(['gen', '-t', 't3.micro', '--ssh-cidr', '0.0.0.0/0', '-o', 'ssh-open.yaml'], { cwd: dir });
+    expect(open.code).to.equal(0);
+    expect(open.stderr).to.include('warning: SSH (TCP 22) to every node is open to the whole internet');
+    const t = parseTemplate(fs.readFileSync(path.join(dir, 'ssh-open.yaml'), 'utf8')) as Record<string, Record<string, Record<string, Record<string, unknown>>>>;
+    expect(t.Resources.NodeSecurityGroupSshIngress.Properties.CidrIp).to.equal('0.0.0.0/0');
+    const closed = await runCli(['gen', '-t', 't3.micro', '--ssh-cidr', '10.1.0.0/16', '-o', 'ssh-closed.yaml'], { cwd: dir });
+    expect(closed.code).to.equal(0);
+    expect(closed.stderr).to.equal('');
   });
 
   it('end to end: the real CLI writes the file, exit 0; bad input exit 2 on stderr', () => {

@@ -275,7 +275,9 @@ function blockDevices(o: NodeGroupOptions, family: AmiFamily): Props<LaunchTempl
   const encrypted = v.encrypted ?? true;
   if (v.kmsKeyId !== undefined && !encrypted) throw badOption('volume.kmsKeyId', v.kmsKeyId, 'nothing when volume.encrypted is false');
   const type = v.type ?? 'gp3';
-  if ((type === 'io1' || type === 'io2') && v.iops === undefined) throw badOption('volume.iops', v.iops, `a number of IOPS (required with volume type ${type})`);
+  if ((type === 'io1' || type === 'io2') && v.iops === undefined) {
+    throw new EksNodegroupError('BAD_OPTION', `volume type ${type} needs volume.iops, the provisioned IOPS (on the command line: --volume-iops N, e.g. 3000)`);
+  }
   if (v.iops !== undefined && !['gp3', 'io1', 'io2'].includes(type)) throw badOption('volume.iops', v.iops, 'nothing with volume type ' + type + ' (only gp3, io1, io2)');
   if (v.throughput !== undefined && type !== 'gp3') throw badOption('volume.throughput', v.throughput, 'nothing with volume type ' + type + ' (only gp3)');
   const ebs = (size: Intrinsic | undefined) => ({

@@ -248,6 +248,10 @@ export const command: Command = {
       io.stderr.write(`eks-nodegroup gen: the generated template is invalid (see above); nothing was written\n`);
       return EXIT_FINDINGS;
     }
+    // Asked for, so written; but said out loud, as a reviewer would.
+    if (options.ssh?.cidr !== undefined && /\/0$/.test(options.ssh.cidr)) {
+      io.stderr.write(`eks-nodegroup gen: warning: SSH (TCP 22) to every node is open to the whole internet (ssh cidr ${options.ssh.cidr}); give your admin network's CIDR instead unless that is intended\n`);
+    }
 
     if (values.stdout) {
       io.stdout.write(text);
