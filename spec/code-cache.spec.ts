@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { expect } from 'chai';
+import { wrap } from 'node:module';
 import { CODE_CACHE_DIR } from '../lib/util/code-cache';
 import { ROOT, tempDir } from './helpers';
 
@@ -95,17 +96,32 @@ describe('code cache', function () {
       expect(fresh(load)).to.deep.equal(['42 stale']);
     });
 
-    it('is rejected by V8 when made by another V8 (header and data intact): the module still runs', () => {
-      // Data from a different script (here: the empty one) is what a cache made by another V8
-      // build looks like to this one: V8 checks and refuses it.
+    it('is refused by V8 when its data belongs to another script (header intact): the module still runs', () => {
+      // V8 checks its data against the script (as it does against its version and flags): data made
+      // for another script passes our header check and is refused by V8 itself.
       const other = fresh(`const vm = require('vm'); console.log(new vm.Script('1').createCachedData().toString('base64'))`)[0];
       const data = Buffer.from(other, 'base64');
-      const src = fs.readFileSync(mod);
-      const { crc32 } = require('node:zlib') as { crc32(b: Buffer): number };
-      const sum = (b: Buffer): string => `${b.length} ${crc32(b).toString(16).padStart(8, '0')}`;
-      const head = `eks-nodegroup code cache; node ${process.version} ${process.arch} v8 ${process.versions.v8}; source ${sum(src)}; data ${sum(data)}\n`;
+      const text = wrap(fs.readFileSync(mod, 'utf8'));
+      const { crc32 } = require('node:zlib') as { crc32(b: Buffer | string): number };
+      const sum = (b: Buffer | string): string => `${Buffer.byteLength(b)} ${crc32(b).toString(16).padStart(8, '0')}`;
+      const head = `eks-nodegroup code cache; node ${process.version} ${process.arch} v8 ${process.versions.v8}; source ${sum(text)}; data ${sum(data)}\n`;
       fs.writeFileSync(cacheFile, Buffer.concat([Buffer.from(head, 'latin1'), data]));
       expect(fresh(load)).to.deep.equal(['42 rejected']);
+    });
+
+    it('made by another Node build is not used (its header says so); the module still runs', () => {
+      fresh(`${load} cc.writeCodeCaches();`);
+      const good = fs.readFileSync(cacheFile);
+      fs.writeFileSync(cacheFile, Buffer.from(good.toString('latin1').replace(`node ${process.version} `, 'node v18.0.0 '), 'latin1'));
+      expect(fresh(load)).to.deep.equal(['42 stale']);
+    });
+
+    it('a missing module file falls back to the given loader (a bundled package); without one the error stands', () => {
+      const gone = path.join(dir, 'gone.js');
+      expect(fresh(`console.log(cc.requireCached(${JSON.stringify(gone)}, 'spec-gone', () => 'fallback'))`)).to.deep.equal(['fallback']);
+      const r = spawnSync(process.execPath, ['-e', `require(${JSON.stringify(CODE_CACHE_JS)}).requireCached(${JSON.stringify(gone)}, 'spec-gone')`], { encoding: 'utf8' });
+      expect(r.status).to.not.equal(0);
+      expect(r.stderr).to.include('ENOENT');
     });
   });
 });
@@ -149,6 +165,15 @@ describe('code cache for a module graph (withCodeCache)', function () {
     fs.writeFileSync(c, `"use strict";\nexports.load = () => import('node:path').then((m) => typeof m.join);\n`);
     const out = fresh(`cc.withCodeCache(${JSON.stringify(group)}, () => require(${JSON.stringify(c)})).load().then((t) => console.log(t), (e) => console.log('failed: ' + e.message));`);
     expect(out).to.deep.equal(['function']);
+  });
+
+  it('an ES module required inside goes to Node\'s own compile step; requireCached of a file the graph loaded still works', () => {
+    const esm = path.join(dir, 'esm.mjs');
+    const cjs = path.join(dir, 'uses-esm.js');
+    fs.writeFileSync(esm, 'export const answer = 42;\n');
+    fs.writeFileSync(cjs, `"use strict";\nmodule.exports = require('./esm.mjs').answer;\n`);
+    expect(fresh(`console.log(cc.withCodeCache(${JSON.stringify(group)}, () => require(${JSON.stringify(cjs)})))`)).to.deep.equal(['42']);
+    expect(fresh(`cc.withCodeCache(${JSON.stringify(group)}, () => require(${JSON.stringify(b)})); console.log(cc.requireCached(${JSON.stringify(b)}, 'spec-b').value)`)).to.deep.equal(['41']);
   });
 
   it('restores Node\'s compile step when loading throws', () => {

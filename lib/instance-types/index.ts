@@ -23,7 +23,8 @@ function rowToFacts(row: readonly unknown[]): InstanceTypeFacts {
 
 function load(): Map<string, InstanceTypeFacts> {
   if (!byName) {
-    data = requireCached<{ DATA: InstanceTypeData }>(path.join(__dirname, 'data.js'), 'instance-data').DATA;
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    data = requireCached<{ DATA: InstanceTypeData }>(path.join(__dirname, 'data.js'), 'instance-data', () => require('./data')).DATA;
     byName = new Map();
     for (const row of data.types) {
       const facts = rowToFacts(row);

@@ -60,7 +60,8 @@ function allowedOf(e: AjvError): string {
 
 /** The generated ajv validator of NodeGroupOptions (with the code cache `npm run build` made). */
 export function optionsValidator(): Validator {
-  return requireCached<Validator>(path.join(__dirname, 'options-validator.generated.js'), 'options-validator');
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  return requireCached<Validator>(path.join(__dirname, 'options-validator.generated.js'), 'options-validator', () => require('./options-validator.generated'));
 }
 
 /** Throws BAD_OPTION for the first value that breaks the schema; `prefix` names the source (a config file). */

@@ -9,7 +9,8 @@
  * functions compiled lazily during that run, not only the top level. `requireCached(file, name)`
  * and `withCodeCache(group, load)` use a cache only when it belongs to exactly this source text
  * and this Node build; otherwise, or when V8 itself rejects it (other V8 version or flags), the
- * module compiles as usual: slower, same result. Nothing is written at run time.
+ * module compiles as usual: slower, same result. Nothing is written at run time. (So the caches in
+ * a published package help only on the Node build that made them; `npm ci` in a checkout makes its own.)
  */
 import * as fs from 'node:fs';
 import { createRequire, wrap } from 'node:module';
@@ -28,51 +29,61 @@ const cacheFile = (name: string): string => path.join(CODE_CACHE_DIR, `${name}.v
  */
 export type CodeCacheStatus = 'accepted' | 'rejected' | 'stale' | 'absent';
 
-interface Loaded {
+interface Compiled {
   /** Cache name (file dist/code-cache/<name>.v8cache). */
   name: string;
-  exports: unknown;
   script: vm.Script;
-  /** Length and CRC-32 of the source text. */
+  /** Length and CRC-32 of the compiled text. */
   sourceSum: string;
   status: CodeCacheStatus;
 }
 
-/** Every module compiled through this file in this process, by file name. */
-const loaded = new Map<string, Loaded>();
+/** Every module compiled through this file in this process, by file name (both APIs). */
+const compiled = new Map<string, Compiled>();
+/** The exports of the modules requireCached loaded, by file name. */
+const exportsOf = new Map<string, unknown>();
 
 /** Byte length and CRC-32 of a text or buffer (zlib's: loads in half the time of node:crypto). */
 function checksum(b: Buffer | string): string {
   return `${typeof b === 'string' ? Buffer.byteLength(b) : b.length} ${crc32(b).toString(16).padStart(8, '0')}`;
 }
 
+/** The part of the header that names the Node build (compared first: no checksum is computed for another build's cache). */
+const BUILD = `eks-nodegroup code cache; node ${process.version} ${process.arch} v8 ${process.versions.v8}; `;
+
 /**
  * A cache file is one header line, then V8's cache data. The header names the Node build and the
- * length and CRC-32 of the module's source and of the data: V8 identifies the source by its length
- * only, and in release builds does not check its data, so a damaged cache could crash the process.
- * (A checksum, not a defence against tampering: whoever can write dist/ can change the code itself.)
+ * length and CRC-32 of the compiled text (the module in Node's CommonJS wrapper) and of the data:
+ * V8 identifies the source by its length only, and in release builds does not check its data, so a
+ * damaged cache could crash the process. (A checksum, not a defence against tampering: whoever can
+ * write dist/ can change the code itself.)
  */
 function header(sourceSum: string, data: Buffer): Buffer {
-  return Buffer.from(`eks-nodegroup code cache; node ${process.version} ${process.arch} v8 ${process.versions.v8}; source ${sourceSum}; data ${checksum(data)}\n`, 'latin1');
+  return Buffer.from(`${BUILD}source ${sourceSum}; data ${checksum(data)}\n`, 'latin1');
 }
 
-/** Compiles the CommonJS wrapper of `source` with the cache `name` when it fits. */
-function compile(source: string, sourceSum: string, filename: string, name: string): { script: vm.Script; status: CodeCacheStatus } {
+/** Compiles `source` in Node's CommonJS wrapper, with the cache `name` when it fits. */
+function compile(source: string, filename: string, name: (sourceSum: string) => string): Compiled {
+  const text = wrap(source.replace(/^#!.*/, ''));
+  const sourceSum = checksum(text);
+  const cacheName = name(sourceSum);
   let cachedData: Buffer | undefined;
   let status: CodeCacheStatus = 'absent';
   try {
-    const buf = fs.readFileSync(cacheFile(name));
+    const buf = fs.readFileSync(cacheFile(cacheName));
+    status = 'stale';
     const eol = buf.indexOf(10);
-    const data = buf.subarray(eol + 1);
-    if (eol > 0 && data.length > 0 && buf.subarray(0, eol + 1).equals(header(sourceSum, data))) cachedData = data;
-    else status = 'stale';
+    if (eol > 0 && buf.subarray(0, BUILD.length).toString('latin1') === BUILD) {
+      const data = buf.subarray(eol + 1);
+      if (data.length > 0 && buf.subarray(0, eol + 1).equals(header(sourceSum, data))) cachedData = data;
+    }
   } catch {
     /* no cache: compile as usual */
   }
   // importModuleDynamically: import() inside the module works as in a module Node loads itself.
-  const script = new vm.Script(wrap(source.replace(/^#!.*/, '')), { filename, cachedData, importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER });
+  const script = new vm.Script(text, { filename, cachedData, importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER });
   if (cachedData) status = script.cachedDataRejected ? 'rejected' : 'accepted';
-  return { script, status };
+  return { name: cacheName, script, sourceSum, status };
 }
 
 type Wrapper = (exports: unknown, require: NodeJS.Require, module: unknown, filename: string, dirname: string) => void;
@@ -80,19 +91,26 @@ type Wrapper = (exports: unknown, require: NodeJS.Require, module: unknown, file
 /**
  * `require(file)` for a self-contained CommonJS module (it may require packages, not rely on
  * module identity), using the code cache `name` when it fits. Each file is loaded once; later
- * calls return the same exports.
+ * calls return the same exports. When `file` is not there (the package was bundled, e.g. with
+ * esbuild for a Lambda), `fallback` loads it: give it the plain `require` of the same module, which
+ * bundlers can see.
  */
-export function requireCached<T>(file: string, name: string): T {
+export function requireCached<T>(file: string, name: string, fallback?: () => T): T {
   const abs = path.resolve(file);
-  const done = loaded.get(abs);
-  if (done) return done.exports as T;
-  const bytes = fs.readFileSync(abs);
-  const sourceSum = checksum(bytes);
-  const { script, status } = compile(bytes.toString('utf8'), sourceSum, abs, name);
+  if (exportsOf.has(abs)) return exportsOf.get(abs) as T;
+  let source: string;
+  try {
+    source = fs.readFileSync(abs, 'utf8');
+  } catch (e) {
+    if (fallback && (e as NodeJS.ErrnoException).code === 'ENOENT') return fallback();
+    throw e;
+  }
+  const c = compile(source, abs, () => name);
   const mod = { exports: {} as unknown, id: abs, filename: abs, loaded: false };
-  (script.runInThisContext() as Wrapper).call(mod.exports, mod.exports, createRequire(abs), mod, abs, path.dirname(abs));
+  (c.script.runInThisContext() as Wrapper).call(mod.exports, mod.exports, createRequire(abs), mod, abs, path.dirname(abs));
   mod.loaded = true;
-  loaded.set(abs, { name, exports: mod.exports, script, sourceSum, status });
+  compiled.set(abs, c);
+  exportsOf.set(abs, mod.exports);
   return mod.exports as T;
 }
 
@@ -100,27 +118,33 @@ interface CompilingModule {
   exports: unknown;
   require(id: string): unknown;
 }
-type ModulePrototype = { _compile(this: CompilingModule, content: string, filename: string): unknown };
+type CompileStep = (this: CompilingModule, content: string, filename: string, format?: string) => unknown;
 
 /**
  * Runs `load` (a `require` of a package without a single-file build, such as
- * @aws-cdk/cloudformation-diff: some 45 files) with every module it compiles using a code cache
- * under `<group>/`, one per source text (named by file name, length and CRC-32). For the duration
- * of the call, Node's CommonJS compile step (Module.prototype._compile, the hook v8-compile-cache
- * and ts-node use) is replaced by one that does what Node's does with a cache; it is restored
- * afterwards, also on errors.
+ * @aws-cdk/cloudformation-diff: some 45 files) with every CommonJS module it compiles using a code
+ * cache under `<group>/`, one per source text (named by file name, length and CRC-32). For the
+ * duration of the call, Node's CommonJS compile step (Module.prototype._compile, the hook
+ * v8-compile-cache and ts-node use) is replaced by one that does what Node's does with a cache; an
+ * ES module, or a file the wrapper cannot compile, goes to Node's own step. Restored afterwards,
+ * also on errors.
  */
 export function withCodeCache<T>(group: string, load: () => T): T {
-  const proto = (require('node:module') as { prototype: ModulePrototype }).prototype;
+  const proto = (require('node:module') as { prototype: { _compile: CompileStep } }).prototype;
   const original = proto._compile;
-  proto._compile = function (this: CompilingModule, content: string, filename: string): unknown {
-    const sourceSum = checksum(content);
-    const name = `${group}/${path.basename(filename, '.js')}-${sourceSum.replace(' ', '-')}`;
-    const { script, status } = compile(content, sourceSum, filename, name);
-    loaded.set(filename, { name, exports: undefined, script, sourceSum, status });
+  proto._compile = function (this: CompilingModule, content: string, filename: string, format?: string): unknown {
+    if (format !== undefined && format !== 'commonjs') return original.call(this, content, filename, format);
+    let c: Compiled;
+    try {
+      c = compile(content, filename, (sum) => `${group}/${path.basename(filename, '.js')}-${sum.replace(' ', '-')}`);
+    } catch {
+      // Not plain CommonJS to this wrapper (e.g. ES module syntax Node detects): Node decides.
+      return original.call(this, content, filename, format);
+    }
+    compiled.set(filename, c);
     const base = createRequire(filename);
     const req = Object.assign((id: string) => this.require(id), { resolve: base.resolve, cache: base.cache, extensions: base.extensions, main: require.main }) as NodeJS.Require;
-    return (script.runInThisContext() as Wrapper).call(this.exports, this.exports, req, this, filename, path.dirname(filename));
+    return (c.script.runInThisContext() as Wrapper).call(this.exports, this.exports, req, this, filename, path.dirname(filename));
   };
   try {
     return load();
@@ -131,7 +155,7 @@ export function withCodeCache<T>(group: string, load: () => T): T {
 
 /** Whether `file`'s code cache was used (undefined: not loaded through this file in this process). */
 export function codeCacheStatus(file: string): CodeCacheStatus | undefined {
-  return loaded.get(path.resolve(file))?.status;
+  return compiled.get(path.resolve(file))?.status;
 }
 
 /**
@@ -143,7 +167,7 @@ export function writeCodeCaches(): string[] {
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const { writeFileAtomic } = require('./fs') as typeof import('./fs');
   const written: string[] = [];
-  for (const { name, script, sourceSum } of [...loaded.values()].sort((a, b) => (a.name < b.name ? -1 : 1))) {
+  for (const { name, script, sourceSum } of [...compiled.values()].sort((a, b) => (a.name < b.name ? -1 : 1))) {
     const data = script.createCachedData();
     const file = cacheFile(name);
     fs.mkdirSync(path.dirname(file), { recursive: true });

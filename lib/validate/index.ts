@@ -34,7 +34,8 @@ type ValidateFn = ((data: unknown) => boolean) & { errors?: AjvError[] | null };
 let bundled: ValidateFn | undefined;
 function bundledValidator(): ValidateFn {
   // 1 MB of generated code: loaded with the V8 code cache that `npm run build` writes for it.
-  bundled ??= requireCached<ValidateFn>(path.join(__dirname, 'generated', 'validator.js'), 'validator');
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  bundled ??= requireCached<ValidateFn>(path.join(__dirname, 'generated', 'validator.js'), 'validator', () => require('./generated/validator'));
   return bundled;
 }
 

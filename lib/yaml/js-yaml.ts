@@ -11,15 +11,21 @@ import { requireCached } from '../util/code-cache';
 type JsYaml = typeof import('js-yaml');
 
 /**
- * The bundle's path, found where `require` would look for the package (module.paths). Not
- * require.resolve: js-yaml has an `exports` map, whose resolver costs a few ms to load.
+ * The bundle's path, found where `require` would look for the package (module.paths); undefined
+ * when it is not there (e.g. this package was bundled). Not require.resolve: js-yaml has an
+ * `exports` map, whose resolver costs a few ms to load.
  */
-function bundlePath(): string {
-  for (const dir of module.paths) {
+function bundlePath(): string | undefined {
+  for (const dir of module.paths ?? []) {
     const file = path.join(dir, 'js-yaml', 'dist', 'js-yaml.js');
     if (fs.existsSync(file)) return file;
   }
-  return path.join(path.dirname(require.resolve('js-yaml')), 'dist', 'js-yaml.js');
+  return undefined;
 }
 
-export const jsyaml: JsYaml = requireCached<JsYaml>(bundlePath(), 'js-yaml');
+const bundle = bundlePath();
+// The plain require (js-yaml's 24-file entry: same code, same exports) when the bundle is not found.
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const plain = (): JsYaml => require('js-yaml') as JsYaml;
+
+export const jsyaml: JsYaml = bundle ? requireCached<JsYaml>(bundle, 'js-yaml', plain) : plain();
