@@ -132,6 +132,14 @@ describe('CloudFormation YAML', () => {
     it('refuses values YAML cannot carry when writing', () => {
       expect(() => toYaml({ A: undefined as unknown, B: { C: () => 1 } })).to.throw(EksNodegroupError, /function/);
     });
+
+    it('writes an object that is not a plain one (Set, Map, RegExp, no prototype) as a mapping of its own keys', () => {
+      const bare = Object.create(null) as Record<string, unknown>;
+      bare.k = 1;
+      expect(toYaml({ A: new Set([1]), B: new Map([[1, 2]]), C: /x/, D: bare, E: Object.assign(new (class X {})(), { f: { Ref: 'P' } }) })).to.equal(
+        'A: {}\nB: {}\nC: {}\nD:\n  k: 1\nE:\n  f: !Ref P\n',
+      );
+    });
   });
 
   it('property: any JSON-like template round-trips through toYaml/parseTemplate', () => {

@@ -142,13 +142,15 @@ function toShortForm(v: unknown): unknown {
   }
   // Copied only when something below changes (most of a template, e.g. the max-pods mapping, has
   // no function in it and is written as it is).
+  // An object that is not a plain one (a Set, a Map, a class instance) becomes a plain mapping of
+  // its own enumerable keys, as before (js-yaml refuses other objects).
   const entries = Object.entries(v as Record<string, unknown>);
-  let o: Record<string, unknown> | undefined;
+  let o: Record<string, unknown> | undefined = Object.getPrototypeOf(v) === Object.prototype ? undefined : {};
   entries.forEach((entry, i) => {
     const k = entry[0];
     const val = entry[1];
     const w = val === undefined ? undefined : toShortForm(val);
-    if (o === undefined && (w !== val || val === undefined || Object.getPrototypeOf(v) !== Object.prototype)) {
+    if (o === undefined && (w !== val || val === undefined)) {
       o = {};
       for (const [pk, pv] of entries.slice(0, i)) setOwn(o, pk, pv);
     }
