@@ -43,7 +43,7 @@ export function generateFiles(): Record<string, string> {
     `export const SPEC_VERSION = ${JSON.stringify(version)};`,
     `/** Resource types whose properties the precompiled schema checks. */`,
     `export const SCHEMA_TYPES: readonly string[] = ${JSON.stringify(types)};`,
-    `/** The Fn::GetAtt attribute names of those types (the rest are in resource-attributes.ts). */`,
+    `/** The Fn::GetAtt attribute names of those types (every type's are in resource-attributes.ts). */`,
     `export const SCHEMA_TYPE_ATTRIBUTES: Readonly<Record<string, readonly string[]>> = ${JSON.stringify(Object.fromEntries(types.map((t) => [t, attrs[t] ?? []])))};`,
     '',
   ].join('\n');

@@ -362,6 +362,73 @@ describe('diffTemplates', () => {
       expect(diffTemplates(a, b).nodes?.map((n) => n.how)).to.deep.equal(['new-nodes-only']);
     });
 
+    it('a replaced group: new group, new nodes (not a rolling update)', () => {
+      const a = withGroup();
+      const b = withGroup();
+      ltData(b).InstanceType = 'm5.large';
+      (group(b).Properties as T).AutoScalingGroupName = 'nodes-v2';
+      const d = diffTemplates(a, b);
+      expect(mustEntry(d, 'Resources', 'Group').impact).to.equal('replace');
+      expect(d.nodes).to.deep.equal([{ autoScalingGroup: 'Group', cause: 'its AutoScalingGroupName changes', how: 'group-replaced' }]);
+      expect(formatDiffText(d)).to.include('[!] Group: the group itself is replaced: CloudFormation creates a new group with new nodes');
+    });
+
+    it('a launch template change outside its Properties (Metadata) makes no new version: no node concerned', () => {
+      const a = withGroup();
+      const b = withGroup();
+      ((b.Resources as T).LT as T).Metadata = { 'AWS::CloudFormation::Init': { config: {} } };
+      const d = diffTemplates(a, b);
+      expect(mustEntry(d, 'Resources', 'LT').kind).to.equal('changed');
+      expect(d.nodes).to.equal(undefined);
+    });
+
+    it('no Version means $Default, which CloudFormation does not move: pinned', () => {
+      const a = withGroup();
+      const b = withGroup();
+      for (const t of [a, b]) delete ((group(t).Properties as T).LaunchTemplate as T).Version;
+      ltData(b).InstanceType = 'm5.large';
+      const d = diffTemplates(a, b);
+      expect(d.nodes).to.deep.equal([{ autoScalingGroup: 'Group', cause: 'its launch template changes', how: 'version-pinned', version: '$Default' }]);
+      expect(formatDiffText(d)).to.include('running nodes and nodes launched later keep the version they use');
+    });
+
+    it('an Fn::If in the update policy or the Version: the report names the condition instead of guessing', () => {
+      const a = withGroup();
+      const b = withGroup();
+      ltData(b).InstanceType = 'm5.large';
+      group(b).UpdatePolicy = { 'Fn::If': ['Rolling', { AutoScalingRollingUpdate: { MaxBatchSize: 1 } }, { Ref: 'AWS::NoValue' }] };
+      expect(diffTemplates(a, b).nodes).to.deep.equal([{ autoScalingGroup: 'Group', cause: 'LT changes', how: 'conditional', conditions: ['Rolling'] }]);
+      const c0 = withGroup();
+      const c = withGroup();
+      ltData(c).InstanceType = 'm5.large';
+      for (const t of [c0, c]) ((group(t).Properties as T).LaunchTemplate as T).Version = { 'Fn::If': ['Latest', { 'Fn::GetAtt': ['LT', 'LatestVersionNumber'] }, '1'] };
+      const d = diffTemplates(c0, c);
+      expect(d.nodes?.map((n) => `${n.how} ${n.conditions}`)).to.deep.equal(['conditional Latest']);
+      expect(formatDiffText(d)).to.include('depends on condition Latest');
+    });
+
+    it('a launch template used through MixedInstancesPolicy: said to be not determined here', () => {
+      const mixedGroup = (t: T): void => {
+        const p = group(t).Properties as T;
+        delete p.LaunchTemplate;
+        p.MixedInstancesPolicy = { LaunchTemplate: { LaunchTemplateSpecification: { LaunchTemplateId: { Ref: 'LT' }, Version: { 'Fn::GetAtt': ['LT', 'LatestVersionNumber'] } } } };
+      };
+      const a = withGroup();
+      const b = withGroup();
+      mixedGroup(a);
+      mixedGroup(b);
+      ltData(b).InstanceType = 'm5.large';
+      expect(diffTemplates(a, b).nodes?.map((n) => n.how)).to.deep.equal(['not-determined']);
+    });
+
+    it('with WaitOnResourceSignals, PauseTime is how long each new node may take to signal', () => {
+      const a = withGroup();
+      const b = withGroup();
+      ltData(b).InstanceType = 'm5.large';
+      ((group(b).UpdatePolicy as T).AutoScalingRollingUpdate as T).WaitOnResourceSignals = true;
+      expect(formatDiffText(diffTemplates(a, b))).to.include("waiting up to PT5M for each new node's signal");
+    });
+
     it("the group's own subnets changing invokes the update policy too; a change elsewhere concerns no node", () => {
       const a = withGroup();
       const b = withGroup();
@@ -417,7 +484,7 @@ describe('diffTemplates', () => {
       expect(ud!.impact).to.equal('replace');
       expect(lc.impact).to.equal('replace');
       // ... and the group's rolling update then replaces every node, one at a time.
-      expect(d.nodes).to.deep.equal([{ autoScalingGroup: 'NodeGroup', cause: 'NodeLaunchConfig changes', how: 'rolling', rollingUpdate: { maxBatchSize: '1', minInstancesInService: '1', pauseTime: undefined } }]);
+      expect(d.nodes).to.deep.equal([{ autoScalingGroup: 'NodeGroup', cause: 'NodeLaunchConfig changes', how: 'rolling', rollingUpdate: { maxBatchSize: '1', minInstancesInService: '1' } }]);
     });
 
     it('2019-09 → 2020-06: LaunchConfiguration replaced by a LaunchTemplate, the group follows', () => {

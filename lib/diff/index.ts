@@ -403,7 +403,8 @@ function summarize(entries: DiffEntry[]): TemplateDiff['summary'] {
 
 /**
  * Compares two templates (long form, as parseTemplate returns them): `oldTemplate` is what runs
- * now, `newTemplate` what it would be updated to. Neither argument is changed.
+ * now, `newTemplate` what it would be updated to. Neither argument is changed; the values in the
+ * result (`old`, `new`) may be parts of them, so change neither while you use the result.
  */
 export function diffTemplates(oldTemplate: object, newTemplate: object, options: DiffOptions = {}): TemplateDiff {
   const a = normalizeTemplate(checkTemplate(oldTemplate, 'old template'));

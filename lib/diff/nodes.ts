@@ -1,11 +1,12 @@
 /**
  * What an update does to the running nodes. CloudFormation updates a launch template in place (a
- * new version) and reports no change to the Auto Scaling group; the nodes are replaced only through
- * the group's UpdatePolicy, which CloudFormation applies when the group's launch configuration,
- * launch template, VPCZoneIdentifier or PlacementGroup changes (AWS CloudFormation User Guide,
- * "UpdatePolicy attribute"). Without an UpdatePolicy the group keeps its running instances: only
- * nodes launched later get the new configuration (e.g. a new max pods). This is the impact a node
- * group's owner cares about most, so the diff states it per Auto Scaling group.
+ * new version); the group that uses it shows no change in the template, yet the group's
+ * UpdatePolicy replaces its nodes when the group's launch configuration, launch template,
+ * VPCZoneIdentifier or PlacementGroup changes (AWS CloudFormation User Guide, "UpdatePolicy
+ * attribute"). Without an UpdatePolicy the group keeps its running instances: only nodes launched
+ * later get the new configuration (e.g. a new max pods). This is the impact a node group's owner
+ * cares about most, so the diff states it per Auto Scaling group; where the template leaves it to
+ * a condition, or to a part of Auto Scaling this does not model, it says so instead of guessing.
  */
 import type { Impact } from './impact';
 
@@ -15,14 +16,20 @@ export type NodeUpdate =
   | 'rolling'
   /** UpdatePolicy AutoScalingReplacingUpdate with WillReplace: a new group replaces the old one. */
   | 'replacing'
+  /** The group itself is replaced (a property that needs replacement changes): new group, new nodes. */
+  | 'group-replaced'
   /** No update policy: running nodes keep the old configuration; nodes launched later get the new one. */
   | 'new-nodes-only'
   /**
-   * The group's launch template Version is not `!GetAtt <template>.LatestVersionNumber`: CloudFormation
-   * does not update the group, so running nodes keep their configuration; whether nodes launched
-   * later get the change depends on that Version.
+   * The group's launch template Version is not `!GetAtt <template>.LatestVersionNumber` ($Default,
+   * a number, or none): CloudFormation does not update the group, and does not move the default
+   * version, so running nodes and nodes launched later keep the version they use.
    */
-  | 'version-pinned';
+  | 'version-pinned'
+  /** An Fn::If decides (in the UpdatePolicy, the launch template reference or its Version). */
+  | 'conditional'
+  /** The group uses the changed template through MixedInstancesPolicy, which this does not model. */
+  | 'not-determined';
 
 export interface NodeReplacement {
   /** Logical ID of the Auto Scaling group. */
@@ -31,9 +38,11 @@ export interface NodeReplacement {
   cause: string;
   how: NodeUpdate;
   /** The rolling update's settings as written (numbers, text or intrinsic functions). */
-  rollingUpdate?: { maxBatchSize?: unknown; minInstancesInService?: unknown; pauseTime?: unknown };
-  /** For 'version-pinned': the Version the group asks for. */
+  rollingUpdate?: { maxBatchSize?: unknown; minInstancesInService?: unknown; pauseTime?: unknown; waitOnResourceSignals?: unknown };
+  /** For 'version-pinned': the Version the group asks for ('$Default' when it names none). */
   version?: unknown;
+  /** For 'conditional': the conditions the Fn::If name. */
+  conditions?: string[];
 }
 
 type Obj = Record<string, unknown>;
@@ -43,8 +52,6 @@ const own = (o: Obj, k: string): unknown => (Object.prototype.hasOwnProperty.cal
 /** Properties of an Auto Scaling group whose change invokes its update policy. */
 export const POLICY_TRIGGERS: readonly string[] = Object.freeze(['LaunchConfigurationName', 'LaunchTemplate', 'VPCZoneIdentifier', 'PlacementGroup']);
 
-const LAUNCH_TYPES = new Set(['AWS::EC2::LaunchTemplate', 'AWS::AutoScaling::LaunchConfiguration']);
-
 /** `{ Ref: name }` or `{ 'Fn::GetAtt': [name, attr] }` (long form, normalised). */
 function refersTo(v: unknown, name: string, attribute?: string): boolean {
   if (!isObj(v)) return false;
@@ -53,19 +60,39 @@ function refersTo(v: unknown, name: string, attribute?: string): boolean {
   return Array.isArray(g) && g[0] === name && (attribute === undefined || g[1] === attribute);
 }
 
+/** True when `v` names `name` anywhere inside (Ref or GetAtt). */
+function mentions(v: unknown, name: string): boolean {
+  if (refersTo(v, name)) return true;
+  if (Array.isArray(v)) return v.some((x) => mentions(x, name));
+  return isObj(v) && Object.keys(v).some((k) => mentions(v[k], name));
+}
+
+/** The condition names of the Fn::If found in `v` (empty when none). */
+function conditionsIn(v: unknown, out: string[] = []): string[] {
+  if (Array.isArray(v)) v.forEach((x) => conditionsIn(x, out));
+  else if (isObj(v)) {
+    const fn = own(v, 'Fn::If');
+    if (Array.isArray(fn) && typeof fn[0] === 'string' && !out.includes(fn[0])) out.push(fn[0]);
+    for (const k of Object.keys(v)) conditionsIn(v[k], out);
+  }
+  return out;
+}
+
 /** How the group's update policy (in the new template) handles a triggering change. */
-function policyOf(group: Obj): Pick<NodeReplacement, 'how' | 'rollingUpdate'> {
+function policyOf(group: Obj): Pick<NodeReplacement, 'how' | 'rollingUpdate' | 'conditions'> {
   const policy = own(group, 'UpdatePolicy');
+  const conditions = conditionsIn(policy);
+  if (conditions.length) return { how: 'conditional', conditions };
   if (isObj(policy)) {
     const replacing = own(policy, 'AutoScalingReplacingUpdate');
     const willReplace = isObj(replacing) ? own(replacing, 'WillReplace') : undefined;
     if (willReplace === true || willReplace === 'true') return { how: 'replacing' };
     const rolling = own(policy, 'AutoScalingRollingUpdate');
     if (isObj(rolling)) {
-      return {
-        how: 'rolling',
-        rollingUpdate: { maxBatchSize: own(rolling, 'MaxBatchSize') ?? 1, minInstancesInService: own(rolling, 'MinInstancesInService') ?? 0, pauseTime: own(rolling, 'PauseTime') },
-      };
+      const r: NonNullable<NodeReplacement['rollingUpdate']> = { maxBatchSize: own(rolling, 'MaxBatchSize') ?? 1, minInstancesInService: own(rolling, 'MinInstancesInService') ?? 0 };
+      if (own(rolling, 'PauseTime') !== undefined) r.pauseTime = own(rolling, 'PauseTime');
+      if (own(rolling, 'WaitOnResourceSignals') !== undefined) r.waitOnResourceSignals = own(rolling, 'WaitOnResourceSignals');
+      return { how: 'rolling', rollingUpdate: r };
     }
   }
   return { how: 'new-nodes-only' };
@@ -73,7 +100,8 @@ function policyOf(group: Obj): Pick<NodeReplacement, 'how' | 'rollingUpdate'> {
 
 /**
  * The Auto Scaling groups (present in both templates) whose nodes an update concerns, given the
- * resources that change and their impact. Templates in long form, normalised as the diff does.
+ * resources that change (with their impact and the top-level properties that change). Templates
+ * in long form, normalised as the diff does.
  */
 export function nodeReplacements(
   oldResources: Obj,
@@ -86,29 +114,49 @@ export function nodeReplacements(
     const group = newResources[name];
     if (!isObj(group) || group.Type !== 'AWS::AutoScaling::AutoScalingGroup') continue;
     const before = own(oldResources, name);
-    if (!isObj(before) || before.Type !== 'AWS::AutoScaling::AutoScalingGroup') continue; // created or replaced: new nodes anyway
+    if (!isObj(before) || before.Type !== 'AWS::AutoScaling::AutoScalingGroup') continue; // a new group: new nodes anyway
     const props = isObj(group.Properties) ? group.Properties : {};
+    const self = changedByName.get(name);
+    if (self && (self.impact === 'replace' || self.impact === 'may-replace')) {
+      const which = self.properties.length ? `its ${self.properties.join(', ')} ${self.properties.length === 1 ? 'changes' : 'change'}` : 'it changes';
+      out.push({ autoScalingGroup: name, cause: `${which}${self.impact === 'may-replace' ? ' (may replace the group)' : ''}`, how: 'group-replaced' });
+      continue;
+    }
     const causes: string[] = [];
     const newNodesOnly: string[] = [];
+    const conditions: string[] = [];
+    const mixed: string[] = [];
     let pinned: unknown;
-    const self = changedByName.get(name);
     for (const p of POLICY_TRIGGERS) if (self?.properties.includes(p)) causes.push(`its ${p} changes`);
     for (const c of changed) {
       const res = own(newResources, c.name);
-      if (c.name === name || !isObj(res) || typeof res.Type !== 'string' || !LAUNCH_TYPES.has(res.Type)) continue;
+      // A change outside Properties (Metadata, DependsOn, …) makes no new launch template version.
+      if (c.name === name || !isObj(res) || c.properties.length === 0) continue;
       if (res.Type === 'AWS::AutoScaling::LaunchConfiguration') {
         // Every property of a launch configuration replaces it: the group gets a new one.
         if (refersTo(own(props, 'LaunchConfigurationName'), c.name)) causes.push(`${c.name} changes`);
+        else if (mentions(own(props, 'LaunchConfigurationName'), c.name)) conditionsIn(own(props, 'LaunchConfigurationName'), conditions);
         continue;
       }
+      if (res.Type !== 'AWS::EC2::LaunchTemplate') continue;
       const spec = own(props, 'LaunchTemplate');
-      if (!isObj(spec) || !(refersTo(own(spec, 'LaunchTemplateId'), c.name) || refersTo(own(spec, 'LaunchTemplateName'), c.name))) continue;
-      const version = own(spec, 'Version');
+      if (!mentions(spec, c.name)) {
+        if (mentions(own(props, 'MixedInstancesPolicy'), c.name)) mixed.push(c.name);
+        continue;
+      }
+      const specConditions = conditionsIn(spec);
+      if (specConditions.length || !isObj(spec)) {
+        conditionsIn(spec, conditions);
+        continue;
+      }
+      const version = own(spec, 'Version') ?? '$Default';
       if (c.impact === 'replace' || c.impact === 'may-replace' || refersTo(version, c.name, 'LatestVersionNumber')) causes.push(`${c.name} changes`);
       else if (version === '$Latest') newNodesOnly.push(`${c.name} changes (the group launches its $Latest version)`);
       else pinned = version;
     }
     if (causes.length) out.push({ autoScalingGroup: name, cause: causes.join(', '), ...policyOf(group) });
+    else if (conditions.length) out.push({ autoScalingGroup: name, cause: 'its launch template or configuration changes', how: 'conditional', conditions });
+    else if (mixed.length) out.push({ autoScalingGroup: name, cause: `${mixed.join(', ')} ${mixed.length === 1 ? 'changes' : 'change'} (used through MixedInstancesPolicy)`, how: 'not-determined' });
     else if (newNodesOnly.length) out.push({ autoScalingGroup: name, cause: newNodesOnly.join(', '), how: 'new-nodes-only' });
     else if (pinned !== undefined) out.push({ autoScalingGroup: name, cause: 'its launch template changes', how: 'version-pinned', version: pinned });
   }

@@ -231,15 +231,27 @@ export function nodeUpdateText(n: NodeReplacement): string {
   switch (n.how) {
     case 'rolling': {
       const r = n.rollingUpdate ?? {};
-      const pause = r.pauseTime === undefined ? '' : `, pausing ${flow(r.pauseTime)} after each batch`;
+      const waits = r.waitOnResourceSignals === true || r.waitOnResourceSignals === 'true';
+      const pause =
+        r.pauseTime === undefined
+          ? ''
+          : waits
+            ? `, waiting up to ${flow(r.pauseTime)} for each new node's signal`
+            : `, pausing ${flow(r.pauseTime)} after each batch`;
       return `every node is replaced, ${flow(r.maxBatchSize)} at a time with at least ${flow(r.minInstancesInService)} in service${pause} (UpdatePolicy AutoScalingRollingUpdate), because ${n.cause}`;
     }
     case 'replacing':
       return `a new Auto Scaling group with new nodes replaces it (UpdatePolicy AutoScalingReplacingUpdate), because ${n.cause}`;
+    case 'group-replaced':
+      return `the group itself is replaced: CloudFormation creates a new group with new nodes, then deletes the old group and its nodes, because ${n.cause}`;
     case 'new-nodes-only':
       return `running nodes keep their old configuration; only nodes launched later get the change, because ${n.cause} (no update policy applies: replace the nodes, e.g. with an instance refresh, to apply it everywhere)`;
     case 'version-pinned':
-      return `its launch template Version is ${flow(n.version)}, not the template's LatestVersionNumber: CloudFormation leaves the group and its running nodes as they are, although ${n.cause.replace(/^its /, 'the group\'s ')}`;
+      return `its launch template Version is ${flow(n.version)}, not the template's LatestVersionNumber: CloudFormation does not update the group (nor the template's default version), so running nodes and nodes launched later keep the version they use, although ${n.cause.replace(/^its /, "the group's ")}`;
+    case 'conditional':
+      return `depends on condition ${(n.conditions ?? []).join(', ')} (Fn::If in the group's UpdatePolicy or launch template), because ${n.cause}: render the template with your parameters (eks-nodegroup render) to see which branch applies`;
+    case 'not-determined':
+      return `not determined here: ${n.cause}; review the stack's change set before updating`;
   }
 }
 
@@ -264,7 +276,7 @@ export function formatDiffText(diff: TemplateDiff, options: FormatOptions = {}):
     w.push('');
     w.push(w.style('bold', 'Nodes'));
     for (const n of diff.nodes) {
-      const loud = n.how === 'rolling' || n.how === 'replacing';
+      const loud = n.how === 'rolling' || n.how === 'replacing' || n.how === 'group-replaced';
       w.push(`${w.style(loud ? 'red' : 'yellow', '[!]')} ${n.autoScalingGroup}: ${nodeUpdateText(n)}`);
     }
   }

@@ -4,5 +4,5 @@
 export const SPEC_VERSION = "0.1.216";
 /** Resource types whose properties the precompiled schema checks. */
 export const SCHEMA_TYPES: readonly string[] = ["AWS::AutoScaling::AutoScalingGroup","AWS::AutoScaling::LaunchConfiguration","AWS::EC2::LaunchTemplate","AWS::EC2::SecurityGroup","AWS::EC2::SecurityGroupEgress","AWS::EC2::SecurityGroupIngress","AWS::EKS::AccessEntry","AWS::IAM::InstanceProfile","AWS::IAM::Role"];
-/** The Fn::GetAtt attribute names of those types (the rest are in resource-attributes.ts). */
+/** The Fn::GetAtt attribute names of those types (every type's are in resource-attributes.ts). */
 export const SCHEMA_TYPE_ATTRIBUTES: Readonly<Record<string, readonly string[]>> = {"AWS::AutoScaling::AutoScalingGroup":["AutoScalingGroupARN"],"AWS::AutoScaling::LaunchConfiguration":[],"AWS::EC2::LaunchTemplate":["DefaultVersionNumber","LatestVersionNumber","LaunchTemplateId"],"AWS::EC2::SecurityGroup":["GroupId","Id","VpcId"],"AWS::EC2::SecurityGroupEgress":["Id"],"AWS::EC2::SecurityGroupIngress":["Id"],"AWS::EKS::AccessEntry":["AccessEntryArn"],"AWS::IAM::InstanceProfile":["Arn"],"AWS::IAM::Role":["Arn","RoleId"]};
