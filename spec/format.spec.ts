@@ -1,7 +1,9 @@
 /** lib/format: the text and JSON reports of a TemplateDiff (rendering only; the diff is lib/diff's). */
 import { expect } from 'chai';
 import { diffTemplates } from '../lib/diff';
-import { flow, formatDiffJson, formatDiffText, IMPACT_TEXT, showValue } from '../lib/format';
+import { flow, formatDiffJson, formatDiffText, IMPACT_TEXT, ONE_SIDED_ROWS_LIMIT, showValue } from '../lib/format';
+import { instanceTypeNames } from '../lib/instance-types';
+import { maxPods } from '../lib/max-pods';
 
 type T = Record<string, unknown>;
 
@@ -72,5 +74,21 @@ describe('format: diff reports', () => {
 
   it('no differences: says so', () => {
     expect(formatDiffText(diffTemplates(a, a))).to.equal('The templates are the same to CloudFormation (no differences).\n\nSummary: no differences.\n');
+  });
+
+  it('max pods: types only on one side are listed up to a limit, then counted (--all lists them); wrong values always', () => {
+    const names = instanceTypeNames().slice(0, ONE_SIDED_ROWS_LIMIT + 5);
+    const table = (types: readonly string[], wrong?: string) =>
+      Object.fromEntries(types.map((t) => [t, { MaxPods: t === wrong ? maxPods(t) + 1 : maxPods(t) }]));
+    const old = { Mappings: { MaxPodsPerNode: table(names.slice(0, 2), names[0]) }, Resources: {} };
+    const many = { Mappings: { MaxPodsPerNode: table(names) }, Resources: {} };
+    const text = formatDiffText(diffTemplates(old, many));
+    expect(text).to.include(`${names[0]}`); // its old value is wrong: listed
+    expect(text).to.include(`(${names.length - 2} types on one side only, values matching the data: 0 only in old, ${names.length - 2} only in new; --all lists them)`);
+    expect(text).to.not.include(`${names[5]} `);
+    const all = formatDiffText(diffTemplates(old, many), { allMaxPods: true });
+    for (const t of names) expect(all).to.include(`${t} `);
+    const few = { Mappings: { MaxPodsPerNode: table(names.slice(0, ONE_SIDED_ROWS_LIMIT)) }, Resources: {} };
+    expect(formatDiffText(diffTemplates(old, few))).to.include(`${names[5]} `).and.not.include('types on one side only');
   });
 });
