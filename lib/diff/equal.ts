@@ -18,28 +18,13 @@ export function scalarText(v: unknown): string | undefined {
   return undefined;
 }
 
-/**
- * The canonical form equality is decided on: numbers and booleans become the text CloudFormation
- * passes on (`1` → `"1"`, `true` → `"true"`); strings, null and the structure stay as they are.
- */
-export function canonical(v: unknown): unknown {
-  if (typeof v === 'number') return String(v);
-  if (typeof v === 'boolean') return String(v);
-  if (Array.isArray(v)) return v.map(canonical);
-  if (v !== null && typeof v === 'object') {
-    const o: Record<string, unknown> = {};
-    for (const [k, val] of Object.entries(v)) setOwn(o, k, canonical(val));
-    return o;
-  }
-  return v;
-}
-
 const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
 
 /**
- * Deep equality with CloudFormation's scalar rules; key order ignored. The same answer as node's
- * isDeepStrictEqual on the canonical forms of both sides (spec/diff.spec.ts checks that), without
- * building them: the diff asks this for every section, entry and value of two 34 KB templates.
+ * Deep equality with CloudFormation's scalar rules (numbers and booleans equal the text they
+ * become); key order ignored. Compares in place: the diff asks this for every section, entry and
+ * value of two 34 KB templates (spec/diff.spec.ts checks it against isDeepStrictEqual on copies
+ * with the scalars turned into text).
  */
 export function cfnEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;

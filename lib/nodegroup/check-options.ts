@@ -6,7 +6,7 @@
 import * as path from 'node:path';
 import { requireCached } from '../util/code-cache';
 import { EksNodegroupError } from '../errors';
-import { closest, distance } from '../util/levenshtein';
+import { closestNames } from '../util/levenshtein';
 import type { NodeGroupOptions } from './options';
 
 interface AjvError {
@@ -80,8 +80,8 @@ export function checkNodeGroupOptions(options: unknown, source?: string): NodeGr
     const known = Object.keys((e.parentSchema?.properties as Record<string, unknown>) ?? {});
     const name = String(e.params.additionalProperty);
     const parent = optionName(e.instancePath, '');
-    const near = known.length ? closest(name, known) : undefined;
-    const hint = near !== undefined && distance(name.toLowerCase(), near.toLowerCase()) <= Math.max(2, Math.floor(near.length / 4)) ? `did you mean "${near}"? ` : '';
+    const [near] = closestNames(name, known, 1);
+    const hint = near !== undefined ? `did you mean "${near}"? ` : '';
     return fail(
       `${where}unknown option "${parent && parent !== 'options' ? `${parent}.` : ''}${name}" (${hint}allowed: ${known.join(', ')})`,
     );

@@ -1,6 +1,7 @@
 /**
- * fastest-levenshtein's `closest` and `distance`, loaded on first use: only messages about a
- * mistyped name (did you mean …?) need edit distances, so a run without mistakes never loads it.
+ * fastest-levenshtein's `closest` and `distance` (loaded on first use: only messages about a
+ * mistyped name need edit distances, so a run without mistakes never loads it), and the project's
+ * one closest-names rule for "did you mean …?" messages.
  */
 type Levenshtein = typeof import('fastest-levenshtein');
 
@@ -13,3 +14,18 @@ export const distance = (a: string, b: string): number => load().distance(a, b);
 
 /** The string in `candidates` closest to `word`. */
 export const closest = (word: string, candidates: readonly string[]): string => load().closest(word, candidates as string[]);
+
+/** Up to `max` names closest to `name` (edit distance ≤ a third of the length, at least 2; case-insensitive first). */
+export function closestNames(name: string, candidates: Iterable<string>, max = 3): string[] {
+  const lower = name.toLowerCase();
+  const limit = Math.max(2, Math.floor(name.length / 3));
+  const scored: [string, number][] = [];
+  for (const c of candidates) {
+    const d = c.toLowerCase() === lower ? 0 : distance(lower, c.toLowerCase());
+    if (d <= limit) scored.push([c, d]);
+  }
+  return scored
+    .sort((a, b) => a[1] - b[1] || a[0].localeCompare(b[0]))
+    .slice(0, max)
+    .map(([c]) => c);
+}

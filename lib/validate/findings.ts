@@ -1,5 +1,7 @@
 /** What validation reports: one finding per mistake, with where it is and how to fix it. */
-import { distance } from '../util/levenshtein';
+import { closestNames } from '../util/levenshtein';
+
+export { closestNames };
 
 export type Severity = 'error' | 'warning';
 
@@ -27,21 +29,6 @@ export function pointerSegment(s: string | number): string {
 
 export function pointerOf(path: readonly (string | number)[]): string {
   return path.map((p) => '/' + pointerSegment(p)).join('');
-}
-
-/** Up to `max` names closest to `name` (edit distance ≤ a third of the length, at least 2; case-insensitive first). */
-export function closestNames(name: string, candidates: Iterable<string>, max = 3): string[] {
-  const lower = name.toLowerCase();
-  const limit = Math.max(2, Math.floor(name.length / 3));
-  const scored: [string, number][] = [];
-  for (const c of candidates) {
-    const d = c.toLowerCase() === lower ? 0 : distance(lower, c.toLowerCase());
-    if (d <= limit) scored.push([c, d]);
-  }
-  return scored
-    .sort((a, b) => a[1] - b[1] || a[0].localeCompare(b[0]))
-    .slice(0, max)
-    .map(([c]) => c);
 }
 
 /** " (did you mean X or Y?)" or "". */
