@@ -3,7 +3,8 @@
  *
  * - formatDiffText: a report grouped by section, `[+]` added, `[-]` removed, `[~]` changed, with
  *   property paths, the update impact of each resource change, user data line by line, what the
- *   update does to the running nodes of each Auto Scaling group, and the max-pods view. Colour only when asked (the CLI asks on a TTY without NO_COLOR).
+ *   update does to the running nodes of each Auto Scaling group, and the max-pods view. Colour
+ *   only when asked (the CLI asks on a TTY without NO_COLOR).
  * - formatDiffJson: the same data as JSON; every entry and change carries a JSON pointer (RFC 6901)
  *   into its template.
  * Both are deterministic: same diff, same bytes.
@@ -201,11 +202,13 @@ function writeMaxPods(w: Writer, v: MaxPodsView, all: boolean): void {
   const onlyOld = new Set(v.onlyOld);
   const onlyNew = new Set(v.onlyNew);
   const changed = new Set(v.changed);
-  const standsOut = (r: MaxPodsView['rows'][number]) => r.oldStale || r.newStale || r.computed === undefined || changed.has(r.instanceType);
-  const oneSided = v.rows.filter((r) => !standsOut(r) && (onlyOld.has(r.instanceType) || onlyNew.has(r.instanceType)));
+  type Row = MaxPodsView['rows'][number];
+  const standsOut = (r: Row) => r.oldStale || r.newStale || r.computed === undefined || changed.has(r.instanceType);
+  const isOneSided = (r: Row) => onlyOld.has(r.instanceType) || onlyNew.has(r.instanceType);
+  const oneSided = v.rows.filter((r) => !standsOut(r) && isOneSided(r));
   // A template for all 1,391 types against AWS's 55 would list 1,300 rows that say nothing wrong.
   const listOneSided = oneSided.length <= ONE_SIDED_ROWS_LIMIT;
-  const rows = all ? v.rows : v.rows.filter((r) => standsOut(r) || (listOneSided && (onlyOld.has(r.instanceType) || onlyNew.has(r.instanceType))));
+  const rows = all ? v.rows : v.rows.filter((r) => standsOut(r) || (listOneSided && isOneSided(r)));
   const mode = Object.keys(v.options).length ? ` (computed with ${JSON.stringify(v.options)})` : '';
   w.push('');
   w.push(`Max pods per instance type: old, new, and computed from today's data with maxPods()${mode}`);

@@ -153,9 +153,7 @@ function compute(inputs: MaxPodsInputs, options: MaxPodsOptions, explain: boolea
   // Steps and the formula text are built only when asked for (explainMaxPods); maxPods() runs this
   // for every offered type and needs the number only.
   const steps: string[] = [];
-  const step = (text: () => string): void => {
-    if (explain) steps.push(text());
-  };
+  const step = explain ? (text: () => string) => void steps.push(text()) : () => undefined;
   const parity = options.calculatorParity;
   let enis = inputs.defaultCardEnis;
   step(() => `default network card: ${enis} ENIs, ${inputs.ipv4PerEni} IPv4 addresses per ENI`);

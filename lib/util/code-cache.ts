@@ -9,8 +9,9 @@
  * functions compiled lazily during that run, not only the top level. `requireCached(file, name)`
  * and `withCodeCache(group, load)` use a cache only when it belongs to exactly this source text
  * and this Node build; otherwise, or when V8 itself rejects it (other V8 version or flags), the
- * module compiles as usual: slower, same result. Nothing is written at run time. (So the caches in
- * a published package help only on the Node build that made them; `npm ci` in a checkout makes its own.)
+ * module compiles as usual: slower, same result. Nothing is written at run time. (So the caches
+ * in a published package help only on the Node build that made them; `npm ci` in a checkout makes
+ * its own.)
  */
 import * as fs from 'node:fs';
 import { createRequire, wrap } from 'node:module';
