@@ -116,6 +116,30 @@ describe('code cache', function () {
       expect(fresh(load)).to.deep.equal(['42 stale']);
     });
 
+    it('a module with non-ASCII text or a #! line is read as Node reads it; its header sums the wrapped text as UTF-8', () => {
+      const { crc32 } = require('node:zlib') as { crc32(b: Buffer | string): number };
+      const variants: Array<[string, string]> = [
+        ['utf8', `"use strict";\nmodule.exports = { answer: () => 'ünïcode → ✓ 𝄞' };\n`],
+        ['shebang', `#!/usr/bin/env node\n"use strict";\nmodule.exports = { answer: () => 'plain' };\n`],
+      ];
+      for (const [label, text] of variants) {
+        const file = path.join(dir, `${label}.js`);
+        const cacheName = `${name}-${label}`;
+        const run = `const m = cc.requireCached(${JSON.stringify(file)}, ${JSON.stringify(cacheName)}); console.log(JSON.stringify(m.answer()) + ' ' + cc.codeCacheStatus(${JSON.stringify(file)}));`;
+        fs.writeFileSync(file, text);
+        const expected = JSON.stringify(require(file).answer());
+        try {
+          expect(fresh(`${run} cc.writeCodeCaches();`), label).to.deep.equal([`${expected} absent`]);
+          expect(fresh(run), label).to.deep.equal([`${expected} accepted`]);
+          const wrapped = Buffer.from(wrap(text.replace(/^#!.*/, '')), 'utf8');
+          const header = fs.readFileSync(path.join(CODE_CACHE_DIR, `${cacheName}.v8cache`), 'latin1').split('\n')[0];
+          expect(header, label).to.include(`; source ${wrapped.length} ${crc32(wrapped).toString(16).padStart(8, '0')}; `);
+        } finally {
+          fs.rmSync(path.join(CODE_CACHE_DIR, `${cacheName}.v8cache`), { force: true });
+        }
+      }
+    });
+
     it('a missing module file falls back to the given loader (a bundled package); without one the error stands', () => {
       const gone = path.join(dir, 'gone.js');
       expect(fresh(`console.log(cc.requireCached(${JSON.stringify(gone)}, 'spec-gone', () => 'fallback'))`)).to.deep.equal(['fallback']);
