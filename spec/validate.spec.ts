@@ -295,6 +295,34 @@ describe('validate: single mistakes in templates/nodegroup.yaml', function () {
       expect(verdict, `AWS added: ${JSON.stringify([...errors, ...warnings])}`).to.equal(m.aws);
     });
   }
+
+  it('the bundled validator (built from the schema split in two documents) finds what schema.json compiled as one finds', function () {
+    this.timeout(60_000);
+    /* eslint-disable @typescript-eslint/no-var-requires */
+    const Ajv = require('ajv').default as typeof import('ajv').default;
+    const { AJV_OPTIONS } = require('../lib/validate/schema') as typeof import('../lib/validate/schema');
+    const bundled = require('../lib/validate/generated/validator') as ((d: unknown) => boolean) & { errors?: unknown[] | null };
+    /* eslint-enable @typescript-eslint/no-var-requires */
+    const { code: _code, ...opts } = AJV_OPTIONS;
+    const whole = new Ajv(opts).compile(JSON.parse(fs.readFileSync(path.join(ROOT, 'lib', 'validate', 'generated', 'schema.json'), 'utf8')));
+    type E = { instancePath: string; keyword: string; params: unknown; message?: string; data?: unknown };
+    const errors = (v: { errors?: unknown[] | null }): string[] =>
+      ((v.errors ?? []) as E[]).map((e) => `${e.instancePath} ${e.keyword} ${JSON.stringify(e.params)} ${JSON.stringify(e.data)}`).sort();
+    const cases: Array<[string, unknown]> = committedTemplates().map((f) => [path.basename(f), parseTemplate(fs.readFileSync(f, 'utf8'))]);
+    for (const m of MUTATIONS) {
+      const t = parseTemplate(baseText) as T;
+      m.mutate(t);
+      cases.push([m.name, t]);
+    }
+    let invalid = 0;
+    for (const [name, t] of cases) {
+      const ok = bundled(t);
+      expect(ok, name).to.equal(whole(t));
+      expect(errors(bundled), name).to.deep.equal(errors(whole));
+      if (!ok) invalid++;
+    }
+    expect(invalid, 'mutations the schema itself rejects').to.be.at.least(5);
+  });
 });
 
 describe('validate: Fn::GetAtt attributes looked up one type at a time', function () {
