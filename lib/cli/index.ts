@@ -54,8 +54,9 @@ export async function cli(argv: string[], io: CliIO): Promise<number> {
     return name === undefined ? EXIT_USAGE : 0;
   }
   if (name === '--version' || name === '-v') {
+    // From dist/lib/cli/ (this file compiled): the package's own package.json, three folders up.
     // eslint-disable-next-line @typescript-eslint/no-var-requires
-    io.stdout.write(`${require('../../package.json').version}\n`);
+    io.stdout.write(`${require('../../../package.json').version}\n`);
     return 0;
   }
   const entry = Object.prototype.hasOwnProperty.call(COMMANDS, name) ? COMMANDS[name] : undefined;
