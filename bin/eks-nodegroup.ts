@@ -1,14 +1,9 @@
 #!/usr/bin/env node
-/** Wires process streams to cli(); nothing else lives here. */
+/** Wires the process's streams (lib/cli/io.ts processIO) to cli(); nothing else lives here. */
 import { cli } from '../lib/cli';
+import { processIO } from '../lib/cli/io';
 
-// A closed pipe (e.g. `eks-nodegroup max-pods --all | head`) is not an error.
-process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-  throw e;
-});
-
-cli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr }).then(
+cli(process.argv.slice(2), processIO()).then(
   (code) => {
     process.exitCode = code;
   },
