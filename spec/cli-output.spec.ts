@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { expect } from 'chai';
 import { fdOutput } from '../lib/cli/io';
+import { EksNodegroupError } from '../lib/errors';
 import { maxPods } from '../lib/max-pods';
 import { BIN, ROOT, runBin, tempDir } from './helpers';
 
@@ -20,7 +21,7 @@ describe('CLI output to file descriptors', () => {
     const file = path.join(tempDir('eks-nodegroup-out-'), 'out.txt');
     const fd = fs.openSync(file, 'w');
     try {
-      const out = fdOutput(fd, { stream: () => expect.fail('no fallback for a file') });
+      const out = fdOutput(fd, { name: 'test', stream: () => expect.fail('no fallback for a file') });
       for (const c of chunks) expect(out.write(c)).to.equal(true);
     } finally {
       fs.closeSync(fd);
@@ -32,6 +33,7 @@ describe('CLI output to file descriptors', () => {
     const written: Buffer[] = [];
     let calls = 0;
     const out = fdOutput(9, {
+      name: 'test',
       stream: () => expect.fail('no fallback'),
       writeSync: (_fd, buf, offset, length) => {
         calls++;
@@ -51,6 +53,7 @@ describe('CLI output to file descriptors', () => {
     const viaStream: Buffer[] = [];
     let streams = 0;
     const out = fdOutput(9, {
+      name: 'test',
       stream: () => {
         streams++;
         return { write: (c: string | Uint8Array) => viaStream.push(Buffer.from(c)) };
@@ -68,10 +71,11 @@ describe('CLI output to file descriptors', () => {
     expect(Buffer.concat(direct).toString('utf8')).to.equal('plain');
   });
 
-  it('reports a gone reader (EPIPE) once and drops what follows; other errors are thrown', () => {
+  it('reports a gone reader (EPIPE) once and drops what follows; any other error is the user\'s to fix (WRITE_ERROR, exit 2)', () => {
     let closed = 0;
     let calls = 0;
     const out = fdOutput(9, {
+      name: 'test',
       stream: () => expect.fail('no fallback'),
       onClosed: () => closed++,
       writeSync: () => {
@@ -82,15 +86,24 @@ describe('CLI output to file descriptors', () => {
     expect(out.write('a')).to.equal(false);
     expect(out.write('b')).to.equal(false);
     expect([closed, calls]).to.deep.equal([1, 1]);
-    const bad = fdOutput(9, { stream: () => expect.fail('no fallback'), writeSync: () => { throw errno('EBADF'); } });
-    expect(() => bad.write('a')).to.throw('EBADF');
+    const bad = fdOutput(9, { name: 'stdout', stream: () => expect.fail('no fallback'), writeSync: () => { throw errno('ENOSPC'); } });
+    let thrown: unknown;
+    try {
+      bad.write('a');
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).to.be.instanceOf(EksNodegroupError);
+    expect((thrown as EksNodegroupError).code).to.equal('WRITE_ERROR');
+    expect((thrown as EksNodegroupError).exitCode).to.equal(2);
+    expect((thrown as EksNodegroupError).message).to.equal('cannot write to stdout: ENOSPC');
   });
 
-  it('tells whether the descriptor is a terminal only when asked', () => {
+  it('isTTY is false for a file (a terminal is asked of tty.isatty when a command wants colour)', () => {
     const file = path.join(tempDir('eks-nodegroup-out-'), 'tty.txt');
     const fd = fs.openSync(file, 'w');
     try {
-      expect(fdOutput(fd, { stream: () => expect.fail('no fallback') }).isTTY).to.equal(false);
+      expect(fdOutput(fd, { name: 'test', stream: () => expect.fail('no fallback') }).isTTY).to.equal(false);
     } finally {
       fs.closeSync(fd);
     }
@@ -121,11 +134,24 @@ describe('CLI output to file descriptors', () => {
       expect(fs.readFileSync(file, 'utf8')).to.equal(fs.readFileSync(path.join(ROOT, 'templates', 'nodegroup.yaml'), 'utf8'));
     });
 
-    it('a reader that has gone (`| true`, `| head -1`) ends the command quietly with exit 0', () => {
-      for (const reader of ['true', 'head -1']) {
-        const r = spawnSync('bash', ['-c', `set -o pipefail; "${process.execPath}" "${BIN}" max-pods --all | ${reader} >/dev/null`], { cwd: ROOT, encoding: 'utf8' });
-        expect(r.status, `${reader}: ${r.stderr}`).to.equal(0);
+    it('a reader that has gone ends the command quietly with exit 0: before any output (`| true`), or after the first of ~1 MB of lines (`| head -1`)', () => {
+      // max-pods --all --json is ~1 MB, far over a pipe's 64 KiB: head exits while the writes go on.
+      for (const [args, reader] of [['max-pods --all', 'true'], ['max-pods --all --json', 'head -1']]) {
+        const r = spawnSync('bash', ['-c', `set -o pipefail; "${process.execPath}" "${BIN}" ${args} | ${reader} >/dev/null`], { cwd: ROOT, encoding: 'utf8' });
+        expect(r.status, `${args} | ${reader}: ${r.stderr}`).to.equal(0);
         expect(r.stderr, reader).to.equal('');
+      }
+    });
+
+    it('stdout that cannot be written (a full device) is exit 2 with the reason, not an internal error', function () {
+      if (!fs.existsSync('/dev/full')) this.skip();
+      const fd = fs.openSync('/dev/full', 'w');
+      try {
+        const r = spawnSync(process.execPath, [BIN, 'max-pods', 't2.micro'], { cwd: ROOT, stdio: ['ignore', fd, 'pipe'], encoding: 'utf8' });
+        expect(r.status, r.stderr).to.equal(2);
+        expect(r.stderr).to.equal('eks-nodegroup max-pods: cannot write to stdout: ENOSPC: no space left on device, write\n');
+      } finally {
+        fs.closeSync(fd);
       }
     });
   });

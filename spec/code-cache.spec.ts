@@ -116,17 +116,20 @@ describe('code cache', function () {
       expect(fresh(load)).to.deep.equal(['42 stale']);
     });
 
-    it('a module with non-ASCII text or a #! line is read as Node reads it; its header sums the wrapped text as UTF-8', () => {
+    it('a module with non-ASCII text, a #! line or bytes that are not UTF-8 is read as Node reads it; its header sums the wrapped text as UTF-8', () => {
       const { crc32 } = require('node:zlib') as { crc32(b: Buffer | string): number };
-      const variants: Array<[string, string]> = [
-        ['utf8', `"use strict";\nmodule.exports = { answer: () => 'ünïcode → ✓ 𝄞' };\n`],
-        ['shebang', `#!/usr/bin/env node\n"use strict";\nmodule.exports = { answer: () => 'plain' };\n`],
+      const variants: Array<[string, Buffer]> = [
+        ['utf8', Buffer.from(`"use strict";\nmodule.exports = { answer: () => 'ünïcode → ✓ 𝄞' };\n`)],
+        ['shebang', Buffer.from(`#!/usr/bin/env node\n"use strict";\nmodule.exports = { answer: () => 'plain' };\n`)],
+        // Not valid UTF-8 (a lone 0xFF, as in a Latin-1 file): read as Node reads it, U+FFFD.
+        ['latin1', Buffer.concat([Buffer.from(`"use strict";\nmodule.exports = { answer: () => '`), Buffer.from([0xff, 0xc3]), Buffer.from(`' };\n`)])],
       ];
-      for (const [label, text] of variants) {
+      for (const [label, bytes] of variants) {
         const file = path.join(dir, `${label}.js`);
         const cacheName = `${name}-${label}`;
+        const text = bytes.toString('utf8');
         const run = `const m = cc.requireCached(${JSON.stringify(file)}, ${JSON.stringify(cacheName)}); console.log(JSON.stringify(m.answer()) + ' ' + cc.codeCacheStatus(${JSON.stringify(file)}));`;
-        fs.writeFileSync(file, text);
+        fs.writeFileSync(file, bytes);
         const expected = JSON.stringify(require(file).answer());
         try {
           expect(fresh(`${run} cc.writeCodeCaches();`), label).to.deep.equal([`${expected} absent`]);

@@ -296,7 +296,7 @@ describe('validate: single mistakes in templates/nodegroup.yaml', function () {
     });
   }
 
-  it('the bundled validator (built from the schema split in two documents) finds what schema.json compiled as one finds', function () {
+  it('the bundled validator (built from the schema split in two documents) finds what schema.json compiled as one finds, and gives the same findings', function () {
     this.timeout(60_000);
     /* eslint-disable @typescript-eslint/no-var-requires */
     const Ajv = require('ajv').default as typeof import('ajv').default;
@@ -306,8 +306,12 @@ describe('validate: single mistakes in templates/nodegroup.yaml', function () {
     const { code: _code, ...opts } = AJV_OPTIONS;
     const whole = new Ajv(opts).compile(JSON.parse(fs.readFileSync(path.join(ROOT, 'lib', 'validate', 'generated', 'schema.json'), 'utf8')));
     type E = { instancePath: string; keyword: string; params: unknown; message?: string; data?: unknown };
+    const { findingsFromAjv } = require('../lib/validate/schema-errors') as typeof import('../lib/validate/schema-errors'); // eslint-disable-line @typescript-eslint/no-var-requires
     const errors = (v: { errors?: unknown[] | null }): string[] =>
       ((v.errors ?? []) as E[]).map((e) => `${e.instancePath} ${e.keyword} ${JSON.stringify(e.params)} ${JSON.stringify(e.data)}`).sort();
+    // What users see: the findings made from ajv's errors (they also read parentSchema).
+    const findings = (v: { errors?: unknown[] | null }, t: unknown): string[] =>
+      findingsFromAjv((v.errors ?? []) as Parameters<typeof findingsFromAjv>[0], t as Record<string, unknown>).map((f) => `${f.severity} ${f.rule} ${f.pointer} ${f.message}`);
     const cases: Array<[string, unknown]> = committedTemplates().map((f) => [path.basename(f), parseTemplate(fs.readFileSync(f, 'utf8'))]);
     for (const m of MUTATIONS) {
       const t = parseTemplate(baseText) as T;
@@ -319,6 +323,7 @@ describe('validate: single mistakes in templates/nodegroup.yaml', function () {
       const ok = bundled(t);
       expect(ok, name).to.equal(whole(t));
       expect(errors(bundled), name).to.deep.equal(errors(whole));
+      expect(findings(bundled, t), name).to.deep.equal(findings(whole, t));
       if (!ok) invalid++;
     }
     expect(invalid, 'mutations the schema itself rejects').to.be.at.least(5);

@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import { EksNodegroupError } from '../errors';
 
 /** What a command may touch: streams, working directory and environment. Tests pass fakes. */
 export interface Output {
@@ -35,6 +36,8 @@ interface Sink {
 }
 
 export interface FdOutputOptions {
+  /** Named in the error when the descriptor cannot be written (e.g. "stdout"). */
+  name: string;
   /** The stream to go on with when the descriptor refuses to block (got only then: see fdOutput). */
   stream: () => Sink;
   /** Called once when the reader has gone (EPIPE); later output is dropped. */
@@ -46,9 +49,12 @@ export interface FdOutputOptions {
 /**
  * An Output that writes to file descriptor `fd` with fs.writeSync, the way Node writes
  * process.stdout to a file. Creating process.stdout for a pipe loads Node's socket and stream code
- * and costs a cold CLI run ~10 ms; writing the descriptor directly costs well under 1 ms, keeps
- * stdout and stderr in order, and lets nothing be lost at exit. If the descriptor is non-blocking
- * and full (EAGAIN), the rest of the output goes through `stream()`, which waits for the reader.
+ * and costs a cold CLI run ~10 ms; writing the descriptor directly costs well under 1 ms, and what
+ * is written is out when write() returns. If the descriptor is non-blocking and full (EAGAIN), the
+ * rest of the output goes through `stream()`, which waits for the reader (from then on, as with
+ * Node's streams, this output may interleave differently with the other one). A descriptor that
+ * cannot be written for another reason (a full disk: ENOSPC) is the user's to fix:
+ * EksNodegroupError WRITE_ERROR, exit 2.
  */
 export function fdOutput(fd: number, options: FdOutputOptions): Output {
   const writeSync = options.writeSync ?? fs.writeSync;
@@ -75,7 +81,7 @@ export function fdOutput(fd: number, options: FdOutputOptions): Output {
             options.onClosed?.();
             return false;
           }
-          throw e;
+          throw new EksNodegroupError('WRITE_ERROR', `cannot write to ${options.name}: ${(e as Error).message}`);
         }
       }
       return true;
@@ -103,9 +109,13 @@ export function processIO(): CliIO {
     });
     return process.stdout;
   };
-  if (process.platform === 'win32') return { stdout: stdoutStream(), stderr: process.stderr };
+  const stderrStream = (): NodeJS.WriteStream =>
+    process.stderr.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EPIPE') throw e;
+    });
+  if (process.platform === 'win32') return { stdout: stdoutStream(), stderr: stderrStream() };
   return {
-    stdout: fdOutput(1, { stream: stdoutStream, onClosed: closedStdout }),
-    stderr: fdOutput(2, { stream: () => process.stderr }),
+    stdout: fdOutput(1, { name: 'stdout', stream: stdoutStream, onClosed: closedStdout }),
+    stderr: fdOutput(2, { name: 'stderr', stream: stderrStream }),
   };
 }

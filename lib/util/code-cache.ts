@@ -1,5 +1,5 @@
 /**
- * V8 code cache for the big modules the commands load (the 1 MB precompiled ajv validator,
+ * V8 code cache for the big modules the commands load (the 0.9 MB precompiled ajv validator,
  * js-yaml's single-file build, the instance data, cloudformation-diff's ~45 files), so that a
  * cold CLI run does not parse and compile them again.
  *
@@ -14,7 +14,7 @@
  * its own.)
  */
 import * as fs from 'node:fs';
-import { isAscii } from 'node:buffer';
+import { isAscii, isUtf8 } from 'node:buffer';
 import { createRequire, wrap } from 'node:module';
 import * as path from 'node:path';
 import * as vm from 'node:vm';
@@ -54,15 +54,18 @@ const sum = (length: number, crc: number): string => `${length} ${crc.toString(1
 
 /**
  * A module file's text in Node's CommonJS wrapper, and the checksum of that text as UTF-8, computed
- * on the file's bytes (the same value as `checksum(text)`, without encoding a 1 MB string again). An
- * ASCII file is decoded as one-byte text, which is faster than UTF-8 decoding and gives the same string.
+ * on the file's bytes when they are that encoding (the same value as `checksum(text)`, without
+ * encoding a 0.9 MB string again). An ASCII file is decoded as one-byte text, faster than UTF-8
+ * decoding and the same string. A file that is not valid UTF-8, or starts with `#!`, takes the text
+ * path.
  */
 function wrapFile(bytes: Buffer): { text: string; sourceSum: string } {
-  if (bytes[0] === 0x23 && bytes[1] === 0x21) {
+  const ascii = isAscii(bytes);
+  if ((bytes[0] === 0x23 && bytes[1] === 0x21) || !(ascii || isUtf8(bytes))) {
     const text = wrap(bytes.toString('utf8').replace(/^#!.*/, ''));
     return { text, sourceSum: checksum(text) };
   }
-  const text = wrap(isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8'));
+  const text = wrap(ascii ? bytes.toString('latin1') : bytes.toString('utf8'));
   const [head, tail] = wrap('\0').split('\0');
   return { text, sourceSum: sum(head.length + bytes.length + tail.length, crc32(tail, crc32(bytes, crc32(head)))) };
 }
