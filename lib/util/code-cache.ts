@@ -52,19 +52,21 @@ function checksum(b: Buffer | string): string {
 
 const sum = (length: number, crc: number): string => `${length} ${crc.toString(16).padStart(8, '0')}`;
 
+/** A module's text in Node's CommonJS wrapper (a `#!` line removed), and its checksum as UTF-8. */
+function wrapText(source: string): { text: string; sourceSum: string } {
+  const text = wrap(source.replace(/^#!.*/, ''));
+  return { text, sourceSum: checksum(text) };
+}
+
 /**
- * A module file's text in Node's CommonJS wrapper, and the checksum of that text as UTF-8, computed
- * on the file's bytes when they are that encoding (the same value as `checksum(text)`, without
- * encoding a 0.9 MB string again). An ASCII file is decoded as one-byte text, faster than UTF-8
- * decoding and the same string. A file that is not valid UTF-8, or starts with `#!`, takes the text
- * path.
+ * wrapText for a module file's bytes when they are UTF-8 without a `#!` line, with the checksum
+ * computed on the bytes (the same value, without encoding a 0.9 MB string again); an ASCII file is
+ * decoded as one-byte text, faster than UTF-8 decoding and the same string. Undefined for other
+ * files (wrapText on their decoded text).
  */
-function wrapFile(bytes: Buffer): { text: string; sourceSum: string } {
+function wrapUtf8File(bytes: Buffer): { text: string; sourceSum: string } | undefined {
   const ascii = isAscii(bytes);
-  if ((bytes[0] === 0x23 && bytes[1] === 0x21) || !(ascii || isUtf8(bytes))) {
-    const text = wrap(bytes.toString('utf8').replace(/^#!.*/, ''));
-    return { text, sourceSum: checksum(text) };
-  }
+  if ((bytes[0] === 0x23 && bytes[1] === 0x21) || !(ascii || isUtf8(bytes))) return undefined;
   const text = wrap(ascii ? bytes.toString('latin1') : bytes.toString('utf8'));
   const [head, tail] = wrap('\0').split('\0');
   return { text, sourceSum: sum(head.length + bytes.length + tail.length, crc32(tail, crc32(bytes, crc32(head)))) };
@@ -86,14 +88,7 @@ function header(sourceSum: string, data: Buffer): Buffer {
 
 /** Compiles `source` (text or a file's bytes) in Node's CommonJS wrapper, with the cache `name` when it fits. */
 function compile(source: string | Buffer, filename: string, name: (sourceSum: string) => string): Compiled {
-  let text: string;
-  let sourceSum: string;
-  if (typeof source === 'string') {
-    text = wrap(source.replace(/^#!.*/, ''));
-    sourceSum = checksum(text);
-  } else {
-    ({ text, sourceSum } = wrapFile(source));
-  }
+  const { text, sourceSum } = typeof source === 'string' ? wrapText(source) : (wrapUtf8File(source) ?? wrapText(source.toString('utf8')));
   const cacheName = name(sourceSum);
   let cachedData: Buffer | undefined;
   let status: CodeCacheStatus = 'absent';
