@@ -36,11 +36,17 @@ describe('code cache', function () {
       console.log('js-yaml ' + cc.codeCacheStatus(require('path').join(require.resolve('js-yaml'), '..', 'dist', 'js-yaml.js')));
       console.log('errors ' + findings.filter((f) => f.severity === 'error').length);
       const al2 = lib.buildNodeGroupTemplate({ amiFamily: 'al2' });
+      // Every file so far has the stamp the build recorded: no checksum was computed, zlib not loaded
+      // (cloudformation-diff, below, loads zlib itself for its gzipped database).
+      console.log('zlib loaded ' + process.moduleLoadList.includes('NativeModule zlib'));
       const d = lib.diffTemplates(al2, t);
       console.log('changed resources ' + ((d.summary.bySection.Resources || {}).changed > 0));
       for (const f of ['@aws-cdk/cloudformation-diff/lib/diff-template.js', 'diff']) {
         console.log(f + ' ' + cc.codeCacheStatus(require.resolve(f)));
       }
+      const files = [...['validate/generated/validator.js', 'nodegroup/options-validator.generated.js', 'instance-types/data.js'].map((f) => require('path').join(dist, f)),
+        require('path').join(require.resolve('js-yaml'), '..', 'dist', 'js-yaml.js'), require.resolve('@aws-cdk/cloudformation-diff/lib/diff-template.js'), require.resolve('diff')];
+      console.log('checked by ' + [...new Set(files.map((f) => cc.codeCacheCheckedBy(f)))].join(' '));
     `);
     expect(out).to.deep.equal([
       'validate/generated/validator.js accepted',
@@ -48,9 +54,11 @@ describe('code cache', function () {
       'instance-types/data.js accepted',
       'js-yaml accepted',
       'errors 0',
+      'zlib loaded false',
       'changed resources true',
       '@aws-cdk/cloudformation-diff/lib/diff-template.js accepted',
       'diff accepted',
+      'checked by stamp',
     ]);
   });
 
@@ -73,6 +81,71 @@ describe('code cache', function () {
       expect(fs.existsSync(cacheFile)).to.equal(true);
       expect(fresh(load)).to.deep.equal(['42 accepted']);
       expect(fresh(`console.log(cc.requireCached(${JSON.stringify(mod)}, ${JSON.stringify(name)}).dirname)`)).to.deep.equal([dir]);
+    });
+
+    describe('stamps', () => {
+      const loadBy = `${load} console.log(cc.codeCacheCheckedBy(${JSON.stringify(mod)}) + ' ' + process.moduleLoadList.includes('NativeModule zlib'));`;
+      const stampsFile = path.join(CODE_CACHE_DIR, 'stamps.json');
+      /**
+       * After a write to `file`, makes stamps.json record the device, inode, size and modification
+       * time `file` has now, and the change time it had: as a write that kept the size and set the
+       * modification time back (`touch -r`, `cp -p`, tar) would look, told only by the change time.
+       */
+      const onlyCtimeTells = (file: string, field: 'source' | 'data') => {
+        const stamps = JSON.parse(fs.readFileSync(stampsFile, 'utf8'));
+        const entry = stamps.files[path.relative(CODE_CACHE_DIR, mod)];
+        const [, , , , ctime] = entry[field].split(':');
+        const st = fs.statSync(file, { bigint: true });
+        entry[field] = [st.dev, st.ino, st.size, st.mtimeNs, ctime].join(':');
+        fs.writeFileSync(stampsFile, JSON.stringify(stamps));
+      };
+
+      beforeEach(() => {
+        fs.writeFileSync(mod, source(21));
+        fresh(`${load} cc.writeCodeCaches();`);
+      });
+
+      it('a module and cache unchanged since the cache was written are trusted by their stamps: no checksum, zlib not loaded', () => {
+        expect(fresh(loadBy)).to.deep.equal(['42 accepted', 'stamp false']);
+      });
+
+      it('a module written again (same text, new stamp): the checksums decide, and accept the cache', () => {
+        fs.writeFileSync(mod, source(21));
+        expect(fresh(loadBy)).to.deep.equal(['42 accepted', 'checksum true']);
+      });
+
+      it('a module changed in place with its size and modification time kept: the change time tells, the new code runs', () => {
+        fs.writeFileSync(mod, source(12));
+        onlyCtimeTells(mod, 'source');
+        expect(fresh(loadBy)).to.deep.equal(['24 stale', 'undefined true']);
+      });
+
+      it('a cache damaged in place with its size and modification time kept: the change time tells, the module still runs', () => {
+        const damaged = fs.readFileSync(cacheFile);
+        for (let i = damaged.length - 64; i < damaged.length; i++) damaged[i] ^= 0xff;
+        fs.writeFileSync(cacheFile, damaged);
+        onlyCtimeTells(cacheFile, 'data');
+        expect(fresh(loadBy)).to.deep.equal(['42 stale', 'undefined true']);
+      });
+
+      it('a module replaced by another file (a new inode) of the same text: the checksums decide', () => {
+        const tmp = `${mod}.tmp`;
+        fs.writeFileSync(tmp, source(21));
+        fs.renameSync(tmp, mod);
+        expect(fresh(loadBy)).to.deep.equal(['42 accepted', 'checksum true']);
+      });
+
+      it('stamps.json missing or not JSON: the checksums decide', () => {
+        const saved = fs.readFileSync(stampsFile);
+        try {
+          fs.writeFileSync(stampsFile, '{ not json');
+          expect(fresh(loadBy)).to.deep.equal(['42 accepted', 'checksum true']);
+          fs.rmSync(stampsFile);
+          expect(fresh(loadBy)).to.deep.equal(['42 accepted', 'checksum true']);
+        } finally {
+          fs.writeFileSync(stampsFile, saved);
+        }
+      });
     });
 
     it('is not used for a changed source of the same length: the new code runs', () => {

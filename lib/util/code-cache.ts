@@ -12,13 +12,19 @@
  * module compiles as usual: slower, same result. Nothing is written at run time. (So the caches
  * in a published package help only on the Node build that made them; `npm ci` in a checkout makes
  * its own.)
+ *
+ * How a cache is known to fit: its header names the Node build and the length and CRC-32 of the
+ * source text and of the cache data (see `header`). Computing those sums costs little, but zlib's
+ * crc32 is the only fast one Node 20 has, and loading zlib loads Node's stream code (~4 ms of a
+ * ~120 ms `gen`). So the build also records each file's stamp in `stamps.json` (see `Stamps`), and a
+ * module whose source and cache still have the stamps recorded when the cache was written is
+ * trusted without the sums, as git trusts its index; any other compares the sums as before.
  */
 import * as fs from 'node:fs';
 import { isAscii, isUtf8 } from 'node:buffer';
 import { createRequire, wrap } from 'node:module';
 import * as path from 'node:path';
 import * as vm from 'node:vm';
-import { crc32 } from 'node:zlib';
 
 /** dist/code-cache (this file is dist/lib/util/code-cache.js). */
 export const CODE_CACHE_DIR = path.resolve(__dirname, '..', '..', 'code-cache');
@@ -35,9 +41,13 @@ interface Compiled {
   /** Cache name (file dist/code-cache/<name>.v8cache). */
   name: string;
   script: vm.Script;
-  /** Length and CRC-32 of the compiled text. */
-  sourceSum: string;
+  /** The compiled text. */
+  text: string;
+  /** Length and CRC-32 of the compiled text (computed when asked). */
+  sourceSum(): string;
   status: CodeCacheStatus;
+  /** How the cache given to V8 was found to fit. */
+  checkedBy?: 'stamp' | 'checksum';
 }
 
 /** Every module compiled through this file in this process, by file name (both APIs). */
@@ -45,31 +55,50 @@ const compiled = new Map<string, Compiled>();
 /** The exports of the modules requireCached loaded, by file name. */
 const exportsOf = new Map<string, unknown>();
 
-/** Byte length and CRC-32 of a text or buffer (zlib's: loads in half the time of node:crypto). */
+/**
+ * zlib's CRC-32 (loads in half the time of node:crypto), loaded on first use: a run whose caches
+ * all match their stamps never loads zlib.
+ */
+function crc32(data: Buffer | string, value?: number): number {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  return (require('node:zlib') as typeof import('node:zlib')).crc32(data, value);
+}
+
+/** Byte length and CRC-32 of a text or buffer. */
 function checksum(b: Buffer | string): string {
   return sum(typeof b === 'string' ? Buffer.byteLength(b) : b.length, crc32(b));
 }
 
 const sum = (length: number, crc: number): string => `${length} ${crc.toString(16).padStart(8, '0')}`;
 
-/** A module's text in Node's CommonJS wrapper (a `#!` line removed), and its checksum as UTF-8. */
-function wrapText(source: string): { text: string; sourceSum: string } {
+/** A module's text in Node's CommonJS wrapper (a `#!` line removed); its checksum as UTF-8, computed when asked. */
+interface Wrapped {
+  text: string;
+  sourceSum(): string;
+}
+
+function wrapText(source: string): Wrapped {
   const text = wrap(source.replace(/^#!.*/, ''));
-  return { text, sourceSum: checksum(text) };
+  return { text, sourceSum: () => checksum(text) };
 }
 
 /**
- * wrapText for a module file's bytes when they are UTF-8 without a `#!` line, with the checksum
- * computed on the bytes (the same value, without encoding a 0.9 MB string again); an ASCII file is
- * decoded as one-byte text, faster than UTF-8 decoding and the same string. Undefined for other
- * files (wrapText on their decoded text).
+ * wrapText for a module file's bytes. When they are UTF-8 without a `#!` line, the checksum is
+ * computed on the bytes (the same value, without encoding a 0.9 MB string again), and an ASCII file
+ * is decoded as one-byte text, faster than UTF-8 decoding and the same string. Other files: wrapText
+ * of their text as Node decodes it.
  */
-function wrapUtf8File(bytes: Buffer): { text: string; sourceSum: string } | undefined {
+function wrapFile(bytes: Buffer): Wrapped {
   const ascii = isAscii(bytes);
-  if ((bytes[0] === 0x23 && bytes[1] === 0x21) || !(ascii || isUtf8(bytes))) return undefined;
+  if ((bytes[0] === 0x23 && bytes[1] === 0x21) || !(ascii || isUtf8(bytes))) return wrapText(bytes.toString('utf8'));
   const text = wrap(ascii ? bytes.toString('latin1') : bytes.toString('utf8'));
-  const [head, tail] = wrap('\0').split('\0');
-  return { text, sourceSum: sum(head.length + bytes.length + tail.length, crc32(tail, crc32(bytes, crc32(head)))) };
+  return {
+    text,
+    sourceSum: () => {
+      const [head, tail] = wrap('\0').split('\0');
+      return sum(head.length + bytes.length + tail.length, crc32(tail, crc32(bytes, crc32(head))));
+    },
+  };
 }
 
 /** The part of the header that names the Node build (compared first: no checksum is computed for another build's cache). */
@@ -86,27 +115,109 @@ function header(sourceSum: string, data: Buffer): Buffer {
   return Buffer.from(`${BUILD}source ${sourceSum}; data ${checksum(data)}\n`, 'latin1');
 }
 
-/** Compiles `source` (text or a file's bytes) in Node's CommonJS wrapper, with the cache `name` when it fits. */
-function compile(source: string | Buffer, filename: string, name: (sourceSum: string) => string): Compiled {
-  const { text, sourceSum } = typeof source === 'string' ? wrapText(source) : (wrapUtf8File(source) ?? wrapText(source.toString('utf8')));
-  const cacheName = name(sourceSum);
+/** V8's data in a cache file made by this Node build (header not checked further); undefined for any other file. */
+function cacheData(buf: Buffer): Buffer | undefined {
+  const eol = buf.indexOf(10);
+  if (eol <= 0 || buf.subarray(0, BUILD.length).toString('latin1') !== BUILD || eol + 1 >= buf.length) return undefined;
+  return buf.subarray(eol + 1);
+}
+
+// ---------------------------------------------------------------- stamps
+
+/**
+ * A file's stamp: device, inode, size, and modification and change times in nanoseconds. Writing
+ * a file changes its change time (ctime), which no tool can set back (`touch`, `cp -p` and tar set
+ * only the modification time); a file replaced by another has another inode. So a file with the
+ * stamp it had when recorded has not been written since (git trusts its index the same way).
+ */
+const stampOf = (st: fs.BigIntStats): string => `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
+
+/** A file's bytes and its stamp taken after reading them (so a write before or during the read shows in the stamp). */
+function readStamped(file: string): { bytes: Buffer; stamp: string } {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const bytes = fs.readFileSync(fd);
+    return { bytes, stamp: stampOf(fs.fstatSync(fd, { bigint: true })) };
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/**
+ * stamps.json, written with the caches: for each module file (by path relative to the cache
+ * folder), its cache's name and the stamps the module and the cache file had when the cache was
+ * written, for this Node build.
+ */
+interface Stamps {
+  build: string;
+  files: Record<string, { cache: string; source: string; data: string }>;
+}
+
+const STAMPS_FILE = path.join(CODE_CACHE_DIR, 'stamps.json');
+const stampKey = (file: string): string => path.relative(CODE_CACHE_DIR, file);
+
+function readStamps(): Stamps['files'] {
+  try {
+    const s = JSON.parse(fs.readFileSync(STAMPS_FILE, 'utf8')) as Partial<Stamps> | null;
+    if (s?.build === BUILD && s.files && typeof s.files === 'object') return s.files;
+  } catch {
+    /* none, or not readable: every cache is checked by its checksums */
+  }
+  return {};
+}
+
+let stamps: Stamps['files'] | undefined;
+
+/**
+ * The cache data of `file` when the file still has the stamp recorded with its cache and so does
+ * the cache file: then no checksum is needed. Undefined otherwise (the checksums decide).
+ */
+function stampedCache(file: string, sourceStamp: string): { name: string; data: Buffer } | undefined {
+  stamps ??= readStamps();
+  const key = stampKey(file);
+  const entry = Object.prototype.hasOwnProperty.call(stamps, key) ? stamps[key] : undefined;
+  if (entry?.source !== sourceStamp || typeof entry.cache !== 'string') return undefined;
+  try {
+    const { bytes, stamp } = readStamped(cacheFile(entry.cache));
+    const data = stamp === entry.data ? cacheData(bytes) : undefined;
+    return data && { name: entry.cache, data };
+  } catch {
+    return undefined;
+  }
+}
+
+// ---------------------------------------------------------------- compile
+
+/**
+ * Compiles `source` (text or a file's bytes) in Node's CommonJS wrapper, with a code cache when
+ * one fits: the one stamps.json names when the file and that cache have their recorded stamps
+ * (`sourceStamp` is the file's stamp after it was read), otherwise the cache `name` gives, if its
+ * header has this source's and data's checksums.
+ */
+function compile(source: string | Buffer, filename: string, name: (sourceSum: string) => string, sourceStamp?: string): Compiled {
+  const { text, sourceSum } = typeof source === 'string' ? wrapText(source) : wrapFile(source);
+  const stamped = sourceStamp === undefined ? undefined : stampedCache(filename, sourceStamp);
+  let cacheName: string;
   let cachedData: Buffer | undefined;
   let status: CodeCacheStatus = 'absent';
-  try {
-    const buf = fs.readFileSync(cacheFile(cacheName));
-    status = 'stale';
-    const eol = buf.indexOf(10);
-    if (eol > 0 && buf.subarray(0, BUILD.length).toString('latin1') === BUILD) {
-      const data = buf.subarray(eol + 1);
-      if (data.length > 0 && buf.subarray(0, eol + 1).equals(header(sourceSum, data))) cachedData = data;
+  if (stamped) {
+    ({ name: cacheName, data: cachedData } = stamped);
+  } else {
+    const sum = sourceSum();
+    cacheName = name(sum);
+    try {
+      const buf = fs.readFileSync(cacheFile(cacheName));
+      status = 'stale';
+      const data = cacheData(buf);
+      if (data && buf.subarray(0, buf.length - data.length).equals(header(sum, data))) cachedData = data;
+    } catch {
+      /* no cache: compile as usual */
     }
-  } catch {
-    /* no cache: compile as usual */
   }
   // importModuleDynamically: import() inside the module works as in a module Node loads itself.
   const script = new vm.Script(text, { filename, cachedData, importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER });
   if (cachedData) status = script.cachedDataRejected ? 'rejected' : 'accepted';
-  return { name: cacheName, script, sourceSum, status };
+  return { name: cacheName, script, text, sourceSum, status, checkedBy: cachedData ? (stamped ? 'stamp' : 'checksum') : undefined };
 }
 
 type Wrapper = (exports: unknown, require: NodeJS.Require, module: unknown, filename: string, dirname: string) => void;
@@ -121,14 +232,14 @@ type Wrapper = (exports: unknown, require: NodeJS.Require, module: unknown, file
 export function requireCached<T>(file: string, name: string, fallback?: () => T): T {
   const abs = path.resolve(file);
   if (exportsOf.has(abs)) return exportsOf.get(abs) as T;
-  let source: Buffer;
+  let source: { bytes: Buffer; stamp: string };
   try {
-    source = fs.readFileSync(abs);
+    source = readStamped(abs);
   } catch (e) {
     if (fallback && (e as NodeJS.ErrnoException).code === 'ENOENT') return fallback();
     throw e;
   }
-  const c = compile(source, abs, () => name);
+  const c = compile(source.bytes, abs, () => name, source.stamp);
   const mod = { exports: {} as unknown, id: abs, filename: abs, loaded: false };
   (c.script.runInThisContext() as Wrapper).call(mod.exports, mod.exports, createRequire(abs), mod, abs, path.dirname(abs));
   mod.loaded = true;
@@ -159,7 +270,9 @@ export function withCodeCache<T>(group: string, load: () => T): T {
     if (format !== undefined && format !== 'commonjs') return original.call(this, content, filename, format);
     let c: Compiled;
     try {
-      c = compile(content, filename, (sum) => `${group}/${path.basename(filename, '.js')}-${sum.replace(' ', '-')}`);
+      // Stamped after Node read the content: a write before this shows in the stamp.
+      const st = fs.statSync(filename, { bigint: true, throwIfNoEntry: false });
+      c = compile(content, filename, (sum) => `${group}/${path.basename(filename, '.js')}-${sum.replace(' ', '-')}`, st && stampOf(st));
     } catch {
       // Not plain CommonJS to this wrapper (e.g. ES module syntax Node detects): Node decides.
       return original.call(this, content, filename, format);
@@ -181,21 +294,44 @@ export function codeCacheStatus(file: string): CodeCacheStatus | undefined {
   return compiled.get(path.resolve(file))?.status;
 }
 
+/** How `file`'s code cache was found to fit: its stamps, or its checksums (undefined: no cache used). */
+export function codeCacheCheckedBy(file: string): 'stamp' | 'checksum' | undefined {
+  return compiled.get(path.resolve(file))?.checkedBy;
+}
+
 /**
  * Writes the code cache of every module loaded through requireCached or withCodeCache in this
- * process, with the code V8 holds for it now (call after a representative run). Returns the files
- * written.
+ * process, with the code V8 holds for it now (call after a representative run), and records the
+ * stamps of each module and its cache in stamps.json (a module whose file no longer holds the text
+ * compiled gets none: its checksums decide). Returns the cache files written.
  */
 export function writeCodeCaches(): string[] {
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const { writeFileAtomic } = require('./fs') as typeof import('./fs');
   const written: string[] = [];
-  for (const { name, script, sourceSum } of [...compiled.values()].sort((a, b) => (a.name < b.name ? -1 : 1))) {
+  const files: Stamps['files'] = {};
+  // Entries of earlier writes stay while their cache files do (tests write caches of their own).
+  for (const [key, entry] of Object.entries(readStamps())) {
+    if (fs.existsSync(cacheFile(entry.cache))) files[key] = entry;
+  }
+  for (const [filename, { name, script, text, sourceSum }] of [...compiled].sort(([, a], [, b]) => (a.name < b.name ? -1 : 1))) {
     const data = script.createCachedData();
     const file = cacheFile(name);
     fs.mkdirSync(path.dirname(file), { recursive: true });
-    writeFileAtomic(file, Buffer.concat([header(sourceSum, data), data]));
+    writeFileAtomic(file, Buffer.concat([header(sourceSum(), data), data]));
     written.push(file);
+    const key = stampKey(filename);
+    delete files[key];
+    try {
+      const source = readStamped(filename);
+      if (wrapFile(source.bytes).text === text) files[key] = { cache: name, source: source.stamp, data: stampOf(fs.statSync(file, { bigint: true })) };
+    } catch {
+      /* gone: no stamp */
+    }
   }
+  const sorted = Object.fromEntries(Object.entries(files).sort(([a], [b]) => (a < b ? -1 : 1)));
+  fs.mkdirSync(CODE_CACHE_DIR, { recursive: true });
+  writeFileAtomic(STAMPS_FILE, `${JSON.stringify({ build: BUILD, files: sorted } satisfies Stamps, null, 1)}\n`);
+  stamps = undefined;
   return written;
 }
