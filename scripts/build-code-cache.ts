@@ -1,15 +1,15 @@
 /**
  * Last step of `npm run build`: runs the CLI's main commands in this process on the committed
- * templates, then writes the V8 code cache of every module they loaded through requireCached
- * (lib/util/code-cache.ts), so the cache also covers the functions those runs compiled.
+ * templates, as the bin runs them, then writes the V8 code cache of every module they loaded
+ * through requireCached or withCodeCache (lib/util/code-cache.ts), so the cache also covers the
+ * functions those runs compiled.
  * The files go to dist/ next to the modules; nothing in the repository changes.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Writable } from 'node:stream';
-import { cli } from '../lib/cli';
-import { CODE_CACHE_DIR, writeCodeCaches } from '../lib/util/code-cache';
+import { CLI_CODE_CACHE, CODE_CACHE_DIR, withCodeCache, writeCodeCaches } from '../lib/util/code-cache';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -34,7 +34,11 @@ async function main(): Promise<number> {
   try {
     for (const args of WARM_UP) {
       const argv = args.map((a) => a.replace('{tmp}', tmp));
-      const code = await cli(argv, { stdout: sink, stderr: err, cwd: ROOT });
+      // As the bin runs it: the CLI's modules (loaded here, on first use) get caches of their own.
+      const code = await withCodeCache(CLI_CODE_CACHE, () =>
+        // eslint-disable-next-line @typescript-eslint/no-var-requires
+        (require('../lib/cli') as typeof import('../lib/cli')).cli(argv, { stdout: sink, stderr: err, cwd: ROOT }),
+      );
       // diff exits 1 when the templates differ (they do); anything else means the run broke.
       if (code !== 0 && !(argv[0] === 'diff' && code === 1)) {
         process.stderr.write(`build-code-cache: eks-nodegroup ${argv.join(' ')} exited ${code}\n${stderr}`);

@@ -13,11 +13,11 @@ import { ROOT, tempDir } from './helpers';
 
 const CODE_CACHE_JS = path.join(ROOT, 'dist', 'lib', 'util', 'code-cache.js');
 
-/** Runs `code` in a fresh node process (requireCached's state is per process); returns its stdout lines. */
-function fresh(code: string): string[] {
+/** Runs `code` in a fresh node process (requireCached's state is per process); returns the lines of its stdout (or stderr). */
+function fresh(code: string, stream: 'stdout' | 'stderr' = 'stdout'): string[] {
   const r = spawnSync(process.execPath, ['-e', `const cc = require(${JSON.stringify(CODE_CACHE_JS)});\n${code}`], { cwd: ROOT, encoding: 'utf8' });
   expect(r.status, r.stderr).to.equal(0);
-  return r.stdout.trim().split('\n');
+  return r[stream].trim().split('\n');
 }
 
 describe('code cache', function () {
@@ -60,6 +60,25 @@ describe('code cache', function () {
       'diff accepted',
       'checked by stamp',
     ]);
+  });
+
+  it('the bin runs the CLI with its own modules compiled from the build\'s caches (group cli)', () => {
+    const bin = path.join(ROOT, 'dist', 'bin', 'eks-nodegroup.js');
+    const out = path.join(tempDir('eks-nodegroup-code-cache-bin-'), 'nodegroup.yaml');
+    const lines = fresh(`
+      process.argv = [process.argv[0], ${JSON.stringify(bin)}, 'gen', '-o', ${JSON.stringify(out)}];
+      process.stdout.write = () => true; // gen's own report
+      require(${JSON.stringify(bin)});
+      process.on('exit', () => {
+        const lib = ${JSON.stringify(path.join(ROOT, 'dist', 'lib'))};
+        for (const f of ['cli/index.js', 'cli/commands/gen.js', 'nodegroup/index.js', 'yaml/index.js', 'validate/checks.js']) {
+          const file = require('path').join(lib, f);
+          console.error(f + ' ' + cc.codeCacheStatus(file) + ' ' + cc.codeCacheCheckedBy(file));
+        }
+      });
+    `, 'stderr');
+    expect(lines).to.deep.equal(['cli/index.js', 'cli/commands/gen.js', 'nodegroup/index.js', 'yaml/index.js', 'validate/checks.js'].map((f) => `${f} accepted stamp`));
+    expect(fs.readFileSync(out, 'utf8')).to.equal(fs.readFileSync(path.join(ROOT, 'templates', 'nodegroup.yaml'), 'utf8'));
   });
 
   describe('a cache made for one source', () => {
