@@ -128,6 +128,14 @@ describe('code cache', function () {
         expect(fresh(loadBy)).to.deep.equal(['42 accepted', 'stamp false']);
       });
 
+      it('a module stamps.json has no entry for (no cache was written): compiled without one, no checksum, zlib not loaded', () => {
+        const other = path.join(dir, 'never-cached.js');
+        fs.writeFileSync(other, source(5));
+        const run = `const m = cc.requireCached(${JSON.stringify(other)}, 'spec-never-cached-${process.pid}');
+          console.log(m.answer() + ' ' + cc.codeCacheStatus(${JSON.stringify(other)}) + ' ' + process.moduleLoadList.includes('NativeModule zlib'));`;
+        expect(fresh(run)).to.deep.equal(['10 absent false']);
+      });
+
       it('a module written again (same text, new stamp): the checksums decide, and accept the cache', () => {
         fs.writeFileSync(mod, source(21));
         expect(fresh(loadBy)).to.deep.equal(['42 accepted', 'checksum true']);

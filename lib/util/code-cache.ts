@@ -44,8 +44,8 @@ const cacheFile = (name: string): string => path.join(CODE_CACHE_DIR, `${name}.v
 export type CodeCacheStatus = 'accepted' | 'rejected' | 'stale' | 'absent';
 
 interface Compiled {
-  /** Cache name (file dist/code-cache/<name>.v8cache). */
-  name: string;
+  /** Cache name (file dist/code-cache/<name>.v8cache; computed when asked). */
+  name(): string;
   script: vm.Script;
   /** The compiled text. */
   text: string;
@@ -162,27 +162,33 @@ interface Stamps {
 const STAMPS_FILE = path.join(CODE_CACHE_DIR, 'stamps.json');
 const stampKey = (file: string): string => path.relative(CODE_CACHE_DIR, file);
 
-function readStamps(): Stamps['files'] {
+/** The recorded stamps; undefined when stamps.json is missing, unreadable or for another Node build. */
+function readStamps(): Stamps['files'] | undefined {
   try {
     const s = JSON.parse(fs.readFileSync(STAMPS_FILE, 'utf8')) as Partial<Stamps> | null;
     if (s?.build === BUILD && s.files && typeof s.files === 'object') return s.files;
   } catch {
-    /* none, or not readable: every cache is checked by its checksums */
+    /* none, or not readable */
   }
-  return {};
+  return undefined;
 }
 
-let stamps: Stamps['files'] | undefined;
+let stamps: Stamps['files'] | null | undefined;
 
 /**
- * The cache data of `file` when the file still has the stamp recorded with its cache and so does
- * the cache file: then no checksum is needed. Undefined otherwise (the checksums decide).
+ * What stamps.json says of `file`'s cache: its data when the file still has the stamp recorded
+ * with its cache and so does the cache file (no checksum needed); 'none' when stamps.json, which
+ * lists every cache written, has no entry for the file (no cache: not worth a checksum, which
+ * loads zlib); undefined otherwise (stamps.json unreadable, or either file changed since): the
+ * checksums decide.
  */
-function stampedCache(file: string, sourceStamp: string): { name: string; data: Buffer } | undefined {
-  stamps ??= readStamps();
+function stampedCache(file: string, sourceStamp: string): { name: string; data: Buffer } | 'none' | undefined {
+  if (stamps === undefined) stamps = readStamps() ?? null;
+  if (stamps === null) return undefined;
   const key = stampKey(file);
   const entry = Object.prototype.hasOwnProperty.call(stamps, key) ? stamps[key] : undefined;
-  if (entry?.source !== sourceStamp || typeof entry.cache !== 'string') return undefined;
+  if (!entry) return 'none';
+  if (entry.source !== sourceStamp || typeof entry.cache !== 'string') return undefined;
   try {
     const { bytes, stamp } = readStamped(cacheFile(entry.cache));
     const data = stamp === entry.data ? cacheData(bytes) : undefined;
@@ -203,10 +209,12 @@ function stampedCache(file: string, sourceStamp: string): { name: string; data: 
 function compile(source: string | Buffer, filename: string, name: (sourceSum: string) => string, sourceStamp?: string): Compiled {
   const { text, sourceSum } = typeof source === 'string' ? wrapText(source) : wrapFile(source);
   const stamped = sourceStamp === undefined ? undefined : stampedCache(filename, sourceStamp);
-  let cacheName: string;
+  let cacheName: string | undefined;
   let cachedData: Buffer | undefined;
   let status: CodeCacheStatus = 'absent';
-  if (stamped) {
+  if (stamped === 'none') {
+    // No cache was written for this file: none to read (its name needs the checksum).
+  } else if (stamped) {
     ({ name: cacheName, data: cachedData } = stamped);
   } else {
     const sum = sourceSum();
@@ -223,7 +231,15 @@ function compile(source: string | Buffer, filename: string, name: (sourceSum: st
   // importModuleDynamically: import() inside the module works as in a module Node loads itself.
   const script = new vm.Script(text, { filename, cachedData, importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER });
   if (cachedData) status = script.cachedDataRejected ? 'rejected' : 'accepted';
-  return { name: cacheName, script, text, sourceSum, status, checkedBy: cachedData ? (stamped ? 'stamp' : 'checksum') : undefined };
+  const known = cacheName;
+  return {
+    name: () => known ?? name(sourceSum()),
+    script,
+    text,
+    sourceSum,
+    status,
+    checkedBy: cachedData ? (stamped ? 'stamp' : 'checksum') : undefined,
+  };
 }
 
 type Wrapper = (exports: unknown, require: NodeJS.Require, module: unknown, filename: string, dirname: string) => void;
@@ -317,10 +333,11 @@ export function writeCodeCaches(): string[] {
   const written: string[] = [];
   const files: Stamps['files'] = {};
   // Entries of earlier writes stay while their cache files do (tests write caches of their own).
-  for (const [key, entry] of Object.entries(readStamps())) {
+  for (const [key, entry] of Object.entries(readStamps() ?? {})) {
     if (fs.existsSync(cacheFile(entry.cache))) files[key] = entry;
   }
-  for (const [filename, { name, script, text, sourceSum }] of [...compiled].sort(([, a], [, b]) => (a.name < b.name ? -1 : 1))) {
+  for (const [filename, { name: nameOf, script, text, sourceSum }] of [...compiled]) {
+    const name = nameOf();
     const data = script.createCachedData();
     const file = cacheFile(name);
     fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -339,5 +356,5 @@ export function writeCodeCaches(): string[] {
   fs.mkdirSync(CODE_CACHE_DIR, { recursive: true });
   writeFileAtomic(STAMPS_FILE, `${JSON.stringify({ build: BUILD, files: sorted } satisfies Stamps, null, 1)}\n`);
   stamps = undefined;
-  return written;
+  return written.sort();
 }
