@@ -20,8 +20,20 @@ function fresh(code: string, stream: 'stdout' | 'stderr' = 'stdout'): string[] {
   return r[stream].trim().split('\n');
 }
 
+/** The specs write caches (and stamps) of their own next to the build's: stamps.json is put back after. */
+function keepStampsFile(): void {
+  let saved: Buffer | undefined;
+  before(() => {
+    saved = fs.readFileSync(path.join(CODE_CACHE_DIR, 'stamps.json'));
+  });
+  after(() => {
+    if (saved) fs.writeFileSync(path.join(CODE_CACHE_DIR, 'stamps.json'), saved);
+  });
+}
+
 describe('code cache', function () {
   this.timeout(60_000);
+  keepStampsFile();
 
   it('a fresh process uses the caches npm run build wrote (validator, options validator, instance data, js-yaml, cloudformation-diff, jsdiff)', () => {
     const out = fresh(`
@@ -213,7 +225,8 @@ describe('code cache', function () {
       fresh(`${load} cc.writeCodeCaches();`);
       const good = fs.readFileSync(cacheFile);
       fs.writeFileSync(cacheFile, Buffer.from(good.toString('latin1').replace(`node ${process.version} `, 'node v18.0.0 '), 'latin1'));
-      expect(fresh(load)).to.deep.equal(['42 stale']);
+      // Found to be another build's by its header alone: no checksum computed, zlib not loaded.
+      expect(fresh(`${load} console.log(process.moduleLoadList.includes('NativeModule zlib'))`)).to.deep.equal(['42 stale', 'false']);
     });
 
     it('a module with non-ASCII text, a #! line or bytes that are not UTF-8 is read as Node reads it; its header sums the wrapped text as UTF-8', () => {
@@ -255,6 +268,7 @@ describe('code cache', function () {
 
 describe('code cache for a module graph (withCodeCache)', function () {
   this.timeout(60_000);
+  keepStampsFile();
   const dir = tempDir('eks-nodegroup-code-cache-graph-');
   const group = `spec-graph-${process.pid}`;
   const groupDir = path.join(CODE_CACHE_DIR, group);
@@ -285,6 +299,45 @@ describe('code cache for a module graph (withCodeCache)', function () {
     fs.writeFileSync(b, bSource(14));
     expect(fresh(load)).to.deep.equal(['15 true true', 'accepted absent']);
     fs.writeFileSync(b, bSource(41));
+  });
+
+  it('a module a require hook changed on the way (same length): the changed text runs, not the file\'s cached code', () => {
+    fresh(`${load} cc.writeCodeCaches();`);
+    expect(fresh(load)).to.deep.equal(['42 true true', 'accepted accepted']);
+    // A coverage tool or transpiler hooks require.extensions and hands _compile other text.
+    const hooked = `
+      const ext = require.extensions['.js'];
+      require.extensions['.js'] = (m, f) => { const c = m._compile; m._compile = (text, file) => c.call(m, text.replace('41', '14'), file); return ext(m, f); };
+      ${load}
+      console.log(cc.codeCacheCheckedBy(${JSON.stringify(a)}) + ' ' + cc.codeCacheCheckedBy(${JSON.stringify(b)}));`;
+    expect(fresh(hooked)).to.deep.equal(['15 true true', 'accepted absent', 'stamp undefined']);
+  });
+
+  it('two files with the same text share one cache, and both are trusted by their stamps', () => {
+    const twinDir = tempDir('eks-nodegroup-code-cache-twin-');
+    const twins = ['one', 'two'].map((d) => path.join(twinDir, d, 'twin.js'));
+    for (const t of twins) {
+      fs.mkdirSync(path.dirname(t), { recursive: true });
+      fs.writeFileSync(t, `"use strict";\nmodule.exports = 7;\n`);
+    }
+    const run = `const r = cc.withCodeCache(${JSON.stringify(group)}, () => ${JSON.stringify(twins)}.map((t) => require(t)));
+      console.log(r.join(' ') + ' ' + ${JSON.stringify(twins)}.map((t) => cc.codeCacheStatus(t) + '/' + cc.codeCacheCheckedBy(t)).join(' '));`;
+    fresh(`${run} cc.writeCodeCaches();`);
+    expect(fs.readdirSync(groupDir).filter((f) => f.startsWith('twin-'))).to.have.length(1);
+    expect(fresh(run)).to.deep.equal(['7 7 accepted/stamp accepted/stamp']);
+  });
+
+  it('a module stamps.json has no entry for, with a cache of its text (a package installed elsewhere): the checksums find it', () => {
+    fresh(`${load} cc.writeCodeCaches();`);
+    const stampsFile = path.join(CODE_CACHE_DIR, 'stamps.json');
+    const stamps = JSON.parse(fs.readFileSync(stampsFile, 'utf8'));
+    delete stamps.files[path.relative(CODE_CACHE_DIR, a)];
+    fs.writeFileSync(stampsFile, JSON.stringify(stamps));
+    expect(fresh(`${load} console.log(cc.codeCacheCheckedBy(${JSON.stringify(a)}) + ' ' + cc.codeCacheCheckedBy(${JSON.stringify(b)}));`)).to.deep.equal([
+      '42 true true',
+      'accepted accepted',
+      'checksum stamp',
+    ]);
   });
 
   it('import() inside a module compiled this way works as in a module Node loads itself', () => {

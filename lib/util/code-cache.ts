@@ -1,7 +1,7 @@
 /**
  * V8 code cache for the big modules the commands load (the 0.9 MB precompiled ajv validator,
  * js-yaml's single-file build, the instance data, cloudformation-diff's ~45 files) and for the
- * CLI's own ~30 modules, so that a cold CLI run does not parse and compile them again.
+ * CLI's own ~40 modules, so that a cold CLI run does not parse and compile them again.
  *
  * Node 22 has this built in (`module.enableCompileCache()`); Node 20, which this package supports,
  * has not. So `npm run build` writes `dist/code-cache/<name>.v8cache` for each such module: V8 code
@@ -17,8 +17,11 @@
  * source text and of the cache data (see `header`). Computing those sums costs little, but zlib's
  * crc32 is the only fast one Node 20 has, and loading zlib loads Node's stream code (~4 ms of a
  * ~120 ms `gen`). So the build also records each file's stamp in `stamps.json` (see `Stamps`), and a
- * module whose source and cache still have the stamps recorded when the cache was written is
- * trusted without the sums, as git trusts its index; any other compares the sums as before.
+ * module whose source and cache still have the stamps recorded when the cache was written (and
+ * whose text compiled is its file's) is trusted without the sums, as git trusts its index; any
+ * other compares the sums as before, unless no cache of its length made by this Node build exists.
+ * The hook of withCodeCache does not do what Node's own compile step adds for
+ * `--enable-source-maps` or policies (this package ships no source maps and no policy).
  */
 import * as fs from 'node:fs';
 import { isAscii, isUtf8 } from 'node:buffer';
@@ -80,12 +83,14 @@ const sum = (length: number, crc: number): string => `${length} ${crc.toString(1
 /** A module's text in Node's CommonJS wrapper (a `#!` line removed); its checksum as UTF-8, computed when asked. */
 interface Wrapped {
   text: string;
+  /** Length of the text as UTF-8 (the first part of its checksum and of a group cache's name). */
+  byteLength: number;
   sourceSum(): string;
 }
 
 function wrapText(source: string): Wrapped {
   const text = wrap(source.replace(/^#!.*/, ''));
-  return { text, sourceSum: () => checksum(text) };
+  return { text, byteLength: Buffer.byteLength(text), sourceSum: () => checksum(text) };
 }
 
 /**
@@ -98,13 +103,9 @@ function wrapFile(bytes: Buffer): Wrapped {
   const ascii = isAscii(bytes);
   if ((bytes[0] === 0x23 && bytes[1] === 0x21) || !(ascii || isUtf8(bytes))) return wrapText(bytes.toString('utf8'));
   const text = wrap(ascii ? bytes.toString('latin1') : bytes.toString('utf8'));
-  return {
-    text,
-    sourceSum: () => {
-      const [head, tail] = wrap('\0').split('\0');
-      return sum(head.length + bytes.length + tail.length, crc32(tail, crc32(bytes, crc32(head))));
-    },
-  };
+  const [head, tail] = wrap('\0').split('\0');
+  const byteLength = head.length + bytes.length + tail.length;
+  return { text, byteLength, sourceSum: () => sum(byteLength, crc32(tail, crc32(bytes, crc32(head)))) };
 }
 
 /** The part of the header that names the Node build (compared first: no checksum is computed for another build's cache). */
@@ -134,7 +135,9 @@ function cacheData(buf: Buffer): Buffer | undefined {
  * A file's stamp: device, inode, size, and modification and change times in nanoseconds. Writing
  * a file changes its change time (ctime), which no tool can set back (`touch`, `cp -p` and tar set
  * only the modification time); a file replaced by another has another inode. So a file with the
- * stamp it had when recorded has not been written since (git trusts its index the same way).
+ * stamp it had when recorded has not been written since, provided the recording was made after
+ * the file system clock had moved past the file's change time (see writeCodeCaches: git's index
+ * has the same "racy" case and the same remedy).
  */
 const stampOf = (st: fs.BigIntStats): string => `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
 
@@ -154,41 +157,44 @@ function readStamped(file: string): { bytes: Buffer; stamp: string } {
  * folder), its cache's name and the stamps the module and the cache file had when the cache was
  * written, for this Node build.
  */
+interface StampEntry {
+  cache: string;
+  source: string;
+  data: string;
+}
 interface Stamps {
   build: string;
-  files: Record<string, { cache: string; source: string; data: string }>;
+  files: Record<string, StampEntry>;
 }
 
 const STAMPS_FILE = path.join(CODE_CACHE_DIR, 'stamps.json');
 const stampKey = (file: string): string => path.relative(CODE_CACHE_DIR, file);
 
-/** The recorded stamps; undefined when stamps.json is missing, unreadable or for another Node build. */
-function readStamps(): Stamps['files'] | undefined {
+/** The recorded stamps of this Node build's caches (none when stamps.json is missing, unreadable or for another build). */
+function readStamps(): Map<string, StampEntry> {
+  const out = new Map<string, StampEntry>();
   try {
     const s = JSON.parse(fs.readFileSync(STAMPS_FILE, 'utf8')) as Partial<Stamps> | null;
-    if (s?.build === BUILD && s.files && typeof s.files === 'object') return s.files;
+    if (s?.build !== BUILD || !s.files || typeof s.files !== 'object') return out;
+    for (const [key, e] of Object.entries(s.files)) {
+      if (e && typeof e.cache === 'string' && typeof e.source === 'string' && typeof e.data === 'string') out.set(key, e);
+    }
   } catch {
     /* none, or not readable */
   }
-  return undefined;
+  return out;
 }
 
-let stamps: Stamps['files'] | null | undefined;
+let stamps: Map<string, StampEntry> | undefined;
 
 /**
- * What stamps.json says of `file`'s cache: its data when the file still has the stamp recorded
- * with its cache and so does the cache file (no checksum needed); 'none' when stamps.json, which
- * lists every cache written, has no entry for the file (no cache: not worth a checksum, which
- * loads zlib); undefined otherwise (stamps.json unreadable, or either file changed since): the
- * checksums decide.
+ * The cache of `file` when stamps.json has an entry for it, and the file and the cache file still
+ * have the stamps recorded: no checksum needed. Undefined otherwise.
  */
-function stampedCache(file: string, sourceStamp: string): { name: string; data: Buffer } | 'none' | undefined {
-  if (stamps === undefined) stamps = readStamps() ?? null;
-  if (stamps === null) return undefined;
-  const key = stampKey(file);
-  const entry = Object.prototype.hasOwnProperty.call(stamps, key) ? stamps[key] : undefined;
-  if (!entry) return 'none';
-  if (entry.source !== sourceStamp || typeof entry.cache !== 'string') return undefined;
+function stampedCache(file: string, sourceStamp: string): { name: string; data: Buffer } | undefined {
+  stamps ??= readStamps();
+  const entry = stamps.get(stampKey(file));
+  if (entry?.source !== sourceStamp) return undefined;
   try {
     const { bytes, stamp } = readStamped(cacheFile(entry.cache));
     const data = stamp === entry.data ? cacheData(bytes) : undefined;
@@ -200,32 +206,83 @@ function stampedCache(file: string, sourceStamp: string): { name: string; data: 
 
 // ---------------------------------------------------------------- compile
 
+/** Where a module's cache is: a name given (requireCached), or a group folder and the file's base name (withCodeCache). */
+type Naming = { name: string } | { group: string; base: string };
+
+const nameOf = (naming: Naming, sourceSum: string): string =>
+  'name' in naming ? naming.name : `${naming.group}/${naming.base}-${sourceSum.replace(' ', '-')}`;
+
+const groupFiles = new Map<string, string[]>();
+
 /**
- * Compiles `source` (text or a file's bytes) in Node's CommonJS wrapper, with a code cache when
- * one fits: the one stamps.json names when the file and that cache have their recorded stamps
- * (`sourceStamp` is the file's stamp after it was read), otherwise the cache `name` gives, if its
- * header has this source's and data's checksums.
+ * Whether a cache made by this Node build may exist for a text of `byteLength` bytes, found
+ * without the checksum (which loads zlib): the named cache, or in a group a cache named with the
+ * base name and this length. Only then is the checksum worth computing. 'other': there are such
+ * files, none made by this Node build (or not caches at all).
  */
-function compile(source: string | Buffer, filename: string, name: (sourceSum: string) => string, sourceStamp?: string): Compiled {
-  const { text, sourceSum } = typeof source === 'string' ? wrapText(source) : wrapFile(source);
-  const stamped = sourceStamp === undefined ? undefined : stampedCache(filename, sourceStamp);
+function mayHaveCache(naming: Naming, byteLength: number): 'yes' | 'other' | 'no' {
+  let files: string[];
+  if ('name' in naming) files = [cacheFile(naming.name)];
+  else {
+    let all = groupFiles.get(naming.group);
+    if (!all) {
+      try {
+        all = fs.readdirSync(path.join(CODE_CACHE_DIR, naming.group));
+      } catch {
+        all = [];
+      }
+      groupFiles.set(naming.group, all);
+    }
+    const prefix = `${naming.base}-${byteLength}-`;
+    files = all.filter((f) => f.startsWith(prefix)).map((f) => path.join(CODE_CACHE_DIR, naming.group, f));
+  }
+  const ours = files.some((f) => {
+    try {
+      const fd = fs.openSync(f, 'r');
+      try {
+        const head = Buffer.alloc(BUILD.length);
+        return fs.readSync(fd, head, 0, head.length, 0) === head.length && head.toString('latin1') === BUILD;
+      } finally {
+        fs.closeSync(fd);
+      }
+    } catch {
+      return false;
+    }
+  });
+  return ours ? 'yes' : files.some((f) => fs.existsSync(f)) ? 'other' : 'no';
+}
+
+/**
+ * Compiles `source` (a file's bytes, or the text Node read) in Node's CommonJS wrapper, with a
+ * code cache when one fits. `disk` is the module file's bytes and its stamp after reading them;
+ * when the text compiled is the file's text (something may have transformed it on the way), the
+ * cache stamps.json names for the file is used if both still have their recorded stamps.
+ * Otherwise the cache of this text's name is used if its header has this source's and data's
+ * checksums; and when no cache of that length made by this Node build exists, none is looked for.
+ */
+function compile(source: string | Buffer, filename: string, naming: Naming, disk?: { bytes: Buffer; stamp: string }): Compiled {
+  const wrapped = typeof source === 'string' ? wrapText(source) : wrapFile(source);
+  const { text, sourceSum } = wrapped;
+  const sameAsDisk = disk !== undefined && (source === disk.bytes || wrapFile(disk.bytes).text === text);
+  const stamped = sameAsDisk ? stampedCache(filename, disk.stamp) : undefined;
   let cacheName: string | undefined;
   let cachedData: Buffer | undefined;
   let status: CodeCacheStatus = 'absent';
-  if (stamped === 'none') {
-    // No cache was written for this file: none to read (its name needs the checksum).
-  } else if (stamped) {
+  const candidates = stamped ? undefined : mayHaveCache(naming, wrapped.byteLength);
+  if (stamped) {
     ({ name: cacheName, data: cachedData } = stamped);
-  } else {
+  } else if (candidates === 'other') {
+    status = 'stale';
+  } else if (candidates === 'yes') {
     const sum = sourceSum();
-    cacheName = name(sum);
+    cacheName = nameOf(naming, sum);
     try {
       const buf = fs.readFileSync(cacheFile(cacheName));
       status = 'stale';
       const data = cacheData(buf);
       if (data && buf.subarray(0, buf.length - data.length).equals(header(sum, data))) cachedData = data;
     } catch {
-      /* no cache: compile as usual */
+      /* no cache for this text */
     }
   }
   // importModuleDynamically: import() inside the module works as in a module Node loads itself.
@@ -233,7 +290,7 @@ function compile(source: string | Buffer, filename: string, name: (sourceSum: st
   if (cachedData) status = script.cachedDataRejected ? 'rejected' : 'accepted';
   const known = cacheName;
   return {
-    name: () => known ?? name(sourceSum()),
+    name: () => known ?? nameOf(naming, sourceSum()),
     script,
     text,
     sourceSum,
@@ -261,7 +318,7 @@ export function requireCached<T>(file: string, name: string, fallback?: () => T)
     if (fallback && (e as NodeJS.ErrnoException).code === 'ENOENT') return fallback();
     throw e;
   }
-  const c = compile(source.bytes, abs, () => name, source.stamp);
+  const c = compile(source.bytes, abs, { name }, source);
   const mod = { exports: {} as unknown, id: abs, filename: abs, loaded: false };
   (c.script.runInThisContext() as Wrapper).call(mod.exports, mod.exports, createRequire(abs), mod, abs, path.dirname(abs));
   mod.loaded = true;
@@ -292,9 +349,15 @@ export function withCodeCache<T>(group: string, load: () => T): T {
     if (format !== undefined && format !== 'commonjs') return original.call(this, content, filename, format);
     let c: Compiled;
     try {
-      // Stamped after Node read the content: a write before this shows in the stamp.
-      const st = fs.statSync(filename, { bigint: true, throwIfNoEntry: false });
-      c = compile(content, filename, (sum) => `${group}/${path.basename(filename, '.js')}-${sum.replace(' ', '-')}`, st && stampOf(st));
+      // The file read again, and stamped after: compile() trusts stamps only when its text is
+      // `content` (a require hook such as a coverage tool may have changed it on the way).
+      let disk: { bytes: Buffer; stamp: string } | undefined;
+      try {
+        disk = readStamped(filename);
+      } catch {
+        disk = undefined;
+      }
+      c = compile(content, filename, { group, base: path.basename(filename, '.js') }, disk);
     } catch {
       // Not plain CommonJS to this wrapper (e.g. ES module syntax Node detects): Node decides.
       return original.call(this, content, filename, format);
@@ -321,39 +384,79 @@ export function codeCacheCheckedBy(file: string): 'stamp' | 'checksum' | undefin
   return compiled.get(path.resolve(file))?.checkedBy;
 }
 
+/** A file's bytes and stamp, when its stamp is the same before and after reading them (no write during the read). */
+function readSteady(file: string): { bytes: Buffer; stamp: string; ctimeNs: bigint } | undefined {
+  try {
+    const fd = fs.openSync(file, 'r');
+    try {
+      const before = stampOf(fs.fstatSync(fd, { bigint: true }));
+      const bytes = fs.readFileSync(fd);
+      const st = fs.fstatSync(fd, { bigint: true });
+      return stampOf(st) === before ? { bytes, stamp: before, ctimeNs: st.ctimeNs } : undefined;
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Writes the code cache of every module loaded through requireCached or withCodeCache in this
  * process, with the code V8 holds for it now (call after a representative run), and records the
- * stamps of each module and its cache in stamps.json (a module whose file no longer holds the text
- * compiled gets none: its checksums decide). Returns the cache files written.
+ * stamps of each module and its cache in stamps.json. Returns the cache files written.
+ *
+ * A stamp is recorded only when it can tell a later write: the file holds the text compiled, was
+ * not written while being read, and its change time is older than the file system's clock at the
+ * recording (a write in the same clock tick, of the same size, would keep the stamp; as git does
+ * for its index, stamps.json is written after the clock has moved past every file recorded). A
+ * module without a stamp is checked by its checksums.
  */
 export function writeCodeCaches(): string[] {
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const { writeFileAtomic } = require('./fs') as typeof import('./fs');
-  const written: string[] = [];
-  const files: Stamps['files'] = {};
-  // Entries of earlier writes stay while their cache files do (tests write caches of their own).
-  for (const [key, entry] of Object.entries(readStamps() ?? {})) {
-    if (fs.existsSync(cacheFile(entry.cache))) files[key] = entry;
+  // One cache per name: two files with the same text (a package installed twice) share it.
+  const byName = new Map<string, { filename: string; c: Compiled }[]>();
+  for (const [filename, c] of compiled) {
+    const name = c.name();
+    byName.set(name, [...(byName.get(name) ?? []), { filename, c }]);
   }
-  for (const [filename, { name: nameOf, script, text, sourceSum }] of [...compiled]) {
-    const name = nameOf();
-    const data = script.createCachedData();
+  const written: string[] = [];
+  for (const [name, [{ c }]] of byName) {
+    const data = c.script.createCachedData();
     const file = cacheFile(name);
     fs.mkdirSync(path.dirname(file), { recursive: true });
-    writeFileAtomic(file, Buffer.concat([header(sourceSum(), data), data]));
+    writeFileAtomic(file, Buffer.concat([header(c.sourceSum(), data), data]));
     written.push(file);
-    const key = stampKey(filename);
-    delete files[key];
-    try {
-      const source = readStamped(filename);
-      if (wrapFile(source.bytes).text === text) files[key] = { cache: name, source: source.stamp, data: stampOf(fs.statSync(file, { bigint: true })) };
-    } catch {
-      /* gone: no stamp */
+  }
+  groupFiles.clear();
+
+  // Entries of earlier writes stay while their cache files do (tests write caches of their own).
+  const files = new Map([...readStamps()].filter(([, e]) => fs.existsSync(cacheFile(e.cache))));
+  const recorded: [string, StampEntry, bigint][] = [];
+  for (const [name, users] of byName) {
+    const cache = readSteady(cacheFile(name));
+    for (const { filename, c } of users) {
+      const key = stampKey(filename);
+      files.delete(key);
+      const source = readSteady(filename);
+      if (!cache || !source || wrapFile(source.bytes).text !== c.text) continue;
+      recorded.push([key, { cache: name, source: source.stamp, data: cache.stamp }, source.ctimeNs > cache.ctimeNs ? source.ctimeNs : cache.ctimeNs]);
     }
   }
-  const sorted = Object.fromEntries(Object.entries(files).sort(([a], [b]) => (a < b ? -1 : 1)));
   fs.mkdirSync(CODE_CACHE_DIR, { recursive: true });
+  const newest = recorded.reduce((m, [, , t]) => (t > m ? t : m), 0n);
+  // The file system's clock is the change time of a file just written: wait (a few ms, at most 2 s)
+  // until it is past every recorded change time; a stamp not older than it is not recorded.
+  let clock = 0n;
+  for (let i = 0; i < 400; i++) {
+    writeFileAtomic(STAMPS_FILE, '{}\n');
+    clock = fs.statSync(STAMPS_FILE, { bigint: true }).ctimeNs;
+    if (clock > newest) break;
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
+  }
+  for (const [key, entry, ctime] of recorded) if (ctime < clock) files.set(key, entry);
+  const sorted = Object.fromEntries([...files].sort(([a], [b]) => (a < b ? -1 : 1)));
   writeFileAtomic(STAMPS_FILE, `${JSON.stringify({ build: BUILD, files: sorted } satisfies Stamps, null, 1)}\n`);
   stamps = undefined;
   return written.sort();
