@@ -1,15 +1,17 @@
 /**
  * Last step of `npm run build`: runs the CLI's main commands in this process on the committed
  * templates, as the bin runs them, then writes the V8 code cache of every module they loaded
- * through requireCached or withCodeCache (lib/util/code-cache.ts), so the cache also covers the
- * functions those runs compiled.
+ * through requireCached or withCodeCache (lib/util/code-cache.ts; the commands gen, validate, diff
+ * and render load theirs in the group cli), so the cache also covers the functions those runs
+ * compiled.
  * The files go to dist/ next to the modules; nothing in the repository changes.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Writable } from 'node:stream';
-import { CLI_CODE_CACHE, CODE_CACHE_DIR, withCodeCache, writeCodeCaches } from '../lib/util/code-cache';
+import { cli } from '../lib/cli';
+import { CODE_CACHE_DIR, writeCodeCaches } from '../lib/util/code-cache';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -47,11 +49,8 @@ async function main(): Promise<number> {
   try {
     for (const { argv: args, exit } of WARM_UP) {
       const argv = args.map((a) => a.replace('{tmp}', tmp));
-      // As the bin runs it: the CLI's modules (loaded here, on first use) get caches of their own.
-      const code = await withCodeCache(CLI_CODE_CACHE, () =>
-        // eslint-disable-next-line @typescript-eslint/no-var-requires
-        (require('../lib/cli') as typeof import('../lib/cli')).cli(argv, { stdout: sink, stderr: err, cwd: ROOT }),
-      );
+      // As the bin runs it: the commands that ask for it load their modules in the code-cache group cli.
+      const code = await cli(argv, { stdout: sink, stderr: err, cwd: ROOT });
       if (code !== exit) {
         process.stderr.write(`build-code-cache: eks-nodegroup ${argv.join(' ')} exited ${code}, not ${exit}\n${stderr}`);
         return 1;

@@ -74,7 +74,7 @@ describe('code cache', function () {
     ]);
   });
 
-  it('the bin runs the CLI with its own modules compiled from the build\'s caches (group cli)', () => {
+  it('gen through the bin compiles the modules it loads from the build\'s caches (group cli)', () => {
     const bin = path.join(ROOT, 'dist', 'bin', 'eks-nodegroup.js');
     const out = path.join(tempDir('eks-nodegroup-code-cache-bin-'), 'nodegroup.yaml');
     const lines = fresh(`
@@ -83,13 +83,13 @@ describe('code cache', function () {
       require(${JSON.stringify(bin)});
       process.on('exit', () => {
         const lib = ${JSON.stringify(path.join(ROOT, 'dist', 'lib'))};
-        for (const f of ['cli/index.js', 'cli/commands/gen.js', 'nodegroup/index.js', 'yaml/index.js', 'validate/checks.js']) {
+        for (const f of ['cli/commands/gen.js', 'nodegroup/index.js', 'yaml/index.js', 'validate/checks.js']) {
           const file = require('path').join(lib, f);
           console.error(f + ' ' + cc.codeCacheStatus(file) + ' ' + cc.codeCacheCheckedBy(file));
         }
       });
     `, 'stderr');
-    expect(lines).to.deep.equal(['cli/index.js', 'cli/commands/gen.js', 'nodegroup/index.js', 'yaml/index.js', 'validate/checks.js'].map((f) => `${f} accepted stamp`));
+    expect(lines).to.deep.equal(['cli/commands/gen.js', 'nodegroup/index.js', 'yaml/index.js', 'validate/checks.js'].map((f) => `${f} accepted stamp`));
     expect(fs.readFileSync(out, 'utf8')).to.equal(fs.readFileSync(path.join(ROOT, 'templates', 'nodegroup.yaml'), 'utf8'));
   });
 

@@ -1,7 +1,8 @@
 /**
  * V8 code cache for the big modules the commands load (the 0.9 MB precompiled ajv validator,
  * js-yaml's single-file build, the instance data, cloudformation-diff's ~45 files) and for the
- * CLI's own ~40 modules, so that a cold CLI run does not parse and compile them again.
+ * CLI modules of the commands that load the template stages, so that a cold CLI run does not
+ * parse and compile them again.
  *
  * Node 22 has this built in (`module.enableCompileCache()`); Node 20, which this package supports,
  * has not. So `npm run build` writes `dist/code-cache/<name>.v8cache` for each such module: V8 code
@@ -32,10 +33,7 @@ import * as vm from 'node:vm';
 /** dist/code-cache (this file is dist/lib/util/code-cache.js). */
 export const CODE_CACHE_DIR = path.resolve(__dirname, '..', '..', 'code-cache');
 
-/**
- * The withCodeCache group of the CLI's own modules: the bin runs the CLI inside it, and the build
- * runs its representative commands inside it (scripts/build-code-cache.ts).
- */
+/** The withCodeCache group of the CLI's own modules (the commands that load the template stages: lib/cli/index.ts). */
 export const CLI_CODE_CACHE = 'cli';
 
 const cacheFile = (name: string): string => path.join(CODE_CACHE_DIR, `${name}.v8cache`);
