@@ -261,7 +261,9 @@ function mayHaveCache(naming: Naming, byteLength: number): 'yes' | 'other' | 'no
 function compile(source: string | Buffer, filename: string, naming: Naming, disk?: { bytes: Buffer; stamp: string }): Compiled {
   const wrapped = typeof source === 'string' ? wrapText(source) : wrapFile(source);
   const { text, sourceSum } = wrapped;
-  const sameAsDisk = disk !== undefined && (source === disk.bytes || wrapFile(disk.bytes).text === text);
+  // Compared as bytes (no text decoded or flattened): the file's, and the text's as UTF-8.
+  const sameAsDisk =
+    disk !== undefined && (source === disk.bytes || (typeof source === 'string' && Buffer.byteLength(source) === disk.bytes.length && disk.bytes.equals(Buffer.from(source))));
   const stamped = sameAsDisk ? stampedCache(filename, disk.stamp) : undefined;
   let cacheName: string | undefined;
   let cachedData: Buffer | undefined;
