@@ -12,6 +12,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { RENDER_PARAMS } from './render-params';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const BIN = path.join(ROOT, 'dist', 'bin', 'eks-nodegroup.js');
@@ -30,7 +31,6 @@ export interface BenchCase {
   okCodes?: number[];
 }
 
-const RENDER_PARAMS = ['ClusterName=demo', 'NodeGroupName=ng', 'ClusterControlPlaneSecurityGroup=sg-0123', 'VpcId=vpc-0123', 'Subnets=subnet-a,subnet-b', 'ApiServerEndpoint=https://EXAMPLE.eks.amazonaws.com', 'CertificateAuthorityData=Q0E=', 'ServiceCidr=10.100.0.0/16', 'NodeInstanceType=m5.large'];
 
 export const CASES: BenchCase[] = [
   { name: 'max-pods --all', argv: [BIN, 'max-pods', '--all'], budget: 1.5, source: 'issue 2' },

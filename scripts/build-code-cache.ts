@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import { Writable } from 'node:stream';
 import { cli } from '../lib/cli';
 import { CODE_CACHE_DIR, writeCodeCaches } from '../lib/util/code-cache';
+import { RENDER_PARAMS } from './render-params';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -30,8 +31,7 @@ const WARM_UP: readonly { argv: string[]; exit: number }[] = [
   // Three replicas do not all fit on a t2.micro with the 2018 system pods: exit 1.
   { argv: ['pods', 't2.micro', '--replicas', '3', '--system-pods', 'eks-2018'], exit: 1 },
   {
-    argv: ['render', 'templates/nodegroup.yaml', '--user-data', ...['ClusterName=demo', 'NodeGroupName=ng', 'ClusterControlPlaneSecurityGroup=sg-0123', 'VpcId=vpc-0123',
-      'Subnets=subnet-a,subnet-b', 'ApiServerEndpoint=https://EXAMPLE.eks.amazonaws.com', 'CertificateAuthorityData=Q0E=', 'ServiceCidr=10.100.0.0/16', 'NodeInstanceType=m5.large'].flatMap((p) => ['-p', p])],
+    argv: ['render', 'templates/nodegroup.yaml', '--user-data', ...RENDER_PARAMS.flatMap((p) => ['-p', p])],
     exit: 0,
   },
 ];

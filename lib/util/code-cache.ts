@@ -139,12 +139,19 @@ function cacheData(buf: Buffer): Buffer | undefined {
  */
 const stampOf = (st: fs.BigIntStats): string => `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
 
-/** A file's bytes and its stamp taken after reading them (so a write before or during the read shows in the stamp). */
-function readStamped(file: string): { bytes: Buffer; stamp: string } {
+/**
+ * A file's bytes and its stamp taken after reading them (so a write before or during the read
+ * shows in the stamp). `steady` (for recording a stamp): also stamped before the read, and
+ * `steady` false when the two differ (written while read).
+ */
+function readStamped(file: string, steady = false): { bytes: Buffer; stamp: string; ctimeNs: bigint; steady: boolean } {
   const fd = fs.openSync(file, 'r');
   try {
+    const before = steady ? stampOf(fs.fstatSync(fd, { bigint: true })) : undefined;
     const bytes = fs.readFileSync(fd);
-    return { bytes, stamp: stampOf(fs.fstatSync(fd, { bigint: true })) };
+    const st = fs.fstatSync(fd, { bigint: true });
+    const stamp = stampOf(st);
+    return { bytes, stamp, ctimeNs: st.ctimeNs, steady: before === undefined || before === stamp };
   } finally {
     fs.closeSync(fd);
   }
@@ -234,20 +241,25 @@ function mayHaveCache(naming: Naming, byteLength: number): 'yes' | 'other' | 'no
     const prefix = `${naming.base}-${byteLength}-`;
     files = all.filter((f) => f.startsWith(prefix)).map((f) => path.join(CODE_CACHE_DIR, naming.group, f));
   }
-  const ours = files.some((f) => {
+  let found: 'other' | 'no' = 'no';
+  for (const f of files) {
+    let fd: number;
     try {
-      const fd = fs.openSync(f, 'r');
-      try {
-        const head = Buffer.alloc(BUILD.length);
-        return fs.readSync(fd, head, 0, head.length, 0) === head.length && head.toString('latin1') === BUILD;
-      } finally {
-        fs.closeSync(fd);
-      }
+      fd = fs.openSync(f, 'r');
     } catch {
-      return false;
+      continue;
     }
-  });
-  return ours ? 'yes' : files.some((f) => fs.existsSync(f)) ? 'other' : 'no';
+    found = 'other';
+    try {
+      const head = Buffer.alloc(BUILD.length);
+      if (fs.readSync(fd, head, 0, head.length, 0) === head.length && head.toString('latin1') === BUILD) return 'yes';
+    } catch {
+      /* unreadable: not ours */
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
+  return found;
 }
 
 /**
@@ -384,18 +396,11 @@ export function codeCacheCheckedBy(file: string): 'stamp' | 'checksum' | undefin
   return compiled.get(path.resolve(file))?.checkedBy;
 }
 
-/** A file's bytes and stamp, when its stamp is the same before and after reading them (no write during the read). */
-function readSteady(file: string): { bytes: Buffer; stamp: string; ctimeNs: bigint } | undefined {
+/** readStamped(file, steady) when the file was not written while read; undefined otherwise or when unreadable. */
+function readSteady(file: string): ReturnType<typeof readStamped> | undefined {
   try {
-    const fd = fs.openSync(file, 'r');
-    try {
-      const before = stampOf(fs.fstatSync(fd, { bigint: true }));
-      const bytes = fs.readFileSync(fd);
-      const st = fs.fstatSync(fd, { bigint: true });
-      return stampOf(st) === before ? { bytes, stamp: before, ctimeNs: st.ctimeNs } : undefined;
-    } finally {
-      fs.closeSync(fd);
-    }
+    const r = readStamped(file, true);
+    return r.steady ? r : undefined;
   } catch {
     return undefined;
   }
