@@ -1,9 +1,16 @@
 #!/usr/bin/env node
-/** Wires the process's streams (lib/cli/io.ts processIO) to cli(); nothing else lives here. */
-import { cli } from '../lib/cli';
-import { processIO } from '../lib/cli/io';
+/** Wires the process to cli(): Node's compile cache, argv, the process streams and the exit code. */
+import * as nodeModule from 'node:module';
 
-cli(process.argv.slice(2), processIO()).then(
+// Node ≥ 22.1 keeps the compiled code of every module on disk between runs (Node 20 has no such call).
+// It must be on before the CLI's modules load, hence the require below instead of an import.
+(nodeModule as { enableCompileCache?: () => unknown }).enableCompileCache?.();
+
+const { cli } = require('../lib/cli') as typeof import('../lib/cli');
+const { processIO } = require('../lib/cli/io') as typeof import('../lib/cli/io');
+
+const argv = process.argv.slice(2);
+cli(argv, processIO(argv[0])).then(
   (code) => {
     process.exitCode = code;
   },

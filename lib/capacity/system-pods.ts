@@ -8,6 +8,7 @@
  *   with two replicas (pod IPs), spread over nodes.
  */
 import { badOption, EksNodegroupError } from '../errors';
+import { parseTemplateWithSource } from '../yaml';
 
 export type SystemPodKind = 'DaemonSet' | 'Deployment';
 
@@ -115,9 +116,6 @@ export function resolveSystemPods(spec: SystemPodPreset | readonly SystemPod[] |
  * Errors carry `file:line:col` and the field.
  */
 export function parseSystemPods(text: string, source = 'system-pods file'): SystemPod[] {
-  // Lazy: the YAML module is loaded only when a file is given.
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
-  const { parseTemplateWithSource } = require('../yaml') as typeof import('../yaml');
   const example = 'e.g. "systemPods:\\n  - { name: aws-node, kind: DaemonSet, hostNetwork: true }"';
   let parsed: ReturnType<typeof parseTemplateWithSource>;
   try {

@@ -22,13 +22,8 @@ import { cfnEqual, normalizeTemplate } from './equal';
 import type { Impact } from './impact';
 import { maxPodsView, type MaxPodsView } from './max-pods';
 import { nodeReplacements, type NodeReplacement } from './nodes';
-import { withCodeCache } from '../util/code-cache';
-
-/** jsdiff (19 files), loaded on first use with the code cache. */
-function jsdiff(): typeof import('diff') {
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
-  return withCodeCache('jsdiff', () => require('diff') as typeof import('diff'));
-}
+import { diffArrays, structuredPatch } from 'diff';
+import { knownResourceType, resourceImpacts } from './impact';
 
 export type { Impact } from './impact';
 export type { MaxPodsRow, MaxPodsView } from './max-pods';
@@ -217,7 +212,6 @@ function placeholder(p: unknown): string {
 }
 
 function lineHunks(a: string, b: string, context: number): LineHunk[] {
-  const { structuredPatch } = jsdiff();
   const p = structuredPatch('old', 'new', a.endsWith('\n') ? a : a + '\n', b.endsWith('\n') ? b : b + '\n', '', '', { context });
   return p.hunks.map((h) => ({ oldStart: h.oldStart, oldLines: h.oldLines, newStart: h.newStart, newLines: h.newLines, lines: h.lines }));
 }
@@ -306,7 +300,6 @@ function diffArray(a: unknown[], b: unknown[], path: string[], base: string[], w
     return;
   }
   // Longest common subsequence (cfnEqual as the comparator), then pair up what is left.
-  const { diffArrays } = jsdiff();
   const parts = diffArrays(a, b, { comparator: (x: unknown, y: unknown) => cfnEqual(x, y) });
   let i = 0;
   let j = 0;
@@ -437,9 +430,6 @@ export function diffTemplates(oldTemplate: object, newTemplate: object, options:
     const ra = (a.Resources ?? {}) as Obj;
     const rb = (b.Resources ?? {}) as Obj;
     for (const e of resourceEntries) e.resourceType = { old: typeOf(ra[e.name]), new: typeOf(rb[e.name]) };
-    // Lazy: cloudformation-diff loads only when resources differ.
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
-    const { knownResourceType, resourceImpacts } = require('./impact') as typeof import('./impact');
     const report = resourceImpacts(a, b);
     permissionsChanged = report.permissionsChanged;
     for (const e of resourceEntries) {

@@ -2,12 +2,11 @@
  * Instance-type facts: the committed data module (lib/instance-types/data.ts, written by
  * `eks-nodegroup refresh-data` from `aws ec2 describe-instance-types` output) and look-ups on it.
  */
-import * as path from 'node:path';
-import { requireCached } from '../util/code-cache';
 import { closest, distance } from '../util/levenshtein';
 import { EksNodegroupError } from '../errors';
 import type { InstanceTypeData, InstanceTypeFacts } from './model';
 import { COLUMNS } from './model';
+import { DATA } from './data';
 
 export type { InstanceTypeData, InstanceTypeFacts, Provenance } from './model';
 
@@ -23,8 +22,7 @@ function rowToFacts(row: readonly unknown[]): InstanceTypeFacts {
 
 function load(): Map<string, InstanceTypeFacts> {
   if (!byName) {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
-    data = requireCached<{ DATA: InstanceTypeData }>(path.join(__dirname, 'data.js'), 'instance-data', () => require('./data')).DATA;
+    data = DATA;
     byName = new Map();
     for (const row of data.types) {
       const facts = rowToFacts(row);

@@ -3,11 +3,10 @@
  * (precompiled by ajv standalone: no schema compilation at run time). Errors name the option,
  * the value given and what is allowed.
  */
-import * as path from 'node:path';
-import { requireCached } from '../util/code-cache';
 import { EksNodegroupError } from '../errors';
 import { closestNames } from '../util/levenshtein';
 import type { NodeGroupOptions } from './options';
+import validateOptions from './options-validator.generated';
 
 interface AjvError {
   instancePath: string;
@@ -58,10 +57,9 @@ function allowedOf(e: AjvError): string {
   }
 }
 
-/** The generated ajv validator of NodeGroupOptions (with the code cache `npm run build` made). */
+/** The generated ajv validator of NodeGroupOptions. */
 export function optionsValidator(): Validator {
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
-  return requireCached<Validator>(path.join(__dirname, 'options-validator.generated.js'), 'options-validator', () => require('./options-validator.generated'));
+  return validateOptions as unknown as Validator;
 }
 
 /** Throws BAD_OPTION for the first value that breaks the schema; `prefix` names the source (a config file). */

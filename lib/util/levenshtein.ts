@@ -1,19 +1,10 @@
-/**
- * fastest-levenshtein's `closest` and `distance` (loaded on first use: only messages about a
- * mistyped name need edit distances, so a run without mistakes never loads it), and the project's
- * one closest-names rule for "did you mean …?" messages.
- */
-type Levenshtein = typeof import('fastest-levenshtein');
+/** fastest-levenshtein's `closest` and `distance`, and the project's one closest-names rule for "did you mean …?" messages. */
+import { closest as closestOf, distance } from 'fastest-levenshtein';
 
-let lib: Levenshtein | undefined;
-// eslint-disable-next-line @typescript-eslint/no-var-requires
-const load = (): Levenshtein => (lib ??= require('fastest-levenshtein') as Levenshtein);
-
-/** Edit distance between two strings. */
-export const distance = (a: string, b: string): number => load().distance(a, b);
+export { distance };
 
 /** The string in `candidates` closest to `word`. */
-export const closest = (word: string, candidates: readonly string[]): string => load().closest(word, candidates as string[]);
+export const closest = (word: string, candidates: readonly string[]): string => closestOf(word, candidates as string[]);
 
 /** Up to `max` names closest to `name` (edit distance ≤ a third of the length, at least 2; case-insensitive first). */
 export function closestNames(name: string, candidates: Iterable<string>, max = 3): string[] {

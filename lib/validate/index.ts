@@ -4,13 +4,14 @@
  * express (lib/validate/checks.ts). One finding per mistake, each with a JSON pointer and, when
  * the template came from text, the line and column.
  */
-import * as path from 'node:path';
-import { requireCached } from '../util/code-cache';
-import { lineFor, lineKeys } from '../util/line-table';
 import { codeChecks, PSEUDO_PARAMETERS, QUOTAS, type ResourceAttributes } from './checks';
 import type { AjvError } from './schema-errors';
 import { formatFinding, hasErrors, type Finding, type Severity } from './findings';
-import type { SourcePosition } from '../yaml';
+import { parseTemplateWithSource, toYaml, type SourcePosition } from '../yaml';
+import bundledValidator from './generated/validator';
+import resourceTypes from './generated/resource-types.json';
+import { AJV_OPTIONS, buildTemplateSchema, loadSpecDatabase } from './schema';
+import { findingsFromAjv } from './schema-errors';
 
 export { formatFinding, hasErrors, PSEUDO_PARAMETERS, QUOTAS, type Finding, type Severity };
 
@@ -31,61 +32,28 @@ export interface ValidateOptions {
 
 type ValidateFn = ((data: unknown) => boolean) & { errors?: AjvError[] | null };
 
-let bundled: ValidateFn | undefined;
-function bundledValidator(): ValidateFn {
-  // 0.9 MB of generated code: loaded with the V8 code cache that `npm run build` writes for it.
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
-  bundled ??= requireCached<ValidateFn>(path.join(__dirname, 'generated', 'validator.js'), 'validator', () => require('./generated/validator'));
-  return bundled;
-}
+const ATTRIBUTES: Readonly<Record<string, readonly string[]>> = resourceTypes.attributes;
+const SCHEMA_TYPES: readonly string[] = resourceTypes.schemaTypes;
 
-function specData(): typeof import('./generated/spec-data') {
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
-  return require('./generated/spec-data');
-}
-
-function resourceAttributesText(): string {
-  // 130 KB of text: loaded only for a type the schema does not cover.
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
-  return (require('./generated/resource-attributes') as typeof import('./generated/resource-attributes')).RESOURCE_ATTRIBUTES_TEXT;
-}
-
-const attributeCache = new Map<string, readonly string[] | undefined>();
-/**
- * Fn::GetAtt attribute names of every known resource type: the schema's types from spec-data,
- * any other looked up one at a time in the generated text (a template names a handful of the
- * 1,800 types; parsing them all cost more than the rest of the checks).
- */
+/** Fn::GetAtt attribute names of every resource type the AWS resource database knows. */
 export const RESOURCE_ATTRIBUTES: ResourceAttributes = {
-  of(type: string): readonly string[] | undefined {
-    const schemaTypes = specData().SCHEMA_TYPE_ATTRIBUTES;
-    if (Object.prototype.hasOwnProperty.call(schemaTypes, type)) return schemaTypes[type];
-    if (attributeCache.has(type)) return attributeCache.get(type);
-    const rest = lineFor(resourceAttributesText(), type);
-    const found = rest === undefined ? undefined : rest.split(' ').filter(Boolean);
-    attributeCache.set(type, found);
-    return found;
-  },
-  types(): readonly string[] {
-    return lineKeys(resourceAttributesText());
-  },
+  of: (type: string) => (Object.prototype.hasOwnProperty.call(ATTRIBUTES, type) ? ATTRIBUTES[type] : undefined),
+  types: () => Object.keys(ATTRIBUTES),
 };
 
 /** Compiles (at run time) a schema covering the bundled types plus every type in `template`. */
 function allTypesValidator(template: Record<string, unknown>): { validate: ValidateFn; types: Set<string> } {
-  /* eslint-disable @typescript-eslint/no-var-requires */
-  const { buildTemplateSchema, loadSpecDatabase, AJV_OPTIONS } = require('./schema') as typeof import('./schema');
-  const Ajv = require('ajv').default as typeof import('ajv').default;
-  /* eslint-enable @typescript-eslint/no-var-requires */
   const { db, version } = loadSpecDatabase();
   const known = new Set(db.all('resource').map((r) => r.cloudFormationType));
   const resources = template.Resources && typeof template.Resources === 'object' ? Object.values(template.Resources) : [];
-  const types = new Set(specData().SCHEMA_TYPES);
+  const types = new Set(SCHEMA_TYPES);
   for (const r of resources) {
     const t = (r as { Type?: unknown } | null)?.Type;
     if (typeof t === 'string' && known.has(t)) types.add(t);
   }
   const { schema } = buildTemplateSchema(db, [...types], version);
+  // Required here: only --all-types compiles a schema at run time (ajv's compiler loads in 15–35 ms).
+  const Ajv = (require('ajv') as typeof import('ajv')).default;
   const { code: _code, ...opts } = AJV_OPTIONS;
   return { validate: new Ajv(opts).compile(schema) as ValidateFn, types };
 }
@@ -135,21 +103,16 @@ export function validateTemplate(template: unknown, options: ValidateOptions = {
   if (options.allTypes) {
     ({ validate, types } = allTypesValidator(t));
   } else {
-    validate = bundledValidator();
-    types = new Set(specData().SCHEMA_TYPES);
+    validate = bundledValidator as unknown as ValidateFn;
+    types = new Set(SCHEMA_TYPES);
   }
   const findings: Finding[] = [];
   if (!validate(t)) {
-    // Loaded only for an invalid template (it pulls in the schema builder's tables).
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
-    const { findingsFromAjv } = require('./schema-errors') as typeof import('./schema-errors');
     findings.push(...findingsFromAjv(validate.errors ?? [], t));
   }
   let bodyBytes: number | undefined;
   if (options.text !== undefined) bodyBytes = Buffer.byteLength(options.text, 'utf8');
   else {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
-    const { toYaml } = require('../yaml') as typeof import('../yaml');
     try {
       bodyBytes = Buffer.byteLength(toYaml(t), 'utf8');
     } catch {
@@ -174,14 +137,11 @@ export function validateTemplate(template: unknown, options: ValidateOptions = {
  * column on every finding. Text that does not parse throws EksNodegroupError PARSE_ERROR.
  */
 export function validateTemplateText(text: string, file = 'template', options: Omit<ValidateOptions, 'text' | 'file' | 'locate'> = {}): Finding[] {
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
-  const { parseTemplateWithSource } = require('../yaml') as typeof import('../yaml');
   const parsed = parseTemplateWithSource(text, file);
   return validateTemplate(parsed.template, { ...options, text, file, locate: parsed.locate });
 }
 
 /** Version of @aws-cdk/aws-service-spec the bundled schema was generated from, and the types it covers. */
 export function schemaInfo(): { specVersion: string; resourceTypes: readonly string[] } {
-  const d = specData();
-  return { specVersion: d.SPEC_VERSION, resourceTypes: d.SCHEMA_TYPES };
+  return { specVersion: resourceTypes.specVersion, resourceTypes: SCHEMA_TYPES };
 }

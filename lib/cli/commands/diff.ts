@@ -1,7 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { EksNodegroupError } from '../../errors';
-import type { TemplateDiff } from '../../diff';
+import { assertTemplate, diffTemplates, type TemplateDiff } from '../../diff';
+import { formatDiffJson, formatDiffText } from '../../format';
+import { parseTemplateWithSource } from '../../yaml';
 import { intFlag, parseFlags } from '../args';
 import { AWS_TEMPLATE_BASE_URL, loadSource } from '../../util/fetch';
 import { EXIT_FINDINGS, EXIT_OK, type CliIO, type Command } from '../io';
@@ -78,12 +80,6 @@ Exit codes: 0 the templates are the same, 1 they differ, 2 bad usage or input.
       newSpec = DEFAULT_NEW_TEMPLATE;
     }
 
-    // Loaded here, not at the top, so other commands never pay for them.
-    /* eslint-disable @typescript-eslint/no-var-requires */
-    const { parseTemplateWithSource } = require('../../yaml') as typeof import('../../yaml');
-    const { assertTemplate, diffTemplates } = require('../../diff') as typeof import('../../diff');
-    const { formatDiffJson, formatDiffText } = require('../../format') as typeof import('../../format');
-    /* eslint-enable @typescript-eslint/no-var-requires */
     const check = (text: string, label: string) => {
       return assertTemplate(parseTemplateWithSource(text, label).template, label);
     };

@@ -6,7 +6,10 @@
  */
 import * as path from 'node:path';
 import { EksNodegroupError } from '../../errors';
-import type { NodeGroupOptions, NodeGroupTemplate } from '../../nodegroup';
+import { buildNodeGroupTemplate, checkNodeGroupOptions, requiredCapabilities, type NodeGroupOptions, type NodeGroupTemplate } from '../../nodegroup';
+import { readTextFile, writeFileAtomic } from '../../util/fs';
+import { formatFinding, hasErrors, validateTemplate } from '../../validate';
+import { parseYaml, toYaml } from '../../yaml';
 import { intFlag, choiceFlag, parseFlags, type FlagSpec, type Parsed } from '../args';
 import type { CliIO, Command } from '../io';
 import { EXIT_FINDINGS, EXIT_OK } from '../io';
@@ -113,11 +116,6 @@ function kubeletValue(text: string): NonNullable<NodeGroupOptions['kubelet']>[st
 
 /** Reads and checks a config file: YAML or JSON with the NodeGroupOptions shape. */
 export function readConfig(file: string, shown: string): NodeGroupOptions {
-  /* eslint-disable @typescript-eslint/no-var-requires */
-  const { readTextFile } = require('../../util/fs') as typeof import('../../util/fs');
-  const { parseYaml } = require('../../yaml') as typeof import('../../yaml');
-  const { checkNodeGroupOptions } = require('../../nodegroup/check-options') as typeof import('../../nodegroup/check-options');
-  /* eslint-enable @typescript-eslint/no-var-requires */
   const text = readTextFile(file, undefined, shown);
   let value: unknown;
   try {
@@ -227,10 +225,6 @@ export const command: Command = {
       throw new EksNodegroupError('BAD_USAGE', `give -o FILE or --stdout, not both\nusage: ${usage}`);
     }
     const cwd = io.cwd ?? process.cwd();
-    /* eslint-disable @typescript-eslint/no-var-requires */
-    const { buildNodeGroupTemplate, requiredCapabilities } = require('../../nodegroup') as typeof import('../../nodegroup');
-    const { toYaml } = require('../../yaml') as typeof import('../../yaml');
-    /* eslint-enable @typescript-eslint/no-var-requires */
 
     const configFile = values.config === undefined ? undefined : String(values.config);
     const base = configFile === undefined ? {} : readConfig(path.resolve(cwd, configFile), configFile);
@@ -238,8 +232,6 @@ export const command: Command = {
     const template = buildNodeGroupTemplate(options);
     const text = toYaml(template);
     // Validate before anything is written: with error findings gen exits 1 and writes nothing.
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
-    const { validateTemplate, formatFinding, hasErrors } = require('../../validate') as typeof import('../../validate');
     const findings = validateTemplate(template, { text });
     // The inline size limit is handled below (the deploy command goes through S3).
     const shownFindings = findings.filter((f) => f.rule !== 'template-size-inline');
@@ -259,8 +251,6 @@ export const command: Command = {
     }
     const shown = values.output === undefined ? DEFAULT_OUTPUT : String(values.output);
     const file = path.resolve(cwd, shown);
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
-    const { writeFileAtomic } = require('../../util/fs') as typeof import('../../util/fs');
     writeFileAtomic(file, text, shown);
 
     const bytes = Buffer.byteLength(text, 'utf8');

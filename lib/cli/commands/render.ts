@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { EksNodegroupError } from '../../errors';
 import { maxPodsFromUserData, renderTemplate, RenderError, userDataOf, type ParameterValue, type RenderOptions } from '../../render';
+import { getInstanceType } from '../../instance-types';
 import { readTextFile } from '../../util/fs';
 import { parseTemplateWithSource, toYaml } from '../../yaml';
 import { parseFlags } from '../args';
@@ -30,10 +31,8 @@ function pairs(flag: string, values: unknown, what: string): Record<string, stri
 /** When a render fails and NodeInstanceType is not a known type, the known types closest to it. */
 function instanceTypeHint(value: ParameterValue | undefined): string | undefined {
   if (typeof value !== 'string') return undefined;
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
-  const types = require('../../instance-types') as typeof import('../../instance-types');
   try {
-    types.getInstanceType(value);
+    getInstanceType(value);
     return undefined;
   } catch (e) {
     return e instanceof EksNodegroupError ? `NodeInstanceType: ${e.message}` : undefined;

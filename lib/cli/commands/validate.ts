@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { EksNodegroupError } from '../../errors';
 import { readTextFile } from '../../util/fs';
-import type { Finding } from '../../validate/findings';
+import { formatFinding, validateTemplateText, type Finding } from '../../validate';
 import { parseFlags } from '../args';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, type CliIO, type Command } from '../io';
 
@@ -41,9 +41,6 @@ Exit codes: 0 valid (warnings allowed), 1 findings, 2 a file could not be read o
     if (positionals.length === 0) {
       throw new EksNodegroupError('BAD_USAGE', `name at least one template file (e.g. templates/nodegroup.yaml)\nusage: ${usage}`);
     }
-    // Loaded here, not at the top, so other commands never pay for the schema.
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
-    const { validateTemplateText, formatFinding } = require('../../validate') as typeof import('../../validate');
     const cwd = io.cwd ?? process.cwd();
     const results: FileResult[] = [];
     for (const file of positionals) {
