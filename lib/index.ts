@@ -2,7 +2,7 @@
  * eks-nodegroup: the public library API. One pipeline:
  * instance-types → max-pods → nodegroup → yaml → validate → render → diff/format → cli.
  */
-export { EksNodegroupError, type ErrorCode } from './errors';
+export { EksNodegroupError, type ErrorCode } from './core';
 export {
   getInstanceType,
   listInstanceTypes,
@@ -104,7 +104,7 @@ export {
   type NodeUpdate,
 } from './diff';
 export { formatDiffText, formatDiffJson, nodeUpdateText, IMPACT_TEXT, type FormatOptions } from './format';
-export { loadSource, downloadText, awsTemplateUrl, type SourceOptions, type LoadedSource } from './util/fetch';
+export { loadSource, downloadText, awsTemplateUrl, type SourceOptions, type LoadedSource } from './cli/sources';
 export {
   validateTemplate,
   validateTemplateText,

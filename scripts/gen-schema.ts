@@ -22,7 +22,7 @@ import {
   loadSpecDatabase,
   resourceAttributes,
 } from '../lib/validate/schema';
-import { writeFileAtomic } from '../lib/util/fs';
+import { writeFileAtomic } from '../lib/cli/files';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 export const GENERATED_DIR = path.join(ROOT, 'lib', 'validate', 'generated');

@@ -18,7 +18,7 @@ import {
   type SystemPod,
 } from '../lib/capacity';
 import { podRows } from '../lib/capacity/format';
-import { EksNodegroupError } from '../lib/errors';
+import { EksNodegroupError } from '../lib/core';
 import { getInstanceType, listInstanceTypes } from '../lib/instance-types';
 import { failure } from './helpers';
 

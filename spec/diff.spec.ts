@@ -11,7 +11,7 @@ import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
 import { cfnEqual, diffTemplates, type DiffEntry, type TemplateDiff } from '../lib/diff';
 import { formatDiffText } from '../lib/format';
-import { EksNodegroupError } from '../lib/errors';
+import { EksNodegroupError } from '../lib/core';
 import { getInstanceType } from '../lib/instance-types';
 import { buildNodeGroupTemplate } from '../lib/nodegroup';
 import { parseTemplate, toYaml } from '../lib/yaml';

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { expect } from 'chai';
 import { cli } from '../lib/cli';
-import { EksNodegroupError } from '../lib/errors';
+import { EksNodegroupError } from '../lib/core';
 
 /** The repository root (spec files run from dist/spec). */
 export const ROOT = path.resolve(__dirname, '..', '..');

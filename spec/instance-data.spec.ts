@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { EksNodegroupError } from '../lib/errors';
+import { EksNodegroupError } from '../lib/core';
 import { dataProvenance, getInstanceType, instanceTypeNames, listInstanceTypes } from '../lib/instance-types';
 import { awsFromFacts, factsFromAws, refreshData } from '../lib/instance-types/refresh';
 import { requireShared, ROOT, runCli, SHARED_TYPES, tempDir, failure } from './helpers';

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import * as fs from 'node:fs';
-import { EksNodegroupError } from '../lib/errors';
+import { EksNodegroupError } from '../lib/core';
 import { getInstanceType, listInstanceTypes } from '../lib/instance-types';
 import { explainMaxPods, explainMaxPodsFromFacts, maxPods, type MaxPodsOptions } from '../lib/max-pods';
 import { requireShared, SHARED_TYPES, failure } from './helpers';

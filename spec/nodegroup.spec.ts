@@ -6,7 +6,7 @@
 import { expect } from 'chai';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { EksNodegroupError } from '../lib/errors';
+import { EksNodegroupError } from '../lib/core';
 import { getInstanceType, instanceTypeNames, isInstanceType, listInstanceTypes } from '../lib/instance-types';
 import { maxPods } from '../lib/max-pods';
 import {

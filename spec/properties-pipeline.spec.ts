@@ -18,7 +18,7 @@
  */
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { EksNodegroupError } from '../lib/errors';
+import { EksNodegroupError } from '../lib/core';
 import { isDeepStrictEqual } from 'node:util';
 import { getInstanceType, instanceTypeNames } from '../lib/instance-types';
 import { maxPods, type MaxPodsOptions } from '../lib/max-pods';
@@ -34,7 +34,8 @@ import {
 import { maxPodsFromUserData, partitionOfRegion, renderTemplate, userDataOf, type ParameterValue } from '../lib/render';
 import { formatFinding, validateTemplate, validateTemplateText, type Finding } from '../lib/validate';
 import { cfnEqual, diffTemplates, type DiffEntry, type LineHunk, type TemplateDiff, type ValueChange } from '../lib/diff';
-import { intrinsicKey, parseTemplate, toYaml } from '../lib/yaml';
+import { intrinsicKey } from '../lib/core';
+import { parseTemplate, toYaml } from '../lib/yaml';
 import { arbMaxPodsOptions, FC } from './properties.spec';
 
 const SCALE = Number(process.env.FC_RUNS_SCALE ?? 1) || 1;

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { EksNodegroupError } from '../lib/errors';
+import { EksNodegroupError } from '../lib/core';
 import { parseTemplate, parseTemplateWithSource, toYaml } from '../lib/yaml';
 import { failure, requireShared, ROOT, SHARED_TEMPLATES } from './helpers';
 

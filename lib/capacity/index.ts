@@ -20,7 +20,7 @@
  *    one node per replica it puts CoreDNS replicas one per node.
  * 3. On each node, pod IPs go to pods in the order they were scheduled: system pods first.
  */
-import { badOption, EksNodegroupError, requireInteger } from '../errors';
+import { badOption, EksNodegroupError, requireInteger } from '../core';
 
 /** Kubernetes' supported cluster limits: pods and nodes per cluster. */
 export const MAX_CLUSTER_PODS = 150_000;

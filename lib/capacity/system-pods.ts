@@ -7,7 +7,7 @@
  * - Today: aws-node, kube-proxy, eks-pod-identity-agent (DaemonSets, host network) and CoreDNS
  *   with two replicas (pod IPs), spread over nodes.
  */
-import { badOption, EksNodegroupError } from '../errors';
+import { badOption, EksNodegroupError } from '../core';
 import { parseTemplateWithSource } from '../yaml';
 
 export type SystemPodKind = 'DaemonSet' | 'Deployment';

@@ -1,7 +1,6 @@
 /** Flag parsing shared by the commands: node's util.parseArgs with errors a person can act on. */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { closest, distance } from '../util/levenshtein';
-import { EksNodegroupError } from '../errors';
+import { EksNodegroupError, suggest } from '../core';
 
 export type FlagSpec = NonNullable<ParseArgsConfig['options']>;
 
@@ -19,8 +18,8 @@ export function parseFlags(args: string[], spec: FlagSpec, usage: string): Parse
     let msg = (e as Error).message.replace(/\. To specify a positional argument.*$/s, '');
     const unknown = /^Unknown option '(-{1,2})([^']*)'/.exec(msg);
     if (unknown) {
-      const near = closest(unknown[2], Object.keys(spec));
-      if (distance(unknown[2], near) <= Math.max(2, Math.floor(near.length / 3))) msg += ` (did you mean --${near}?)`;
+      const [near] = suggest(unknown[2], Object.keys(spec), 1);
+      if (near !== undefined) msg += ` (did you mean --${near}?)`;
     }
     throw new EksNodegroupError('BAD_USAGE', `${msg}\nusage: ${usage}\n(--help lists every flag)`);
   }

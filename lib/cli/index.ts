@@ -2,8 +2,7 @@
  * The CLI: `cli(argv, io)` runs one command and returns its exit code (0 ok, 1 findings, 2 bad
  * usage or input).
  */
-import { closest, distance } from '../util/levenshtein';
-import { EksNodegroupError } from '../errors';
+import { EksNodegroupError, hasOwn, suggest } from '../core';
 import type { CliIO, Command } from './io';
 import { EXIT_USAGE } from './io';
 import * as fs from 'node:fs';
@@ -61,10 +60,10 @@ export async function cli(argv: string[], io: CliIO): Promise<number> {
     io.stdout.write(`${pkg.version}\n`);
     return 0;
   }
-  const entry = Object.prototype.hasOwnProperty.call(COMMANDS, name) ? COMMANDS[name] : undefined;
+  const entry = hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!entry) {
-    const near = closest(name, commandNames());
-    const hint = distance(name, near) <= 3 ? `did you mean ${near}? ` : '';
+    const [near] = suggest(name, commandNames(), 1);
+    const hint = near !== undefined ? `did you mean ${near}? ` : '';
     io.stderr.write(`eks-nodegroup: unknown command "${name}" (${hint}commands: ${commandNames().join(', ')})\n`);
     return EXIT_USAGE;
   }

@@ -9,7 +9,7 @@
  * - `DependsOn: X` equals `DependsOn: [X]`, and its order does not matter.
  * - `Fn::GetAtt: "A.B"` equals `Fn::GetAtt: [A, B]`.
  */
-import { setOwn } from '../util/object';
+import { hasOwn, isRecord as isPlainObject, setOwn } from '../core';
 
 /** The text CloudFormation would pass for a scalar; undefined for objects and arrays. */
 export function scalarText(v: unknown): string | undefined {
@@ -18,7 +18,6 @@ export function scalarText(v: unknown): string | undefined {
   return undefined;
 }
 
-const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
 
 /**
  * Deep equality with CloudFormation's scalar rules (numbers and booleans equal the text they
@@ -43,10 +42,6 @@ export function cfnEqual(a: unknown, b: unknown): boolean {
     if (!hasOwn(b, k) || !cfnEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
   }
   return true;
-}
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
 /**

@@ -5,7 +5,7 @@
  * changes are listed). `fullDiff` loads the AWS resource database on its first call.
  */
 import { fullDiff } from '@aws-cdk/cloudformation-diff';
-import { EksNodegroupError } from '../errors';
+import { EksNodegroupError } from '../core';
 import { RESOURCE_ATTRIBUTES } from '../validate';
 
 /** What CloudFormation would do to a resource (or because of one property). */

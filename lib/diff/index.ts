@@ -16,7 +16,7 @@
  * Multi-line strings (user data in `Fn::Sub`, or `Fn::Join` bodies) are compared line by line.
  * When either template carries max-pods values, `maxPods` compares them with today's data.
  */
-import { EksNodegroupError } from '../errors';
+import { EksNodegroupError, hasOwn, isRecord as isObj, own, toPointer } from '../core';
 import type { MaxPodsOptions } from '../max-pods';
 import { cfnEqual, normalizeTemplate } from './equal';
 import type { Impact } from './impact';
@@ -129,18 +129,7 @@ const SCALAR_SECTIONS = new Set(['AWSTemplateFormatVersion', 'Description', 'Tra
 
 type Obj = Record<string, unknown>;
 
-function isObj(v: unknown): v is Obj {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
 
-/** Own keys only: names such as `constructor` or `toString` are keys like any other, never Object.prototype's. */
-const hasOwn = (o: Obj, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
-const own = (o: Obj, k: string): unknown => (hasOwn(o, k) ? o[k] : undefined);
-
-/** RFC 6901 pointer from path segments. */
-export function toPointer(segments: readonly (string | number)[]): string {
-  return segments.map((s) => '/' + String(s).replace(/~/g, '~0').replace(/\//g, '~1')).join('');
-}
 
 /** Returns `t` when it looks like a CloudFormation template; throws BAD_INPUT naming `label` otherwise. */
 export function assertTemplate(t: unknown, label: string): Record<string, unknown> {

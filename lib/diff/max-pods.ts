@@ -4,7 +4,7 @@
  * `maxPods()` — so values entered by hand years ago (AWS's 2018 `MaxPodsPerNode` mapping) that
  * today's data contradicts stand out.
  */
-import { EksNodegroupError } from '../errors';
+import { EksNodegroupError } from '../core';
 import { getInstanceType } from '../instance-types';
 import { maxPods, type MaxPodsOptions } from '../max-pods';
 import { maxPodsTableFromTemplate } from '../nodegroup/layout';

@@ -8,6 +8,7 @@
  * cares about most, so the diff states it per Auto Scaling group; where the template leaves it to
  * a condition, or to a part of Auto Scaling this does not model, it says so instead of guessing.
  */
+import { isRecord as isObj, own } from '../core';
 import type { Impact } from './impact';
 
 /** How the nodes of one Auto Scaling group are affected by the update. */
@@ -46,8 +47,6 @@ export interface NodeReplacement {
 }
 
 type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
-const own = (o: Obj, k: string): unknown => (Object.prototype.hasOwnProperty.call(o, k) ? o[k] : undefined);
 
 /** Properties of an Auto Scaling group whose change invokes its update policy. */
 export const POLICY_TRIGGERS: readonly string[] = Object.freeze(['LaunchConfigurationName', 'LaunchTemplate', 'VPCZoneIdentifier', 'PlacementGroup']);

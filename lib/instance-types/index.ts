@@ -2,8 +2,7 @@
  * Instance-type facts: the committed data module (lib/instance-types/data.ts, written by
  * `eks-nodegroup refresh-data` from `aws ec2 describe-instance-types` output) and look-ups on it.
  */
-import { closest, distance } from '../util/levenshtein';
-import { EksNodegroupError } from '../errors';
+import { EksNodegroupError, suggest } from '../core';
 import type { InstanceTypeData, InstanceTypeFacts } from './model';
 import { COLUMNS } from './model';
 import { DATA } from './data';
@@ -50,16 +49,9 @@ export function instanceTypeNames(): readonly string[] {
   return sortedNames!;
 }
 
-/** The known names closest to `name` (edit distance, same family first). */
+/** The known names closest to `name` (lib/core suggest). */
 export function suggestInstanceTypes(name: string, count = 3): string[] {
-  const names = instanceTypeNames();
-  const lower = name.trim().toLowerCase();
-  const scored = names.map((n) => ({ n, d: distance(lower, n) }));
-  scored.sort((a, b) => a.d - b.d || (a.n < b.n ? -1 : 1));
-  const best = scored.slice(0, count).map((s) => s.n);
-  // Keep the single closest name first even when ties sort it later.
-  const top = closest(lower, names as string[]);
-  return [top, ...best.filter((n) => n !== top)].slice(0, count);
+  return suggest(name.trim(), instanceTypeNames(), count);
 }
 
 /** Facts for one instance type; throws UNKNOWN_INSTANCE_TYPE naming the closest known types. */
@@ -73,7 +65,7 @@ export function getInstanceType(name: string): InstanceTypeFacts {
   const hint = lowered ? [lowered.name] : suggestInstanceTypes(name);
   throw new EksNodegroupError(
     'UNKNOWN_INSTANCE_TYPE',
-    `unknown instance type "${name}"; did you mean ${hint.join(', ')}? ` +
+    `unknown instance type "${name}"${hint.length ? `; did you mean ${hint.join(', ')}?` : ''} ` +
       `(${instanceTypeNames().length} types known; run "eks-nodegroup max-pods --all" to list them, ` +
       `or "eks-nodegroup refresh-data" if AWS added it)`,
   );

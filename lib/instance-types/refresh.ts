@@ -4,7 +4,7 @@
  * sorted, deterministic data module committed as lib/instance-types/data.ts.
  */
 import { createHash } from 'node:crypto';
-import { EksNodegroupError } from '../errors';
+import { EksNodegroupError } from '../core';
 import { COLUMNS, type InstanceTypeData, type InstanceTypeFacts } from './model';
 
 /** One page of describe-instance-types output, as the AWS CLI/SDK prints it. */

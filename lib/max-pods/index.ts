@@ -18,7 +18,7 @@
  * Sources: ../shared/NOTES.md §1; awslabs/amazon-eks-ami max-pods-calculator.sh;
  * aws/amazon-vpc-cni-k8s scripts/gen_vpc_ip_limits.go.
  */
-import { badOption, EksNodegroupError, requireInteger } from '../errors';
+import { badOption, EksNodegroupError, requireInteger } from '../core';
 import { getInstanceType, type InstanceTypeFacts } from '../instance-types';
 
 export interface CalculatorParityOptions {

@@ -3,8 +3,7 @@
  * (precompiled by ajv standalone: no schema compilation at run time). Errors name the option,
  * the value given and what is allowed.
  */
-import { EksNodegroupError } from '../errors';
-import { closestNames } from '../util/levenshtein';
+import { EksNodegroupError, fromPointer, suggest } from '../core';
 import type { NodeGroupOptions } from './options';
 import validateOptions from './options-validator.generated';
 
@@ -21,10 +20,7 @@ interface AjvError {
 type Validator = ((data: unknown) => boolean) & { errors?: AjvError[] | null };
 
 function optionName(instancePath: string, prefix: string): string {
-  const p = instancePath
-    .split('/')
-    .slice(1)
-    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+  const p = fromPointer(instancePath)
     .map((s) => (/^\d+$/.test(s) ? `[${s}]` : `.${s}`))
     .join('')
     .replace(/^\./, '');
@@ -78,7 +74,7 @@ export function checkNodeGroupOptions(options: unknown, source?: string): NodeGr
     const known = Object.keys((e.parentSchema?.properties as Record<string, unknown>) ?? {});
     const name = String(e.params.additionalProperty);
     const parent = optionName(e.instancePath, '');
-    const [near] = closestNames(name, known, 1);
+    const [near] = suggest(name, known, 1);
     const hint = near !== undefined ? `did you mean "${near}"? ` : '';
     return fail(
       `${where}unknown option "${parent && parent !== 'options' ? `${parent}.` : ''}${name}" (${hint}allowed: ${known.join(', ')})`,

@@ -14,7 +14,7 @@ import type { InstanceProfileProperties } from 'cloudform-types/types/iam/instan
 import type { SecurityGroupProperties } from 'cloudform-types/types/ec2/securityGroup';
 import type { SecurityGroupIngressProperties } from 'cloudform-types/types/ec2/securityGroupIngress';
 import type { SecurityGroupEgressProperties } from 'cloudform-types/types/ec2/securityGroupEgress';
-import { badOption, EksNodegroupError } from '../errors';
+import { badOption, EksNodegroupError } from '../core';
 import { dataProvenance, getInstanceType } from '../instance-types';
 import { maxPods, type MaxPodsOptions } from '../max-pods';
 import { escapeSub, getAtt, ref, sub, type Cfn, type Intrinsic, type Parameter, type Resource, type Template } from './cfn';

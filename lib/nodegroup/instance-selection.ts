@@ -1,6 +1,5 @@
 /** Which instance types a template offers: names and `*` patterns, resolved against the data. */
-import { distance } from '../util/levenshtein';
-import { EksNodegroupError } from '../errors';
+import { EksNodegroupError, suggest } from '../core';
 import { getInstanceType, instanceTypeNames } from '../instance-types';
 
 /** Splits `m5.large` into its family `m5` and size `large` (at the first dot). */
@@ -17,29 +16,21 @@ function globRegExp(pattern: string): RegExp {
   return new RegExp(`^${body}$`);
 }
 
-function closestOf(word: string, candidates: Iterable<string>, count = 3): string[] {
-  return [...new Set(candidates)]
-    .map((c) => ({ c, d: distance(word, c) }))
-    .sort((a, b) => a.d - b.d || (a.c < b.c ? -1 : 1))
-    .slice(0, count)
-    .map((x) => x.c);
-}
-
 /** The message for a pattern that matches no known type: the closest families or sizes. */
 function noMatch(pattern: string, option: string): EksNodegroupError {
   const names = instanceTypeNames();
   const { family, size } = splitInstanceType(pattern);
-  let hint: string;
+  let near: string[];
   if (pattern.includes('.') && size === '*' && !family.includes('*')) {
-    hint = closestOf(family, names.map((n) => splitInstanceType(n).family)).map((f) => `${f}.*`).join(', ');
+    near = suggest(family, names.map((n) => splitInstanceType(n).family)).map((f) => `${f}.*`);
   } else if (pattern.includes('.') && family === '*' && !size.includes('*')) {
-    hint = closestOf(size, names.map((n) => splitInstanceType(n).size)).map((s) => `*.${s}`).join(', ');
+    near = suggest(size, names.map((n) => splitInstanceType(n).size)).map((s) => `*.${s}`);
   } else {
-    hint = closestOf(pattern.replace(/\*/g, ''), names).join(', ');
+    near = suggest(pattern.replace(/\*/g, ''), names);
   }
   return new EksNodegroupError(
     'UNKNOWN_INSTANCE_TYPE',
-    `${option}: pattern "${pattern}" matches no known instance type; did you mean ${hint}? ` +
+    `${option}: pattern "${pattern}" matches no known instance type${near.length ? `; did you mean ${near.join(', ')}?` : ''} ` +
       `(${names.length} types known; "eks-nodegroup max-pods --all" lists them)`,
   );
 }

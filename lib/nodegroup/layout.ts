@@ -13,8 +13,7 @@
  * changes anything, instead of a guessed maxPods that may be too high (pods stuck in
  * ContainerCreating). Regenerate the template with refreshed data to offer the new type.
  */
-import { EksNodegroupError } from '../errors';
-import { setOwn } from '../util/object';
+import { EksNodegroupError, isRecord, setOwn } from '../core';
 import { instanceTypeNames } from '../instance-types';
 import { splitInstanceType } from './instance-selection';
 import type { Intrinsic } from './cfn';
@@ -120,10 +119,6 @@ function asCount(v: unknown): number | undefined {
   if (typeof v === 'number' && Number.isInteger(v)) return v;
   if (typeof v === 'string' && /^\d+$/.test(v)) return Number(v);
   return undefined;
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
 let familiesByKey: Map<string, string> | undefined;

@@ -5,7 +5,7 @@
  * - Bottlerocket: TOML `[settings.kubernetes] max-pods`.
  * - AL2: `/etc/eks/bootstrap.sh … --use-max-pods false --kubelet-extra-args '--max-pods=N'`.
  */
-import { badOption, EksNodegroupError } from '../errors';
+import { badOption, EksNodegroupError, isRecord } from '../core';
 import { escapeSub } from './cfn';
 import type { AmiFamily, KubeletValue } from './options';
 
@@ -30,7 +30,7 @@ function checkKey(family: AmiFamily, key: string, value: KubeletValue): void {
 }
 
 function isStringRecord(v: unknown): v is Record<string, string> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'string');
+  return isRecord(v) && Object.values(v).every((x) => typeof x === 'string');
 }
 
 function checkValue(key: string, value: KubeletValue): void {

@@ -19,10 +19,7 @@
  * Outputs whose condition is false are left out, and Mappings, Transform and Rules are dropped
  * (mappings are inlined where used; Rules are not evaluated).
  */
-import { closest, distance } from '../util/levenshtein';
-import { EksNodegroupError, type ErrorCode } from '../errors';
-import { setOwn } from '../util/object';
-import { intrinsicKey } from '../yaml';
+import { EksNodegroupError, hasOwn as has, intrinsicKey, isRecord as isObject, pointerSegment as esc, PSEUDO_PARAMETERS, setOwn, suggest, type ErrorCode } from '../core';
 
 /** A parameter value as a caller gives it: a string (lists comma-separated), a number or a list. */
 export type ParameterValue = string | number | boolean | readonly (string | number)[];
@@ -78,24 +75,12 @@ export class RenderError extends EksNodegroupError {
   }
 }
 
-const PSEUDO = new Set([
-  'AWS::Region',
-  'AWS::Partition',
-  'AWS::URLSuffix',
-  'AWS::AccountId',
-  'AWS::StackName',
-  'AWS::StackId',
-  'AWS::NotificationARNs',
-  'AWS::NoValue',
-]);
+const PSEUDO = new Set(PSEUDO_PARAMETERS);
 
 /** Removed from its object or list when it is the value of a key or an item. */
 const NO_VALUE: unique symbol = Symbol('AWS::NoValue');
 type Resolved = unknown;
 
-const has = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
-const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
-const esc = (k: string): string => (k.includes('~') || k.includes('/') ? k.replace(/~/g, '~0').replace(/\//g, '~1') : k);
 const q = (v: unknown): string => JSON.stringify(v);
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
@@ -114,15 +99,10 @@ export function partitionOfRegion(region: string): { partition: string; urlSuffi
   return { partition: 'aws', urlSuffix: 'amazonaws.com' };
 }
 
-/** Names of `names` closest to `name`, for "did you mean" hints. */
-function nearest(name: string, names: readonly string[], count = 3): string[] {
-  if (names.length === 0) return [];
-  const top = closest(name, names as string[]);
-  const rest = names
-    .map((n) => ({ n, d: distance(name.toLowerCase(), n.toLowerCase()) }))
-    .sort((a, b) => a.d - b.d || (a.n < b.n ? -1 : 1))
-    .map((s) => s.n);
-  return [top, ...rest.filter((n) => n !== top)].slice(0, count);
+/** "closest: a, b; " or "" when nothing is close. */
+function closestOf(word: string, keys: readonly string[]): string {
+  const near = suggest(word, keys);
+  return near.length ? `closest: ${near.join(', ')}; ` : '';
 }
 
 function listSample(values: readonly unknown[], max = 10): string {
@@ -164,7 +144,7 @@ function resolveParameters(
   const problems: string[] = [];
   for (const k of Object.keys(given)) {
     if (!has(declared, k)) {
-      const hint = nearest(k, names);
+      const hint = suggest(k, names);
       problems.push(
         `unknown parameter ${q(k)}` +
           (hint.length ? `; did you mean ${hint.join(', ')}?` : '; the template declares no parameters') +
@@ -241,8 +221,8 @@ function resolveParameters(
       if (Array.isArray(spec.AllowedValues)) {
         const allowed = spec.AllowedValues.map((a) => String(a));
         if (!allowed.includes(item)) {
-          const hint = nearest(item, allowed);
-          bad.push(`${q(item)} is not one of its AllowedValues (closest: ${hint.join(', ')}; allowed: ${listSample(allowed)})`);
+          const hint = suggest(item, allowed);
+          bad.push(`${q(item)} is not one of its AllowedValues (${hint.length ? `closest: ${hint.join(', ')}; ` : ''}allowed: ${listSample(allowed)})`);
         }
       }
     }
@@ -302,7 +282,7 @@ function condition(ctx: Context, name: unknown, ptr: string): boolean {
   const known = ctx.conditions.get(name);
   if (known !== undefined) return known;
   if (!has(ctx.conditionDefs, name)) {
-    const hint = nearest(name, Object.keys(ctx.conditionDefs));
+    const hint = suggest(name, Object.keys(ctx.conditionDefs));
     fail(ptr, `unknown condition ${q(name)}${hint.length ? `; did you mean ${hint.join(', ')}?` : ' (the template has no Conditions)'}`);
   }
   if (ctx.evaluating.has(name)) fail(ptr, `condition ${q(name)} depends on itself (${[...ctx.evaluating, name].join(' → ')})`);
@@ -341,7 +321,7 @@ function refValue(ctx: Context, name: unknown, ptr: string): Resolved {
     return `<${name}>`;
   }
   const known = [...Object.keys(ctx.params), ...Object.keys(ctx.resources), ...PSEUDO];
-  const hint = nearest(name, known);
+  const hint = suggest(name, known);
   fail(ptr, `Ref to unknown name ${q(name)} (not a parameter, resource or pseudo parameter)${hint.length ? `; did you mean ${hint.join(', ')}?` : ''}`);
 }
 
@@ -355,7 +335,7 @@ function getAtt(ctx: Context, arg: unknown, ptr: string): Resolved {
   const res = parts[0];
   const attr = asString(ptr, 'the Fn::GetAtt attribute', resolve(ctx, parts[1], `${ptr}/1`));
   if (typeof res !== 'string' || !has(ctx.resources, res)) {
-    const hint = typeof res === 'string' ? nearest(res, Object.keys(ctx.resources)) : [];
+    const hint = typeof res === 'string' ? suggest(res, Object.keys(ctx.resources)) : [];
     fail(ptr, `Fn::GetAtt of unknown resource ${q(res)}${hint.length ? `; did you mean ${hint.join(', ')}?` : ''}`);
   }
   if (ctx.excluded.has(res)) fail(ptr, `Fn::GetAtt ${res}.${attr}: resource ${res} is not created with these parameters (its condition is false), so the stack would fail to deploy`);
@@ -375,7 +355,7 @@ function findInMap(ctx: Context, arg: unknown, ptr: string): Resolved {
   const useDefault = (): Resolved => resolve(ctx, fallback!.value, `${ptr}/3/DefaultValue`);
   if (!has(ctx.mappings, mapName) || !isObject(ctx.mappings[mapName])) {
     if (fallback) return useDefault();
-    const hint = nearest(mapName, Object.keys(ctx.mappings));
+    const hint = suggest(mapName, Object.keys(ctx.mappings));
     fail(ptr, `Fn::FindInMap: no mapping ${q(mapName)}${hint.length ? `; did you mean ${hint.join(', ')}?` : ' (the template has no Mappings)'}`);
   }
   const map = ctx.mappings[mapName] as Record<string, unknown>;
@@ -387,13 +367,13 @@ function findInMap(ctx: Context, arg: unknown, ptr: string): Resolved {
   if (!has(map, top) || !isObject(map[top])) {
     if (fallback) return useDefault();
     const keys = Object.keys(map);
-    fail(ptr, `Fn::FindInMap: mapping ${mapName} has no key ${q(top)} (closest: ${nearest(top, keys).join(', ')}; ${plural(keys.length, 'key')}) — ${deploy}`);
+    fail(ptr, `Fn::FindInMap: mapping ${mapName} has no key ${q(top)} (${closestOf(top, keys)}${plural(keys.length, 'key')}) — ${deploy}`);
   }
   const entry = map[top] as Record<string, unknown>;
   if (!has(entry, second)) {
     if (fallback) return useDefault();
     const keys = Object.keys(entry);
-    fail(ptr, `Fn::FindInMap: mapping ${mapName}, key ${q(top)} has no second-level key ${q(second)} (closest: ${nearest(second, keys).join(', ')}; ${plural(keys.length, 'key')}) — ${deploy}`);
+    fail(ptr, `Fn::FindInMap: mapping ${mapName}, key ${q(top)} has no second-level key ${q(second)} (${closestOf(second, keys)}${plural(keys.length, 'key')}) — ${deploy}`);
   }
   return entry[second];
 }
@@ -440,7 +420,7 @@ function sub(ctx: Context, arg: unknown, ptr: string): string {
     else if (name.includes('.') && has(ctx.resources, name.slice(0, name.indexOf('.')))) v = getAtt(ctx, name, textPtr);
     else {
       const known = [...Object.keys(vars), ...Object.keys(ctx.params), ...Object.keys(ctx.resources), ...PSEUDO];
-      const hint = nearest(name, known);
+      const hint = suggest(name, known);
       fail(textPtr, `Fn::Sub: ${whole} names no variable, parameter, resource or pseudo parameter${hint.length ? `; did you mean ${hint.join(', ')}?` : ''}`);
     }
     if (Array.isArray(v)) fail(textPtr, `Fn::Sub: ${whole} is a list (${q(v)}); Fn::Sub takes strings only (join it with Fn::Join)`);

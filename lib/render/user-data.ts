@@ -4,14 +4,14 @@
  * (../shared/NOTES.md §2):
  *
  * - AL2023 nodeadm: MIME multipart with a part `Content-Type: application/node.eks.aws` holding
- *   NodeConfig YAML (parsed with js-yaml, YAML 1.2 core schema) → `spec.kubelet.config.maxPods`. A user data
+ *   NodeConfig YAML (YAML 1.2 core schema) → `spec.kubelet.config.maxPods`. A user data
  *   that is a bare NodeConfig document (no MIME) is read the same way.
  * - Bottlerocket: TOML settings → `[settings.kubernetes]` `max-pods`.
  * - AL2: `/etc/eks/bootstrap.sh … --kubelet-extra-args '--max-pods=N'`.
  * - The 2018 AWS template: `sed -i s,MAX_PODS,N,g /etc/systemd/system/kubelet.service`.
  */
-import { jsyaml } from '../yaml/js-yaml';
-import { EksNodegroupError } from '../errors';
+import { EksNodegroupError, toPointer } from '../core';
+import { parseYamlDocuments } from '../yaml';
 
 /** One piece of user data in a rendered template. */
 export interface UserDataEntry {
@@ -64,7 +64,7 @@ export function userDataOf(rendered: { Resources?: Record<string, unknown> }): U
     let v: unknown = res;
     for (const k of path) v = v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined;
     if (v === undefined) continue;
-    const pointer = `/Resources/${id.replace(/~/g, '~0').replace(/\//g, '~1')}/${path.join('/')}`;
+    const pointer = toPointer(['Resources', id, ...path]);
     out.push({ logicalId: id, type, pointer, text: decodeUserData(v, `${id} UserData`) });
   }
   return out;
@@ -161,9 +161,9 @@ function mimeParts(text: string): MimePart[] | undefined {
 function nodeConfigMaxPods(yamlText: string, where: string, result: UserDataMaxPods): boolean {
   let docs: unknown[];
   try {
-    docs = jsyaml.loadAll(yamlText, undefined, { schema: jsyaml.CORE_SCHEMA });
+    docs = parseYamlDocuments(yamlText, 'NodeConfig');
   } catch (e) {
-    throw new EksNodegroupError('PARSE_ERROR', `${where}: NodeConfig is not valid YAML: ${(e as Error).message.split('\n')[0]}`);
+    throw new EksNodegroupError('PARSE_ERROR', `${where}: NodeConfig is not valid YAML (${(e as Error).message.split('\n')[0]})`);
   }
   let found = false;
   for (const doc of docs) {

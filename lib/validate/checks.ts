@@ -5,20 +5,10 @@
  * Each check skips values the schema already rejected for their shape, so one mistake gives
  * one finding.
  */
-import { didYouMean, pointerOf, type Finding } from './findings';
+import { didYouMean, hasOwn, isRecord as isObj, own, PSEUDO_PARAMETERS, toPointer as pointerOf } from '../core';
+import type { Finding } from './findings';
 
 type Obj = Record<string, unknown>;
-
-export const PSEUDO_PARAMETERS: readonly string[] = Object.freeze([
-  'AWS::AccountId',
-  'AWS::NoValue',
-  'AWS::NotificationARNs',
-  'AWS::Partition',
-  'AWS::Region',
-  'AWS::StackId',
-  'AWS::StackName',
-  'AWS::URLSuffix',
-]);
 
 /** CloudFormation quotas (AWS CloudFormation User Guide, "Quotas"). */
 export const QUOTAS = Object.freeze({
@@ -54,10 +44,7 @@ export interface CheckContext {
   bundled: boolean;
 }
 
-const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
 const keysOf = (v: unknown): string[] => (isObj(v) ? Object.keys(v) : []);
-/** `o[k]` when `k` is o's own key: names such as `constructor` or `__proto__` never reach Object.prototype. */
-const own = <T>(o: Readonly<Record<string, T>>, k: string): T | undefined => (Object.prototype.hasOwnProperty.call(o, k) ? o[k] : undefined);
 
 function transforms(t: Obj): string[] {
   const tr = t.Transform;
@@ -94,7 +81,7 @@ export function codeChecks(t: Obj, ctx: CheckContext): Finding[] {
 
   // ---- names shared by sections
   for (const name of paramNames) {
-    if (Object.prototype.hasOwnProperty.call(resources, name)) {
+    if (hasOwn(resources, name)) {
       err(['Resources', name], 'duplicate-name', `resource ${name} has the same name as a parameter; Ref ${name} would be ambiguous (rename one)`);
     }
   }
@@ -248,7 +235,7 @@ export function codeChecks(t: Obj, ctx: CheckContext): Finding[] {
             // The top-level key is computed: the literal second key must exist under every top-level key.
             if (typeof second !== 'string') return;
             const tops = Object.keys(m).filter((k) => isObj(m[k]));
-            const lacking = tops.filter((k) => !Object.prototype.hasOwnProperty.call(m[k], second));
+            const lacking = tops.filter((k) => !hasOwn(m[k] as Obj, second));
             if (tops.length && lacking.length === tops.length) {
               const keys = [...new Set(tops.flatMap((k) => Object.keys(m[k] as Obj)))];
               err([...at, 2], 'findinmap-key', `no entry of mapping ${map} has the key ${JSON.stringify(second)}${didYouMean(second, keys)}`, keys);
@@ -261,7 +248,7 @@ export function codeChecks(t: Obj, ctx: CheckContext): Finding[] {
             err([...at, 1], 'findinmap-key', `mapping ${map} has no top-level key ${JSON.stringify(top)}${didYouMean(top, Object.keys(m))}`, Object.keys(m));
             return;
           }
-          if (typeof second === 'string' && !Object.prototype.hasOwnProperty.call(m[top], second)) {
+          if (typeof second === 'string' && !hasOwn(m[top] as Obj, second)) {
             const keys = Object.keys(m[top] as Obj);
             err([...at, 2], 'findinmap-key', `mapping ${map}.${top} has no key ${JSON.stringify(second)}${didYouMean(second, keys)}`, keys);
           }

@@ -1,7 +1,4 @@
 /** What validation reports: one finding per mistake, with where it is and how to fix it. */
-import { closestNames } from '../util/levenshtein';
-
-export { closestNames };
 
 export type Severity = 'error' | 'warning';
 
@@ -20,21 +17,6 @@ export interface Finding {
   file?: string;
   line?: number;
   column?: number;
-}
-
-/** Escapes one JSON pointer segment. */
-export function pointerSegment(s: string | number): string {
-  return String(s).replace(/~/g, '~0').replace(/\//g, '~1');
-}
-
-export function pointerOf(path: readonly (string | number)[]): string {
-  return path.map((p) => '/' + pointerSegment(p)).join('');
-}
-
-/** " (did you mean X or Y?)" or "". */
-export function didYouMean(name: string, candidates: Iterable<string>): string {
-  const c = closestNames(name, candidates);
-  return c.length ? ` (did you mean ${c.map((x) => JSON.stringify(x)).join(' or ')}?)` : '';
 }
 
 /** "a", "a, b or c"; long lists are cut with a count. */

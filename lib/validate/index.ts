@@ -4,7 +4,8 @@
  * express (lib/validate/checks.ts). One finding per mistake, each with a JSON pointer and, when
  * the template came from text, the line and column.
  */
-import { codeChecks, PSEUDO_PARAMETERS, QUOTAS, type ResourceAttributes } from './checks';
+import { hasOwn, pointerSegment } from '../core';
+import { codeChecks, QUOTAS, type ResourceAttributes } from './checks';
 import type { AjvError } from './schema-errors';
 import { formatFinding, hasErrors, type Finding, type Severity } from './findings';
 import { parseTemplateWithSource, toYaml, type SourcePosition } from '../yaml';
@@ -13,7 +14,7 @@ import resourceTypes from './generated/resource-types.json';
 import { AJV_OPTIONS, buildTemplateSchema, loadSpecDatabase } from './schema';
 import { findingsFromAjv } from './schema-errors';
 
-export { formatFinding, hasErrors, PSEUDO_PARAMETERS, QUOTAS, type Finding, type Severity };
+export { formatFinding, hasErrors, QUOTAS, type Finding, type Severity };
 
 export interface ValidateOptions {
   /** The template text as it will be deployed: gives the body size (quota) exactly. */
@@ -37,7 +38,7 @@ const SCHEMA_TYPES: readonly string[] = resourceTypes.schemaTypes;
 
 /** Fn::GetAtt attribute names of every resource type the AWS resource database knows. */
 export const RESOURCE_ATTRIBUTES: ResourceAttributes = {
-  of: (type: string) => (Object.prototype.hasOwnProperty.call(ATTRIBUTES, type) ? ATTRIBUTES[type] : undefined),
+  of: (type: string) => (hasOwn(ATTRIBUTES, type) ? ATTRIBUTES[type] : undefined),
   types: () => Object.keys(ATTRIBUTES),
 };
 
@@ -65,7 +66,7 @@ function documentOrder(v: unknown): Map<string, number> {
     order.set(p, order.size);
     if (Array.isArray(x)) x.forEach((y, i) => walk(y, `${p}/${i}`));
     else if (x !== null && typeof x === 'object') {
-      for (const k of Object.keys(x)) walk((x as Record<string, unknown>)[k], `${p}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`);
+      for (const k of Object.keys(x)) walk((x as Record<string, unknown>)[k], `${p}/${pointerSegment(k)}`);
     }
   };
   walk(v, '');

@@ -6,8 +6,8 @@
  * (their inner error names the key), and a "missing required property" that is really a
  * misspelling of an unknown property on the same object (one finding: the misspelt key).
  */
-import { FUNCTION_NAMES } from './schema';
-import { closestNames, didYouMean, listOf, pointerSegment, type Finding } from './findings';
+import { didYouMean, fromPointer, pointerSegment, suggest, VALUE_FUNCTIONS as FUNCTION_NAMES } from '../core';
+import { listOf, type Finding } from './findings';
 
 /** The subset of ajv's ErrorObject (with `verbose: true`) used here. */
 export interface AjvError {
@@ -166,7 +166,7 @@ export function findingsFromAjv(errors: readonly AjvError[], template: Record<st
       }
       case 'enum': {
         const allowed = [...new Set((e.params.allowedValues as unknown[]).map((v) => (typeof v === 'string' ? v : JSON.stringify(v))))];
-        const close = typeof data === 'string' ? closestNames(data, allowed.filter((a) => typeof a === 'string')) : [];
+        const close = typeof data === 'string' ? suggest(data, allowed.filter((a) => typeof a === 'string')) : [];
         const mean = close.length ? ` (did you mean ${close.map((c) => JSON.stringify(c)).join(' or ')}?)` : '';
         add({
           severity: 'error',
@@ -231,8 +231,8 @@ export function findingsFromAjv(errors: readonly AjvError[], template: Record<st
     if (unknownFunctionAt.has(at)) missing.forEach((m) => drop.add(m.finding));
     const unknown = unknownByObject.get(at) ?? [];
     for (const u of unknown) {
-      const prop = u.pointer.slice(at.length + 1).replace(/~1/g, '/').replace(/~0/g, '~');
-      const match = missing.find((m) => !drop.has(m.finding) && closestNames(prop, [m.prop]).length > 0);
+      const [prop] = fromPointer(u.pointer.slice(at.length));
+      const match = missing.find((m) => !drop.has(m.finding) && suggest(prop, [m.prop]).length > 0);
       if (match) {
         drop.add(match.finding);
         u.rule = 'misspelt-property';

@@ -31,6 +31,8 @@ export const DEFAULT_RESOURCE_TYPES: readonly string[] = Object.freeze([
   'AWS::IAM::Role',
 ]);
 
+import { hasOwn, VALUE_FUNCTIONS } from '../core';
+
 // ---------------------------------------------------------------- the spec database (structural)
 
 export interface SpecPropertyType {
@@ -73,24 +75,6 @@ export function loadSpecDatabase(): { db: SpecDatabase; version: string } {
 
 // ---------------------------------------------------------------- intrinsic functions
 
-/** Every intrinsic function name that may appear as a one-key object in a value position. */
-export const FUNCTION_NAMES: readonly string[] = Object.freeze([
-  'Fn::Base64',
-  'Fn::Cidr',
-  'Fn::FindInMap',
-  'Fn::GetAZs',
-  'Fn::GetAtt',
-  'Fn::If',
-  'Fn::ImportValue',
-  'Fn::Join',
-  'Fn::Length',
-  'Fn::Select',
-  'Fn::Split',
-  'Fn::Sub',
-  'Fn::ToJsonString',
-  'Fn::Transform',
-  'Ref',
-]);
 
 /** Functions CloudFormation accepts where a value of each kind is expected. */
 const SCALAR_FNS = ['Ref', 'Fn::GetAtt', 'Fn::Join', 'Fn::Sub', 'Fn::Select', 'Fn::FindInMap', 'Fn::ImportValue', 'Fn::If', 'Fn::Base64', 'Fn::Transform', 'Fn::ToJsonString', 'Fn::Length'];
@@ -104,7 +88,7 @@ type Schema = Record<string, unknown>;
 const ref = (name: string): Schema => ({ $ref: `#/definitions/${encodeURIComponent(name)}` });
 
 /** A one-key object whose key names an intrinsic function. */
-const INTRINSIC: Schema = { type: 'object', minProperties: 1, maxProperties: 1, propertyNames: { enum: [...FUNCTION_NAMES] } };
+const INTRINSIC: Schema = { type: 'object', minProperties: 1, maxProperties: 1, propertyNames: { enum: [...VALUE_FUNCTIONS] } };
 
 const FN_ARGS: Record<string, Schema> = {
   Ref: { type: 'string', minLength: 1 },
@@ -545,7 +529,7 @@ export const DEFINITIONS_ID = 'urn:eks-nodegroup:template-definitions';
  */
 export function standaloneSchemas(schema: Record<string, unknown>): { root: Record<string, unknown>; definitions: Record<string, unknown> } {
   const { $schema, $comment, title, definitions, ...template } = schema;
-  if (Object.prototype.hasOwnProperty.call(definitions, 'template')) throw new Error('the schema already has a definition named "template"');
+  if (hasOwn(definitions as object, 'template')) throw new Error('the schema already has a definition named "template"');
   return {
     root: { $schema, $comment, title, $ref: `${DEFINITIONS_ID}#/definitions/template` },
     definitions: { $schema, $id: DEFINITIONS_ID, definitions: { ...(definitions as Record<string, unknown>), template } },

@@ -1,11 +1,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { EksNodegroupError } from '../../errors';
+import { EksNodegroupError } from '../../core';
 import { assertTemplate, diffTemplates, type TemplateDiff } from '../../diff';
 import { formatDiffJson, formatDiffText } from '../../format';
 import { parseTemplateWithSource } from '../../yaml';
 import { intFlag, parseFlags } from '../args';
-import { AWS_TEMPLATE_BASE_URL, loadSource } from '../../util/fetch';
+import { AWS_TEMPLATE_BASE_URL, loadSource } from '../sources';
 import { EXIT_FINDINGS, EXIT_OK, type CliIO, type Command } from '../io';
 import { MAX_POD_FLAGS, MAX_POD_FLAGS_HELP, maxPodsOptionsFromFlags } from './max-pods';
 

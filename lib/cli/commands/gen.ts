@@ -5,9 +5,9 @@
  * the file is replaced atomically, so a failed run leaves an existing output untouched.
  */
 import * as path from 'node:path';
-import { EksNodegroupError } from '../../errors';
+import { EksNodegroupError } from '../../core';
 import { buildNodeGroupTemplate, checkNodeGroupOptions, requiredCapabilities, type NodeGroupOptions, type NodeGroupTemplate } from '../../nodegroup';
-import { readTextFile, writeFileAtomic } from '../../util/fs';
+import { readTextFile, writeFileAtomic } from '../files';
 import { formatFinding, hasErrors, validateTemplate } from '../../validate';
 import { parseYaml, toYaml } from '../../yaml';
 import { intFlag, choiceFlag, parseFlags, type FlagSpec, type Parsed } from '../args';

@@ -1,4 +1,4 @@
-import { EksNodegroupError } from '../../errors';
+import { EksNodegroupError } from '../../core';
 import { getInstanceType, instanceTypeNames } from '../../instance-types';
 import { explainMaxPods, type MaxPodsExplanation, type MaxPodsOptions } from '../../max-pods';
 import { intFlag, parseFlags, type FlagSpec, type Parsed } from '../args';

@@ -4,7 +4,7 @@
  * (or no node count / type fits), 2 for bad usage or input.
  */
 import * as path from 'node:path';
-import { EksNodegroupError } from '../../errors';
+import { EksNodegroupError } from '../../core';
 import {
   nodesNeeded,
   simulatePods,
@@ -17,7 +17,7 @@ import {
   type SystemPodPreset,
 } from '../../capacity';
 import { formatFit, formatNodesNeeded, formatSimulation } from '../../capacity/format';
-import { readTextFile } from '../../util/fs';
+import { readTextFile } from '../files';
 import { intFlag, parseFlags } from '../args';
 import { EXIT_FINDINGS, EXIT_OK, type CliIO, type Command } from '../io';
 import { MAX_POD_FLAGS, MAX_POD_FLAGS_HELP, maxPodsOptionsFromFlags } from './max-pods';

@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { EksNodegroupError } from '../../errors';
+import { EksNodegroupError } from '../../core';
 import { refreshData } from '../../instance-types/refresh';
-import { readTextFile, writeFileAtomic } from '../../util/fs';
+import { readTextFile, writeFileAtomic } from '../files';
 import { parseFlags } from '../args';
 import type { CliIO, Command } from '../io';
 

@@ -1,8 +1,8 @@
 import * as path from 'node:path';
-import { EksNodegroupError } from '../../errors';
+import { EksNodegroupError } from '../../core';
 import { maxPodsFromUserData, renderTemplate, RenderError, userDataOf, type ParameterValue, type RenderOptions } from '../../render';
 import { getInstanceType } from '../../instance-types';
-import { readTextFile } from '../../util/fs';
+import { readTextFile } from '../files';
 import { parseTemplateWithSource, toYaml } from '../../yaml';
 import { parseFlags } from '../args';
 import type { CliIO, Command } from '../io';

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
-import { EksNodegroupError } from '../../errors';
-import { readTextFile } from '../../util/fs';
+import { EksNodegroupError } from '../../core';
+import { readTextFile } from '../files';
 import { formatFinding, validateTemplateText, type Finding } from '../../validate';
 import { parseFlags } from '../args';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, type CliIO, type Command } from '../io';

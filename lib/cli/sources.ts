@@ -14,8 +14,8 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { EksNodegroupError } from '../errors';
-import { readTextFile, writeFileAtomic } from './fs';
+import { EksNodegroupError } from '../core';
+import { readTextFile, writeFileAtomic } from './files';
 
 export const AWS_TEMPLATE_BASE_URL = 'https://s3.us-west-2.amazonaws.com/amazon-eks/cloudformation';
 export const AWS_TEMPLATE_FILE = 'amazon-eks-nodegroup.yaml';

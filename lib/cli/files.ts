@@ -1,7 +1,7 @@
 /** File helpers: atomic writes (temporary file + rename) and reads with clear errors. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { EksNodegroupError } from '../errors';
+import { EksNodegroupError } from '../core';
 
 /**
  * Writes `data` to `file` so that readers see either the old file or the complete new one:

@@ -1,0 +1,6 @@
+/** What several stages share: errors, own-property and JSON-pointer helpers, the one suggester, CloudFormation's names. */
+export * from './errors';
+export * from './object';
+export * from './pointer';
+export * from './suggest';
+export * from './cfn';
