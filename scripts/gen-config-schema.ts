@@ -2,7 +2,7 @@
  * `npm run gen-config-schema`: the JSON Schema of `gen -c` config files, GENERATED from the option
  * types (lib/nodegroup/options.ts, `NodeGroupOptions`) with ts-json-schema-generator, and its
  * validator precompiled by ajv's standalone mode (so `gen` never compiles a schema at run time).
- * Writes schema/nodegroup-options.schema.json and lib/nodegroup/options-validator.generated.ts;
+ * Writes schema/nodegroup-options.schema.json and lib/nodegroup/generated/options-validator.ts;
  * spec/gen-config-schema.spec.ts fails when either is stale. Then `npm run build`.
  */
 import * as fs from 'node:fs';
@@ -10,7 +10,7 @@ import * as path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 export const CONFIG_SCHEMA_FILE = path.join(ROOT, 'schema', 'nodegroup-options.schema.json');
-export const CONFIG_VALIDATOR_FILE = path.join(ROOT, 'lib', 'nodegroup', 'options-validator.generated.ts');
+export const CONFIG_VALIDATOR_FILE = path.join(ROOT, 'lib', 'nodegroup', 'generated', 'options-validator.ts');
 
 export interface ConfigSchemaFiles {
   schema: string;

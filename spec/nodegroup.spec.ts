@@ -12,13 +12,15 @@ import { maxPods } from '../lib/max-pods';
 import {
   BY_SIZE_MAPPING,
   buildNodeGroupTemplate,
+  DEFAULTS,
+  resolveNodeGroupOptions,
   maxPodsTableFromTemplate,
   PER_TYPE_MAPPING,
   requiredCapabilities,
   type NodeGroupOptions,
 } from '../lib/nodegroup';
 import { parseTemplate, toYaml } from '../lib/yaml';
-import { requireShared, SHARED_TEMPLATES } from './helpers';
+import { requireShared, ROOT, SHARED_TEMPLATES } from './helpers';
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -338,10 +340,57 @@ describe('buildNodeGroupTemplate', function () {
       ['not an object', 'al2' as unknown as NodeGroupOptions, 'BAD_OPTION', 'options'],
     ];
     for (const [title, o, code, ...parts] of BAD) {
-      it(`rejects ${title}, naming the option and what is allowed`, () => {
+      it(`rejects ${title}, naming the option and what is allowed (in the resolver, before the builder)`, () => {
+        expectError(() => resolveNodeGroupOptions(o), code, ...parts);
         expectError(() => build(o), code, ...parts);
       });
     }
+
+    it('DEFAULTS is what the schema documents (@default) and what an empty config resolves to', () => {
+      const schema = JSON.parse(fs.readFileSync(path.join(ROOT, 'schema', 'nodegroup-options.schema.json'), 'utf8'));
+      const defs = schema.definitions;
+      const documented: Record<string, unknown> = {
+        amiFamily: defs.NodeGroupOptions.properties.amiFamily.default,
+        maxPodsLayout: defs.NodeGroupOptions.properties.maxPodsLayout.default,
+        'volume.size': defs.VolumeOptions.properties.size.default,
+        'volume.type': defs.VolumeOptions.properties.type.default,
+        'volume.encrypted': defs.VolumeOptions.properties.encrypted.default,
+        'imds.httpTokens': defs.ImdsOptions.properties.httpTokens.default,
+        'imds.hopLimit': defs.ImdsOptions.properties.hopLimit.default,
+        'scaling.min': defs.ScalingOptions.properties.min.default,
+        'scaling.desired': defs.ScalingOptions.properties.desired.default,
+        'scaling.max': defs.ScalingOptions.properties.max.default,
+      };
+      const stated: Record<string, unknown> = {
+        amiFamily: DEFAULTS.amiFamily,
+        maxPodsLayout: DEFAULTS.maxPodsLayout,
+        'volume.size': DEFAULTS.volume.size,
+        'volume.type': DEFAULTS.volume.type,
+        'volume.encrypted': DEFAULTS.volume.encrypted,
+        'imds.httpTokens': DEFAULTS.imds.httpTokens,
+        'imds.hopLimit': DEFAULTS.imds.hopLimit,
+        'scaling.min': DEFAULTS.scaling.min,
+        'scaling.desired': DEFAULTS.scaling.desired,
+        'scaling.max': DEFAULTS.scaling.max,
+      };
+      expect(documented).to.deep.equal(stated);
+      // No option description states a default number or name of its own (they would drift).
+      const texts = JSON.stringify(defs).match(/"description":"[^"]*"/g) ?? [];
+      for (const t of texts) expect(t, t).to.not.match(/\(default [^)]*\d|\(AWS: |default true|default (al2023|by-size|gp3|x86_64)\b/);
+      const r = resolveNodeGroupOptions({});
+      expect(r.amiFamily).to.equal(DEFAULTS.amiFamily);
+      expect(r.maxPodsLayout).to.equal(DEFAULTS.maxPodsLayout);
+      expect(r.volume).to.deep.equal({ type: DEFAULTS.volume.type, encrypted: DEFAULTS.volume.encrypted });
+      expect(r.imds).to.deep.equal(DEFAULTS.imds);
+      expect(r.kubernetesVersion).to.equal(DEFAULTS.kubernetesVersion[DEFAULTS.amiFamily]);
+      expect(r.parameterDefaults).to.include({
+        NodeVolumeSize: DEFAULTS.volume.size,
+        NodeAutoScalingGroupMinSize: DEFAULTS.scaling.min,
+        NodeAutoScalingGroupDesiredCapacity: DEFAULTS.scaling.desired,
+        NodeAutoScalingGroupMaxSize: DEFAULTS.scaling.max,
+        NodeInstanceType: DEFAULTS.defaultInstanceType,
+      });
+    });
   });
 
   it('is deterministic: same options → byte-identical YAML, whatever the key order', () => {

@@ -15,6 +15,8 @@ export type ErrorCode =
 export class EksNodegroupError extends Error {
   readonly code: ErrorCode;
   readonly exitCode: number;
+  /** For a bad option: its path in the options object (`volume.size`), so a CLI can name its flag. */
+  option?: string;
   constructor(code: ErrorCode, message: string, exitCode = 2) {
     super(message);
     this.name = 'EksNodegroupError';
@@ -24,11 +26,10 @@ export class EksNodegroupError extends Error {
 }
 
 /** A bad option value: names the option, what was given and what is allowed. */
-export function badOption(option: string, given: unknown, allowed: string): EksNodegroupError {
-  return new EksNodegroupError(
-    'BAD_OPTION',
-    `invalid value for ${option}: ${JSON.stringify(given)} (allowed: ${allowed})`,
-  );
+export function badOption(option: string, given: unknown, allowed: string, path = /^[A-Za-z][\w.]*$/.test(option) ? option : undefined): EksNodegroupError {
+  const e = new EksNodegroupError('BAD_OPTION', `invalid value for ${option}: ${JSON.stringify(given)} (allowed: ${allowed})`);
+  if (path !== undefined) e.option = path;
+  return e;
 }
 
 /** Checks that `value` is a whole number ≥ min; throws badOption otherwise. */

@@ -15,8 +15,9 @@
  *   addresses: ENIs × ((IPv4 per ENI − 1) × 16) + 2.
  * - Recommended cap: min(value, 110) with ≤ 30 vCPUs, min(value, 250) above.
  *
- * Sources: ../shared/NOTES.md §1; awslabs/amazon-eks-ami max-pods-calculator.sh;
- * aws/amazon-vpc-cni-k8s scripts/gen_vpc_ip_limits.go.
+ * Sources: aws/amazon-vpc-cni-k8s misc/eni-max-pods.txt and scripts/gen_vpc_ip_limits.go;
+ * awslabs/amazon-eks-ami templates/al2/runtime/max-pods-calculator.sh (removed in 2026 with AL2);
+ * AWS EKS User Guide, "Assign more IP addresses to Amazon EKS nodes with prefixes".
  */
 import { badOption, EksNodegroupError, requireInteger } from '../core';
 import { getInstanceType, type InstanceTypeFacts } from '../instance-types';
@@ -141,17 +142,14 @@ function recommendedCap(inputs: MaxPodsInputs, value: number): MaxPodsCap {
 
 /** Max pods from raw facts (no data look-up): the pure core of the engine. */
 export function explainMaxPodsFromFacts(inputs: MaxPodsInputs, options: MaxPodsOptions = {}): MaxPodsExplanation {
-  return compute(inputs, options, true);
+  return compute(inputs, checkMaxPodsOptions(options), true);
 }
 
 /**
- * The computation. With `explain` false the step texts are never built (gen computes all 1,391
- * types on every run); the numbers are the same either way.
+ * The computation, on checked options. With `explain` false the step texts are never built (a
+ * table of every type needs the numbers only); the numbers are the same either way.
  */
 function compute(inputs: MaxPodsInputs, options: MaxPodsOptions, explain: boolean): MaxPodsExplanation {
-  checkMaxPodsOptions(options);
-  // Steps and the formula text are built only when asked for (explainMaxPods); maxPods() runs this
-  // for every offered type and needs the number only.
   const steps: string[] = [];
   const step = explain ? (text: () => string) => void steps.push(text()) : () => undefined;
   const parity = options.calculatorParity;
@@ -250,11 +248,30 @@ function inputsOf(f: InstanceTypeFacts): MaxPodsInputs {
 /** Max pods for a known instance type, with every step explained. */
 export function explainMaxPods(type: string | InstanceTypeFacts, options: MaxPodsOptions = {}): MaxPodsExplanation {
   const facts = typeof type === 'string' ? getInstanceType(type) : type;
-  return compute(inputsOf(facts), options, true);
+  return compute(inputsOf(facts), checkMaxPodsOptions(options), true);
 }
 
 /** kubelet maxPods for a known instance type. */
 export function maxPods(type: string | InstanceTypeFacts, options: MaxPodsOptions = {}): number {
   const facts = typeof type === 'string' ? getInstanceType(type) : type;
-  return compute(inputsOf(facts), options, false).maxPods;
+  return compute(inputsOf(facts), checkMaxPodsOptions(options), false).maxPods;
+}
+
+/**
+ * Max pods of each of `types` (known names) with one set of options, checked once. Types a mode
+ * cannot compute (a missing fact) are listed with the reason instead of stopping the table.
+ */
+export function maxPodsTable(types: readonly string[], options: MaxPodsOptions = {}): { table: Map<string, number>; missing: { type: string; reason: string }[] } {
+  const checked = checkMaxPodsOptions(options);
+  const table = new Map<string, number>();
+  const missing: { type: string; reason: string }[] = [];
+  for (const t of types) {
+    try {
+      table.set(t, compute(inputsOf(getInstanceType(t)), checked, false).maxPods);
+    } catch (e) {
+      if (!(e instanceof EksNodegroupError) || e.code !== 'MISSING_FACT') throw e;
+      missing.push({ type: t, reason: e.message.replace(/^[^:]*: /, '') });
+    }
+  }
+  return { table, missing };
 }

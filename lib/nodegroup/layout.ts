@@ -1,7 +1,7 @@
 /**
  * Where max pods lives in the template, and how the launch template looks it up.
  *
- * CloudFormation's rules (NOTES §3): at most 200 top-level keys per mapping (validator rule
+ * CloudFormation's rules: at most 200 top-level keys per mapping (validator rule
  * F0050), second-level keys alphanumeric only (E7001), at most 200 mappings. One mapping keyed by
  * all ~1,400 instance types is therefore invalid. The `by-size` layout keys one mapping by SIZE
  * (31 sizes today) and, under each size, by FAMILY made alphanumeric (`c7i-flex` → `c7iflex`;
@@ -99,6 +99,11 @@ export function perTypeMapping(table: ReadonlyMap<string, number>): Record<strin
     );
   }
   return sortedObject([...table].map(([t, v]) => [t, { MaxPods: v }]));
+}
+
+/** The mapping that carries `table` in `layout`: its name and entries. */
+export function maxPodsMapping(table: ReadonlyMap<string, number>, layout: MaxPodsLayout): { name: string; entries: Record<string, Record<string, unknown>> } {
+  return layout === 'per-type' ? { name: PER_TYPE_MAPPING, entries: perTypeMapping(table) } : { name: BY_SIZE_MAPPING, entries: bySizeMapping(table) };
 }
 
 /** The expression that yields max pods for the deploy-time `NodeInstanceType`. */

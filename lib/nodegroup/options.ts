@@ -1,9 +1,8 @@
 /**
- * Options of `buildNodeGroupTemplate` — also the shape of a `gen -c config.yaml|json` file.
- * schema/nodegroup-options.schema.json is generated from `NodeGroupOptions` below
- * (`npm run gen-schema`); a test fails when the committed schema is stale.
- *
- * Types only: this module emits no code, so importing it costs nothing.
+ * Options of `buildNodeGroupTemplate` — also the shape of a `gen -c config.yaml|json` file — and
+ * every default, stated once (DEFAULTS). schema/nodegroup-options.schema.json is generated from
+ * `NodeGroupOptions` below (`npm run generate`); the `@default` tags are checked against DEFAULTS
+ * by a test.
  */
 import type { MaxPodsOptions } from '../max-pods';
 
@@ -27,15 +26,22 @@ export type VolumeType = 'gp3' | 'gp2' | 'io1' | 'io2' | 'st1' | 'sc1' | 'standa
 /** The node volume (root volume; Bottlerocket's data volume /dev/xvdb). */
 export interface VolumeOptions {
   /**
-   * Default of the NodeVolumeSize parameter, in GiB (AWS: 20).
+   * Default of the NodeVolumeSize parameter, in GiB.
+   * @default 20
    * @minimum 1
    * @maximum 16384
    * @asType integer
    */
   size?: number;
-  /** EBS volume type (AWS: gp3). */
+  /**
+   * EBS volume type.
+   * @default "gp3"
+   */
   type?: VolumeType;
-  /** Encrypt the volume (default true; AWS's template leaves it to the account default). */
+  /**
+   * Encrypt the volume (AWS's template leaves it to the account default).
+   * @default true
+   */
   encrypted?: boolean;
   /** KMS key (id, alias or ARN) for the encryption; default: the AWS-managed EBS key. */
   kmsKeyId?: string;
@@ -57,11 +63,15 @@ export interface VolumeOptions {
 
 /** Instance metadata service (IMDS) settings of the launch template. */
 export interface ImdsOptions {
-  /** `required` = IMDSv2 only (default, as AWS's AL2023 template); `optional` also allows IMDSv1. */
+  /**
+   * `required` = IMDSv2 only (as AWS's AL2023 template); `optional` also allows IMDSv1.
+   * @default "required"
+   */
   httpTokens?: 'required' | 'optional';
   /**
-   * Hops an IMDS response may travel (default 1: pods cannot reach the node's credentials;
-   * 2 lets pods without their own credentials use IMDS).
+   * Hops an IMDS response may travel (1: pods cannot reach the node's credentials; 2 lets pods
+   * without their own credentials use IMDS).
+   * @default 1
    * @minimum 1
    * @maximum 64
    * @asType integer
@@ -81,19 +91,22 @@ export interface SshOptions {
   cidr?: string;
 }
 
-/** Auto Scaling group size defaults (the AWS parameters' defaults: 1 / 3 / 4). */
+/** Auto Scaling group size defaults (AWS's template's parameter defaults). */
 export interface ScalingOptions {
   /**
+   * @default 1
    * @minimum 0
    * @asType integer
    */
   min?: number;
   /**
+   * @default 3
    * @minimum 0
    * @asType integer
    */
   desired?: number;
   /**
+   * @default 4
    * @minimum 1
    * @asType integer
    */
@@ -104,7 +117,10 @@ export interface ScalingOptions {
 export type KubeletValue = string | number | boolean | string[] | { [key: string]: string };
 
 export interface NodeGroupOptions {
-  /** AMI family of the nodes (default al2023). */
+  /**
+   * AMI family of the nodes.
+   * @default "al2023"
+   */
   amiFamily?: AmiFamily;
   /**
    * Instance types the template offers: names (`m5.large`) and patterns with `*`
@@ -114,20 +130,24 @@ export interface NodeGroupOptions {
   /** Names or patterns removed from `instanceTypes` (e.g. types lacking a fact a mode needs). */
   excludeInstanceTypes?: string[];
   /**
-   * Default of the NodeInstanceType parameter; must be offered. Default: t3.medium when offered,
-   * else the first offered type.
+   * Default of the NodeInstanceType parameter; must be offered. When left out: t3.medium if
+   * offered, else the smallest offered type of the AMI's architecture.
    */
   defaultInstanceType?: string;
-  /** How max pods is computed: every mode of the MaxPods engine (default: the plain formula, no cap). */
+  /** How max pods is computed: every mode of the MaxPods engine (none: the plain formula, no cap). */
   maxPods?: MaxPodsOptions;
-  /** How the template stores max pods per type (default by-size). */
+  /**
+   * How the template stores max pods per type.
+   * @default "by-size"
+   */
   maxPodsLayout?: MaxPodsLayout;
   /**
-   * Kubernetes version in the default AMI SSM parameter path (default 1.33; AL2 AMIs end at 1.32).
+   * Kubernetes version in the default AMI SSM parameter path (left out: DEFAULTS.kubernetesVersion
+   * of the AMI family; AL2 AMIs end at 1.32).
    * @pattern ^1\.\d{1,2}$
    */
   kubernetesVersion?: string;
-  /** CPU architecture of the default AMI SSM parameter (default x86_64). */
+  /** CPU architecture of the default AMI SSM parameter (left out: the one every offered type shares, else x86_64). */
   architecture?: 'x86_64' | 'arm64';
   volume?: VolumeOptions;
   imds?: ImdsOptions;
@@ -147,6 +167,48 @@ export interface NodeGroupOptions {
    * last: a default given here replaces the one a dedicated option above sets.
    */
   parameterDefaults?: { [parameter: string]: string | number };
-  /** Template Description (default: AWS's "Amazon EKS - Node Group" with what was computed). */
+  /** Template Description (left out: AWS's "Amazon EKS - Node Group" with what was computed). */
   description?: string;
+}
+
+/** Every default, stated once. Help texts read it; a test checks the schema's `@default`s against it. */
+export const DEFAULTS = Object.freeze({
+  amiFamily: 'al2023' as AmiFamily,
+  maxPodsLayout: 'by-size' as MaxPodsLayout,
+  /** NodeInstanceType's default when offered (AWS's template's). */
+  defaultInstanceType: 't3.medium',
+  /** The Kubernetes version of the default AMI SSM parameter, per family. */
+  kubernetesVersion: Object.freeze({ al2023: '1.33', bottlerocket: '1.33', al2: '1.32' } as Record<AmiFamily, string>),
+  volume: Object.freeze({ size: 20, type: 'gp3' as VolumeType, encrypted: true }),
+  imds: Object.freeze({ httpTokens: 'required' as const, hopLimit: 1 }),
+  scaling: Object.freeze({ min: 1, desired: 3, max: 4 }),
+});
+
+/** What resolveNodeGroupOptions returns: every option checked and with its default, ready for the builder. */
+export interface ResolvedNodeGroupOptions {
+  amiFamily: AmiFamily;
+  /** The offered types, in the order given (patterns expanded in name order). */
+  instanceTypes: readonly string[];
+  /** True when every known type is offered (no instanceTypes, no excludeInstanceTypes). */
+  everyKnownType: boolean;
+  /** The max-pods options as given (checked). */
+  maxPods: MaxPodsOptions;
+  /** Max pods of every offered type. */
+  maxPodsTable: ReadonlyMap<string, number>;
+  maxPodsLayout: MaxPodsLayout;
+  /** The mapping that carries the table in the template: its name and its entries. */
+  maxPodsMapping: { name: string; entries: Record<string, Record<string, unknown>> };
+  kubernetesVersion: string;
+  architecture: 'x86_64' | 'arm64';
+  volume: { type: VolumeType; encrypted: boolean; kmsKeyId?: string; iops?: number; throughput?: number };
+  imds: { httpTokens: 'required' | 'optional'; hopLimit: number };
+  /** Allow SSH from this CIDR (no ingress when absent). */
+  sshCidr?: string;
+  /** Extra kubelet settings, sorted by key. */
+  kubelet: readonly (readonly [string, KubeletValue])[];
+  /** Tags, sorted by key. */
+  tags: readonly (readonly [string, string])[];
+  /** The Default of every template parameter that has one (dedicated options and parameterDefaults applied). */
+  parameterDefaults: Readonly<Record<string, string | number>>;
+  description: string;
 }

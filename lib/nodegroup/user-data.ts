@@ -1,18 +1,19 @@
 /**
- * User data per AMI family (NOTES §2): the Fn::Sub text that hands kubelet the max pods looked up
+ * User data per AMI family: the Fn::Sub text that hands kubelet the max pods looked up
  * for the deploy-time instance type, as the Fn::Sub variable `${MaxPods}`.
  * - AL2023: nodeadm NodeConfig `spec.kubelet.config.maxPods` (MIME part application/node.eks.aws).
  * - Bottlerocket: TOML `[settings.kubernetes] max-pods`.
  * - AL2: `/etc/eks/bootstrap.sh … --use-max-pods false --kubelet-extra-args '--max-pods=N'`.
  */
-import { badOption, EksNodegroupError, isRecord } from '../core';
+import { badOption } from '../core';
 import { escapeSub } from './cfn';
 import type { AmiFamily, KubeletValue } from './options';
 
 /** The Fn::Sub variable that carries max pods into the user data. */
 export const MAX_PODS_VARIABLE = 'MaxPods';
 
-type Extras = Readonly<Record<string, KubeletValue>>;
+/** Extra kubelet settings, sorted by key. */
+type Extras = readonly (readonly [string, KubeletValue])[];
 
 const MAX_PODS_KEYS: Record<AmiFamily, string> = { al2023: 'maxPods', bottlerocket: 'max-pods', al2: 'max-pods' };
 const KEY_RULES: Record<AmiFamily, { re: RegExp; what: string }> = {
@@ -21,34 +22,27 @@ const KEY_RULES: Record<AmiFamily, { re: RegExp; what: string }> = {
   al2: { re: /^[a-z][a-z0-9-]*$/, what: 'a kubelet flag name without "--", such as node-labels' },
 };
 
-function checkKey(family: AmiFamily, key: string, value: KubeletValue): void {
+/**
+ * Checks one extra kubelet setting for `family` (its value's type is the schema's): the key's
+ * form, not max pods (the template sets it), a finite number, and for AL2 a value that is safe on
+ * the bootstrap.sh command line.
+ */
+export function checkKubeletSetting(family: AmiFamily, key: string, value: KubeletValue): void {
   const rule = KEY_RULES[family];
-  if (!rule.re.test(key)) throw badOption(`kubelet setting "${key}"`, value, `for ${family}, ${rule.what}`);
+  const option = `kubelet setting "${key}"`;
+  if (!rule.re.test(key)) throw badOption(option, value, `for ${family}, ${rule.what}`, `kubelet.${key}`);
   if (key.toLowerCase().replace(/-/g, '') === 'maxpods') {
-    throw badOption(`kubelet setting "${key}"`, value, 'any setting but max pods, which the template computes per type (set it for every type with maxPods.override / --max-pods-override)');
+    throw badOption(option, value, 'any setting but max pods, which the template computes per type (set it for every type with maxPods.override / --max-pods-override)', `kubelet.${key}`);
   }
-}
-
-function isStringRecord(v: unknown): v is Record<string, string> {
-  return isRecord(v) && Object.values(v).every((x) => typeof x === 'string');
-}
-
-function checkValue(key: string, value: KubeletValue): void {
-  const ok =
-    ['string', 'boolean'].includes(typeof value) ||
-    (typeof value === 'number' && Number.isFinite(value)) ||
-    (Array.isArray(value) && value.every((x) => typeof x === 'string')) ||
-    isStringRecord(value);
-  if (!ok) throw badOption(`kubelet setting "${key}"`, value, 'a string, number, boolean, list of strings or map of strings');
-}
-
-function sortedEntries(extras: Extras): [string, KubeletValue][] {
-  return Object.entries(extras).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  if (typeof value === 'number' && !Number.isFinite(value)) throw badOption(option, value, 'a finite number', `kubelet.${key}`);
+  if (family === 'al2' && !SHELL_SAFE.test(flagValue(value))) {
+    throw badOption(option, value, 'for al2, letters, digits and _ . , : = / + % @ - only (the value goes into a shell command line)', `kubelet.${key}`);
+  }
 }
 
 /** AL2023: nodeadm NodeConfig; extra settings go next to maxPods as JSON (valid YAML flow values). */
 function al2023(extras: Extras): string {
-  const config = [`      maxPods: \${${MAX_PODS_VARIABLE}}`, ...sortedEntries(extras).map(([k, v]) => `      ${k}: ${escapeSub(JSON.stringify(v))}`)];
+  const config = [`      maxPods: \${${MAX_PODS_VARIABLE}}`, ...extras.map(([k, v]) => `      ${k}: ${escapeSub(JSON.stringify(v))}`)];
   return [
     'MIME-Version: 1.0',
     'Content-Type: multipart/mixed; boundary="BOUNDARY"',
@@ -102,15 +96,16 @@ function bottlerocket(extras: Extras): string {
     'api-server = "${ApiServerEndpoint}"',
     'cluster-certificate = "${CertificateAuthorityData}"',
     `max-pods = \${${MAX_PODS_VARIABLE}}`,
-    ...sortedEntries(extras).map(([k, v]) => `${k} = ${escapeSub(tomlValue(v))}`),
+    ...extras.map(([k, v]) => `${k} = ${escapeSub(tomlValue(v))}`),
     '',
   ].join('\n');
 }
 
 const SHELL_SAFE = /^[A-Za-z0-9_.,:=/+%@-]*$/;
 
-function flagValue(key: string, v: KubeletValue): string {
-  const s = Array.isArray(v)
+/** A kubelet flag's value: lists comma-separated, maps as k=v pairs. */
+function flagValue(v: KubeletValue): string {
+  return Array.isArray(v)
     ? v.join(',')
     : v !== null && typeof v === 'object'
       ? Object.entries(v)
@@ -118,15 +113,11 @@ function flagValue(key: string, v: KubeletValue): string {
           .map(([k, x]) => `${k}=${x}`)
           .join(',')
       : String(v);
-  if (!SHELL_SAFE.test(s)) {
-    throw badOption(`kubelet setting "${key}"`, v, 'for al2, letters, digits and _ . , : = / + % @ - only (the value goes into a shell command line)');
-  }
-  return s;
 }
 
 /** AL2: bootstrap.sh with max pods in --kubelet-extra-args (automatic max pods off). */
 function al2(extras: Extras): string {
-  const flags = [`--max-pods=\${${MAX_PODS_VARIABLE}}`, ...sortedEntries(extras).map(([k, v]) => `--${k}=${flagValue(k, v)}`)];
+  const flags = [`--max-pods=\${${MAX_PODS_VARIABLE}}`, ...extras.map(([k, v]) => `--${k}=${flagValue(v)}`)];
   return [
     '#!/bin/bash',
     'set -o xtrace',
@@ -144,13 +135,8 @@ function al2(extras: Extras): string {
   ].join('\n');
 }
 
-/** The Fn::Sub text of the user data for `family`, with `${MaxPods}` where max pods goes. */
-export function userDataText(family: AmiFamily, extras: Extras = {}): string {
-  if (extras === null || typeof extras !== 'object' || Array.isArray(extras)) throw badOption('kubelet', extras, 'a map of setting → value');
-  for (const [k, v] of Object.entries(extras)) {
-    checkKey(family, k, v);
-    checkValue(k, v);
-  }
+/** The Fn::Sub text of the user data for `family`, with `${MaxPods}` where max pods goes (settings checked by checkKubeletSetting). */
+export function userDataText(family: AmiFamily, extras: Extras = []): string {
   switch (family) {
     case 'al2023':
       return al2023(extras);
@@ -158,8 +144,6 @@ export function userDataText(family: AmiFamily, extras: Extras = {}): string {
       return bottlerocket(extras);
     case 'al2':
       return al2(extras);
-    default:
-      throw new EksNodegroupError('BAD_OPTION', `invalid value for amiFamily: ${JSON.stringify(family)} (allowed: al2023, bottlerocket, al2)`);
   }
 }
 

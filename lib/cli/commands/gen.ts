@@ -6,10 +6,10 @@
  */
 import * as path from 'node:path';
 import { EksNodegroupError } from '../../core';
-import { buildNodeGroupTemplate, checkNodeGroupOptions, requiredCapabilities, type NodeGroupOptions, type NodeGroupTemplate } from '../../nodegroup';
+import { DEFAULTS, nodeGroupTemplate, requiredCapabilities, resolveNodeGroupOptions, type NodeGroupOptions, type NodeGroupTemplate, type ResolvedNodeGroupOptions } from '../../nodegroup';
 import { readTextFile, writeFileAtomic } from '../files';
 import { formatFinding, hasErrors, validateTemplate } from '../../validate';
-import { parseYaml, toYaml } from '../../yaml';
+import { parseTemplateWithSource, toYaml, type SourcePosition } from '../../yaml';
 import { intFlag, choiceFlag, parseFlags, type FlagSpec, type Parsed } from '../args';
 import type { CliIO, Command } from '../io';
 import { EXIT_FINDINGS, EXIT_OK } from '../io';
@@ -60,26 +60,27 @@ offered instance type, then prints its path, size and the deploy command that fi
                              flags below override it
   -o, --output FILE          where to write (default ${DEFAULT_OUTPUT}); replaced atomically
       --stdout               print the template instead of writing a file
-      --ami-family F         al2023 (default) | bottlerocket | al2
+      --ami-family F         al2023 | bottlerocket | al2 (default ${DEFAULTS.amiFamily})
   -t, --instance-types LIST  offered types: names and patterns, comma-separated or repeated
                              (t3.*, *.metal, m5.large); default every known type
       --exclude LIST         names or patterns to leave out
-      --default-instance-type T   NodeInstanceType default (t3.medium when offered)
-      --layout L             by-size (default; all types, needs CAPABILITY_AUTO_EXPAND)
+      --default-instance-type T   NodeInstanceType default (${DEFAULTS.defaultInstanceType} when offered)
+      --layout L             by-size (all types, needs CAPABILITY_AUTO_EXPAND)
                              | per-type (AWS 2018 MaxPodsPerNode mapping, ≤ 200 types)
-      --kubernetes-version V AMI SSM parameter version (default 1.33; al2: 1.32)
-      --arch A               x86_64 (default) | arm64 (AMI SSM parameter)
-      --volume-size N        NodeVolumeSize default in GiB (20)
-      --volume-type T        gp3 (default) | gp2 | io1 | io2 | st1 | sc1 | standard
+                             (default ${DEFAULTS.maxPodsLayout})
+      --kubernetes-version V AMI SSM parameter version (default ${Object.entries(DEFAULTS.kubernetesVersion).map(([f, v]) => `${f} ${v}`).join(', ')})
+      --arch A               x86_64 | arm64 (AMI SSM parameter; default: the offered types' own, else x86_64)
+      --volume-size N        NodeVolumeSize default in GiB (default ${DEFAULTS.volume.size})
+      --volume-type T        gp3 | gp2 | io1 | io2 | st1 | sc1 | standard (default ${DEFAULTS.volume.type})
       --volume-iops N        provisioned IOPS (required for io1/io2; gp3 optional)
       --volume-throughput N  gp3 throughput in MiB/s
       --unencrypted-volume   do not encrypt the node volume (encrypted by default)
       --kms-key-id KEY       KMS key for the volume encryption
-      --imds-tokens T        required (default: IMDSv2 only) | optional
-      --imds-hop-limit N     IMDS response hop limit (default 1)
+      --imds-tokens T        required (IMDSv2 only) | optional (default ${DEFAULTS.imds.httpTokens})
+      --imds-hop-limit N     IMDS response hop limit (default ${DEFAULTS.imds.hopLimit})
       --key-name NAME        KeyName default (EC2 key pair; default none)
       --ssh-cidr CIDR        allow SSH (TCP 22) from CIDR (default: no SSH ingress)
-      --min-size N / --desired-capacity N / --max-size N   Auto Scaling defaults (1 / 3 / 4)
+      --min-size N / --desired-capacity N / --max-size N   Auto Scaling defaults (${DEFAULTS.scaling.min} / ${DEFAULTS.scaling.desired} / ${DEFAULTS.scaling.max})
       --kubelet KEY=VALUE    extra kubelet setting (repeatable; VALUE may be JSON)
       --tag KEY=VALUE        tag on the Auto Scaling group (propagated) and security group
   -p, --parameter NAME=VALUE default for a template parameter (repeatable), e.g. ClusterName=prod
@@ -114,20 +115,72 @@ function kubeletValue(text: string): NonNullable<NodeGroupOptions['kubelet']>[st
   return text;
 }
 
-/** Reads and checks a config file: YAML or JSON with the NodeGroupOptions shape. */
-export function readConfig(file: string, shown: string): NodeGroupOptions {
+/** A config file: YAML or JSON holding a mapping of options (checked with the flags' by the resolver). */
+export function readConfig(file: string, shown: string): { options: NodeGroupOptions; locate(pointer: string): SourcePosition | undefined } {
   const text = readTextFile(file, undefined, shown);
-  let value: unknown;
   try {
-    value = parseYaml(text, shown);
+    const { template, locate } = parseTemplateWithSource(text, shown);
+    return { options: template as NodeGroupOptions, locate };
   } catch (e) {
+    if (e instanceof EksNodegroupError && /the document must be a mapping/.test(e.message)) {
+      throw new EksNodegroupError('BAD_INPUT', `${shown}: a config file holds a mapping of options (see schema/nodegroup-options.schema.json)`);
+    }
     if (e instanceof EksNodegroupError) throw new EksNodegroupError(e.code, `${e.message} (a YAML or JSON config file is expected)`);
     throw e;
   }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new EksNodegroupError('BAD_INPUT', `${shown}: a config file holds a mapping of options (see schema/nodegroup-options.schema.json), got ${value === null ? 'nothing' : Array.isArray(value) ? 'a list' : typeof value}`);
+}
+
+/** The option each flag sets (a path in NodeGroupOptions), to name the flag in an error about its value. */
+const FLAG_OPTIONS: Readonly<Record<string, string>> = {
+  'ami-family': 'amiFamily',
+  'instance-types': 'instanceTypes',
+  exclude: 'excludeInstanceTypes',
+  'default-instance-type': 'defaultInstanceType',
+  layout: 'maxPodsLayout',
+  'kubernetes-version': 'kubernetesVersion',
+  arch: 'architecture',
+  'volume-size': 'volume.size',
+  'volume-type': 'volume.type',
+  'volume-iops': 'volume.iops',
+  'volume-throughput': 'volume.throughput',
+  'unencrypted-volume': 'volume.encrypted',
+  'kms-key-id': 'volume.kmsKeyId',
+  'imds-tokens': 'imds.httpTokens',
+  'imds-hop-limit': 'imds.hopLimit',
+  'key-name': 'ssh.keyName',
+  'ssh-cidr': 'ssh.cidr',
+  'min-size': 'scaling.min',
+  'desired-capacity': 'scaling.desired',
+  'max-size': 'scaling.max',
+  kubelet: 'kubelet',
+  tag: 'tags',
+  parameter: 'parameterDefaults',
+  description: 'description',
+  ...Object.fromEntries(Object.keys(MAX_POD_FLAGS).map((f) => [f, 'maxPods'])),
+};
+
+/**
+ * An error about an option, said where the value came from: the flag that set it
+ * (`invalid value for --volume-size: …`), or the config file's line and column.
+ */
+function attribute(e: EksNodegroupError, values: Parsed['values'], config?: { shown: string; locate(pointer: string): SourcePosition | undefined }): EksNodegroupError {
+  const option = e.option;
+  if (option === undefined) return e;
+  const related = (p: string) => p === option || option.startsWith(`${p}.`) || p.startsWith(`${option}.`);
+  const flags = Object.keys(FLAG_OPTIONS).filter((f) => values[f] !== undefined && related(FLAG_OPTIONS[f]));
+  let message: string | undefined;
+  if (flags.length === 1 && FLAG_OPTIONS[flags[0]] === option && e.message.includes(`for ${option}:`)) {
+    message = e.message.replace(`for ${option}:`, `for --${flags[0]}:`);
+  } else if (flags.length) {
+    message = `${e.message} (from ${flags.map((f) => `--${f}`).join(', ')})`;
+  } else if (config) {
+    const pos = config.locate('/' + option.split('.').join('/'));
+    message = `${config.shown}${pos ? `:${pos.line}:${pos.col}` : ''}: ${e.message}`;
   }
-  return checkNodeGroupOptions(value, shown);
+  if (message === undefined) return e;
+  const out = new EksNodegroupError(e.code, message, e.exitCode);
+  out.option = option;
+  return out;
 }
 
 /** Options from the flags, merged over the config file's (flags win, nested objects merge). */
@@ -227,9 +280,14 @@ export const command: Command = {
     const cwd = io.cwd ?? process.cwd();
 
     const configFile = values.config === undefined ? undefined : String(values.config);
-    const base = configFile === undefined ? {} : readConfig(path.resolve(cwd, configFile), configFile);
-    const options = optionsFromFlags(values, base);
-    const template = buildNodeGroupTemplate(options);
+    const config = configFile === undefined ? undefined : { shown: configFile, ...readConfig(path.resolve(cwd, configFile), configFile) };
+    let resolved: ResolvedNodeGroupOptions;
+    try {
+      resolved = resolveNodeGroupOptions(optionsFromFlags(values, config?.options));
+    } catch (e) {
+      throw e instanceof EksNodegroupError ? attribute(e, values, config) : e;
+    }
+    const template = nodeGroupTemplate(resolved);
     const text = toYaml(template);
     // Validate before anything is written: with error findings gen exits 1 and writes nothing.
     const findings = validateTemplate(template, { text });
@@ -241,8 +299,8 @@ export const command: Command = {
       return EXIT_FINDINGS;
     }
     // Asked for, so written; but said out loud, as a reviewer would.
-    if (options.ssh?.cidr !== undefined && /\/0$/.test(options.ssh.cidr)) {
-      io.stderr.write(`eks-nodegroup gen: warning: SSH (TCP 22) to every node is open to the whole internet (ssh cidr ${options.ssh.cidr}); give your admin network's CIDR instead unless that is intended\n`);
+    if (resolved.sshCidr !== undefined && /\/0$/.test(resolved.sshCidr)) {
+      io.stderr.write(`eks-nodegroup gen: warning: SSH (TCP 22) to every node is open to the whole internet (ssh cidr ${resolved.sshCidr}); give your admin network's CIDR instead unless that is intended\n`);
     }
 
     if (values.stdout) {

@@ -1,0 +1,87 @@
+/**
+ * The template's parameters: AWS's current AL2023 node-group template's names, types and texts
+ * (so an existing stack can switch with an ordinary update). Their defaults come from the
+ * resolved options (resolve.ts); this module only describes them.
+ */
+import type { Parameter } from './cfn';
+import type { AmiFamily, ResolvedNodeGroupOptions } from './options';
+
+/** AWS's authentication modes, as its template lists them. */
+export const AUTHENTICATION_MODES: readonly string[] = ['EKS API', 'EKS API and ConfigMap', 'ConfigMap'];
+
+/** Up to this many offered types, NodeInstanceType gets AllowedValues (longer lists cost ~15 bytes a type and slow AWS's validator). */
+export const ALLOWED_VALUES_LIMIT = 200;
+
+/** Every parameter's Type, in AWS's order. */
+export const PARAMETER_TYPES: Readonly<Record<string, string>> = Object.freeze({
+  AuthenticationMode: 'String',
+  ClusterControlPlaneSecurityGroup: 'AWS::EC2::SecurityGroup::Id',
+  ClusterName: 'String',
+  NodeInstanceType: 'String',
+  NodeAutoScalingGroupDesiredCapacity: 'Number',
+  NodeAutoScalingGroupMaxSize: 'Number',
+  NodeAutoScalingGroupMinSize: 'Number',
+  NodeGroupName: 'String',
+  NodeImageId: 'String',
+  NodeImageIdSSMParam: 'AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>',
+  NodeVolumeSize: 'Number',
+  Subnets: 'List<AWS::EC2::Subnet::Id>',
+  VpcId: 'AWS::EC2::VPC::Id',
+  CertificateAuthorityData: 'String',
+  ApiServerEndpoint: 'String',
+  ServiceCidr: 'String',
+  KeyName: 'String',
+});
+
+/** AllowedValues a parameter always has (NodeInstanceType's depend on the offered types). */
+export const PARAMETER_ALLOWED_VALUES: Readonly<Record<string, readonly string[]>> = Object.freeze({ AuthenticationMode: AUTHENTICATION_MODES });
+
+function descriptions(family: AmiFamily, offered: number, listed: boolean): Record<string, string> {
+  const bottlerocket = family === 'bottlerocket';
+  return {
+    AuthenticationMode:
+      'The Authentication Mode set on your EKS Cluster. If you select EKS API or EKS API and ConfigMap, an Access Entry for the EC2 IAM role will be automatically created.',
+    ClusterControlPlaneSecurityGroup: 'The security group of the cluster control plane.',
+    ClusterName: 'The cluster name provided when the cluster was created. If it is incorrect, nodes will not be able to join the cluster.',
+    NodeInstanceType: listed
+      ? `EC2 instance type for the node instances (one of the ${offered} types this template holds max pods for).`
+      : `EC2 instance type for the node instances. Max pods comes from the ${offered}-type table in this template; a type missing from it stops the deployment (regenerate the template to add it).`,
+    NodeAutoScalingGroupDesiredCapacity: 'Desired capacity of Node Group ASG.',
+    NodeAutoScalingGroupMaxSize: 'Maximum size of Node Group ASG. Set to at least 1 greater than NodeAutoScalingGroupDesiredCapacity.',
+    NodeAutoScalingGroupMinSize: 'Minimum size of Node Group ASG.',
+    NodeGroupName: 'Unique identifier for the Node Group.',
+    NodeImageId: '(Optional) Specify your own custom image ID. This value overrides any AWS Systems Manager Parameter Store value specified above.',
+    NodeImageIdSSMParam:
+      'AWS Systems Manager Parameter Store parameter of the AMI ID for the worker node instances. Change this value to match the version of Kubernetes you are using.',
+    NodeVolumeSize: bottlerocket ? 'Node volume size (Bottlerocket data volume /dev/xvdb, GiB)' : 'Node volume size',
+    Subnets: 'The subnets where workers can be created.',
+    VpcId: 'The VPC of the worker instances',
+    CertificateAuthorityData: 'Cluster certificate authority data',
+    ApiServerEndpoint: 'API Server Endpoint from DescribeCluster Response',
+    ServiceCidr: bottlerocket
+      ? 'The CIDR range used for allocating IP addresses to Kubernetes services within the cluster (kept for compatibility; Bottlerocket finds the cluster DNS address itself).'
+      : 'The CIDR range used for allocating IP addresses to Kubernetes services within the cluster.',
+    KeyName: '(Optional) The EC2 Key Pair to allow SSH access to the instances',
+  };
+}
+
+/** AWS's order of keys: these four have Description before Type, AuthenticationMode has it before Default. */
+const DESCRIPTION_FIRST = new Set(['CertificateAuthorityData', 'ApiServerEndpoint', 'ServiceCidr', 'KeyName']);
+
+/** The Parameters section for resolved options. */
+export function templateParameters(r: ResolvedNodeGroupOptions): Record<string, Parameter> {
+  const listed = !r.everyKnownType && r.instanceTypes.length <= ALLOWED_VALUES_LIMIT;
+  const text = descriptions(r.amiFamily, r.instanceTypes.length, listed);
+  const out: Record<string, Parameter> = {};
+  for (const [name, Type] of Object.entries(PARAMETER_TYPES)) {
+    const Description = text[name];
+    const Default = r.parameterDefaults[name];
+    const withDefault = Default === undefined ? {} : { Default };
+    const allowed = name === 'NodeInstanceType' ? (listed ? [...r.instanceTypes].sort() : undefined) : PARAMETER_ALLOWED_VALUES[name];
+    const withAllowed = allowed ? { AllowedValues: [...allowed] } : {};
+    if (DESCRIPTION_FIRST.has(name)) out[name] = { Description, Type, ...withDefault, ...withAllowed };
+    else if (name === 'AuthenticationMode') out[name] = { Type, Description, ...withDefault, ...withAllowed };
+    else out[name] = { Type, ...withDefault, Description, ...withAllowed };
+  }
+  return out;
+}
