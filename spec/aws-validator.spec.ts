@@ -10,7 +10,7 @@ import { listInstanceTypes } from '../lib/instance-types';
 import { buildNodeGroupTemplate, type NodeGroupOptions } from '../lib/nodegroup';
 import { toYaml } from '../lib/yaml';
 import { ROOT } from './helpers';
-import { COMMITTED_TEMPLATES } from '../scripts/gen-templates';
+import { COMMITTED_TEMPLATES } from '../scripts/generate';
 
 interface Diagnostic {
   severity: string;

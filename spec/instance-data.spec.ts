@@ -60,9 +60,13 @@ describe('instance data', () => {
   it('the committed data is exactly what refresh-data makes from the shared describe-instance-types file', function () {
     requireShared(this, SHARED_TYPES);
     const p = dataProvenance();
+    if (!p.source.startsWith('describe-instance-types.json:')) {
+      console.log(`      (skipped: the data was refreshed from another source: ${p.source.slice(0, 80)})`);
+      this.skip();
+    }
     const text = refreshData([{ name: 'describe-instance-types.json', text: fs.readFileSync(SHARED_TYPES, 'utf8') }], { source: p.source, date: p.date });
-    const committed = fs.readFileSync(path.join(ROOT, 'lib', 'instance-types', 'data.ts'), 'utf8');
-    expect(text === committed, 'lib/instance-types/data.ts is stale: run eks-nodegroup refresh-data ../shared/data/describe-instance-types.json with the same --source and --date').to.equal(true);
+    const committed = fs.readFileSync(path.join(ROOT, 'lib', 'instance-types', 'generated', 'data.ts'), 'utf8');
+    expect(text === committed, 'lib/instance-types/generated/data.ts is stale: run eks-nodegroup refresh-data ../shared/data/describe-instance-types.json with the same --source and --date').to.equal(true);
     expect(listInstanceTypes()).to.have.length(JSON.parse(fs.readFileSync(SHARED_TYPES, 'utf8')).InstanceTypes.length);
   });
 });

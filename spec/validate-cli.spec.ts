@@ -159,24 +159,10 @@ describe('gen validates before writing', function () {
 });
 
 describe('generated schema', function () {
-  it('lib/validate/generated is up to date with the installed @aws-cdk/aws-service-spec (else run npm run gen-schema)', function () {
-    if (!specPackageInstalled()) {
-      // eslint-disable-next-line no-console
-      console.log('      (skipped: @aws-cdk/aws-service-spec is not installed)');
-      this.skip();
-    }
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
-    const { staleFiles } = require('../scripts/gen-schema') as typeof import('../scripts/gen-schema');
-    expect(staleFiles(), 'stale generated files').to.deep.equal([]);
-  });
-
   it('records the spec version it was generated from', function () {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
-    const pkg = require('../../package.json');
     const info = validateModule.schemaInfo();
     const schema = JSON.parse(fs.readFileSync(path.join(ROOT, 'lib', 'validate', 'generated', 'schema.json'), 'utf8'));
     expect(schema.$comment).to.include(`@aws-cdk/aws-service-spec ${info.specVersion}`);
-    expect(pkg.devDependencies['@aws-cdk/aws-service-spec']).to.be.a('string');
     for (const t of ['AWS::IAM::Role', 'AWS::EC2::LaunchTemplate', 'AWS::AutoScaling::AutoScalingGroup', 'AWS::EKS::AccessEntry', 'AWS::AutoScaling::LaunchConfiguration']) {
       expect(info.resourceTypes).to.include(t);
     }

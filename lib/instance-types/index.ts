@@ -1,11 +1,11 @@
 /**
- * Instance-type facts: the committed data module (lib/instance-types/data.ts, written by
+ * Instance-type facts: the committed data module (lib/instance-types/generated/data.ts, written by
  * `eks-nodegroup refresh-data` from `aws ec2 describe-instance-types` output) and look-ups on it.
  */
 import { EksNodegroupError, suggest } from '../core';
 import type { InstanceTypeData, InstanceTypeFacts } from './model';
 import { COLUMNS } from './model';
-import { DATA } from './data';
+import { DATA } from './generated/data';
 
 export type { InstanceTypeData, InstanceTypeFacts, Provenance } from './model';
 

@@ -9,7 +9,7 @@ import type { CliIO, Command } from '../io';
 const usage = 'eks-nodegroup refresh-data FILE… [-o OUT] [--source TEXT] [--date YYYY-MM-DD] | --live';
 
 /** Where the committed data module lives, relative to the package root. */
-export const DATA_FILE = path.join('lib', 'instance-types', 'data.ts');
+export const DATA_FILE = path.join('lib', 'instance-types', 'generated', 'data.ts');
 
 function today(): string {
   return new Date().toISOString().slice(0, 10);
@@ -27,7 +27,7 @@ writes the compact, sorted instance data with its provenance (source, date, coun
   --live             page through the EC2 API with @aws-sdk/client-ec2 (optional dependency,
                      needs AWS credentials)
   --stdout           print instead of writing a file
-Then run "npm run build" so the CLI and library use the new data.
+Then run "npm run generate" (it builds, then rewrites the templates and docs from the new data).
 `,
   async run(args: string[], io: CliIO): Promise<number> {
     const { values, positionals } = parseFlags(

@@ -1,0 +1,34 @@
+/**
+ * Keeps README.md and docs/*.md true: every ```console block's `$ eks-nodegroup …` command is run
+ * with the built CLI and its output must equal what the page shows (`npm run generate` rewrites
+ * them). Commands marked with a trailing `# not run` are skipped (they need AWS credentials).
+ */
+import { expect } from 'chai';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { consoleExamples, documentFiles, runExample } from '../scripts/console';
+import { ROOT } from './helpers';
+
+describe('README and docs: every console example is real output', function () {
+  this.timeout(60_000);
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+
+  it('the README shows examples/build-and-check.ts exactly as it is', () => {
+    const source = fs.readFileSync(path.join(ROOT, 'examples', 'build-and-check.ts'), 'utf8');
+    expect(readme.includes('```ts\n' + source + '```\n'), 'README library example differs from examples/build-and-check.ts').to.equal(true);
+  });
+
+  for (const file of documentFiles()) {
+    describe(file, () => {
+      const examples = consoleExamples(fs.readFileSync(path.join(ROOT, file), 'utf8'));
+      it('has console examples', () => {
+        expect(examples.length).to.be.greaterThan(0);
+      });
+      for (const ex of examples) {
+        (ex.skip ? it.skip : it)(`${file}:${ex.line}: $ ${ex.command}`, () => {
+          expect(runExample(ex.command), `run: npm run generate (it rewrites ${file})`).to.equal(ex.shown);
+        });
+      }
+    });
+  }
+});
