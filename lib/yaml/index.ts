@@ -102,7 +102,7 @@ function mapOf(entries: [string, unknown][], path: Set<object>): YAMLMap {
 export function toYaml(template: unknown): string {
   const doc = new Document(null, { version: '1.1' });
   doc.contents = toNode(template, new Set()) as never;
-  return doc.toString({ lineWidth: 0 });
+  return doc.toString({ lineWidth: 0, directives: false });
 }
 
 // ---------------------------------------------------------------- read
