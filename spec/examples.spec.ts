@@ -15,7 +15,7 @@ import { maxPodsFromUserData, renderTemplate, userDataOf } from '../lib/render';
 import { parseTemplate } from '../lib/yaml';
 import { ROOT, tempDir } from './helpers';
 
-type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Obj = Record<string, any>;
 
 function runExample(name: string, out: string): { code: number; stdout: string; stderr: string; template: Obj } {
   const js = path.join(ROOT, 'dist', 'examples', `${name}.js`);

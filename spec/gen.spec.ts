@@ -48,7 +48,7 @@ describe('eks-nodegroup gen', function () {
   it('--stdout prints the template and writes nothing', async () => {
     const r = await runCli(['gen', '--stdout', '--ami-family', 'bottlerocket', '-t', 't3.micro'], { cwd: dir });
     expect(r.code, r.stderr).to.equal(0);
-    const t = parseTemplate(r.stdout) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const t = parseTemplate(r.stdout) as Record<string, any>;
     const f = getInstanceType('t3.micro');
     expect(maxPodsTableFromTemplate(t)!.get('t3.micro')).to.equal(f.defaultCardEnis * (f.ipv4PerEni - 1) + 2);
     expect(fs.existsSync(path.join(dir, 'templates'))).to.equal(false);
@@ -74,7 +74,7 @@ describe('eks-nodegroup gen', function () {
       { cwd: dir },
     );
     expect(r.code, r.stderr).to.equal(0);
-    const t = parseTemplate(r.stdout) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const t = parseTemplate(r.stdout) as Record<string, any>;
     const lt = t.Resources.NodeLaunchTemplate.Properties.LaunchTemplateData;
     expect(t.Parameters.NodeInstanceType.Default).to.equal('t4g.large');
     expect(t.Parameters.NodeInstanceType.AllowedValues).to.not.include('t4g.nano');
@@ -101,7 +101,7 @@ describe('eks-nodegroup gen', function () {
       expect(y.code, y.stderr).to.equal(0);
       expect(y.stdout).to.equal(j.stdout).and.to.equal(f.stdout);
       const over = await runCli(['gen', '--stdout', '-c', 'c.yaml', '--ami-family', 'al2', '--volume-type', 'gp2', '--tag', 'env=x'], { cwd: dir });
-      const t = parseTemplate(over.stdout) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+      const t = parseTemplate(over.stdout) as Record<string, any>;
       expect(t.Metadata.EksNodegroup.AmiFamily).to.equal('al2');
       expect(t.Metadata.EksNodegroup.MaxPodsOptions).to.deep.equal({ prefixDelegation: true });
       expect(t.Resources.NodeLaunchTemplate.Properties.LaunchTemplateData.BlockDeviceMappings[0].Ebs).to.include({ VolumeType: 'gp2' });

@@ -17,7 +17,6 @@ export const SHARED_TEMPLATES = path.join(SHARED, 'reference', 'aws-nodegroup-te
 /** Skips the current test or hook when ../shared/ is absent, saying so. */
 export function requireShared(ctx: Mocha.Context, what = SHARED): void {
   if (!fs.existsSync(what)) {
-    // eslint-disable-next-line no-console
     console.log(`      (skipped: ${what} is absent — it exists only in the developers' workspace and CI)`);
     ctx.skip();
   }

@@ -22,7 +22,7 @@ import {
 import { parseTemplate, toYaml } from '../lib/yaml';
 import { requireShared, ROOT, SHARED_TEMPLATES } from './helpers';
 
-type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Obj = Record<string, any>;
 
 const build = (o: NodeGroupOptions = {}): Obj => buildNodeGroupTemplate(o) as unknown as Obj;
 

@@ -6,6 +6,7 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import { listInstanceTypes } from '../lib/instance-types';
 import { maxPods, type MaxPodsOptions } from '../lib/max-pods';
+import { awsFromFacts, refreshData } from '../lib/instance-types/refresh';
 
 export const FC = { seed: 20261127, numRuns: 200 } as const;
 
@@ -78,8 +79,6 @@ describe('properties: max pods', () => {
 });
 
 describe('properties: refresh-data', () => {
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
-  const { awsFromFacts, refreshData } = require('../lib/instance-types/refresh') as typeof import('../lib/instance-types/refresh');
   const opts = { source: 'property', date: '2026-01-01' };
 
   it('any split into pages, in any order, with repeats, gives the output of the sorted whole', () => {

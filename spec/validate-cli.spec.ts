@@ -9,7 +9,7 @@ import * as validateModule from '../lib/validate';
 import { parseTemplate, toYaml } from '../lib/yaml';
 import { ROOT, runBin, runCli, tempDir } from './helpers';
 
-type T = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type T = Record<string, any>;
 
 const OURS = path.join(ROOT, 'templates', 'nodegroup.yaml');
 
@@ -93,7 +93,6 @@ describe('validate command', function () {
     const strict = await runCli(['validate', '--strict', 'sqs.json'], { cwd: dir });
     expect(strict.code).to.equal(1);
     if (!specPackageInstalled()) {
-      // eslint-disable-next-line no-console
       console.log('      (--all-types part skipped: @aws-cdk/aws-service-spec is not installed)');
       return;
     }

@@ -8,11 +8,15 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { expect } from 'chai';
 import { RESOURCE_ATTRIBUTES, validateTemplate, validateTemplateText, type Finding } from '../lib/validate';
+import Ajv from 'ajv';
 import { QUOTAS } from '../lib/validate/checks';
+import bundledValidator from '../lib/validate/generated/validator';
+import { AJV_OPTIONS } from '../lib/validate/schema';
+import { findingsFromAjv } from '../lib/validate/schema-errors';
 import { parseTemplate, toYaml } from '../lib/yaml';
 import { requireShared, ROOT, SHARED_TEMPLATES } from './helpers';
 
-type T = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type T = Record<string, any>;
 
 const OUR_TEMPLATE = path.join(ROOT, 'templates', 'nodegroup.yaml');
 const committedTemplates = (): string[] =>
@@ -42,7 +46,6 @@ function loadAwsValidator(): { engine: AwsEngine; content(text: string): unknown
     return undefined;
   }
   if (!fs.existsSync(dir)) return undefined;
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
   const m = require(dir);
   return { engine: new m.CompositeEngine(), content: (text: string) => new m.TemplateContent(text, 'template.yaml') };
 }
@@ -279,7 +282,6 @@ describe('validate: single mistakes in templates/nodegroup.yaml', function () {
       expect(f.line, 'line of the value in the YAML').to.be.a('number').and.to.be.greaterThan(0);
       expect(f.message.length).to.be.greaterThan(10);
       if (!aws || !awsBase) {
-        // eslint-disable-next-line no-console
         console.log('      (AWS comparison skipped: aws-cdk-lib with @aws/cloudformation-validate is not installed)');
         return;
       }
@@ -296,15 +298,10 @@ describe('validate: single mistakes in templates/nodegroup.yaml', function () {
 
   it('the bundled validator (built from the schema split in two documents) finds what schema.json compiled as one finds, and gives the same findings', function () {
     this.timeout(60_000);
-    /* eslint-disable @typescript-eslint/no-var-requires */
-    const Ajv = require('ajv').default as typeof import('ajv').default;
-    const { AJV_OPTIONS } = require('../lib/validate/schema') as typeof import('../lib/validate/schema');
-    const bundled = (require('../lib/validate/generated/validator') as { default: ((d: unknown) => boolean) & { errors?: unknown[] | null } }).default;
-    /* eslint-enable @typescript-eslint/no-var-requires */
+    const bundled = bundledValidator as unknown as ((d: unknown) => boolean) & { errors?: unknown[] | null };
     const { code: _code, ...opts } = AJV_OPTIONS;
     const whole = new Ajv(opts).compile(JSON.parse(fs.readFileSync(path.join(ROOT, 'lib', 'validate', 'generated', 'schema.json'), 'utf8')));
     type E = { instancePath: string; keyword: string; params: unknown; message?: string; data?: unknown };
-    const { findingsFromAjv } = require('../lib/validate/schema-errors') as typeof import('../lib/validate/schema-errors'); // eslint-disable-line @typescript-eslint/no-var-requires
     const errors = (v: { errors?: unknown[] | null }): string[] =>
       ((v.errors ?? []) as E[]).map((e) => `${e.instancePath} ${e.keyword} ${JSON.stringify(e.params)} ${JSON.stringify(e.data)}`).sort();
     // What users see: the findings made from ajv's errors (they also read parentSchema).

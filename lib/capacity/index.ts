@@ -2,7 +2,7 @@
  * Pod capacity simulator: how many of a workload's pods run on EKS nodes, and why the others stay
  * `Pending` or `ContainerCreating`. Pure: no I/O.
  *
- * Two limits act on every pod (../shared/NOTES.md §1):
+ * Two limits act on every pod (Amazon VPC CNI: aws/amazon-vpc-cni-k8s docs; kube-scheduler):
  * - kubelet `maxPods` counts ALL pods on the node, DaemonSets and host-network pods included. The
  *   scheduler places no pod on a full node: the pod stays `Pending`, event `FailedScheduling`
  *   ("0/N nodes are available: N Too many pods."; older Kubernetes said "Insufficient pods").

@@ -2,7 +2,7 @@
  * The pods that sit on a node before any workload arrives (kube-system): presets for a 2018 and a
  * current EKS node, and user-defined lists read from YAML/JSON and checked field by field.
  *
- * Facts (../shared/NOTES.md §1):
+ * Facts (the EKS add-ons a cluster runs by default; AWS EKS User Guide, "Amazon EKS add-ons"):
  * - 2018: aws-node and kube-proxy (DaemonSets, host network) and one kube-dns pod with a pod IP.
  * - Today: aws-node, kube-proxy, eks-pod-identity-agent (DaemonSets, host network) and CoreDNS
  *   with two replicas (pod IPs), spread over nodes.

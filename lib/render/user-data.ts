@@ -1,7 +1,8 @@
 /**
  * User data of a rendered template: find it (launch templates, launch configurations, instances),
  * decode it (Base64), and read the max pods the node's kubelet receives from it, for each format
- * (../shared/NOTES.md §2):
+ * (nodeadm: awslabs/amazon-eks-ami doc/usage/nodeadm.md; Bottlerocket: its settings reference;
+ * AL2: awslabs/amazon-eks-ami templates/al2/runtime/bootstrap.sh):
  *
  * - AL2023 nodeadm: MIME multipart with a part `Content-Type: application/node.eks.aws` holding
  *   NodeConfig YAML (YAML 1.2 core schema) → `spec.kubelet.config.maxPods`. A user data

@@ -75,10 +75,10 @@ Then run "npm run generate" (it builds, then rewrites the templates and docs fro
 };
 
 async function fetchLivePages(): Promise<{ name: string; text: string }[]> {
-  let sdk: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  let sdk: any;
   try {
     // Optional dependency: only --live needs it.
-    sdk = require('@aws-sdk/client-ec2'); // eslint-disable-line @typescript-eslint/no-var-requires
+    sdk = require('@aws-sdk/client-ec2');
   } catch {
     throw new EksNodegroupError('BAD_USAGE', '--live needs the optional package @aws-sdk/client-ec2: run "npm install @aws-sdk/client-ec2"');
   }
