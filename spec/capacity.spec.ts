@@ -37,6 +37,11 @@ function oneNode(replicas: number, slots: number, ips: number): { running: numbe
   return { running, containerCreating: scheduled - running, pending: replicas - scheduled };
 }
 
+/** The event of the owner's pods with that status (they exist). */
+function eventOf(s: PodSimulation, owner: string, status: string): NonNullable<PodSimulation['groups'][number]['event']> {
+  return s.groups.find((g) => g.owner === owner && g.status === status)!.event!;
+}
+
 function counts(s: PodSimulation): { running: number; containerCreating: number; pending: number } {
   return { running: s.running, containerCreating: s.containerCreating, pending: s.pending };
 }
@@ -55,9 +60,7 @@ describe('pod capacity model (simulatePods)', () => {
     expect(s.maxPods).to.equal(maxPods);
     expect(s.firstLimit).to.equal('both'); // 1 slot and 1 IP left
     expect(s.limitsReached).to.deep.equal({ maxPods: true, podIps: false });
-    const pending = s.groups.find((g) => g.owner === 'nginx' && g.status === 'Pending')!;
-    expect(pending.event).to.include({ reason: 'FailedScheduling', from: 'default-scheduler' });
-    expect(pending.event!.message).to.equal('0/1 nodes are available: 1 Too many pods.');
+    expect(eventOf(s, 'nginx', 'Pending')).to.deep.include({ reason: 'FailedScheduling', from: 'default-scheduler', message: '0/1 nodes are available: 1 Too many pods.' });
   });
 
   it('maxPods binds first: today\'s node has 3 host-network DaemonSets but the formula allows for 2', () => {
@@ -85,9 +88,9 @@ describe('pod capacity model (simulatePods)', () => {
     expect(counts(s)).to.deep.equal({ running: free, containerCreating: replicas - free, pending: 0 });
     expect(s.firstLimit).to.equal('podIps');
     expect(s.maxPodsSetByHand).to.equal(true);
-    const cc = s.groups.find((g) => g.owner === 'app' && g.status === 'ContainerCreating')!;
-    expect(cc.event).to.include({ reason: 'FailedCreatePodSandBox', from: 'kubelet' });
-    expect(cc.event!.message).to.contain('failed to assign an IP address to container');
+    const cc = eventOf(s, 'app', 'ContainerCreating');
+    expect(cc).to.include({ reason: 'FailedCreatePodSandBox', from: 'kubelet' });
+    expect(cc.message).to.contain('failed to assign an IP address to container');
   });
 
   it('both at once: IPs run out AND maxPods is reached (some ContainerCreating, some Pending)', () => {

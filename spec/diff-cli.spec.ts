@@ -20,37 +20,29 @@ function byRule(type: string): number {
   return f.defaultCardEnis * (f.ipv4PerEni - 1) + 2;
 }
 
+/** A 2018-style launch configuration with this bootstrap.sh command line. */
+const launchConfig = (bootstrap: string): T => ({
+  Type: 'AWS::AutoScaling::LaunchConfiguration',
+  Properties: {
+    ImageId: 'ami-1',
+    InstanceType: { Ref: 'NodeInstanceType' },
+    UserData: { 'Fn::Base64': { 'Fn::Sub': `#!/bin/bash\nset -o xtrace\n${bootstrap}\n` } },
+  },
+});
+
 const OLD: T = {
   AWSTemplateFormatVersion: '2010-09-09',
   Description: 'Amazon EKS - Node Group',
   Parameters: { NodeInstanceType: { Type: 'String', Default: 't3.medium', AllowedValues: ['t3.small', 't3.medium'] } },
   Mappings: { MaxPodsPerNode: { 't3.small': { MaxPods: byRule('t3.small') + 1 }, 't3.medium': { MaxPods: byRule('t3.medium') } } },
-  Resources: {
-    NodeLaunchConfig: {
-      Type: 'AWS::AutoScaling::LaunchConfiguration',
-      Properties: {
-        ImageId: 'ami-1',
-        InstanceType: { Ref: 'NodeInstanceType' },
-        UserData: { 'Fn::Base64': { 'Fn::Sub': '#!/bin/bash\nset -o xtrace\n/etc/eks/bootstrap.sh ${AWS::StackName}\n' } },
-      },
-    },
-  },
+  Resources: { NodeLaunchConfig: launchConfig('/etc/eks/bootstrap.sh ${AWS::StackName}') },
 };
 
 const NEW: T = {
   ...OLD,
   Parameters: { NodeInstanceType: { Type: 'String', Default: 't3.large', AllowedValues: ['t3.small', 't3.medium', 't3.large'] } },
   Mappings: { MaxPodsPerNode: { 't3.small': { MaxPods: byRule('t3.small') }, 't3.medium': { MaxPods: byRule('t3.medium') }, 't3.large': { MaxPods: byRule('t3.large') } } },
-  Resources: {
-    NodeLaunchConfig: {
-      Type: 'AWS::AutoScaling::LaunchConfiguration',
-      Properties: {
-        ImageId: 'ami-1',
-        InstanceType: { Ref: 'NodeInstanceType' },
-        UserData: { 'Fn::Base64': { 'Fn::Sub': '#!/bin/bash\nset -o xtrace\n/etc/eks/bootstrap.sh ${AWS::StackName} --use-max-pods false\n' } },
-      },
-    },
-  },
+  Resources: { NodeLaunchConfig: launchConfig('/etc/eks/bootstrap.sh ${AWS::StackName} --use-max-pods false') },
 };
 
 interface Server {

@@ -14,6 +14,15 @@ export const SHARED = path.resolve(ROOT, '..', 'shared');
 export const SHARED_TYPES = path.join(SHARED, 'data', 'describe-instance-types.json');
 export const SHARED_TEMPLATES = path.join(SHARED, 'reference', 'aws-nodegroup-templates');
 
+/** AWS's published node-group templates (../shared/reference), sorted by name: file name and text. */
+export function awsTemplateFiles(): { name: string; text: string }[] {
+  return fs
+    .readdirSync(SHARED_TEMPLATES)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort()
+    .map((name) => ({ name, text: fs.readFileSync(path.join(SHARED_TEMPLATES, name), 'utf8') }));
+}
+
 /** Skips the current test or hook when ../shared/ is absent, saying so. */
 export function requireShared(ctx: Mocha.Context, what = SHARED): void {
   if (!fs.existsSync(what)) {

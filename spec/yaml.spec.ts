@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { EksNodegroupError } from '../lib/core';
 import { parseTemplate, parseTemplateWithSource, toYaml } from '../lib/yaml';
-import { failure, requireShared, ROOT, SHARED_TEMPLATES } from './helpers';
+import { awsTemplateFiles, failure, requireShared, ROOT, SHARED_TEMPLATES } from './helpers';
 
 const parseFailure = (text: string): EksNodegroupError => failure(() => parseTemplate(text, 'in.yaml'));
 
@@ -81,12 +81,12 @@ describe('CloudFormation YAML', () => {
 
   it('round-trips the 9 AWS-published templates', function () {
     requireShared(this, SHARED_TEMPLATES);
-    const files = fs.readdirSync(SHARED_TEMPLATES).filter((f) => f.endsWith('.yaml'));
+    const files = awsTemplateFiles();
     expect(files).to.have.length(9);
-    for (const f of files) {
-      const t = parseTemplate(fs.readFileSync(path.join(SHARED_TEMPLATES, f), 'utf8'), f);
-      expect(t, f).to.have.property('Resources');
-      expect(parseTemplate(toYaml(t)), f).to.deep.equal(t);
+    for (const { name, text } of files) {
+      const t = parseTemplate(text, name);
+      expect(t, name).to.have.property('Resources');
+      expect(parseTemplate(toYaml(t)), name).to.deep.equal(t);
     }
   });
 

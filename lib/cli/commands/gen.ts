@@ -20,35 +20,43 @@ export const DEFAULT_OUTPUT = path.join('templates', 'nodegroup.yaml');
 /** CloudFormation's limit for a template body passed inline (without --s3-bucket). */
 export const INLINE_TEMPLATE_LIMIT = 51_200;
 
+const str = { type: 'string' } as const;
+const list = { type: 'string', multiple: true } as const;
+
+/** The flags that set an option, each with the option's path in NodeGroupOptions (named in errors about its value). */
+const OPTION_FLAGS: Readonly<Record<string, [string, FlagSpec[string]]>> = {
+  'ami-family': ['amiFamily', str],
+  'instance-types': ['instanceTypes', { ...list, short: 't' }],
+  exclude: ['excludeInstanceTypes', list],
+  'default-instance-type': ['defaultInstanceType', str],
+  layout: ['maxPodsLayout', str],
+  'kubernetes-version': ['kubernetesVersion', str],
+  arch: ['architecture', str],
+  'volume-size': ['volume.size', str],
+  'volume-type': ['volume.type', str],
+  'volume-iops': ['volume.iops', str],
+  'volume-throughput': ['volume.throughput', str],
+  'unencrypted-volume': ['volume.encrypted', { type: 'boolean' }],
+  'kms-key-id': ['volume.kmsKeyId', str],
+  'imds-tokens': ['imds.httpTokens', str],
+  'imds-hop-limit': ['imds.hopLimit', str],
+  'key-name': ['ssh.keyName', str],
+  'ssh-cidr': ['ssh.cidr', str],
+  'min-size': ['scaling.min', str],
+  'desired-capacity': ['scaling.desired', str],
+  'max-size': ['scaling.max', str],
+  kubelet: ['kubelet', list],
+  tag: ['tags', list],
+  parameter: ['parameterDefaults', { ...list, short: 'p' }],
+  description: ['description', str],
+  ...Object.fromEntries(Object.entries(MAX_POD_FLAGS).map(([f, spec]) => [f, ['maxPods', spec]])),
+};
+
 const FLAGS: FlagSpec = {
-  ...MAX_POD_FLAGS,
+  ...Object.fromEntries(Object.entries(OPTION_FLAGS).map(([f, [, spec]]) => [f, spec])),
   config: { type: 'string', short: 'c' },
   output: { type: 'string', short: 'o' },
   stdout: { type: 'boolean' },
-  'ami-family': { type: 'string' },
-  'instance-types': { type: 'string', short: 't', multiple: true },
-  exclude: { type: 'string', multiple: true },
-  'default-instance-type': { type: 'string' },
-  layout: { type: 'string' },
-  'kubernetes-version': { type: 'string' },
-  arch: { type: 'string' },
-  'volume-size': { type: 'string' },
-  'volume-type': { type: 'string' },
-  'volume-iops': { type: 'string' },
-  'volume-throughput': { type: 'string' },
-  'unencrypted-volume': { type: 'boolean' },
-  'kms-key-id': { type: 'string' },
-  'imds-tokens': { type: 'string' },
-  'imds-hop-limit': { type: 'string' },
-  'key-name': { type: 'string' },
-  'ssh-cidr': { type: 'string' },
-  'min-size': { type: 'string' },
-  'desired-capacity': { type: 'string' },
-  'max-size': { type: 'string' },
-  kubelet: { type: 'string', multiple: true },
-  tag: { type: 'string', multiple: true },
-  parameter: { type: 'string', short: 'p', multiple: true },
-  description: { type: 'string' },
 };
 
 const help = `usage: ${usage}
@@ -98,7 +106,7 @@ function keyValues(flag: string, values: unknown): [string, string][] {
   });
 }
 
-function list(values: unknown): string[] | undefined {
+function listOf(values: unknown): string[] | undefined {
   if (values === undefined) return undefined;
   return (values as string[]).flatMap((v) => v.split(',')).map((s) => s.trim()).filter((s) => s !== '');
 }
@@ -130,34 +138,6 @@ export function readConfig(file: string, shown: string): { options: NodeGroupOpt
   }
 }
 
-/** The option each flag sets (a path in NodeGroupOptions), to name the flag in an error about its value. */
-const FLAG_OPTIONS: Readonly<Record<string, string>> = {
-  'ami-family': 'amiFamily',
-  'instance-types': 'instanceTypes',
-  exclude: 'excludeInstanceTypes',
-  'default-instance-type': 'defaultInstanceType',
-  layout: 'maxPodsLayout',
-  'kubernetes-version': 'kubernetesVersion',
-  arch: 'architecture',
-  'volume-size': 'volume.size',
-  'volume-type': 'volume.type',
-  'volume-iops': 'volume.iops',
-  'volume-throughput': 'volume.throughput',
-  'unencrypted-volume': 'volume.encrypted',
-  'kms-key-id': 'volume.kmsKeyId',
-  'imds-tokens': 'imds.httpTokens',
-  'imds-hop-limit': 'imds.hopLimit',
-  'key-name': 'ssh.keyName',
-  'ssh-cidr': 'ssh.cidr',
-  'min-size': 'scaling.min',
-  'desired-capacity': 'scaling.desired',
-  'max-size': 'scaling.max',
-  kubelet: 'kubelet',
-  tag: 'tags',
-  parameter: 'parameterDefaults',
-  description: 'description',
-  ...Object.fromEntries(Object.keys(MAX_POD_FLAGS).map((f) => [f, 'maxPods'])),
-};
 
 /**
  * An error about an option, said where the value came from: the flag that set it
@@ -167,9 +147,9 @@ function attribute(e: EksNodegroupError, values: Parsed['values'], config?: { sh
   const option = e.option;
   if (option === undefined) return e;
   const related = (p: string) => p === option || option.startsWith(`${p}.`) || p.startsWith(`${option}.`);
-  const flags = Object.keys(FLAG_OPTIONS).filter((f) => values[f] !== undefined && related(FLAG_OPTIONS[f]));
+  const flags = Object.keys(OPTION_FLAGS).filter((f) => values[f] !== undefined && related(OPTION_FLAGS[f][0]));
   let message: string | undefined;
-  if (flags.length === 1 && FLAG_OPTIONS[flags[0]] === option && e.message.includes(`for ${option}:`)) {
+  if (flags.length === 1 && OPTION_FLAGS[flags[0]][0] === option && e.message.includes(`for ${option}:`)) {
     message = e.message.replace(`for ${option}:`, `for --${flags[0]}:`);
   } else if (flags.length) {
     message = `${e.message} (from ${flags.map((f) => `--${f}`).join(', ')})`;
@@ -188,9 +168,9 @@ export function optionsFromFlags(v: Parsed['values'], base: NodeGroupOptions = {
   const o: NodeGroupOptions = { ...base };
   const family = choiceFlag('ami-family', v['ami-family'], ['al2023', 'bottlerocket', 'al2'] as const);
   if (family) o.amiFamily = family;
-  const types = list(v['instance-types']);
+  const types = listOf(v['instance-types']);
   if (types) o.instanceTypes = types;
-  const exclude = list(v.exclude);
+  const exclude = listOf(v.exclude);
   if (exclude) o.excludeInstanceTypes = exclude;
   if (v['default-instance-type'] !== undefined) o.defaultInstanceType = String(v['default-instance-type']);
   const layout = choiceFlag('layout', v.layout, ['by-size', 'per-type'] as const);
