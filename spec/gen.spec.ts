@@ -135,10 +135,10 @@ describe('eks-nodegroup gen', function () {
       ['config with an unknown option', ['-c', 'typo.yaml'], ['typo.yaml', 'unknown option "volume.sise"', 'did you mean "size"?'], () => fs.writeFileSync(path.join(dir, 'typo.yaml'), 'volume:\n  sise: 3\n')],
       ['config with a misspelt top-level option', ['-c', 'typo2.yaml'], ['unknown option "amiFamly"', 'did you mean "amiFamily"?'], () => fs.writeFileSync(path.join(dir, 'typo2.yaml'), 'amiFamly: al2\n')],
       ['io2 volume without IOPS', ['--volume-type', 'io2'], ['volume type io2 needs volume.iops', '--volume-iops N']],
-      ['config with an invalid value', ['-c', 'val.json'], ['val.json', 'invalid value for imds.hopLimit', '≤ 64'], () => fs.writeFileSync(path.join(dir, 'val.json'), '{"imds": {"hopLimit": 65}}')],
+      ['config with an invalid value', ['-c', 'val.json'], ['val.json', 'invalid value for imds.hopLimit', 'from 1 to 64'], () => fs.writeFileSync(path.join(dir, 'val.json'), '{"imds": {"hopLimit": 65}}')],
       ['a positional argument', ['out.yaml'], ['unexpected argument "out.yaml"', '-o FILE']],
       // A value the flags parse but the resolver refuses names the flag, not the option path.
-      ['a volume size over the EBS limit, by flag', ['--volume-size', '99999'], [/invalid value for --volume-size: 99999 \(allowed: a whole number ≥ 1 ≤ \d+\)/]],
+      ['a volume size over the EBS limit, by flag', ['--volume-size', '99999'], [/invalid value for --volume-size: 99999 \(allowed: a whole number from 1 to \d+\)/]],
       ['scaling that leaves no room for a rolling update, by flags', ['--desired-capacity', '4', '--max-size', '4'], ['invalid value for scaling', '(from --desired-capacity, --max-size)']],
       // A value from the config file names the file, line and column.
       ['a config value the resolver refuses names the file:line:column', ['-c', 'pos.yaml'], [/pos\.yaml:3:13: invalid value for imds\.hopLimit: 0/], () => fs.writeFileSync(path.join(dir, 'pos.yaml'), 'amiFamily: al2023\nimds:\n  hopLimit: 0\n')],

@@ -1,5 +1,5 @@
 /**
- * Every generated file equals what its generator makes now (`npm run generate --check` does the same
+ * Every generated file equals what its generator makes now (`npm run generate -- --check` does the same
  * from the command line), and carries a header naming its generator and input.
  */
 import { expect } from 'chai';

@@ -323,7 +323,7 @@ describe('buildNodeGroupTemplate', function () {
     const BAD: [string, NodeGroupOptions, string, ...string[]][] = [
       ['unknown option', { amiFamly: 'al2' } as NodeGroupOptions, 'BAD_OPTION', 'unknown option "amiFamly"', 'amiFamily'],
       ['bad AMI family', { amiFamily: 'ubuntu' as 'al2' }, 'BAD_OPTION', 'amiFamily', '"ubuntu"', 'al2023, bottlerocket, al2'],
-      ['volume size 0', { volume: { size: 0 } }, 'BAD_OPTION', 'volume.size', '≥ 1'],
+      ['volume size 0', { volume: { size: 0 } }, 'BAD_OPTION', 'volume.size', 'from 1'],
       ['volume size 1.5', { volume: { size: 1.5 } }, 'BAD_OPTION', 'volume.size', 'whole number'],
       ['io2 without IOPS', { volume: { type: 'io2' } }, 'BAD_OPTION', 'volume.iops', 'io2'],
       ['throughput on gp2', { volume: { type: 'gp2', throughput: 200 } }, 'BAD_OPTION', 'volume.throughput'],

@@ -20,7 +20,7 @@
  *    one node per replica it puts CoreDNS replicas one per node.
  * 3. On each node, pod IPs go to pods in the order they were scheduled: system pods first.
  */
-import { badOption, EksNodegroupError, requireInteger } from '../core';
+import { badOption, EksNodegroupError, plural, requireInteger } from '../core';
 
 /** Kubernetes' supported cluster limits: pods and nodes per cluster. */
 export const MAX_CLUSTER_PODS = 150_000;
@@ -269,10 +269,6 @@ function checkSimulateOptions(o: SimulatePodsOptions): void {
   if (o.maxPods !== undefined && override !== undefined && override !== o.maxPods) {
     throw badOption('maxPods', o.maxPods, `the same value as the max-pods override (${override}), or only one of them`);
   }
-}
-
-function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
 }
 
 function nodeRange(names: string[]): string {

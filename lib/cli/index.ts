@@ -42,7 +42,7 @@ function mainHelp(): string {
     ...lines,
     '',
     'Run "eks-nodegroup <command> --help" for a command\'s options.',
-    'Exit codes: 0 ok, 1 findings (invalid template, differences), 2 bad usage or input.',
+    'Exit codes: 0 ok, 1 findings (invalid template, differences, pods that do not run), 2 bad usage or input, 70 internal error.',
     '',
   ].join('\n');
 }

@@ -1,3 +1,5 @@
+import { shown } from './words';
+
 /**
  * Errors raised for bad user input. Every error carries a stable `code` (as in eemeli/yaml)
  * and the exit code the CLI returns for it: 2 for bad usage or input.
@@ -27,7 +29,7 @@ export class EksNodegroupError extends Error {
 
 /** A bad option value: names the option, what was given and what is allowed. */
 export function badOption(option: string, given: unknown, allowed: string, path = /^[A-Za-z][\w.]*$/.test(option) ? option : undefined): EksNodegroupError {
-  const e = new EksNodegroupError('BAD_OPTION', `invalid value for ${option}: ${JSON.stringify(given)} (allowed: ${allowed})`);
+  const e = new EksNodegroupError('BAD_OPTION', `invalid value for ${option}: ${shown(given)} (allowed: ${allowed})`);
   if (path !== undefined) e.option = path;
   return e;
 }

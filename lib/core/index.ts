@@ -4,3 +4,4 @@ export * from './object';
 export * from './pointer';
 export * from './suggest';
 export * from './cfn';
+export * from './words';

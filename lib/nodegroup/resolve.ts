@@ -52,9 +52,9 @@ function optionName(instancePath: string): string {
 }
 
 function range(ps: Record<string, unknown>): string {
-  return [ps.type === 'integer' ? 'a whole number' : 'a number', ps.minimum !== undefined ? `≥ ${ps.minimum}` : '', ps.maximum !== undefined ? `≤ ${ps.maximum}` : '']
-    .filter(Boolean)
-    .join(' ');
+  const what = ps.type === 'integer' ? 'a whole number' : 'a number';
+  if (ps.minimum !== undefined && ps.maximum !== undefined) return `${what} from ${ps.minimum} to ${ps.maximum}`;
+  return [what, ps.minimum !== undefined ? `≥ ${ps.minimum}` : '', ps.maximum !== undefined ? `≤ ${ps.maximum}` : ''].filter(Boolean).join(' ');
 }
 
 function allowedOf(e: AjvError): string {

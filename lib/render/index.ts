@@ -19,7 +19,7 @@
  * Outputs whose condition is false are left out, and Mappings, Transform and Rules are dropped
  * (mappings are inlined where used; Rules are not evaluated).
  */
-import { EksNodegroupError, hasOwn as has, intrinsicKey, isRecord as isObject, pointerSegment as esc, PSEUDO_PARAMETERS, setOwn, suggest, type ErrorCode } from '../core';
+import { EksNodegroupError, hasOwn as has, plural, intrinsicKey, isRecord as isObject, pointerSegment as esc, PSEUDO_PARAMETERS, setOwn, suggest, type ErrorCode } from '../core';
 
 /** A parameter value as a caller gives it: a string (lists comma-separated), a number or a list. */
 export type ParameterValue = string | number | boolean | readonly (string | number)[];
@@ -82,7 +82,6 @@ const NO_VALUE: unique symbol = Symbol('AWS::NoValue');
 type Resolved = unknown;
 
 const q = (v: unknown): string => JSON.stringify(v);
-const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** Partition and URL suffix of a region, by its prefix (AWS's partitions.json). */
 export function partitionOfRegion(region: string): { partition: string; urlSuffix: string } {

@@ -25,7 +25,7 @@ export interface ValidateOptions {
   locate?: (pointer: string) => SourcePosition | undefined;
   /**
    * Check the properties of every resource type, not only those in the bundled schema. Loads
-   * the AWS resource database (dev dependency @aws-cdk/aws-service-spec) and compiles a schema
+   * the AWS resource database (@aws-cdk/aws-service-spec) and compiles a schema
    * for the template's types: about 2 s.
    */
   allTypes?: boolean;

@@ -85,7 +85,9 @@ Exit codes: 0 the templates are the same, 1 they differ, 2 bad usage or input.
     };
     const sourceOptions = { cwd: io.cwd, env, timeoutMs: timeout === undefined ? undefined : timeout * 1000, refresh: values.refresh === true };
     const [a, b] = await Promise.all([loadSource(oldSpec, check, sourceOptions), loadSource(newSpec, check, sourceOptions)]);
-    const diff: TemplateDiff = diffTemplates(a.value, b.value, { maxPods: options });
+    // Without mode flags the computed column follows the options the new template records.
+    const modeFlags = Object.keys(MAX_POD_FLAGS).some((k) => values[k] !== undefined);
+    const diff: TemplateDiff = diffTemplates(a.value, b.value, modeFlags ? { maxPods: options } : {});
 
     const newLabel = newSpecGiven === undefined ? `${path.relative(io.cwd ?? process.cwd(), newSpec) || newSpec} (generated)` : b.label;
     const oldLabel = a.url && a.kind === 'aws' ? `${a.label} (${a.url})` : a.label;

@@ -6,7 +6,7 @@ import { readTextFile, writeFileAtomic } from '../files';
 import { parseFlags } from '../args';
 import type { CliIO, Command } from '../io';
 
-const usage = 'eks-nodegroup refresh-data FILE… [-o OUT] [--source TEXT] [--date YYYY-MM-DD] | --live';
+const usage = 'eks-nodegroup refresh-data (FILE… | --live) [-o FILE | --stdout] [--source TEXT] [--date YYYY-MM-DD]';
 
 /** Where the committed data module lives, relative to the package root. */
 export const DATA_FILE = path.join('lib', 'instance-types', 'generated', 'data.ts');
@@ -21,11 +21,11 @@ export const command: Command = {
 
 Reads "aws ec2 describe-instance-types --output json" output (one file, or several pages) and
 writes the compact, sorted instance data with its provenance (source, date, count, sha256).
-  -o, --out FILE     where to write (default: ${DATA_FILE} in the current folder)
+  -o, --output FILE  where to write (default: ${DATA_FILE} in the current folder)
   --source TEXT      provenance: what the input is (default: the input file names)
   --date YYYY-MM-DD  provenance date (default: today, UTC)
-  --live             page through the EC2 API with @aws-sdk/client-ec2 (optional dependency,
-                     needs AWS credentials)
+  --live             page through the EC2 API with @aws-sdk/client-ec2 (not installed with this
+                     package: npm install @aws-sdk/client-ec2; needs AWS credentials)
   --stdout           print instead of writing a file
 Then run "npm run generate" (it builds, then rewrites the templates and docs from the new data).
 `,
@@ -33,7 +33,8 @@ Then run "npm run generate" (it builds, then rewrites the templates and docs fro
     const { values, positionals } = parseFlags(
       args,
       {
-        out: { type: 'string', short: 'o' },
+        output: { type: 'string', short: 'o' },
+        out: { type: 'string' },
         source: { type: 'string' },
         date: { type: 'string' },
         live: { type: 'boolean' },
@@ -60,14 +61,15 @@ Then run "npm run generate" (it builds, then rewrites the templates and docs fro
       io.stdout.write(text);
       return 0;
     }
-    const out = path.resolve(cwd, String(values.out ?? DATA_FILE));
-    if (values.out === undefined && !fs.existsSync(path.dirname(out))) {
+    const given = values.output ?? values.out; // --out: the name earlier versions used
+    const out = path.resolve(cwd, String(given ?? DATA_FILE));
+    if (given === undefined && !fs.existsSync(path.dirname(out))) {
       throw new EksNodegroupError(
         'BAD_USAGE',
-        `no ${DATA_FILE} here: run refresh-data in the root of an eks-nodegroup checkout (then npm run build), or give -o FILE`,
+        `no ${DATA_FILE} here: run refresh-data in the root of an eks-nodegroup checkout (then npm run generate), or give -o FILE`,
       );
     }
-    writeFileAtomic(out, text, String(values.out ?? DATA_FILE));
+    writeFileAtomic(out, text, String(given ?? DATA_FILE));
     const count = (text.match(/^ {4}\[/gm) ?? []).length;
     io.stdout.write(`wrote ${path.relative(cwd, out) || out}: ${count} instance types\n`);
     return 0;

@@ -28,7 +28,7 @@ at once as FILE:LINE:COLUMN: severity [rule] message (at /json/pointer).
   --json        print one JSON object: { files: [{ file, valid, findings, error? }] }
   --strict      warnings count as findings too (exit 1)
   --all-types   also check properties of resource types outside the bundled schema
-                (needs the dev dependency @aws-cdk/aws-service-spec; about 2 s)
+                (loads the AWS resource database, @aws-cdk/aws-service-spec; about 2 s)
 
 Exit codes: 0 valid (warnings allowed), 1 findings, 2 a file could not be read or parsed.
 `,
