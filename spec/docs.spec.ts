@@ -6,6 +6,7 @@
 import { expect } from 'chai';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import * as api from '../lib';
 import { consoleExamples, documentFiles, runExample } from '../scripts/console';
 import { ROOT } from './helpers';
 
@@ -16,6 +17,13 @@ describe('README and docs: every console example is real output', function () {
   it('the README shows examples/build-and-check.ts exactly as it is', () => {
     const source = fs.readFileSync(path.join(ROOT, 'examples', 'build-and-check.ts'), 'utf8');
     expect(readme.includes('```ts\n' + source + '```\n'), 'README library example differs from examples/build-and-check.ts').to.equal(true);
+  });
+
+  it("the README's API table lists exactly the package root's exports", () => {
+    const table = readme.slice(readme.indexOf('| export |'));
+    const names = [...table.slice(0, table.indexOf('\n\n')).matchAll(/^\| `([^`]+)` \|/gm)].map((m) => m[1]);
+    expect(names.length).to.be.greaterThan(10);
+    expect([...names].sort()).to.deep.equal(Object.keys(api).sort());
   });
 
   for (const file of documentFiles()) {
