@@ -136,11 +136,12 @@ describe('pod capacity model (simulatePods)', () => {
   it('prefix delegation: 16 IPs per slot; maxPods (capped or not) binds first', () => {
     const f = getInstanceType('m5.large');
     const ips = podIpsOf('m5.large', { prefix: true });
-    const uncapped = simulatePods({ instanceType: 'm5.large', replicas: 1000, maxPodsOptions: { prefixDelegation: true } });
+    const uncapped = simulatePods({ instanceType: 'm5.large', replicas: 1000, maxPodsOptions: { prefixDelegation: true, cap: false } });
     expect(uncapped.podIps).to.equal(ips);
     expect(counts(uncapped)).to.deep.equal(oneNode(1000, ips + 2 - 5, ips - 2));
     const cap = f.vcpus! <= 30 ? 110 : 250;
-    const capped = simulatePods({ instanceType: 'm5.large', replicas: 1000, maxPodsOptions: { prefixDelegation: true, cap: true } });
+    // Capped by default with prefix delegation.
+    const capped = simulatePods({ instanceType: 'm5.large', replicas: 1000, maxPodsOptions: { prefixDelegation: true } });
     expect(capped.maxPods).to.equal(cap);
     expect(counts(capped)).to.deep.equal(oneNode(1000, cap - 5, ips - 2));
     expect(capped.firstLimit).to.equal('maxPods');

@@ -26,8 +26,10 @@ describe('eks-nodegroup max-pods', () => {
 
   it('mode flags change the result', async () => {
     const cases: [string[], number][] = [
-      [['--prefix-delegation'], 3 * 9 * 16 + 2],
+      [['--prefix-delegation'], 110],
       [['--prefix-delegation', '--cap'], 110],
+      [['--prefix-delegation', '--no-cap'], 3 * 9 * 16 + 2],
+      [['--prefix-delegation', '--show-max-allowed'], 3 * 9 * 16 + 2],
       [['--custom-networking'], 2 * 9 + 2],
       [['--max-enis', '2'], 2 * 9 + 2],
       [['--cni-max-eni', '1'], 1 * 9 + 2],
@@ -76,7 +78,8 @@ describe('eks-nodegroup max-pods', () => {
       [['max-pods', 'm5.large', '--reserved-enis', '1.5'], /--reserved-enis/],
       [['max-pods', 'm5.large', '--max-pods-override', '0'], /--max-pods-override: "0"/],
       [['max-pods', 'm5.large', '--cni-version', 'latest'], /cniVersion: "latest"/],
-      [['max-pods', 'm5.large', '--show-max-allowed'], /needs --cni-version/],
+      [['max-pods', 'm5.large', '--cap', '--no-cap'], /give --cap or --no-cap, not both/],
+      [['max-pods', 'm5.large', '--explain', '--json'], /give --explain or --json, not both/],
       [['max-pods', 'm5.large', '--prefix-delegaton'], /Unknown option '--prefix-delegaton'[\s\S]*usage:/],
       [['max-pods', 'c5a.metal', '--cap'], /c5a\.metal: the recommended 110\/250 cap needs the vCPU count/],
       [['no-such-command'], /unknown command "no-such-command"/],

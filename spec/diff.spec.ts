@@ -539,8 +539,13 @@ describe('diffTemplates', () => {
           'added Metadata/EksNodegroup', // how the template was generated
           'changed Parameters/NodeInstanceType', // description explains the table
           'added Mappings/MaxPodsBySize', // max pods per type, by size then family
-          'changed Resources/NodeLaunchTemplate', // maxPods in NodeConfig, encrypted volume
+          'changed Resources/NodeLaunchTemplate', // maxPods in NodeConfig, encrypted volume, the image by architecture
           'changed Conditions/CreateAccessEntry', // also for "EKS API and ConfigMap" (AWS's misses it)
+          'added Parameters/NodeImageIdSSMParamArm64', // the arm64 AMI for the arm64 types
+          'added Mappings/AmiArchitecture', // which families are arm64
+          'changed Metadata/AWS::CloudFormation::Interface', // the arm64 AMI parameter in its group
+          'changed Parameters/NodeImageIdSSMParam', // the newest Kubernetes version with AMIs, "x86_64" in the text
+          'changed Parameters/NodeVolumeSize', // MinValue/MaxValue: the sizes EBS takes for gp3
         ].sort(),
       );
       expect(mustEntry(d, 'Transform', 'Transform').new).to.equal('AWS::LanguageExtensions');
@@ -553,7 +558,11 @@ describe('diffTemplates', () => {
       const vars = lt.changes.find((c) => c.pointer.endsWith('/UserData/Fn::Base64/Fn::Sub/1'))!;
       expect(Object.keys(vars.new as T)).to.deep.equal(['MaxPods']);
       const rest = lt.changes.filter((c) => c !== body && c !== vars).map((c) => `${c.kind} ${c.pointer} ${JSON.stringify(c.new)}`);
-      expect(rest).to.deep.equal(['added /Resources/NodeLaunchTemplate/Properties/LaunchTemplateData/BlockDeviceMappings/0/Ebs/Encrypted true']);
+      expect(rest.map((r) => r.replace(/ \{.*$/, ''))).to.deep.equal([
+        'added /Resources/NodeLaunchTemplate/Properties/LaunchTemplateData/BlockDeviceMappings/0/Ebs/Encrypted true',
+        // The image of the deploy-time type's architecture instead of the x86_64 one only.
+        'changed /Resources/NodeLaunchTemplate/Properties/LaunchTemplateData/ImageId/Fn::If/2',
+      ]);
       // Moving a stack from AWS's template to ours changes the launch template: the rolling update
       // replaces every node (one at a time), and the report says so.
       expect(d.nodes?.map((n) => `${n.autoScalingGroup} ${n.how} (${n.cause})`)).to.deep.equal(['NodeGroup rolling (NodeLaunchTemplate changes)']);

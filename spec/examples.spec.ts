@@ -76,7 +76,9 @@ describe('examples (run as a user would)', function () {
     expect([...table.keys()]).to.deep.equal(types);
     for (const t of types) expect(table.get(t), t).to.equal(maxPods(t));
     expect(r.stdout).to.equal(`bottlerocket arm64: ${types.length} types, m7g.large maxPods ${maxPods('m7g.large')}; capabilities CAPABILITY_IAM CAPABILITY_AUTO_EXPAND\n`);
-    expect(r.template.Parameters.NodeImageIdSSMParam.Default).to.equal('/aws/service/bottlerocket/aws-k8s-1.33/arm64/latest/image_id');
+    // Graviton only: the arm64 AMI parameter and no x86_64 one.
+    expect(r.template.Parameters.NodeImageIdSSMParamArm64.Default).to.equal('/aws/service/bottlerocket/aws-k8s-1.33/arm64/latest/image_id');
+    expect(r.template.Parameters.NodeImageIdSSMParam).to.equal(undefined);
     const lt = r.template.Resources.NodeLaunchTemplate.Properties.LaunchTemplateData;
     expect(lt.BlockDeviceMappings[1]).to.deep.include({ DeviceName: '/dev/xvdb' });
     expect(lt.BlockDeviceMappings[1].Ebs).to.include({ Encrypted: true });
@@ -84,7 +86,7 @@ describe('examples (run as a user would)', function () {
     // What a c7g.xlarge node receives when the stack is deployed with it.
     const rendered = renderTemplate(r.template, {
       ClusterName: 'c', NodeGroupName: 'ng', ClusterControlPlaneSecurityGroup: 'sg-1', VpcId: 'vpc-1', Subnets: 'subnet-1',
-      ApiServerEndpoint: 'https://example.eks.amazonaws.com', CertificateAuthorityData: 'Q0E=', ServiceCidr: '10.100.0.0/16', NodeInstanceType: 'c7g.xlarge',
+      ApiServerEndpoint: 'https://example.eks.amazonaws.com', CertificateAuthorityData: 'Q0E=', NodeInstanceType: 'c7g.xlarge',
     });
     const [u] = userDataOf(rendered);
     const f = getInstanceType('c7g.xlarge');

@@ -7,7 +7,7 @@ import { expect } from 'chai';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { deployCommand, INLINE_TEMPLATE_LIMIT } from '../lib/cli/commands/gen';
-import { getInstanceType, instanceTypeNames } from '../lib/instance-types';
+import { architectureOf, getInstanceType, instanceTypeNames } from '../lib/instance-types';
 import { buildNodeGroupTemplate, maxPodsTableFromTemplate } from '../lib/nodegroup';
 import { parseTemplate, toYaml } from '../lib/yaml';
 import { runBin, runCli, tempDir } from './helpers';
@@ -23,7 +23,10 @@ describe('eks-nodegroup gen', function () {
     const text = fs.readFileSync(out, 'utf8');
     const bytes = Buffer.byteLength(text);
     expect(bytes).to.be.at.most(INLINE_TEMPLATE_LIMIT);
-    expect(r.stdout).to.include(`wrote out.yaml (${bytes} bytes; ${instanceTypeNames().length} instance types, al2023, max pods layout by-size)`);
+    const served = instanceTypeNames().filter((n) => architectureOf(n) !== undefined).length;
+    expect(r.stdout).to.include(`wrote out.yaml (${bytes} bytes; ${served} instance types, al2023, max pods layout by-size)`);
+    // The types left out are named, with the reason.
+    expect(r.stderr).to.include(`left out ${instanceTypeNames().length - served} types whose CPU architecture the instance data does not know`);
     expect(r.stdout).to.include('aws cloudformation deploy --template-file out.yaml --stack-name <stack-name>');
     expect(r.stdout).to.include('--capabilities CAPABILITY_IAM CAPABILITY_AUTO_EXPAND');
     expect(r.stdout).to.not.include('--s3-bucket');
@@ -57,7 +60,9 @@ describe('eks-nodegroup gen', function () {
   it('mode flags reach the table (prefix delegation, override)', async () => {
     const r = await runCli(['gen', '--stdout', '-t', 'm5.large', '--prefix-delegation'], { cwd: dir });
     const f = getInstanceType('m5.large');
-    expect(maxPodsTableFromTemplate(parseTemplate(r.stdout))!.get('m5.large')).to.equal(f.defaultCardEnis * (f.ipv4PerEni - 1) * 16 + 2);
+    expect(maxPodsTableFromTemplate(parseTemplate(r.stdout))!.get('m5.large')).to.equal(Math.min(110, f.defaultCardEnis * (f.ipv4PerEni - 1) * 16 + 2));
+    const u = await runCli(['gen', '--stdout', '-t', 'm5.large', '--prefix-delegation', '--no-cap'], { cwd: dir });
+    expect(maxPodsTableFromTemplate(parseTemplate(u.stdout))!.get('m5.large')).to.equal(f.defaultCardEnis * (f.ipv4PerEni - 1) * 16 + 2);
     const o = await runCli(['gen', '--stdout', '-t', 'm5.large', '--max-pods-override', '42'], { cwd: dir });
     expect(maxPodsTableFromTemplate(parseTemplate(o.stdout))!.get('m5.large')).to.equal(42);
   });
@@ -78,7 +83,7 @@ describe('eks-nodegroup gen', function () {
     const lt = t.Resources.NodeLaunchTemplate.Properties.LaunchTemplateData;
     expect(t.Parameters.NodeInstanceType.Default).to.equal('t4g.large');
     expect(t.Parameters.NodeInstanceType.AllowedValues).to.not.include('t4g.nano');
-    expect(t.Parameters.NodeImageIdSSMParam.Default).to.equal('/aws/service/eks/optimized-ami/1.30/amazon-linux-2-arm64/recommended/image_id');
+    expect(t.Parameters.NodeImageIdSSMParamArm64.Default).to.equal('/aws/service/eks/optimized-ami/1.30/amazon-linux-2-arm64/recommended/image_id');
     expect(t.Parameters.NodeVolumeSize.Default).to.equal(50);
     expect(lt.BlockDeviceMappings[0].Ebs).to.include({ Iops: 4000, Throughput: 250, KmsKeyId: 'alias/k', Encrypted: true });
     expect(lt.MetadataOptions).to.include({ HttpTokens: 'optional', HttpPutResponseHopLimit: 2 });

@@ -40,11 +40,11 @@ describe('max-pods engine', () => {
 
     it('every mode gives a positive integer for every type', () => {
       const modes: MaxPodsOptions[] = [
-        { prefixDelegation: true },
+        { prefixDelegation: true, cap: false },
         { customNetworking: true },
         { maxEnis: 1 },
         { reservedEnis: 1 },
-        { prefixDelegation: true, customNetworking: true, maxEnis: 2 },
+        { prefixDelegation: true, customNetworking: true, maxEnis: 2, cap: false },
         { calculatorParity: { cniVersion: '1.18.0', showMaxAllowed: true }, prefixDelegation: true },
       ];
       for (const t of listInstanceTypes()) {
@@ -92,9 +92,18 @@ describe('max-pods engine', () => {
   });
 
   describe('modes, each computed by hand from the rule', () => {
-    it('prefix delegation: ENIs × ((IPv4 − 1) × 16) + 2 on Nitro', () => {
-      expect(maxPods('m5.large', { prefixDelegation: true })).to.equal(3 * ((10 - 1) * 16) + 2);
-      expect(maxPods('c5.18xlarge', { prefixDelegation: true })).to.equal(15 * ((50 - 1) * 16) + 2);
+    it('prefix delegation: ENIs × ((IPv4 − 1) × 16) + 2 on Nitro, uncapped with cap: false', () => {
+      expect(maxPods('m5.large', { prefixDelegation: true, cap: false })).to.equal(3 * ((10 - 1) * 16) + 2);
+      expect(maxPods('c5.18xlarge', { prefixDelegation: true, cap: false })).to.equal(15 * ((50 - 1) * 16) + 2);
+    });
+    it('prefix delegation is capped by default, as max-pods-calculator.sh caps: 110 up to 30 vCPUs, 250 above', () => {
+      expect(getInstanceType('m5.large').vcpus).to.be.at.most(30);
+      expect(maxPods('m5.large', { prefixDelegation: true })).to.equal(Math.min(110, 3 * ((10 - 1) * 16) + 2));
+      expect(getInstanceType('c5.18xlarge').vcpus).to.be.above(30);
+      expect(maxPods('c5.18xlarge', { prefixDelegation: true })).to.equal(Math.min(250, 15 * ((50 - 1) * 16) + 2));
+      // Without prefix delegation the default is the plain formula, as in AWS's eni-max-pods.txt.
+      expect(maxPods('c5.18xlarge')).to.equal(15 * 49 + 2);
+      expect(explainMaxPods('m5.large', { prefixDelegation: true }).cap).to.include({ limit: 110, applied: true });
     });
     it('prefix delegation does not apply to Xen types (t2.micro keeps secondary IPs)', () => {
       expect(getInstanceType('t2.micro').hypervisor).to.equal('xen');
@@ -130,7 +139,7 @@ describe('max-pods engine', () => {
       expect(maxPods('m5.large', { prefixDelegation: true, cap: true, override: 58 })).to.equal(58);
     });
     it('combined modes: max ENIs, then custom networking, then prefix delegation', () => {
-      expect(maxPods('c5.18xlarge', { maxEnis: 4, customNetworking: true, prefixDelegation: true })).to.equal((4 - 1) * (49 * 16) + 2);
+      expect(maxPods('c5.18xlarge', { maxEnis: 4, customNetworking: true, prefixDelegation: true, cap: false })).to.equal((4 - 1) * (49 * 16) + 2);
     });
   });
 
@@ -148,7 +157,7 @@ describe('max-pods engine', () => {
       const plain = metal.defaultCardEnis * (metal.ipv4PerEni - 1) + 2;
       expect(maxPods('m5.metal', { prefixDelegation: true, calculatorParity: { cniVersion: '1.18.0', showMaxAllowed: true } })).to.equal(plain);
       // Outside parity mode bare metal counts as Nitro.
-      expect(maxPods('m5.metal', { prefixDelegation: true })).to.equal(metal.defaultCardEnis * (metal.ipv4PerEni - 1) * 16 + 2);
+      expect(maxPods('m5.metal', { prefixDelegation: true, cap: false })).to.equal(metal.defaultCardEnis * (metal.ipv4PerEni - 1) * 16 + 2);
     });
   });
 

@@ -7,7 +7,7 @@ import { expect } from 'chai';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { EksNodegroupError } from '../lib/core';
-import { getInstanceType, instanceTypeNames, isInstanceType, listInstanceTypes } from '../lib/instance-types';
+import { architectureOf, getInstanceType, instanceTypeNames, isInstanceType, listInstanceTypes } from '../lib/instance-types';
 import { maxPods } from '../lib/max-pods';
 import {
   BY_SIZE_MAPPING,
@@ -65,8 +65,12 @@ describe('buildNodeGroupTemplate', function () {
     for (const family of ['al2023', 'bottlerocket', 'al2'] as const) {
       it(`${family}: same parameter names, logical IDs, conditions and outputs (types too)`, () => {
         const t = build({ amiFamily: family });
-        expect(Object.keys(t.Parameters).sort()).to.deep.equal(Object.keys(aws.Parameters).sort());
-        for (const [name, p] of Object.entries(aws.Parameters as Obj)) expect(t.Parameters[name].Type, name).to.equal(p.Type);
+        // Added: the arm64 AMI parameter (the default types include arm64 ones); Bottlerocket has no
+        // ServiceCidr (it finds the cluster DNS address itself).
+        const theirs = Object.keys(aws.Parameters).filter((n) => !(family === 'bottlerocket' && n === 'ServiceCidr'));
+        expect(Object.keys(t.Parameters).sort()).to.deep.equal([...theirs, 'NodeImageIdSSMParamArm64'].sort());
+        expect(t.Parameters.NodeImageIdSSMParamArm64.Type).to.equal(aws.Parameters.NodeImageIdSSMParam.Type);
+        for (const name of theirs) expect(t.Parameters[name].Type, name).to.equal(aws.Parameters[name].Type);
         expect(Object.keys(t.Resources).sort()).to.deep.equal(Object.keys(aws.Resources).sort());
         for (const [id, r] of Object.entries(aws.Resources as Obj)) expect(t.Resources[id].Type, id).to.equal(r.Type);
         // One deliberate change: AWS creates the node access entry only for "EKS API"; nodes need it in
@@ -77,14 +81,21 @@ describe('buildNodeGroupTemplate', function () {
         });
         expect(t.Outputs).to.deep.equal(aws.Outputs);
         expect(t.Mappings.PartitionMap).to.deep.equal(aws.Mappings.PartitionMap);
-        expect(t.Metadata['AWS::CloudFormation::Interface']).to.deep.equal(aws.Metadata['AWS::CloudFormation::Interface']);
+        const groups = (aws.Metadata['AWS::CloudFormation::Interface'].ParameterGroups as Obj[]).map((g) => ({
+          ...g,
+          Parameters: (g.Parameters as string[]).flatMap((p) => (p === 'NodeImageIdSSMParam' ? [p, 'NodeImageIdSSMParamArm64'] : p === 'ServiceCidr' && family === 'bottlerocket' ? [] : [p])),
+        }));
+        expect(t.Metadata['AWS::CloudFormation::Interface']).to.deep.equal({ ParameterGroups: groups });
       });
     }
 
-    it('keeps AWS’s defaults where no option changes them', () => {
-      for (const name of ['NodeInstanceType', 'NodeAutoScalingGroupMinSize', 'NodeAutoScalingGroupDesiredCapacity', 'NodeAutoScalingGroupMaxSize', 'NodeVolumeSize', 'NodeImageIdSSMParam', 'AuthenticationMode', 'KeyName', 'NodeImageId']) {
+    it('keeps AWS’s defaults where no option changes them; the AMI is the newest Kubernetes version with AMIs', () => {
+      for (const name of ['NodeInstanceType', 'NodeAutoScalingGroupMinSize', 'NodeAutoScalingGroupDesiredCapacity', 'NodeAutoScalingGroupMaxSize', 'NodeVolumeSize', 'AuthenticationMode', 'KeyName', 'NodeImageId']) {
         expect(def.Parameters[name].Default, name).to.equal(aws.Parameters[name].Default);
       }
+      const theirs = String(aws.Parameters.NodeImageIdSSMParam.Default);
+      expect(def.Parameters.NodeImageIdSSMParam.Default).to.equal(theirs.replace(/\/1\.\d+\//, `/${DEFAULTS.kubernetesVersion.al2023}/`));
+      expect(def.Parameters.NodeImageIdSSMParamArm64.Default).to.equal(theirs.replace(/\/1\.\d+\//, `/${DEFAULTS.kubernetesVersion.al2023}/`).replace('/x86_64/', '/arm64/'));
     });
 
     it('differs from AWS’s resources only where max pods and the secure defaults need it', () => {
@@ -95,9 +106,13 @@ describe('buildNodeGroupTemplate', function () {
       const ours = def.Resources.NodeLaunchTemplate.Properties.LaunchTemplateData;
       const theirs = aws.Resources.NodeLaunchTemplate.Properties.LaunchTemplateData;
       for (const k of Object.keys(theirs)) {
-        if (k === 'UserData' || k === 'BlockDeviceMappings') continue;
+        if (k === 'UserData' || k === 'BlockDeviceMappings' || k === 'ImageId') continue;
         expect(ours[k], k).to.deep.equal(theirs[k]);
       }
+      // The image: NodeImageId as AWS's, else the AMI parameter of the deploy-time type's architecture.
+      expect(theirs.ImageId).to.deep.equal({ 'Fn::If': ['HasNodeImageId', { Ref: 'NodeImageId' }, { Ref: 'NodeImageIdSSMParam' }] });
+      expect(ours.ImageId['Fn::If'].slice(0, 2)).to.deep.equal(theirs.ImageId['Fn::If'].slice(0, 2));
+      expect(ours.ImageId['Fn::If'][2]['Fn::Select'][1]).to.deep.equal([{ Ref: 'NodeImageIdSSMParam' }, { Ref: 'NodeImageIdSSMParamArm64' }]);
       expect(ours.BlockDeviceMappings[0].Ebs).to.deep.equal({ ...theirs.BlockDeviceMappings[0].Ebs, Encrypted: true });
       // The user data is AWS's plus the kubelet maxPods lines.
       const theirText: string = theirs.UserData['Fn::Base64']['Fn::Sub'];
@@ -108,10 +123,11 @@ describe('buildNodeGroupTemplate', function () {
   });
 
   describe('max pods in the by-size layout (default)', () => {
-    it('holds every known type with the value maxPods() computes, readable by maxPodsTableFromTemplate', () => {
+    it('holds every type whose architecture is known with the value maxPods() computes, readable by maxPodsTableFromTemplate', () => {
       const table = maxPodsTableFromTemplate(def)!;
-      expect(table.size).to.equal(instanceTypeNames().length);
-      for (const t of instanceTypeNames()) expect(table.get(t), t).to.equal(maxPods(t));
+      const known = instanceTypeNames().filter((t) => architectureOf(t) !== undefined);
+      expect([...table.keys()]).to.deep.equal(known);
+      for (const t of known) expect(table.get(t), t).to.equal(maxPods(t));
     });
 
     it('m5.large and c7i-flex.large carry ENIs × (IPv4 per ENI − 1) + 2 from their facts', () => {
@@ -151,7 +167,8 @@ describe('buildNodeGroupTemplate', function () {
       const t = build({ maxPods: { prefixDelegation: true } });
       const table = maxPodsTableFromTemplate(t)!;
       const m5 = getInstanceType('m5.large');
-      expect(table.get('m5.large')).to.equal(m5.defaultCardEnis * (m5.ipv4PerEni - 1) * 16 + 2);
+      expect(table.get('m5.large')).to.equal(Math.min(110, m5.defaultCardEnis * (m5.ipv4PerEni - 1) * 16 + 2));
+      expect(table.get('c5.18xlarge')).to.equal(maxPods('c5.18xlarge', { prefixDelegation: true }));
       expect(t.Metadata.EksNodegroup.MaxPodsOptions).to.deep.equal({ prefixDelegation: true });
     });
   });
@@ -283,11 +300,27 @@ describe('buildNodeGroupTemplate', function () {
       expectError(() => build({ instanceTypes: [] }), 'BAD_OPTION', 'instanceTypes');
       expectError(() => build({ instanceTypes: ['t3.*'], defaultInstanceType: 'm5.large' }), 'BAD_OPTION', 'defaultInstanceType', 't3.');
     });
-    it('a mode that needs a missing fact names every type it cannot compute and the fix', () => {
-      const missing = listInstanceTypes().filter((f) => f.vcpus === undefined).map((f) => f.name);
+    it('a type a mode cannot compute is left out with a warning naming it; named, it is an error naming the fix', () => {
+      const missing = listInstanceTypes().filter((f) => f.vcpus === undefined && architectureOf(f.name) !== undefined).map((f) => f.name);
       expect(missing.length).to.be.greaterThan(0);
-      expectError(() => build({ maxPods: { cap: true } }), 'MISSING_FACT', ...missing, '--exclude');
-      expect(() => build({ maxPods: { cap: true }, excludeInstanceTypes: missing })).to.not.throw();
+      const r = resolveNodeGroupOptions({ maxPods: { cap: true } });
+      for (const t of missing) expect(r.instanceTypes, t).to.not.include(t);
+      expect(r.warnings.join('\n')).to.include(missing.join(', ')).and.to.include('vCPU');
+      expectError(() => build({ instanceTypes: [missing[0], 'm5.large'], maxPods: { cap: true } }), 'MISSING_FACT', missing[0], '--exclude');
+    });
+    it('a type whose architecture is unknown is left out with a warning; named, it is an error', () => {
+      const unknown = listInstanceTypes().filter((f) => architectureOf(f.name) === undefined).map((f) => f.name);
+      expect(unknown.length).to.be.greaterThan(0);
+      const r = resolveNodeGroupOptions({});
+      expect(r.warnings.join('\n')).to.include(unknown.join(', ')).and.to.include('architecture');
+      expectError(() => build({ instanceTypes: [unknown[0]] }), 'BAD_OPTION', unknown[0], 'architecture');
+    });
+    it('architecture offers only the types of that architecture; a named type of another is an error', () => {
+      const r = resolveNodeGroupOptions({ instanceTypes: ['m5.*', 'm7g.*'], architecture: 'arm64' });
+      expect(r.instanceTypes.length).to.be.greaterThan(0);
+      expect(r.instanceTypes.every((t) => t.startsWith('m7g.'))).to.equal(true);
+      expect(r.architectures).to.deep.equal(['arm64']);
+      expectError(() => build({ instanceTypes: ['m5.large', 'm7g.large'], architecture: 'arm64' }), 'BAD_OPTION', 'architecture', 'm5.large', 'x86_64');
     });
   });
 
@@ -300,7 +333,7 @@ describe('buildNodeGroupTemplate', function () {
         tags: { team: 'platform' },
         parameterDefaults: { ClusterName: 'prod' },
         kubernetesVersion: '1.31',
-        architecture: 'arm64',
+        instanceTypes: ['m7g.*'],
         description: 'mine',
       });
       const lt = t.Resources.NodeLaunchTemplate.Properties.LaunchTemplateData;
@@ -311,13 +344,18 @@ describe('buildNodeGroupTemplate', function () {
       expect(t.Resources.NodeGroup.Properties.Tags).to.deep.include({ Key: 'team', PropagateAtLaunch: true, Value: 'platform' });
       expect(t.Resources.NodeSecurityGroup.Properties.Tags).to.deep.include({ Key: 'team', Value: 'platform' });
       expect(t.Parameters.ClusterName.Default).to.equal('prod');
-      expect(t.Parameters.NodeImageIdSSMParam.Default).to.equal('/aws/service/eks/optimized-ami/1.31/amazon-linux-2023/arm64/standard/recommended/image_id');
+      expect(t.Parameters.NodeImageIdSSMParamArm64.Default).to.equal('/aws/service/eks/optimized-ami/1.31/amazon-linux-2023/arm64/standard/recommended/image_id');
+      expect(t.Parameters.NodeImageIdSSMParam).to.equal(undefined); // one architecture: only its own AMI parameter
       expect(t.Description).to.equal('mine');
     });
 
     it('AMI SSM parameter defaults per family', () => {
-      expect(build({ amiFamily: 'bottlerocket' }).Parameters.NodeImageIdSSMParam.Default).to.equal('/aws/service/bottlerocket/aws-k8s-1.33/x86_64/latest/image_id');
-      expect(build({ amiFamily: 'al2' }).Parameters.NodeImageIdSSMParam.Default).to.equal('/aws/service/eks/optimized-ami/1.32/amazon-linux-2/recommended/image_id');
+      const br = build({ amiFamily: 'bottlerocket' }).Parameters;
+      expect(br.NodeImageIdSSMParam.Default).to.equal(`/aws/service/bottlerocket/aws-k8s-${DEFAULTS.kubernetesVersion.bottlerocket}/x86_64/latest/image_id`);
+      expect(br.NodeImageIdSSMParamArm64.Default).to.equal(`/aws/service/bottlerocket/aws-k8s-${DEFAULTS.kubernetesVersion.bottlerocket}/arm64/latest/image_id`);
+      const al2 = build({ amiFamily: 'al2' }).Parameters;
+      expect(al2.NodeImageIdSSMParam.Default).to.equal(`/aws/service/eks/optimized-ami/${DEFAULTS.kubernetesVersion.al2}/amazon-linux-2/recommended/image_id`);
+      expect(al2.NodeImageIdSSMParamArm64.Default).to.equal(`/aws/service/eks/optimized-ami/${DEFAULTS.kubernetesVersion.al2}/amazon-linux-2-arm64/recommended/image_id`);
     });
 
     const BAD: [string, NodeGroupOptions, string, ...string[]][] = [
@@ -380,7 +418,7 @@ describe('buildNodeGroupTemplate', function () {
       const r = resolveNodeGroupOptions({});
       expect(r.amiFamily).to.equal(DEFAULTS.amiFamily);
       expect(r.maxPodsLayout).to.equal(DEFAULTS.maxPodsLayout);
-      expect(r.volume).to.deep.equal({ type: DEFAULTS.volume.type, encrypted: DEFAULTS.volume.encrypted });
+      expect(r.volume).to.include({ type: DEFAULTS.volume.type, encrypted: DEFAULTS.volume.encrypted });
       expect(r.imds).to.deep.equal(DEFAULTS.imds);
       expect(r.kubernetesVersion).to.equal(DEFAULTS.kubernetesVersion[DEFAULTS.amiFamily]);
       expect(r.parameterDefaults).to.include({

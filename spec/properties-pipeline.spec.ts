@@ -20,7 +20,7 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import { EksNodegroupError } from '../lib/core';
 import { isDeepStrictEqual } from 'node:util';
-import { getInstanceType, instanceTypeNames } from '../lib/instance-types';
+import { architectureOf, getInstanceType, instanceTypeNames } from '../lib/instance-types';
 import { maxPods, type MaxPodsOptions } from '../lib/max-pods';
 import {
   buildNodeGroupTemplate,
@@ -106,13 +106,13 @@ const arbModes: fc.Arbitrary<MaxPodsOptions> = fc
 const arbVolume: fc.Arbitrary<VolumeOptions> = fc
   .record(
     {
-      size: fc.integer({ min: 1, max: 16384 }),
+      size: fc.integer({ min: 1, max: 65536 }),
       type: fc.constantFrom('gp3', 'gp2', 'io1', 'io2', 'st1', 'sc1', 'standard' as const),
       encrypted: fc.boolean(),
       kmsKeyId: fc.constantFrom('alias/aws/ebs', 'alias/eks-nodes', '1234abcd-12ab-34cd-56ef-1234567890ab', 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab'),
-      gp3Iops: fc.integer({ min: 3000, max: 16000 }),
+      gp3Iops: fc.integer({ min: 3000, max: 80000 }),
       ioIops: fc.integer({ min: 100, max: 64000 }),
-      throughput: fc.integer({ min: 125, max: 1000 }),
+      throughput: fc.integer({ min: 125, max: 2000 }),
     },
     { requiredKeys: [] },
   )
@@ -215,17 +215,41 @@ interface RawCase {
   defaultViaParameter: boolean;
 }
 
-/** An AMI architecture some offered type has (or none asked; types without the fact fit any). */
-function architectureFits(architecture: string | undefined, offered: readonly string[]): boolean {
-  const archs = new Set(offered.map((t) => getInstanceType(t).architecture).filter((a) => a !== undefined));
-  return architecture === undefined || archs.size === 0 || archs.has(architecture);
+/** The Kubernetes versions with AMIs, per family (AMI release notes; see KUBERNETES_VERSIONS). */
+const VERSIONS: Record<AmiFamily, [number, number]> = { al2023: [30, 36], bottlerocket: [29, 36], al2: [29, 32] };
+
+/** Keeps the Kubernetes version one with AMIs for the family. */
+function fitVersion(options: NodeGroupOptions, family: AmiFamily): void {
+  if (options.kubernetesVersion === undefined) return;
+  const [lo, hi] = VERSIONS[family];
+  const minor = Number(options.kubernetesVersion.split('.')[1]);
+  options.kubernetesVersion = `1.${lo + (minor % (hi - lo + 1))}`;
 }
 
-/** Keeps the AMI options possible: an architecture some offered type has; AL2 only up to Kubernetes 1.32. */
-function fitAmi(options: NodeGroupOptions, family: AmiFamily, offered: readonly string[]): void {
-  if (!architectureFits(options.architecture, offered)) delete options.architecture;
-  const minor = options.kubernetesVersion === undefined ? undefined : Number(options.kubernetesVersion.split('.')[1]);
-  if (family === 'al2' && minor !== undefined && minor > 32) options.kubernetesVersion = `1.${minor % 33}`;
+/** The volume settings EBS takes (Amazon EBS limits per type): sizes in range, the size the IOPS need, throughput ≤ 0.25 per IOPS. */
+function fitVolume(options: NodeGroupOptions): void {
+  const v = options.volume;
+  const type = v?.type ?? 'gp3';
+  const [lo, hi] = { gp3: [1, 65536], gp2: [1, 16384], io1: [4, 16384], io2: [4, 65536], st1: [125, 16384], sc1: [125, 16384], standard: [1, 1024] }[type];
+  const perGiB = { gp3: 500, io1: 50, io2: 1000 }[type as 'gp3'];
+  const iops = v?.iops;
+  const need = iops === undefined || perGiB === undefined || (type === 'gp3' && iops <= 3000) ? lo : Math.max(lo, Math.ceil(iops / perGiB));
+  if (need > hi) {
+    delete v!.iops; // more IOPS than the largest volume takes
+    return fitVolume(options);
+  }
+  const size = Number(options.parameterDefaults?.NodeVolumeSize ?? v?.size ?? 20);
+  const fitted = Math.min(hi, Math.max(need, size));
+  if (options.parameterDefaults?.NodeVolumeSize !== undefined) options.parameterDefaults.NodeVolumeSize = fitted;
+  else options.volume = { ...v, size: fitted };
+  const out = options.volume;
+  if (out?.throughput !== undefined) out.throughput = Math.min(out.throughput, 2000, Math.floor((iops ?? 3000) / 4));
+}
+
+/** ENIs left for pods on a type with these options: min(max ENIs, the default card's) − reserved − 1 with custom networking. */
+function enisLeft(type: string, mp: MaxPodsOptions): number {
+  const f = getInstanceType(type);
+  return Math.min(mp.maxEnis ?? f.defaultCardEnis, f.defaultCardEnis) - (mp.reservedEnis ?? 0) - (mp.customNetworking ? 1 : 0);
 }
 
 /** Turns raw random choices into valid options, following the rules the options document. */
@@ -234,7 +258,14 @@ function makeValid(raw: RawCase): BuildCase {
   const options: NodeGroupOptions = { ...raw.rest };
   if (raw.family !== undefined) options.amiFamily = raw.family;
   if (raw.include !== undefined) options.instanceTypes = raw.include;
-  let offered = selectInstanceTypes(options.instanceTypes);
+  // A type whose architecture is unknown cannot be named (no AMI can be chosen); patterns drop it.
+  if (options.instanceTypes) {
+    const kept = options.instanceTypes.filter((p) => p.includes('*') || architectureOf(p.trim()) !== undefined);
+    if (kept.length && selectInstanceTypes(kept).some((t) => architectureOf(t) !== undefined)) options.instanceTypes = kept;
+    else delete options.instanceTypes;
+  }
+  let offered = selectInstanceTypes(options.instanceTypes).filter((t) => architectureOf(t) !== undefined);
+  const named = new Set((options.instanceTypes ?? []).filter((p) => !p.includes('*')).map((p) => p.trim()));
   if (raw.exclude !== undefined) {
     const kept = offered.filter((t) => !selectInstanceTypes(raw.exclude).includes(t));
     if (kept.length > 0) {
@@ -242,14 +273,30 @@ function makeValid(raw: RawCase): BuildCase {
       offered = kept;
     }
   }
-  // The recommended cap (also calculatorParity without showMaxAllowed) needs each type's vCPUs.
+  // architecture offers only its types; a named type of another architecture is an error.
+  if (options.architecture !== undefined) {
+    const mine = offered.filter((t) => architectureOf(t) === options.architecture);
+    if (mine.length === 0 || [...named].some((t) => architectureOf(t) !== options.architecture)) delete options.architecture;
+    else offered = mine;
+  }
   const mp: MaxPodsOptions = { ...(options.maxPods ?? {}) };
-  const needsVcpus = mp.cap === true || (mp.calculatorParity !== undefined && mp.calculatorParity.showMaxAllowed !== true);
+  // No ENI left for pods: such types are left out, but naming one, or leaving none, is an error.
+  const noEni = offered.filter((t) => enisLeft(t, mp) <= 0);
+  if (noEni.length && (noEni.length === offered.length || noEni.some((t) => named.has(t)))) {
+    delete mp.maxEnis;
+    delete mp.reservedEnis;
+    delete mp.customNetworking;
+  } else offered = offered.filter((t) => !noEni.includes(t));
+  // An override above 250 needs cap: false (cap goes without calculatorParity).
+  if (mp.override !== undefined && mp.override > 250 && mp.cap !== false) mp.override = 250;
+  options.maxPods = mp;
+  // The recommended cap (on by default with prefix delegation; calculatorParity without showMaxAllowed) needs each type's vCPUs.
+  const needsVcpus = mp.calculatorParity !== undefined ? mp.calculatorParity.showMaxAllowed !== true : (mp.cap ?? mp.prefixDelegation === true);
   if (needsVcpus) {
     const lacking = offered.filter((t) => getInstanceType(t).vcpus === undefined);
     if (lacking.length === offered.length) {
       if (mp.calculatorParity) mp.calculatorParity = { ...mp.calculatorParity, showMaxAllowed: true };
-      else delete mp.cap;
+      else mp.cap = false;
       options.maxPods = mp;
     } else if (lacking.length > 0) {
       options.excludeInstanceTypes = [...(options.excludeInstanceTypes ?? []), ...lacking];
@@ -257,7 +304,11 @@ function makeValid(raw: RawCase): BuildCase {
     }
   }
   if (options.maxPodsLayout === 'per-type' && offered.length > 200) options.maxPodsLayout = 'by-size';
-  fitAmi(options, family, offered);
+  fitVersion(options, family);
+  fitVolume(options);
+  // Bottlerocket's template has no ServiceCidr; a node with no memory for pods is refused unless accepted.
+  if (family === 'bottlerocket' && options.parameterDefaults) delete options.parameterDefaults.ServiceCidr;
+  options.acceptNoAllocatableMemory = true;
   if (raw.defaultPick !== undefined) {
     const pick = offered[raw.defaultPick % offered.length];
     if (raw.defaultViaParameter) options.parameterDefaults = { ...(options.parameterDefaults ?? {}), NodeInstanceType: pick };
@@ -683,7 +734,12 @@ describe('properties: renderTemplate on generated templates', function () {
         // What a user deploys is the YAML file: render that (or the object) — both must agree.
         const template = viaYaml ? parseTemplate(toYaml(built)) : built;
         const type = c.offered[at % c.offered.length];
-        const given = { ...params, NodeInstanceType: type };
+        const given: Record<string, ParameterValue> = { ...params, NodeInstanceType: type };
+        // Only what the template declares: Bottlerocket's has no ServiceCidr; the volume size within its MinValue–MaxValue.
+        const declared = built.Parameters as Record<string, { MinValue?: number; MaxValue?: number }>;
+        if (!declared.ServiceCidr) delete given.ServiceCidr;
+        const size = Number(given.NodeVolumeSize);
+        if (given.NodeVolumeSize !== undefined && !(size >= declared.NodeVolumeSize.MinValue! && size <= declared.NodeVolumeSize.MaxValue!)) delete given.NodeVolumeSize;
         let rendered;
         try {
           rendered = renderTemplate(template, given, { region });
@@ -830,10 +886,14 @@ const arbPair: fc.Arbitrary<[BuildCase, BuildCase]> = fc.oneof(
       const { NodeInstanceType: _drop, ...rest } = options.parameterDefaults;
       options.parameterDefaults = rest;
     }
-    const needsVcpus = (mp: MaxPodsOptions = {}) => mp.cap === true || (mp.calculatorParity !== undefined && mp.calculatorParity.showMaxAllowed !== true);
-    if (needsVcpus(options.maxPods) && !needsVcpus(a.options.maxPods)) options.maxPods = a.options.maxPods;
+    // a's types hold with a's max-pods options and architecture; the rest is b's, kept valid for a's family.
+    options.maxPods = a.options.maxPods;
+    if (a.options.architecture === undefined) delete options.architecture;
+    else options.architecture = a.options.architecture;
     if (options.maxPodsLayout === 'per-type' && a.offered.length > 200) options.maxPodsLayout = 'by-size';
-    fitAmi(options, a.family, a.offered);
+    fitVersion(options, a.family);
+    fitVolume(options);
+    if (a.family === 'bottlerocket' && options.parameterDefaults) delete options.parameterDefaults.ServiceCidr;
     return [a, withShow({ options, family: a.family, offered: a.offered, mp: options.maxPods ?? {} })];
   }),
 );

@@ -48,9 +48,11 @@ describe('properties: max pods', () => {
     fc.assert(
       fc.property(arbType, (t) => {
         const plain = maxPods(t);
-        const pd = maxPods(t, { prefixDelegation: true });
+        const pd = maxPods(t, { prefixDelegation: true, cap: false });
         expect(pd).to.be.at.least(plain);
         if (pd !== plain) expect(pd - 2).to.equal((plain - 2) * 16);
+        // Capped by default with prefix delegation (where the vCPU count is known).
+        if (t.vcpus !== undefined) expect(maxPods(t, { prefixDelegation: true })).to.equal(Math.min(pd, t.vcpus > 30 ? 250 : 110));
       }),
       FC,
     );
@@ -59,7 +61,7 @@ describe('properties: max pods', () => {
   it('the recommended cap is 110 at ≤ 30 vCPUs and 250 above, and never raises a value', () => {
     fc.assert(
       fc.property(fc.constantFrom(...TYPES.filter((t) => t.vcpus !== undefined)), fc.boolean(), (t, pd) => {
-        const uncapped = maxPods(t, { prefixDelegation: pd });
+        const uncapped = maxPods(t, { prefixDelegation: pd, cap: false });
         const capped = maxPods(t, { prefixDelegation: pd, cap: true });
         expect(capped).to.equal(Math.min(uncapped, t.vcpus! > 30 ? 250 : 110));
       }),

@@ -192,7 +192,7 @@ const MUTATIONS: Mutation[] = [
   { name: 'Number parameter default not a number', mutate: (t) => void (t.Parameters.NodeVolumeSize.Default = 'twenty'), pointer: '/Parameters/NodeVolumeSize/Default', rule: 'parameter-default', aws: 'error' },
   { name: 'parameter default above MaxValue', mutate: (t) => void (t.Parameters.NodeAutoScalingGroupMaxSize.MaxValue = 2), pointer: '/Parameters/NodeAutoScalingGroupMaxSize/Default', rule: 'parameter-default', aws: 'error' },
   { name: 'parameter default not matching AllowedPattern (whole value)', mutate: (t) => void (t.Parameters.NodeInstanceType.AllowedPattern = '[a-z0-9]+\\.[a-z]'), pointer: '/Parameters/NodeInstanceType/Default', rule: 'parameter-default', aws: 'error' },
-  { name: 'unknown parameter type', mutate: (t) => void (t.Parameters.NodeVolumeSize.Type = 'Integer'), pointer: '/Parameters/NodeVolumeSize/Type', rule: 'allowed-values', aws: 'error' },
+  { name: 'unknown parameter type', mutate: (t) => void (t.Parameters.NodeAutoScalingGroupMinSize.Type = 'Integer'), pointer: '/Parameters/NodeAutoScalingGroupMinSize/Type', rule: 'allowed-values', aws: 'error' },
   {
     name: 'body over 1 MB (too big even from S3)',
     mutate: (t) => void (t.Metadata.Padding = 'x'.repeat(QUOTAS.s3BodyBytes)),

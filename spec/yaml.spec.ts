@@ -61,7 +61,8 @@ describe('CloudFormation YAML', () => {
     });
     expect(text).to.contain('AWSTemplateFormatVersion: "2010-09-09"\n');
     expect(text).to.contain('R: !Ref P\n');
-    expect(text).to.contain('G: !GetAtt Res.Arn\n');
+    // The list form: policy checkers such as cfn-guard read the dotted short form as a string.
+    expect(text).to.contain('G: !GetAtt [Res, Arn]\n');
     expect(text).to.contain('      U: !Base64\n        Fn::Sub: |\n          a\n          b ${P}\n');
     expect(text).to.contain('"Y": "yes"\n').and.to.contain('O: "0777"\n').and.to.contain('Num: 1\n');
     expect(text).to.not.match(/ $/m);

@@ -3,6 +3,45 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { EksNodegroupError } from '../core';
 
+/** The file a path names: a symbolic link's target (followed to its end, even when it does not exist yet), else the path. */
+function linkTarget(file: string): string {
+  let p = path.resolve(file);
+  for (let hops = 0; hops < 40; hops++) {
+    let st: fs.Stats;
+    try {
+      st = fs.lstatSync(p);
+    } catch {
+      return p;
+    }
+    if (!st.isSymbolicLink()) return p;
+    p = path.resolve(path.dirname(p), fs.readlinkSync(p));
+  }
+  throw new EksNodegroupError('WRITE_ERROR', `cannot write ${file}: too many levels of symbolic links`);
+}
+
+/**
+ * Checks an output path before any work is done: not empty, not a folder (a trailing "/"), and not
+ * one of the command's inputs (the same file, also through a link), which writing would destroy.
+ */
+export function checkOutput(out: string, inputs: readonly { file: string; shown: string }[], cwd: string): void {
+  if (out.trim() === '') throw new EksNodegroupError('BAD_USAGE', 'the output path (-o) is empty: give a file name');
+  if (/[/\\]$/.test(out)) throw new EksNodegroupError('BAD_USAGE', `the output path "${out}" names a folder: give a file name, e.g. ${path.join(out, 'nodegroup.yaml')}`);
+  const target = linkTarget(path.resolve(cwd, out));
+  const same = (a: string, b: string): boolean => {
+    try {
+      const [x, y] = [fs.statSync(a), fs.statSync(b)];
+      return x.dev === y.dev && x.ino === y.ino;
+    } catch {
+      return path.resolve(a) === path.resolve(b);
+    }
+  };
+  for (const i of inputs) {
+    if (same(target, linkTarget(path.resolve(cwd, i.file)))) {
+      throw new EksNodegroupError('BAD_USAGE', `the output "${out}" is the input ${i.shown}: writing it would destroy the input; give another -o`);
+    }
+  }
+}
+
 /**
  * Writes `data` to `file` so that readers see either the old file or the complete new one:
  * the bytes go to a temporary file in the same folder, which is then renamed over the target.
@@ -10,6 +49,8 @@ import { EksNodegroupError } from '../core';
  * file as `shown` (what the user typed; default the path itself).
  */
 export function writeFileAtomic(file: string, data: string | Uint8Array, shown = file): void {
+  // A symbolic link is written through: its target gets the new content, the link stays.
+  file = linkTarget(file);
   const dir = path.dirname(path.resolve(file));
   let st: fs.Stats | undefined;
   try {

@@ -71,6 +71,29 @@ export function getInstanceType(name: string): InstanceTypeFacts {
   );
 }
 
+let familyArchitectures: Map<string, string | undefined> | undefined;
+
+/**
+ * The CPU architecture a type's AMI must have (`x86_64` or `arm64`): the data's, else its family's
+ * when every type of the family the data knows shares one (EC2 families are one architecture:
+ * c5a.metal is x86_64 like c5a.large). Undefined when neither says (mac types, some old ones).
+ */
+export function architectureOf(name: string): 'x86_64' | 'arm64' | undefined {
+  const own = getInstanceType(name).architecture;
+  if (own === 'x86_64' || own === 'arm64') return own;
+  if (!familyArchitectures) {
+    familyArchitectures = new Map();
+    for (const t of load().values()) {
+      if (t.architecture === undefined) continue;
+      const family = t.name.slice(0, t.name.indexOf('.'));
+      const seen = familyArchitectures.get(family);
+      familyArchitectures.set(family, familyArchitectures.has(family) && seen !== t.architecture ? undefined : t.architecture);
+    }
+  }
+  const byFamily = familyArchitectures.get(name.slice(0, name.indexOf('.')));
+  return byFamily === 'x86_64' || byFamily === 'arm64' ? byFamily : undefined;
+}
+
 /** True when `name` is a known instance type. */
 export function isInstanceType(name: string): boolean {
   return load().has(name);

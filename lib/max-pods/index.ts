@@ -13,13 +13,15 @@
  *   kubelet maxPods.
  * - Prefix delegation (VPC CNI ≥ 1.9, Nitro only): each secondary slot holds a /28 prefix of 16
  *   addresses: ENIs × ((IPv4 per ENI − 1) × 16) + 2.
- * - Recommended cap: min(value, 110) with ≤ 30 vCPUs, min(value, 250) above.
+ * - Recommended cap: min(value, 110) with ≤ 30 vCPUs, min(value, 250) above. On by default with
+ *   prefix delegation (as max-pods-calculator.sh caps unless --show-max-allowed), off otherwise
+ *   (the plain formula is AWS's eni-max-pods.txt).
  *
  * Sources: aws/amazon-vpc-cni-k8s misc/eni-max-pods.txt and scripts/gen_vpc_ip_limits.go;
  * awslabs/amazon-eks-ami templates/al2/runtime/max-pods-calculator.sh (removed in 2026 with AL2);
  * AWS EKS User Guide, "Assign more IP addresses to Amazon EKS nodes with prefixes".
  */
-import { badOption, EksNodegroupError, requireInteger } from '../core';
+import { badOption, EksNodegroupError, plural, requireInteger } from '../core';
 import { getInstanceType, type InstanceTypeFacts } from '../instance-types';
 
 export interface CalculatorParityOptions {
@@ -38,7 +40,10 @@ export interface MaxPodsOptions {
   maxEnis?: number;
   /** ENIs reserved for other uses (Karpenter's reservedENIs), subtracted before the formula. */
   reservedEnis?: number;
-  /** Apply AWS's recommended cap: 110 for ≤ 30 vCPUs, 250 above. */
+  /**
+   * Apply AWS's recommended cap: 110 for ≤ 30 vCPUs, 250 above. Left out: on with prefix
+   * delegation, off otherwise; `false` gives the uncapped values (the script's --show-max-allowed).
+   */
   cap?: boolean;
   /** An explicit value: kubelet maxPods set by hand. Wins over everything else. */
   override?: number;
@@ -89,6 +94,11 @@ export interface MaxPodsExplanation {
 
 const RECOMMENDED_CAP_VCPU_THRESHOLD = 30;
 
+/** True when `options` apply the recommended cap (outside calculator parity): asked for, or by default with prefix delegation. */
+export function capped(options: MaxPodsOptions): boolean {
+  return options.cap ?? options.prefixDelegation === true;
+}
+
 /** Parses "1.9.0", "v1.12.6-eksbuild.2" into [major, minor, patch]. */
 export function parseCniVersion(v: string): [number, number, number] {
   const m = typeof v === 'string' ? /^v?(\d+)\.(\d+)(?:\.(\d+))?(?:[-+].*)?$/.exec(v.trim()) : null;
@@ -128,14 +138,14 @@ function recommendedCap(inputs: MaxPodsInputs, value: number): MaxPodsCap {
     throw new EksNodegroupError(
       'MISSING_FACT',
       `${inputs.instanceType}: the recommended 110/250 cap needs the vCPU count, which the instance data lacks ` +
-        '(refresh the data with "eks-nodegroup refresh-data", or compute without the cap)',
+        '(refresh the data with "eks-nodegroup refresh-data", or compute without the cap: --no-cap)',
     );
   }
   const big = inputs.vcpus > RECOMMENDED_CAP_VCPU_THRESHOLD;
   const limit = big ? 250 : 110;
   return {
     limit,
-    reason: `${inputs.vcpus} vCPUs ${big ? '>' : '≤'} ${RECOMMENDED_CAP_VCPU_THRESHOLD} → recommended cap ${limit}`,
+    reason: `${plural(inputs.vcpus, 'vCPU')} ${big ? '>' : '≤'} ${RECOMMENDED_CAP_VCPU_THRESHOLD} → recommended cap ${limit}`,
     applied: value > limit,
   };
 }
@@ -157,15 +167,15 @@ function compute(inputs: MaxPodsInputs, options: MaxPodsOptions, explain: boolea
   step(() => `default network card: ${enis} ENIs, ${inputs.ipv4PerEni} IPv4 addresses per ENI`);
   if (options.maxEnis !== undefined && options.maxEnis < enis) {
     enis = options.maxEnis;
-    step(() => `max ENIs ${options.maxEnis} → ${enis} ENIs used`);
+    step(() => `max ENIs ${options.maxEnis} → ${plural(enis, 'ENI')} used`);
   }
   if (options.reservedEnis) {
     enis -= options.reservedEnis;
-    step(() => `${options.reservedEnis} reserved ENI(s) → ${enis} ENIs used`);
+    step(() => `${plural(options.reservedEnis!, 'reserved ENI')} → ${plural(enis, 'ENI')} used`);
   }
   if (options.customNetworking) {
     enis -= 1;
-    step(() => `custom networking: the primary ENI carries no pods → ${enis} ENIs used`);
+    step(() => `custom networking: the primary ENI carries no pods → ${plural(enis, 'ENI')} used`);
   }
   if (enis <= 0) {
     enis = 0;
@@ -198,13 +208,13 @@ function compute(inputs: MaxPodsInputs, options: MaxPodsOptions, explain: boolea
   step(() =>
     prefixDelegation
       ? `prefix delegation: ${secondary} /28 prefixes per ENI × 16 = ${podIpsPerEni} pod IPs per ENI`
-      : `${secondary} secondary IPs per ENI (the primary IP is never given to a pod)`,
+      : `${plural(secondary, 'secondary IP')} per ENI (the primary IP is never given to a pod)`,
   );
-  step(() => `${enis} ENIs × ${podIpsPerEni} = ${podIps} pod IPs, + 2 host-network pods (aws-node, kube-proxy) = ${computed}`);
+  step(() => `${plural(enis, 'ENI')} × ${podIpsPerEni} = ${plural(podIps, 'pod IP')}, + 2 host-network pods (aws-node, kube-proxy) = ${computed}`);
 
   let maxPods = computed;
   let cap: MaxPodsCap | undefined;
-  const wantCap = parity ? !parity.showMaxAllowed : options.cap === true;
+  const wantCap = parity ? !parity.showMaxAllowed : capped(options);
   if (wantCap) {
     const c = recommendedCap(inputs, computed);
     cap = c;
@@ -257,21 +267,36 @@ export function maxPods(type: string | InstanceTypeFacts, options: MaxPodsOption
   return compute(inputsOf(facts), checkMaxPodsOptions(options), false).maxPods;
 }
 
+export interface MaxPodsTable {
+  table: Map<string, number>;
+  /** Types a mode cannot compute (a missing fact), with the reason. */
+  missing: { type: string; reason: string }[];
+  /** Types on which no ENI is left for pods (max/reserved ENIs, custom networking). */
+  noEni: string[];
+  /** Per type, the pods its IPs allow (the value before any cap or override). */
+  byIps: Map<string, number>;
+}
+
 /**
  * Max pods of each of `types` (known names) with one set of options, checked once. Types a mode
  * cannot compute (a missing fact) are listed with the reason instead of stopping the table.
  */
-export function maxPodsTable(types: readonly string[], options: MaxPodsOptions = {}): { table: Map<string, number>; missing: { type: string; reason: string }[] } {
+export function maxPodsTable(types: readonly string[], options: MaxPodsOptions = {}): MaxPodsTable {
   const checked = checkMaxPodsOptions(options);
   const table = new Map<string, number>();
+  const byIps = new Map<string, number>();
   const missing: { type: string; reason: string }[] = [];
+  const noEni: string[] = [];
   for (const t of types) {
     try {
-      table.set(t, compute(inputsOf(getInstanceType(t)), checked, false).maxPods);
+      const e = compute(inputsOf(getInstanceType(t)), checked, false);
+      table.set(t, e.maxPods);
+      byIps.set(t, e.computed);
+      if (e.enisUsed === 0) noEni.push(t);
     } catch (e) {
       if (!(e instanceof EksNodegroupError) || e.code !== 'MISSING_FACT') throw e;
       missing.push({ type: t, reason: e.message.replace(/^[^:]*: /, '') });
     }
   }
-  return { table, missing };
+  return { table, missing, noEni, byIps };
 }

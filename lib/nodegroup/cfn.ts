@@ -17,7 +17,7 @@ export type Intrinsic =
   | { 'Fn::Not': [unknown] }
   | { 'Fn::Or': unknown[] }
   | { 'Fn::FindInMap': unknown[] }
-  | { 'Fn::Select': [number, unknown] }
+  | { 'Fn::Select': [number | Intrinsic, unknown] }
   | { 'Fn::Split': [string, unknown] }
   | { 'Fn::Join': [string, unknown] };
 

@@ -18,9 +18,9 @@ import type { SecurityGroupIngressProperties } from 'cloudform-types/types/ec2/s
 import type { SecurityGroupEgressProperties } from 'cloudform-types/types/ec2/securityGroupEgress';
 import { dataProvenance } from '../instance-types';
 import { getAtt, ref, sub, type Cfn, type Intrinsic, type Resource, type Template } from './cfn';
-import { maxPodsLookup } from './layout';
+import { arm64Lookup, maxPodsLookup } from './layout';
 import type { NodeGroupOptions, ResolvedNodeGroupOptions } from './options';
-import { templateParameters } from './parameters';
+import { AMI_PARAMETERS, parameterNames, templateParameters } from './parameters';
 import { resolveNodeGroupOptions } from './resolve';
 import { MAX_PODS_VARIABLE, userDataText } from './user-data';
 
@@ -45,6 +45,22 @@ export { maxPodsKey, MAX_PODS_VARIABLE } from './user-data';
 export { ALLOWED_VALUES_LIMIT } from './parameters';
 
 const LANGUAGE_EXTENSIONS = 'AWS::LanguageExtensions';
+
+function parameterGroups(r: ResolvedNodeGroupOptions): unknown[] {
+  const names = new Set(parameterNames(r.amiFamily, r.architectures));
+  return PARAMETER_GROUPS.map((g) => ({
+    ...g,
+    Parameters: g.Parameters.flatMap((p) => (p === AMI_PARAMETERS.x86_64 ? r.architectures.map((a) => AMI_PARAMETERS[a]) : [p])).filter((p) => names.has(p)),
+  }));
+}
+
+/** The image of a node: NodeImageId when given, else the AMI parameter of the deploy-time type's architecture. */
+function imageId(r: ResolvedNodeGroupOptions): Intrinsic {
+  const [first, second] = r.architectures;
+  const image: Intrinsic =
+    second === undefined ? ref(AMI_PARAMETERS[first]) : { 'Fn::Select': [arm64Lookup(r.maxPodsLayout), [ref(AMI_PARAMETERS.x86_64), ref(AMI_PARAMETERS.arm64)]] };
+  return { 'Fn::If': ['HasNodeImageId', ref('NodeImageId'), image] };
+}
 
 const PARAMETER_GROUPS = [
   {
@@ -118,7 +134,7 @@ export function nodeGroupTemplate(r: ResolvedNodeGroupOptions): Template {
     LaunchTemplateData: {
       BlockDeviceMappings: blockDevices(r),
       IamInstanceProfile: { Arn: getAtt('NodeInstanceProfile', 'Arn') },
-      ImageId: { 'Fn::If': ['HasNodeImageId', ref('NodeImageId'), ref('NodeImageIdSSMParam')] },
+      ImageId: imageId(r),
       InstanceType: ref('NodeInstanceType'),
       KeyName: { 'Fn::If': ['HasKeyName', ref('KeyName'), ref('AWS::NoValue')] },
       SecurityGroupIds: [ref('NodeSecurityGroup')],
@@ -262,7 +278,7 @@ export function nodeGroupTemplate(r: ResolvedNodeGroupOptions): Template {
     ...(r.maxPodsLayout === 'by-size' ? { Transform: LANGUAGE_EXTENSIONS } : {}),
     Description: r.description,
     Metadata: {
-      'AWS::CloudFormation::Interface': { ParameterGroups: PARAMETER_GROUPS },
+      'AWS::CloudFormation::Interface': { ParameterGroups: parameterGroups(r) },
       EksNodegroup: {
         AmiFamily: r.amiFamily,
         MaxPodsLayout: r.maxPodsLayout,
@@ -273,7 +289,7 @@ export function nodeGroupTemplate(r: ResolvedNodeGroupOptions): Template {
       },
     },
     Parameters: templateParameters(r),
-    Mappings: { PartitionMap: PARTITION_MAP, [r.maxPodsMapping.name]: r.maxPodsMapping.entries },
+    Mappings: { PartitionMap: PARTITION_MAP, ...r.mappings },
     Conditions: {
       HasNodeImageId: { 'Fn::Not': [{ 'Fn::Equals': [ref('NodeImageId'), ''] }] },
       HasKeyName: { 'Fn::Not': [{ 'Fn::Equals': [ref('KeyName'), ''] }] },

@@ -1,6 +1,6 @@
 /** Which instance types a template offers: names and `*` patterns, resolved against the data. */
 import { EksNodegroupError, suggest } from '../core';
-import { getInstanceType, instanceTypeNames } from '../instance-types';
+import { getInstanceType, instanceTypeNames, isInstanceType } from '../instance-types';
 
 /** Splits `m5.large` into its family `m5` and size `large` (at the first dot). */
 export function splitInstanceType(name: string): { family: string; size: string } {
@@ -60,6 +60,11 @@ function expand(patterns: readonly string[], option: string): string[] {
   // Report every bad name at once, so one run fixes them all.
   if (problems.length) throw new EksNodegroupError('UNKNOWN_INSTANCE_TYPE', problems.join('\n'));
   return out;
+}
+
+/** The known types `include` names exactly (not by a pattern), canonical names. */
+export function namedInstanceTypes(include: readonly string[] | undefined): Set<string> {
+  return new Set((include ?? []).filter((p) => typeof p === 'string' && !p.includes('*') && isInstanceType(p.trim())).map((p) => p.trim()));
 }
 
 /**

@@ -22,6 +22,8 @@ import type { MaxPodsLayout } from './options';
 /** Mapping names: ours (by size) and AWS's 2018-06 one (per type). */
 export const BY_SIZE_MAPPING = 'MaxPodsBySize';
 export const PER_TYPE_MAPPING = 'MaxPodsPerNode';
+/** The by-size layout's mapping of arm64 families (templates that offer both architectures). */
+export const ARCHITECTURE_MAPPING = 'AmiArchitecture';
 /** CloudFormation's limit on top-level keys of one mapping (F0050), and on second-level keys we keep to. */
 export const MAX_MAPPING_KEYS = 200;
 
@@ -90,34 +92,53 @@ export function bySizeMapping(table: ReadonlyMap<string, number>): Mapping {
   return sortedObject(out);
 }
 
-/** AWS's 2018-06 layout: `{ <type>: { MaxPods: N } }`; at most 200 types. */
-export function perTypeMapping(table: ReadonlyMap<string, number>): Record<string, { MaxPods: number }> {
+/** AWS's 2018-06 layout: `{ <type>: { MaxPods: N } }`, with `Arm64: 0|1` when both architectures are offered; at most 200 types. */
+export function perTypeMapping(table: ReadonlyMap<string, number>, arm64?: ReadonlySet<string>): Record<string, { MaxPods: number; Arm64?: number }> {
   if (table.size > MAX_MAPPING_KEYS) {
     throw new EksNodegroupError(
       'BAD_OPTION',
       `invalid value for maxPodsLayout: "per-type" with ${table.size} instance types (allowed: at most ${MAX_MAPPING_KEYS} types, CloudFormation's limit on mapping keys; use by-size or offer fewer types)`,
     );
   }
-  return sortedObject([...table].map(([t, v]) => [t, { MaxPods: v }]));
+  return sortedObject([...table].map(([t, v]) => [t, arm64 ? { MaxPods: v, Arm64: arm64.has(t) ? 1 : 0 } : { MaxPods: v }]));
 }
 
-/** The mapping that carries `table` in `layout`: its name and entries. */
-export function maxPodsMapping(table: ReadonlyMap<string, number>, layout: MaxPodsLayout): { name: string; entries: Record<string, Record<string, unknown>> } {
-  return layout === 'per-type' ? { name: PER_TYPE_MAPPING, entries: perTypeMapping(table) } : { name: BY_SIZE_MAPPING, entries: bySizeMapping(table) };
+/** The by-size layout's architecture mapping: `{ arm64: { <family key>: 1 } }` for the arm64 families offered. */
+export function architectureMapping(arm64Types: Iterable<string>): Record<string, Record<string, number>> {
+  const keys = new Set<string>();
+  for (const t of arm64Types) keys.add(familyKey(t.slice(0, t.indexOf('.'))));
+  if (keys.size > MAX_MAPPING_KEYS) {
+    throw new EksNodegroupError('BAD_INPUT', `${keys.size} arm64 families exceed the ${MAX_MAPPING_KEYS} keys a mapping allows; offer fewer, or use the per-type layout`);
+  }
+  return { arm64: sortedObject([...keys].map((k) => [k, 1])) };
+}
+
+/**
+ * The mappings that carry the table (and, when both architectures are offered, which types are
+ * arm64) in `layout`, by name.
+ */
+export function tableMappings(table: ReadonlyMap<string, number>, layout: MaxPodsLayout, arm64?: ReadonlySet<string>): Record<string, Record<string, Record<string, unknown>>> {
+  if (layout === 'per-type') return { [PER_TYPE_MAPPING]: perTypeMapping(table, arm64) };
+  return { [BY_SIZE_MAPPING]: bySizeMapping(table), ...(arm64 ? { [ARCHITECTURE_MAPPING]: architectureMapping(arm64) } : {}) };
+}
+
+/** `NodeInstanceType`'s size and family key (family without "-") as CloudFormation expressions. */
+function typeParts(instanceTypeParameter: string): { size: Intrinsic; family: Intrinsic } {
+  const parts = { 'Fn::Split': ['.', { Ref: instanceTypeParameter }] };
+  return { size: { 'Fn::Select': [1, parts] }, family: { 'Fn::Join': ['', { 'Fn::Split': ['-', { 'Fn::Select': [0, parts] }] }] } };
 }
 
 /** The expression that yields max pods for the deploy-time `NodeInstanceType`. */
 export function maxPodsLookup(layout: MaxPodsLayout, instanceTypeParameter = 'NodeInstanceType'): Intrinsic {
-  const type = { Ref: instanceTypeParameter };
-  if (layout === 'per-type') return { 'Fn::FindInMap': [PER_TYPE_MAPPING, type, 'MaxPods'] };
-  const parts = { 'Fn::Split': ['.', type] };
-  return {
-    'Fn::FindInMap': [
-      BY_SIZE_MAPPING,
-      { 'Fn::Select': [1, parts] },
-      { 'Fn::Join': ['', { 'Fn::Split': ['-', { 'Fn::Select': [0, parts] }] }] },
-    ],
-  };
+  if (layout === 'per-type') return { 'Fn::FindInMap': [PER_TYPE_MAPPING, { Ref: instanceTypeParameter }, 'MaxPods'] };
+  const { size, family } = typeParts(instanceTypeParameter);
+  return { 'Fn::FindInMap': [BY_SIZE_MAPPING, size, family] };
+}
+
+/** The expression that yields 1 when the deploy-time `NodeInstanceType` is arm64, else 0 (templates offering both). */
+export function arm64Lookup(layout: MaxPodsLayout, instanceTypeParameter = 'NodeInstanceType'): Intrinsic {
+  if (layout === 'per-type') return { 'Fn::FindInMap': [PER_TYPE_MAPPING, { Ref: instanceTypeParameter }, 'Arm64'] };
+  return { 'Fn::FindInMap': [ARCHITECTURE_MAPPING, 'arm64', typeParts(instanceTypeParameter).family, { DefaultValue: 0 }] };
 }
 
 function asCount(v: unknown): number | undefined {

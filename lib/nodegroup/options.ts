@@ -6,8 +6,10 @@
  */
 import type { MaxPodsOptions } from '../max-pods';
 
-/** The AMI family the nodes run; it decides the user-data format that carries max pods. */
-export type AmiFamily = 'al2023' | 'bottlerocket' | 'al2';
+import type { EbsVolumeType } from '../core/aws';
+import type { AmiFamily } from '../max-pods/resources';
+
+export type { AmiFamily };
 
 /**
  * How the template stores max pods per instance type.
@@ -21,15 +23,16 @@ export type AmiFamily = 'al2023' | 'bottlerocket' | 'al2';
 export type MaxPodsLayout = 'by-size' | 'per-type';
 
 /** EBS volume types a launch template accepts for the node volume. */
-export type VolumeType = 'gp3' | 'gp2' | 'io1' | 'io2' | 'st1' | 'sc1' | 'standard';
+export type VolumeType = EbsVolumeType;
 
 /** The node volume (root volume; Bottlerocket's data volume /dev/xvdb). */
 export interface VolumeOptions {
   /**
-   * Default of the NodeVolumeSize parameter, in GiB.
+   * Default of the NodeVolumeSize parameter, in GiB, within the volume type's EBS limits (the
+   * template's NodeVolumeSize allows only those, and the size the IOPS need).
    * @default 20
    * @minimum 1
-   * @maximum 16384
+   * @maximum 65536
    * @asType integer
    */
   size?: number;
@@ -43,19 +46,20 @@ export interface VolumeOptions {
    * @default true
    */
   encrypted?: boolean;
-  /** KMS key (id, alias or ARN) for the encryption; default: the AWS-managed EBS key. */
+  /** KMS key for the encryption: key ID, key ARN, alias name (alias/…) or alias ARN; left out: the AWS-managed EBS key. */
   kmsKeyId?: string;
   /**
-   * Provisioned IOPS: required for io1/io2, optional for gp3 (3,000–16,000).
+   * Provisioned IOPS: required for io1/io2, optional for gp3 (EBS limits per type: gp3 3,000–80,000
+   * and 500 per GiB, io1 100–64,000 and 50 per GiB, io2 100–256,000 and 1,000 per GiB).
    * @minimum 100
    * @maximum 256000
    * @asType integer
    */
   iops?: number;
   /**
-   * gp3 throughput in MiB/s (125–1,000).
+   * gp3 throughput in MiB/s: 125–2,000, at most 0.25 per IOPS.
    * @minimum 125
-   * @maximum 1000
+   * @maximum 2000
    * @asType integer
    */
   throughput?: number;
@@ -142,12 +146,15 @@ export interface NodeGroupOptions {
    */
   maxPodsLayout?: MaxPodsLayout;
   /**
-   * Kubernetes version in the default AMI SSM parameter path (left out: DEFAULTS.kubernetesVersion
-   * of the AMI family; AL2 AMIs end at 1.32).
+   * Kubernetes version in the default AMI SSM parameter path: one AWS publishes AMIs for
+   * (KUBERNETES_VERSIONS). Left out: the newest for the AMI family (DEFAULTS.kubernetesVersion).
    * @pattern ^1\.\d{1,2}$
    */
   kubernetesVersion?: string;
-  /** CPU architecture of the default AMI SSM parameter (left out: the one every offered type shares, else x86_64). */
+  /**
+   * Offer only the instance types of this CPU architecture. Left out: every architecture; a
+   * template that offers both carries an AMI parameter for each, chosen by the deploy-time type.
+   */
   architecture?: 'x86_64' | 'arm64';
   volume?: VolumeOptions;
   imds?: ImdsOptions;
@@ -169,7 +176,21 @@ export interface NodeGroupOptions {
   parameterDefaults?: { [parameter: string]: string | number };
   /** Template Description (left out: AWS's "Amazon EKS - Node Group" with what was computed). */
   description?: string;
+  /**
+   * Build the template even where a node would have no memory left for pods (allocatable ≤ 0:
+   * kube-reserved and the eviction threshold take it all); gen refuses otherwise.
+   */
+  acceptNoAllocatableMemory?: boolean;
 }
+
+/**
+ * The Kubernetes versions AWS publishes AMIs for, per family: AL2023 1.30–1.36 (awslabs/amazon-eks-ami
+ * CHANGELOG.md, release v20260714); Bottlerocket 1.29–1.36 (the aws-k8s-1.x variants of
+ * bottlerocket-os/bottlerocket); AL2 1.29–1.32 (release v20251209, the last before AL2's end of support).
+ */
+export const KUBERNETES_VERSIONS: Readonly<Record<AmiFamily, readonly [oldest: number, newest: number]>> = Object.freeze({ al2023: [30, 36], bottlerocket: [29, 36], al2: [29, 32] });
+
+const newest = (f: AmiFamily): string => `1.${KUBERNETES_VERSIONS[f][1]}`;
 
 /** Every default, stated once. Help texts read it; a test checks the schema's `@default`s against it. */
 export const DEFAULTS = Object.freeze({
@@ -177,8 +198,8 @@ export const DEFAULTS = Object.freeze({
   maxPodsLayout: 'by-size' as MaxPodsLayout,
   /** NodeInstanceType's default when offered (AWS's template's). */
   defaultInstanceType: 't3.medium',
-  /** The Kubernetes version of the default AMI SSM parameter, per family. */
-  kubernetesVersion: Object.freeze({ al2023: '1.33', bottlerocket: '1.33', al2: '1.32' } as Record<AmiFamily, string>),
+  /** The Kubernetes version of the default AMI SSM parameter, per family: the newest with AMIs. */
+  kubernetesVersion: Object.freeze({ al2023: newest('al2023'), bottlerocket: newest('bottlerocket'), al2: newest('al2') } as Record<AmiFamily, string>),
   volume: Object.freeze({ size: 20, type: 'gp3' as VolumeType, encrypted: true }),
   imds: Object.freeze({ httpTokens: 'required' as const, hopLimit: 1 }),
   scaling: Object.freeze({ min: 1, desired: 3, max: 4 }),
@@ -196,11 +217,13 @@ export interface ResolvedNodeGroupOptions {
   /** Max pods of every offered type. */
   maxPodsTable: ReadonlyMap<string, number>;
   maxPodsLayout: MaxPodsLayout;
-  /** The mapping that carries the table in the template: its name and its entries. */
-  maxPodsMapping: { name: string; entries: Record<string, Record<string, unknown>> };
+  /** The mappings that carry the table (and which types are arm64, when both are offered), by name. */
+  mappings: Record<string, Record<string, Record<string, unknown>>>;
   kubernetesVersion: string;
-  architecture: 'x86_64' | 'arm64';
-  volume: { type: VolumeType; encrypted: boolean; kmsKeyId?: string; iops?: number; throughput?: number };
+  /** The CPU architectures of the offered types (x86_64 first): one AMI parameter each. */
+  architectures: readonly ('x86_64' | 'arm64')[];
+  /** sizeRange: the sizes (GiB) EBS takes for this type and IOPS; NodeVolumeSize allows only those. */
+  volume: { type: VolumeType; sizeRange: [number, number]; encrypted: boolean; kmsKeyId?: string; iops?: number; throughput?: number };
   imds: { httpTokens: 'required' | 'optional'; hopLimit: number };
   /** Allow SSH from this CIDR (no ingress when absent). */
   sshCidr?: string;
@@ -211,4 +234,6 @@ export interface ResolvedNodeGroupOptions {
   /** The Default of every template parameter that has one (dedicated options and parameterDefaults applied). */
   parameterDefaults: Readonly<Record<string, string | number>>;
   description: string;
+  /** What was left out of the offered types, and why (gen prints these). */
+  warnings: readonly string[];
 }

@@ -12,6 +12,9 @@ export const AUTHENTICATION_MODES: readonly string[] = ['EKS API', 'EKS API and 
 /** Up to this many offered types, NodeInstanceType gets AllowedValues (longer lists cost ~15 bytes a type and slow AWS's validator). */
 export const ALLOWED_VALUES_LIMIT = 200;
 
+/** The AMI SSM parameter of each architecture: AWS's name for x86_64, ours beside it for arm64. */
+export const AMI_PARAMETERS = Object.freeze({ x86_64: 'NodeImageIdSSMParam', arm64: 'NodeImageIdSSMParamArm64' });
+
 /** Every parameter's Type, in AWS's order. */
 export const PARAMETER_TYPES: Readonly<Record<string, string>> = Object.freeze({
   AuthenticationMode: 'String',
@@ -24,6 +27,7 @@ export const PARAMETER_TYPES: Readonly<Record<string, string>> = Object.freeze({
   NodeGroupName: 'String',
   NodeImageId: 'String',
   NodeImageIdSSMParam: 'AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>',
+  NodeImageIdSSMParamArm64: 'AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>',
   NodeVolumeSize: 'Number',
   Subnets: 'List<AWS::EC2::Subnet::Id>',
   VpcId: 'AWS::EC2::VPC::Id',
@@ -33,10 +37,20 @@ export const PARAMETER_TYPES: Readonly<Record<string, string>> = Object.freeze({
   KeyName: 'String',
 });
 
+/**
+ * The parameters a template has: all of PARAMETER_TYPES but the AMI parameter of an architecture
+ * not offered, and ServiceCidr for Bottlerocket (it finds the cluster DNS address itself).
+ */
+export function parameterNames(family: AmiFamily, architectures: readonly ('x86_64' | 'arm64')[]): string[] {
+  const absent = new Set<string>((['x86_64', 'arm64'] as const).filter((a) => !architectures.includes(a)).map((a) => AMI_PARAMETERS[a]));
+  if (family === 'bottlerocket') absent.add('ServiceCidr');
+  return Object.keys(PARAMETER_TYPES).filter((n) => !absent.has(n));
+}
+
 /** AllowedValues a parameter always has (NodeInstanceType's depend on the offered types). */
 export const PARAMETER_ALLOWED_VALUES: Readonly<Record<string, readonly string[]>> = Object.freeze({ AuthenticationMode: AUTHENTICATION_MODES });
 
-function descriptions(family: AmiFamily, offered: number, listed: boolean): Record<string, string> {
+function descriptions(family: AmiFamily, offered: number, listed: boolean, both: boolean): Record<string, string> {
   const bottlerocket = family === 'bottlerocket';
   return {
     AuthenticationMode:
@@ -51,16 +65,16 @@ function descriptions(family: AmiFamily, offered: number, listed: boolean): Reco
     NodeAutoScalingGroupMinSize: 'Minimum size of Node Group ASG.',
     NodeGroupName: 'Unique identifier for the Node Group.',
     NodeImageId: '(Optional) Specify your own custom image ID. This value overrides any AWS Systems Manager Parameter Store value specified above.',
-    NodeImageIdSSMParam:
-      'AWS Systems Manager Parameter Store parameter of the AMI ID for the worker node instances. Change this value to match the version of Kubernetes you are using.',
+    NodeImageIdSSMParam: both
+      ? 'AWS Systems Manager Parameter Store parameter of the AMI ID for the x86_64 worker node instances. Change this value to match the version of Kubernetes you are using.'
+      : 'AWS Systems Manager Parameter Store parameter of the AMI ID for the worker node instances. Change this value to match the version of Kubernetes you are using.',
+    NodeImageIdSSMParamArm64: 'AWS Systems Manager Parameter Store parameter of the AMI ID for the arm64 (Graviton) worker node instances. Change this value to match the version of Kubernetes you are using.',
     NodeVolumeSize: bottlerocket ? 'Node volume size (Bottlerocket data volume /dev/xvdb, GiB)' : 'Node volume size',
     Subnets: 'The subnets where workers can be created.',
     VpcId: 'The VPC of the worker instances',
     CertificateAuthorityData: 'Cluster certificate authority data',
     ApiServerEndpoint: 'API Server Endpoint from DescribeCluster Response',
-    ServiceCidr: bottlerocket
-      ? 'The CIDR range used for allocating IP addresses to Kubernetes services within the cluster (kept for compatibility; Bottlerocket finds the cluster DNS address itself).'
-      : 'The CIDR range used for allocating IP addresses to Kubernetes services within the cluster.',
+    ServiceCidr: 'The CIDR range used for allocating IP addresses to Kubernetes services within the cluster.',
     KeyName: '(Optional) The EC2 Key Pair to allow SSH access to the instances',
   };
 }
@@ -71,17 +85,20 @@ const DESCRIPTION_FIRST = new Set(['CertificateAuthorityData', 'ApiServerEndpoin
 /** The Parameters section for resolved options. */
 export function templateParameters(r: ResolvedNodeGroupOptions): Record<string, Parameter> {
   const listed = !r.everyKnownType && r.instanceTypes.length <= ALLOWED_VALUES_LIMIT;
-  const text = descriptions(r.amiFamily, r.instanceTypes.length, listed);
+  const text = descriptions(r.amiFamily, r.instanceTypes.length, listed, r.architectures.length > 1);
   const out: Record<string, Parameter> = {};
-  for (const [name, Type] of Object.entries(PARAMETER_TYPES)) {
+  for (const name of parameterNames(r.amiFamily, r.architectures)) {
+    const Type = PARAMETER_TYPES[name];
     const Description = text[name];
     const Default = r.parameterDefaults[name];
     const withDefault = Default === undefined ? {} : { Default };
     const allowed = name === 'NodeInstanceType' ? (listed ? [...r.instanceTypes].sort() : undefined) : PARAMETER_ALLOWED_VALUES[name];
     const withAllowed = allowed ? { AllowedValues: [...allowed] } : {};
+    // The sizes EBS takes for the volume type and its IOPS: CloudFormation refuses others before launching.
+    const withRange = name === 'NodeVolumeSize' ? { MinValue: r.volume.sizeRange[0], MaxValue: r.volume.sizeRange[1] } : {};
     if (DESCRIPTION_FIRST.has(name)) out[name] = { Description, Type, ...withDefault, ...withAllowed };
     else if (name === 'AuthenticationMode') out[name] = { Type, Description, ...withDefault, ...withAllowed };
-    else out[name] = { Type, ...withDefault, Description, ...withAllowed };
+    else out[name] = { Type, ...withDefault, Description, ...withAllowed, ...withRange };
   }
   return out;
 }

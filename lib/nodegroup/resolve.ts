@@ -4,18 +4,18 @@
  * default (DEFAULTS). The builder takes only what it returns, so nothing after it checks an option.
  * Errors name the option, the value given and what is allowed.
  */
-import { badOption, EksNodegroupError, fromPointer, suggest } from '../core';
-import { getInstanceType } from '../instance-types';
+import { badOption, EksNodegroupError, fromPointer, plural, suggest } from '../core';
+import { EBS_LIMITS, ebsProblems, KMS_KEY_FORMS, KMS_KEY_PATTERN, minimumSize } from '../core/aws';
+import { architectureOf, getInstanceType } from '../instance-types';
 import { checkMaxPodsOptions, maxPodsTable } from '../max-pods';
+import { nodeResources } from '../max-pods/resources';
 import validateOptions from './generated/options-validator';
-import { selectInstanceTypes } from './instance-selection';
-import { maxPodsMapping } from './layout';
-import { DEFAULTS, type AmiFamily, type NodeGroupOptions, type ResolvedNodeGroupOptions } from './options';
-import { PARAMETER_ALLOWED_VALUES, PARAMETER_TYPES } from './parameters';
+import { namedInstanceTypes, selectInstanceTypes } from './instance-selection';
+import { tableMappings } from './layout';
+import { DEFAULTS, KUBERNETES_VERSIONS, type AmiFamily, type NodeGroupOptions, type ResolvedNodeGroupOptions } from './options';
+import { AMI_PARAMETERS, PARAMETER_ALLOWED_VALUES, PARAMETER_TYPES, parameterNames } from './parameters';
 import { checkKubeletSetting } from './user-data';
 
-/** AWS publishes EKS AL2 AMIs up to Kubernetes 1.32 (AL2 reached end of support in November 2025). */
-const LAST_AL2_KUBERNETES_MINOR = 32;
 
 const FAMILY_LABEL: Record<AmiFamily, string> = { al2023: 'AL2023 (nodeadm)', bottlerocket: 'Bottlerocket', al2: 'AL2 (bootstrap.sh)' };
 
@@ -117,44 +117,115 @@ function smallest(types: readonly string[]): string | undefined {
   })[0];
 }
 
-/**
- * The AMI architecture: the one asked for, else the one every offered type shares, else x86_64.
- * Asking for an architecture none of the offered types has is an error: no node could launch.
- */
-function amiArchitecture(offered: readonly string[], asked: 'x86_64' | 'arm64' | undefined): 'x86_64' | 'arm64' {
-  const archs = new Set(offered.map((t) => getInstanceType(t).architecture).filter((a): a is string => a !== undefined));
-  if (asked !== undefined) {
-    if (archs.size > 0 && !archs.has(asked)) {
-      throw badOption('architecture', asked, `${[...archs].sort().join(' or ')}: the offered instance types are ${[...archs].sort().join('/')} only, so an ${asked} AMI could not boot on any of them`);
-    }
-    return asked;
-  }
-  return archs.size === 1 && archs.has('arm64') ? 'arm64' : 'x86_64';
-}
+type Architecture = 'x86_64' | 'arm64';
 
-/** Max pods of every offered type; every type a mode cannot compute is named at once. */
-function computeTable(types: readonly string[], options: ResolvedNodeGroupOptions['maxPods']): Map<string, number> {
-  const { table, missing } = maxPodsTable(types, options);
-  if (missing.length) {
-    const names = missing.map((m) => m.type);
+/**
+ * The offered types the template can serve, and what was left out: a type whose CPU architecture
+ * is unknown (no AMI can be chosen for it), one not of `architecture` when that is asked for, and
+ * one a max-pods mode cannot compute (a missing fact). Left out with a warning when a pattern or the
+ * default offered it; an error when it was named.
+ */
+function servable(
+  offered: readonly string[],
+  named: ReadonlySet<string>,
+  asked: Architecture | undefined,
+  maxPods: ResolvedNodeGroupOptions['maxPods'],
+): { types: string[]; table: Map<string, number>; warnings: string[] } {
+  const warnings: string[] = [];
+  const unknown = offered.filter((t) => architectureOf(t) === undefined);
+  const badNamed = unknown.filter((t) => named.has(t));
+  if (badNamed.length) {
+    throw badOption('instanceTypes', badNamed, 'types whose CPU architecture the instance data knows (without it the template cannot choose their AMI; refresh the data with "eks-nodegroup refresh-data")');
+  }
+  if (unknown.length) warnings.push(`left out ${plural(unknown.length, 'type')} whose CPU architecture the instance data does not know (no AMI can be chosen for them): ${unknown.join(', ')}`);
+  let types = offered.filter((t) => architectureOf(t) !== undefined);
+  if (asked !== undefined) {
+    const other = types.filter((t) => architectureOf(t) !== asked);
+    const otherNamed = other.filter((t) => named.has(t));
+    if (otherNamed.length) throw badOption('architecture', asked, `the architecture of every named type; ${otherNamed.join(', ')} ${otherNamed.length === 1 ? 'is' : 'are'} ${architectureOf(otherNamed[0])}`);
+    types = types.filter((t) => architectureOf(t) === asked);
+    if (types.length === 0) throw badOption('architecture', asked, `an architecture some offered type has (the offered types are ${[...new Set(offered.map(architectureOf).filter(Boolean))].sort().join('/')})`);
+  }
+  const { table, missing, noEni, byIps } = maxPodsTable(types, maxPods);
+  if (noEni.length) {
+    const noEniNamed = noEni.filter((t) => named.has(t));
+    if (noEniNamed.length || noEni.length === types.length) {
+      const [option, value] =
+        maxPods.reservedEnis !== undefined ? ['maxPods.reservedEnis', maxPods.reservedEnis] : maxPods.maxEnis !== undefined ? ['maxPods.maxEnis', maxPods.maxEnis] : ['maxPods.customNetworking', true];
+      const where = noEniNamed.length ? `on ${noEniNamed.join(', ')} none is left` : `no offered type keeps one (${types.length} offered)`;
+      throw badOption(option, value, `settings that leave an ENI for pods: ${where}, so only host-network pods could run`);
+    }
+    warnings.push(`left out ${plural(noEni.length, 'type')} on which these max-pods options leave no ENI for pods: ${noEni.join(', ')}`);
+    for (const t of noEni) table.delete(t);
+    types = types.filter((t) => table.has(t));
+  }
+  if (maxPods.override !== undefined) {
+    // Kubernetes' per-node limit AWS recommends at most (max-pods-calculator.sh's higher cap); --no-cap accepts more.
+    if (maxPods.override > 250 && maxPods.cap !== false) {
+      throw badOption('maxPods.override', maxPods.override, 'at most 250, the recommended cap for the largest nodes (give cap: false, --no-cap, to set more)');
+    }
+    const short = types.filter((t) => byIps.get(t)! < maxPods.override!);
+    if (short.length) {
+      warnings.push(`max pods ${maxPods.override} is more than the IPs of ${plural(short.length, 'type')} allow: pods beyond that stay ContainerCreating (failed to assign an IP address): ${short.map((t) => `${t} (${byIps.get(t)})`).join(', ')}`);
+    }
+  }
+  const missingNamed = missing.filter((m) => named.has(m.type));
+  if (missingNamed.length || (missing.length && table.size === 0)) {
+    const names = (missingNamed.length ? missingNamed : missing).map((m) => m.type);
     throw new EksNodegroupError(
       'MISSING_FACT',
-      `max pods cannot be computed for ${names.length} type(s) with these options: ${names.join(', ')} — ` +
+      `max pods cannot be computed for ${plural(names.length, 'type')} with these options: ${names.join(', ')} — ` +
         `${missing[0].reason}; leave them out (excludeInstanceTypes, or --exclude ${names.join(',')}) or refresh the data`,
     );
   }
-  table.forEach((v, t) => {
-    if (v < 1) {
-      throw new EksNodegroupError('BAD_OPTION', `${t}: these max-pods options leave ${v} pods (no ENI carries pods); use fewer reserved ENIs or leave ${t} out`);
-    }
-  });
-  return table;
+  if (missing.length) {
+    warnings.push(`left out ${plural(missing.length, 'type')} whose max pods these options cannot compute (${missing[0].reason}): ${missing.map((m) => m.type).join(', ')}`);
+    types = types.filter((t) => table.has(t));
+  }
+  return { types, table, warnings };
 }
 
-function resolveVolume(v: NonNullable<NodeGroupOptions['volume']>): ResolvedNodeGroupOptions['volume'] {
+/**
+ * Share of kubelet's memory capacity above which gen warns: there the node keeps more memory for
+ * kubelet and eviction than it leaves for pods. AWS's plain max pods already cross it on the
+ * 0.5 GiB types; higher max pods (prefix delegation on Bottlerocket) cross it on 2–4 GiB types.
+ */
+export const RESERVED_SHARE_WARNING = 0.5;
+
+/** What each node keeps for itself: a warning above RESERVED_SHARE_WARNING, an error where nothing is left for pods. */
+function checkResources(types: readonly string[], table: ReadonlyMap<string, number>, family: AmiFamily, accept: boolean): string[] {
+  const plain = maxPodsTable(types).table;
+  const heavy: string[] = [];
+  const none: string[] = [];
+  for (const t of types) {
+    const r = nodeResources(getInstanceType(t), family, table.get(t)!, plain.get(t)!);
+    if (r === undefined) continue; // no vCPU or memory figure: nothing to judge
+    const reserved = `${t} (${r.kubeReservedMemoryMiB + r.evictionHardMemoryMiB} of ${r.memoryCapacityMiB} MiB)`;
+    if (r.allocatableMemoryMiB <= 0) none.push(reserved);
+    else if (r.reservedShare > RESERVED_SHARE_WARNING) heavy.push(reserved);
+  }
+  const warnings: string[] = [];
+  if (none.length && !accept) {
+    const e = new EksNodegroupError(
+      'BAD_OPTION',
+      `on ${plural(none.length, 'type')} a node would have no memory left for pods: kube-reserved (11 × max pods + 255 MiB on ${family}) and the 100 MiB eviction threshold take it all: ` +
+        `${none.slice(0, 10).join(', ')}${none.length > 10 ? `, … ${none.length - 10} more` : ''}; lower max pods (keep the cap, or --max-pods-override), leave them out, or accept it (acceptNoAllocatableMemory, --accept-no-allocatable-memory)`,
+    );
+    e.option = 'acceptNoAllocatableMemory';
+    throw e;
+  }
+  if (none.length) warnings.push(`on ${plural(none.length, 'type')} a node has no memory left for pods (accepted): ${none.join(', ')}`);
+  if (heavy.length) {
+    warnings.push(`on ${plural(heavy.length, 'type')} kubelet's reservation and eviction threshold take more than ${RESERVED_SHARE_WARNING * 100}% of the node's memory: ${heavy.join(', ')}`);
+  }
+  return warnings;
+}
+
+function resolveVolume(v: NonNullable<NodeGroupOptions['volume']>, size: number): ResolvedNodeGroupOptions['volume'] {
   const encrypted = v.encrypted ?? DEFAULTS.volume.encrypted;
   const type = v.type ?? DEFAULTS.volume.type;
   if (v.kmsKeyId !== undefined && !encrypted) throw badOption('volume.kmsKeyId', v.kmsKeyId, 'nothing when volume.encrypted is false');
+  if (v.kmsKeyId !== undefined && !KMS_KEY_PATTERN.test(v.kmsKeyId)) throw badOption('volume.kmsKeyId', v.kmsKeyId, KMS_KEY_FORMS);
   if ((type === 'io1' || type === 'io2') && v.iops === undefined) {
     const e = new EksNodegroupError('BAD_OPTION', `volume type ${type} needs volume.iops, the provisioned IOPS (on the command line: --volume-iops N, e.g. 3000)`);
     e.option = 'volume.iops';
@@ -162,8 +233,15 @@ function resolveVolume(v: NonNullable<NodeGroupOptions['volume']>): ResolvedNode
   }
   if (v.iops !== undefined && !['gp3', 'io1', 'io2'].includes(type)) throw badOption('volume.iops', v.iops, `nothing with volume type ${type} (only gp3, io1, io2)`);
   if (v.throughput !== undefined && type !== 'gp3') throw badOption('volume.throughput', v.throughput, `nothing with volume type ${type} (only gp3)`);
+  const [problem] = ebsProblems({ type, size, iops: v.iops, throughput: v.throughput });
+  if (problem) {
+    const e = new EksNodegroupError('BAD_OPTION', `invalid value for volume.${problem.field}: ${problem.message} (EBS limits)`);
+    e.option = `volume.${problem.field}`;
+    throw e;
+  }
   return {
     type,
+    sizeRange: [minimumSize(type, v.iops), EBS_LIMITS[type].size[1]],
     encrypted,
     ...(v.kmsKeyId !== undefined ? { kmsKeyId: v.kmsKeyId } : {}),
     ...(v.iops !== undefined ? { iops: v.iops } : {}),
@@ -195,7 +273,7 @@ function parameterDefaults(
   o: NodeGroupOptions,
   family: AmiFamily,
   kubernetesVersion: string,
-  architecture: 'x86_64' | 'arm64',
+  architectures: readonly Architecture[],
   defaultType: string,
   offered: readonly string[],
 ): Record<string, string | number> {
@@ -207,13 +285,13 @@ function parameterDefaults(
     NodeAutoScalingGroupMaxSize: scaling.max ?? DEFAULTS.scaling.max,
     NodeAutoScalingGroupMinSize: scaling.min ?? DEFAULTS.scaling.min,
     NodeImageId: '',
-    NodeImageIdSSMParam: amiSsmParameter(family, kubernetesVersion, architecture),
+    ...Object.fromEntries(architectures.map((a) => [AMI_PARAMETERS[a], amiSsmParameter(family, kubernetesVersion, a)])),
     NodeVolumeSize: o.volume?.size ?? DEFAULTS.volume.size,
     KeyName: o.ssh?.keyName ?? '',
   };
-  const names = Object.keys(PARAMETER_TYPES);
+  const names = parameterNames(family, architectures);
   for (const [name, value] of Object.entries(o.parameterDefaults ?? {})) {
-    const type = Object.prototype.hasOwnProperty.call(PARAMETER_TYPES, name) ? PARAMETER_TYPES[name] : undefined;
+    const type = names.includes(name) ? PARAMETER_TYPES[name] : undefined;
     if (type === undefined) {
       throw badOption(`parameterDefaults "${name}"`, value, `defaults for the template's parameters: ${[...names].sort().join(', ')}`, 'parameterDefaults');
     }
@@ -246,29 +324,33 @@ export function resolveNodeGroupOptions(options: NodeGroupOptions = {}): Resolve
   const o = applySchema(options);
   const family = o.amiFamily ?? DEFAULTS.amiFamily;
   const maxPodsLayout = o.maxPodsLayout ?? DEFAULTS.maxPodsLayout;
-  const offered = selectInstanceTypes(o.instanceTypes, o.excludeInstanceTypes);
-  const architecture = amiArchitecture(offered, o.architecture);
+  const maxPods = checkMaxPodsOptions(o.maxPods ?? {});
+  const { types: offered, table, warnings } = servable(selectInstanceTypes(o.instanceTypes, o.excludeInstanceTypes), namedInstanceTypes(o.instanceTypes), o.architecture, maxPods);
+  const architectures = (['x86_64', 'arm64'] as const).filter((a) => offered.some((t) => architectureOf(t) === a));
   const kubernetesVersion = o.kubernetesVersion ?? DEFAULTS.kubernetesVersion[family];
-  if (family === 'al2' && Number(kubernetesVersion.slice(2)) > LAST_AL2_KUBERNETES_MINOR) {
-    throw badOption('kubernetesVersion', kubernetesVersion, `1.${LAST_AL2_KUBERNETES_MINOR} or earlier with amiFamily al2 (AWS publishes no AL2 EKS AMI after it; use al2023 or bottlerocket)`);
+  const [oldest, newest] = KUBERNETES_VERSIONS[family];
+  const minor = Number(kubernetesVersion.slice(2));
+  if (minor < oldest || minor > newest) {
+    const hint = family === 'al2' && minor > newest ? ' (AL2 AMIs end at 1.32, AL2 reached end of support in November 2025: use al2023 or bottlerocket)' : '';
+    throw badOption('kubernetesVersion', kubernetesVersion, `a version AWS publishes ${family} AMIs for: 1.${oldest} to 1.${newest}${hint}`);
   }
   const defaultType =
     o.defaultInstanceType !== undefined
       ? getInstanceType(o.defaultInstanceType).name
       : offered.includes(DEFAULTS.defaultInstanceType)
         ? DEFAULTS.defaultInstanceType
-        : smallest(offered.filter((t) => (getInstanceType(t).architecture ?? architecture) === architecture)) ?? smallest(offered)!;
+        : smallest(offered.filter((t) => architectureOf(t) === architectures[0]))!;
   if (!offered.includes(defaultType)) {
     throw badOption('defaultInstanceType', defaultType, `one of the offered types (${offered.length}), e.g. ${offered.slice(0, 5).join(', ')}`);
   }
-  const maxPods = checkMaxPodsOptions(o.maxPods ?? {});
-  const table = computeTable(offered, maxPods);
+  warnings.push(...checkResources(offered, table, family, o.acceptNoAllocatableMemory === true));
   const kubelet = Object.entries(o.kubelet ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   for (const [k, v] of kubelet) checkKubeletSetting(family, k, v);
   const description = o.description ?? `Amazon EKS - Node Group (${FAMILY_LABEL[family]}; max pods computed for ${table.size} instance types by eks-nodegroup)`;
   if (description.length === 0 || Buffer.byteLength(description) > 1024) {
     throw badOption('description', description, 'non-empty text of at most 1024 bytes (CloudFormation limit)');
   }
+  const parameters = parameterDefaults(o, family, kubernetesVersion, architectures, defaultType, offered);
   return {
     amiFamily: family,
     instanceTypes: offered,
@@ -276,15 +358,16 @@ export function resolveNodeGroupOptions(options: NodeGroupOptions = {}): Resolve
     maxPods,
     maxPodsTable: table,
     maxPodsLayout,
-    maxPodsMapping: maxPodsMapping(table, maxPodsLayout),
+    mappings: tableMappings(table, maxPodsLayout, architectures.length > 1 ? new Set(offered.filter((t) => architectureOf(t) === 'arm64')) : undefined),
     kubernetesVersion,
-    architecture,
-    volume: resolveVolume(o.volume ?? {}),
+    architectures,
+    volume: resolveVolume(o.volume ?? {}, Number(parameters.NodeVolumeSize)),
     imds: { httpTokens: o.imds?.httpTokens ?? DEFAULTS.imds.httpTokens, hopLimit: o.imds?.hopLimit ?? DEFAULTS.imds.hopLimit },
     ...(o.ssh?.cidr !== undefined ? { sshCidr: checkCidr(o.ssh.cidr) } : {}),
     kubelet,
     tags: resolveTags(o.tags ?? {}),
-    parameterDefaults: parameterDefaults(o, family, kubernetesVersion, architecture, defaultType, offered),
+    parameterDefaults: parameters,
     description,
+    warnings,
   };
 }

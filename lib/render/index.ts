@@ -146,7 +146,7 @@ function resolveParameters(
       const hint = suggest(k, names);
       problems.push(
         `unknown parameter ${q(k)}` +
-          (hint.length ? `; did you mean ${hint.join(', ')}?` : '; the template declares no parameters') +
+          (hint.length ? `; did you mean ${hint.join(', ')}?` : names.length ? '' : '; the template declares no parameters') +
           (names.length ? ` (template parameters: ${names.join(', ')})` : ''),
       );
     }

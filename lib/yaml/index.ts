@@ -2,7 +2,9 @@
  * CloudFormation YAML in both directions, with the `yaml` library (eemeli/yaml) and one tag table
  * (lib/core: INTRINSICS).
  *
- * - `toYaml(template)` writes the short-form tags (`!Ref`, `!Sub`, `!GetAtt A.B`, `!If`, …).
+ * - `toYaml(template)` writes the short-form tags (`!Ref`, `!Sub`, `!GetAtt [A, B]`, `!If`, …).
+ *   `!GetAtt` keeps the list form it is given: policy checkers such as cfn-guard read the dotted
+ *   short form `!GetAtt A.B` as a plain string.
  *   YAML allows one tag per node, so a function whose argument is itself a function is written as
  *   a tagged map holding the inner function in long form: `!Base64` over `Fn::Sub: |`. Scalars are
  *   quoted as a YAML 1.1 reader needs them (`"2010-09-09"`, `"yes"`, `"0777"`, `"."`).
@@ -77,8 +79,10 @@ function toNode(v: unknown, path: Set<object>): YamlNode {
       if (inner !== undefined) {
         // One tag per node: the inner function in long form under a tagged map.
         node = mapOf([[inner, (arg as Record<string, unknown>)[inner]]], path);
-      } else if (key === 'Fn::GetAtt' && Array.isArray(arg) && arg.length === 2 && typeof arg[0] === 'string' && typeof arg[1] === 'string' && arg[0] !== '' && !arg[0].includes('.')) {
-        node = new Scalar(`${arg[0]}.${arg[1]}`);
+      } else if (key === 'Fn::GetAtt' && Array.isArray(arg) && arg.every((x) => typeof x === 'string')) {
+        const seq = toNode(arg, path) as YAMLSeq;
+        seq.flow = true;
+        node = seq;
       } else {
         node = toNode(arg, path);
       }
@@ -102,7 +106,7 @@ function mapOf(entries: [string, unknown][], path: Set<object>): YAMLMap {
 export function toYaml(template: unknown): string {
   const doc = new Document(null, { version: '1.1' });
   doc.contents = toNode(template, new Set()) as never;
-  return doc.toString({ lineWidth: 0, directives: false });
+  return doc.toString({ lineWidth: 0, directives: false, flowCollectionPadding: false });
 }
 
 // ---------------------------------------------------------------- read

@@ -7,13 +7,13 @@
 import * as path from 'node:path';
 import { EksNodegroupError } from '../../core';
 import { DEFAULTS, nodeGroupTemplate, requiredCapabilities, resolveNodeGroupOptions, type NodeGroupOptions, type NodeGroupTemplate, type ResolvedNodeGroupOptions } from '../../nodegroup';
-import { readTextFile, writeFileAtomic } from '../files';
+import { checkOutput, readTextFile, writeFileAtomic } from '../files';
 import { formatFinding, hasErrors, validateTemplate } from '../../validate';
 import { parseTemplateWithSource, toYaml, type SourcePosition } from '../../yaml';
 import { intFlag, choiceFlag, parseFlags, type FlagSpec, type Parsed } from '../args';
 import type { CliIO, Command } from '../io';
 import { EXIT_FINDINGS, EXIT_OK } from '../io';
-import { MAX_POD_FLAGS, MAX_POD_FLAGS_HELP, maxPodsOptionsFromFlags } from './max-pods';
+import { MAX_POD_FLAGS, MAX_POD_FLAGS_HELP, MAX_POD_OPTION_FLAGS, maxPodsOptionsFromFlags } from './max-pods';
 
 const usage = 'eks-nodegroup gen [-c CONFIG] [-o FILE | --stdout] [options]';
 export const DEFAULT_OUTPUT = path.join('templates', 'nodegroup.yaml');
@@ -49,7 +49,8 @@ const OPTION_FLAGS: Readonly<Record<string, [string, FlagSpec[string]]>> = {
   tag: ['tags', list],
   parameter: ['parameterDefaults', { ...list, short: 'p' }],
   description: ['description', str],
-  ...Object.fromEntries(Object.entries(MAX_POD_FLAGS).map(([f, spec]) => [f, ['maxPods', spec]])),
+  'accept-no-allocatable-memory': ['acceptNoAllocatableMemory', { type: 'boolean' }],
+  ...Object.fromEntries(Object.entries(MAX_POD_OPTION_FLAGS).map(([f, [key, spec]]) => [f, [`maxPods.${key}`, spec]])),
 };
 
 const FLAGS: FlagSpec = {
@@ -93,6 +94,8 @@ offered instance type, then prints its path, size and the deploy command that fi
       --tag KEY=VALUE        tag on the Auto Scaling group (propagated) and security group
   -p, --parameter NAME=VALUE default for a template parameter (repeatable), e.g. ClusterName=prod
       --description TEXT     template Description
+      --accept-no-allocatable-memory
+                             build even where a node keeps no memory for pods (refused otherwise)
 ${MAX_POD_FLAGS_HELP}
 
 Exit codes: 0 written, 2 bad usage or input (nothing written).`;
@@ -222,6 +225,7 @@ export function optionsFromFlags(v: Parsed['values'], base: NodeGroupOptions = {
     o.parameterDefaults = { ...base.parameterDefaults, ...Object.fromEntries(params.map(([k, x]) => [k, /^\d+$/.test(x) ? Number(x) : x])) };
   }
   if (v.description !== undefined) o.description = String(v.description);
+  if (v['accept-no-allocatable-memory']) o.acceptNoAllocatableMemory = true;
 
   const modeFlags = Object.keys(MAX_POD_FLAGS).some((k) => v[k] !== undefined);
   if (modeFlags) o.maxPods = { ...base.maxPods, ...maxPodsOptionsFromFlags(v) };
@@ -258,8 +262,9 @@ export const command: Command = {
       throw new EksNodegroupError('BAD_USAGE', `give -o FILE or --stdout, not both\nusage: ${usage}`);
     }
     const cwd = io.cwd ?? process.cwd();
-
     const configFile = values.config === undefined ? undefined : String(values.config);
+    if (!values.stdout) checkOutput(String(values.output ?? DEFAULT_OUTPUT), configFile === undefined ? [] : [{ file: configFile, shown: `config ${configFile}` }], cwd);
+
     const config = configFile === undefined ? undefined : { shown: configFile, ...readConfig(path.resolve(cwd, configFile), configFile) };
     let resolved: ResolvedNodeGroupOptions;
     try {
@@ -267,6 +272,7 @@ export const command: Command = {
     } catch (e) {
       throw e instanceof EksNodegroupError ? attribute(e, values, config) : e;
     }
+    for (const w of resolved.warnings) io.stderr.write(`eks-nodegroup gen: warning: ${w}\n`);
     const template = nodeGroupTemplate(resolved);
     const text = toYaml(template);
     // Validate before anything is written: with error findings gen exits 1 and writes nothing.

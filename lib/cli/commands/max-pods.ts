@@ -1,34 +1,45 @@
-import { EksNodegroupError } from '../../core';
+import { EksNodegroupError, plural } from '../../core';
 import { getInstanceType, instanceTypeNames } from '../../instance-types';
-import { explainMaxPods, type MaxPodsExplanation, type MaxPodsOptions } from '../../max-pods';
-import { intFlag, parseFlags, type FlagSpec, type Parsed } from '../args';
+import { explainMaxPods, maxPods, type MaxPodsExplanation, type MaxPodsOptions } from '../../max-pods';
+import { AMI_FAMILIES, nodeResources, type AmiFamily, type NodeResources } from '../../max-pods/resources';
+import { DEFAULTS } from '../../nodegroup/options';
+import { choiceFlag, intFlag, parseFlags, type FlagSpec, type Parsed } from '../args';
 import type { CliIO, Command } from '../io';
 
-const usage = 'eks-nodegroup max-pods (TYPE… | --all) [mode flags] [--explain | --json]';
+const usage = 'eks-nodegroup max-pods (TYPE… | --all) [mode flags] [--explain | --json] [--ami-family F]';
 
-/** Mode flags shared with every command that computes max pods (gen, pods). */
-export const MAX_POD_FLAGS: FlagSpec = {
-  'prefix-delegation': { type: 'boolean' },
-  'custom-networking': { type: 'boolean' },
-  'max-enis': { type: 'string' },
-  'cni-max-eni': { type: 'string' },
-  'reserved-enis': { type: 'string' },
-  cap: { type: 'boolean' },
-  'max-pods-override': { type: 'string' },
-  'cni-version': { type: 'string' },
-  'show-max-allowed': { type: 'boolean' },
+const bool = { type: 'boolean' } as const;
+const str = { type: 'string' } as const;
+
+/** Mode flags shared with every command that computes max pods (gen, pods, diff), each with the MaxPodsOptions key it sets. */
+export const MAX_POD_OPTION_FLAGS: Readonly<Record<string, [keyof MaxPodsOptions, FlagSpec[string]]>> = {
+  'prefix-delegation': ['prefixDelegation', bool],
+  'custom-networking': ['customNetworking', bool],
+  'max-enis': ['maxEnis', str],
+  'cni-max-eni': ['maxEnis', str],
+  'reserved-enis': ['reservedEnis', str],
+  cap: ['cap', bool],
+  'no-cap': ['cap', bool],
+  'max-pods-override': ['override', str],
+  'cni-version': ['calculatorParity', str],
+  'show-max-allowed': ['cap', bool],
 };
+
+export const MAX_POD_FLAGS: FlagSpec = Object.fromEntries(Object.entries(MAX_POD_OPTION_FLAGS).map(([f, [, spec]]) => [f, spec]));
 
 export const MAX_POD_FLAGS_HELP = `mode flags:
   --prefix-delegation      VPC CNI prefix delegation (/28 prefixes; Nitro types only)
   --custom-networking      VPC CNI custom networking (primary ENI carries no pods)
   --max-enis N             use at most N ENIs (alias --cni-max-eni)
   --reserved-enis N        ENIs reserved for other uses (Karpenter), after --max-enis
-  --cap                    apply AWS's recommended cap (110 for ≤ 30 vCPUs, 250 above)
+  --cap                    apply AWS's recommended cap (110 for ≤ 30 vCPUs, 250 above);
+                           on by default with --prefix-delegation
+  --no-cap, --show-max-allowed
+                           no cap, also with --prefix-delegation (the script's name for it)
   --max-pods-override N    use N as maxPods (kubelet maxPods set by hand)
   --cni-version V          behave like AWS's max-pods-calculator.sh for VPC CNI V
                            (prefix delegation needs ≥ 1.9 and Nitro; cap unless --show-max-allowed)
-  --show-max-allowed       with --cni-version: skip the recommended cap`;
+  (with --cni-version, --show-max-allowed skips the calculator's cap)`;
 
 /** Builds MaxPodsOptions from the mode flags; bad values name the flag. */
 export function maxPodsOptionsFromFlags(v: Parsed['values']): MaxPodsOptions {
@@ -45,27 +56,45 @@ export function maxPodsOptionsFromFlags(v: Parsed['values']): MaxPodsOptions {
   const override = intFlag('max-pods-override', v['max-pods-override'], 1);
   if (override !== undefined) o.override = override;
   if (v['cni-version'] !== undefined) {
-    if (v.cap) throw new EksNodegroupError('BAD_USAGE', '--cap goes without --cni-version (the calculator caps unless --show-max-allowed)');
+    if (v.cap || v['no-cap']) throw new EksNodegroupError('BAD_USAGE', `--${v.cap ? 'cap' : 'no-cap'} goes without --cni-version (the calculator caps unless --show-max-allowed)`);
     o.calculatorParity = { cniVersion: String(v['cni-version']), showMaxAllowed: v['show-max-allowed'] === true };
   } else {
-    if (v['show-max-allowed']) throw new EksNodegroupError('BAD_USAGE', '--show-max-allowed needs --cni-version (calculator parity mode)');
+    const off = v['no-cap'] === true || v['show-max-allowed'] === true;
+    if (v.cap && off) throw new EksNodegroupError('BAD_USAGE', `give --cap or --${v['no-cap'] ? 'no-cap' : 'show-max-allowed'}, not both`);
     if (v.cap) o.cap = true;
+    if (off) o.cap = false;
   }
   return o;
 }
 
-function explainText(e: MaxPodsExplanation): string {
+/** What a node of the type keeps for kubelet and leaves for pods, in one paragraph. */
+function resourcesText(r: NodeResources | undefined): string[] {
+  if (!r) return ['  node: vCPUs or memory unknown in the instance data: kube-reserved and allocatable cannot be computed'];
+  const whose = {
+    al2023: "nodeadm reserves for its own ENI max pods, whatever maxPods kubelet gets",
+    al2: "bootstrap.sh reserves for eni-max-pods.txt's value, whatever --max-pods kubelet gets",
+    bottlerocket: 'Bottlerocket reserves for its max-pods setting',
+  }[r.family];
+  return [
+    `  node (${r.family}): ${r.ec2MemoryMiB} MiB memory − ${r.vmOverheadMiB} MiB the VM keeps = ${r.memoryCapacityMiB} MiB kubelet capacity; ${r.cpuMillicores}m CPU`,
+    `  kube-reserved: ${r.kubeReservedMemoryMiB} MiB = 11 × ${r.reservedForPods} pods + 255 (${whose}), ${r.kubeReservedCpuMillicores}m CPU; hard eviction ${r.evictionHardMemoryMiB} MiB`,
+    `  allocatable: ${r.allocatableMemoryMiB} MiB memory, ${r.allocatableCpuMillicores}m CPU (kubelet and eviction keep ${Math.round(r.reservedShare * 100)}% of the memory)`,
+  ];
+}
+
+function explainText(e: MaxPodsExplanation, r: NodeResources | undefined): string {
   const i = e.inputs;
   const facts = [
     `hypervisor ${i.hypervisor ?? 'not reported'}`,
     i.bareMetal ? 'bare metal' : undefined,
-    i.vcpus !== undefined ? `${i.vcpus} vCPUs` : 'vCPUs unknown',
+    i.vcpus !== undefined ? plural(i.vcpus, 'vCPU') : 'vCPUs unknown',
   ].filter(Boolean);
   return [
     `${e.instanceType}: maxPods ${e.maxPods}`,
     `  facts: ${i.defaultCardEnis} ENIs on the default card, ${i.ipv4PerEni} IPv4 per ENI, ${facts.join(', ')}`,
     ...e.steps.map((s, n) => `  ${n + 1}. ${s}`),
     `  formula: ${e.formula}`,
+    ...resourcesText(r),
     '',
   ].join('\n');
 }
@@ -76,14 +105,17 @@ export const command: Command = {
 
 Prints "<type> <maxPods>" for each instance type (the format of AWS's eni-max-pods.txt).
   --all                    every known instance type, sorted
-  --explain                show the facts and each step of the computation
-  --json                   print JSON objects (with the explanation)
+  --explain                show the facts, each step of the computation, and what a node keeps
+                           for kubelet (kube-reserved, eviction) and leaves for pods (allocatable)
+  --json                   print JSON objects (with the explanation and the node's resources)
+  --ami-family F           the AMI family whose kube-reserved rules --explain and --json use:
+                           ${AMI_FAMILIES.join(' | ')} (default ${DEFAULTS.amiFamily})
 ${MAX_POD_FLAGS_HELP}
 `,
   run(args: string[], io: CliIO): number {
     const { values, positionals } = parseFlags(
       args,
-      { ...MAX_POD_FLAGS, all: { type: 'boolean' }, explain: { type: 'boolean' }, json: { type: 'boolean' } },
+      { ...MAX_POD_FLAGS, all: { type: 'boolean' }, explain: { type: 'boolean' }, json: { type: 'boolean' }, 'ami-family': { type: 'string' } },
       usage,
     );
     if (values.all && positionals.length > 0) {
@@ -92,6 +124,10 @@ ${MAX_POD_FLAGS_HELP}
     if (!values.all && positionals.length === 0) {
       throw new EksNodegroupError('BAD_USAGE', `name at least one instance type (e.g. m5.large) or give --all\nusage: ${usage}`);
     }
+    if (values.explain && values.json) {
+      throw new EksNodegroupError('BAD_USAGE', `give --explain or --json, not both (the JSON holds the explanation)\nusage: ${usage}`);
+    }
+    const family: AmiFamily = choiceFlag('ami-family', values['ami-family'], AMI_FAMILIES) ?? DEFAULTS.amiFamily;
     const options = maxPodsOptionsFromFlags(values);
     const types = values.all ? instanceTypeNames() : positionals;
     // Check every name first so one run reports all unknown types at once.
@@ -115,11 +151,12 @@ ${MAX_POD_FLAGS_HELP}
         failures.push(e.message);
       }
     }
+    const resources = (e: MaxPodsExplanation) => nodeResources(getInstanceType(e.instanceType), family, e.maxPods, maxPods(e.instanceType));
     let out: string;
     if (values.json) {
-      out = JSON.stringify(results, null, 2) + '\n';
+      out = JSON.stringify(results.map((e) => ({ ...e, resources: resources(e) ?? null })), null, 2) + '\n';
     } else if (values.explain) {
-      out = results.map(explainText).join('\n');
+      out = results.map((e) => explainText(e, resources(e))).join('\n');
     } else {
       out = results.map((r) => `${r.instanceType} ${r.maxPods}\n`).join('');
     }

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { EksNodegroupError } from '../../core';
 import { refreshData } from '../../instance-types/refresh';
-import { readTextFile, writeFileAtomic } from '../files';
+import { checkOutput, readTextFile, writeFileAtomic } from '../files';
 import { parseFlags } from '../args';
 import type { CliIO, Command } from '../io';
 
@@ -43,6 +43,7 @@ Then run "npm run generate" (it builds, then rewrites the templates and docs fro
       usage,
     );
     const cwd = io.cwd ?? process.cwd();
+    if (!values.stdout) checkOutput(String(values.output ?? values.out ?? DATA_FILE), positionals.map((f) => ({ file: f, shown: f })), cwd);
     let pages: { name: string; text: string }[];
     let source: string;
     if (values.live) {
