@@ -74,11 +74,52 @@ describe('validate: valid templates', function () {
     }
   });
 
-  it("AWS's 9 published node-group templates validate with no finding", function () {
+  it("AWS's 9 published node-group templates: no error; the warnings are their old AMI versions and arm64 types without an arm64 AMI", function () {
     requireShared(this, SHARED_TEMPLATES);
     const files = awsTemplateFiles();
     expect(files).to.have.length(9);
-    for (const { name, text } of files) expect(validateTemplateText(text, name), name).to.deep.equal([]);
+    for (const { name, text } of files) {
+      const findings = validateTemplateText(text, name);
+      expect(findings.filter((f) => f.severity === 'error'), name).to.deep.equal([]);
+      expect([...new Set(findings.map((f) => f.rule))].every((r) => r === 'ami-version' || r === 'ami-architecture'), name).to.equal(true);
+    }
+    // The 2020-10 template lists arm64 types in NodeInstanceType's AllowedValues with an x86_64 AMI only.
+    const f2020 = validateTemplateText(files.find((f) => f.name.includes('2020-10-21'))!.text, '2020-10-21');
+    expect(f2020.find((f) => f.rule === 'ami-architecture')?.message).to.match(/offers \d+ arm64 instance types \(a1\.2xlarge.*x86_64 only/);
+  });
+
+  describe('what EC2 or AWS refuses, planted in the committed template, is reported', () => {
+    type T = Record<string, any>;
+    const base = (): T => parseTemplate(fs.readFileSync(path.join(ROOT, 'templates', 'nodegroup.yaml'), 'utf8')) as T;
+    const ebs = (t: T): T => t.Resources.NodeLaunchTemplate.Properties.LaunchTemplateData.BlockDeviceMappings[0].Ebs;
+    const PLANTED: [string, (t: T) => void, string, RegExp][] = [
+      ['a malformed KMS key', (t) => void (ebs(t).KmsKeyId = 'not-a-key'), 'kms-key', /"not-a-key".*key ID.*F3017/],
+      ['an upper-case key ID', (t) => void (ebs(t).KmsKeyId = '1234ABCD-12AB-34CD-56EF-1234567890AB'), 'kms-key', /1234ABCD/],
+      ['a gp3 volume over 64 TiB (the default of NodeVolumeSize)', (t) => void (t.Parameters.NodeVolumeSize.Default = 70000), 'ebs-limits', /gp3 volumes are 1 to 65536 GiB, not 70000 \(the default of NodeVolumeSize\)/],
+      ['gp3 IOPS over 80,000', (t) => void (ebs(t).Iops = 90000), 'ebs-limits', /gp3 IOPS are 3000 to 80000, not 90000/],
+      ['more gp3 IOPS than 500 per GiB', (t) => void (ebs(t).Iops = 20000), 'ebs-limits', /20000 IOPS need at least 40 GiB on gp3/],
+      ['gp3 throughput over 0.25 MiB/s per IOPS', (t) => void (ebs(t).Throughput = 1000), 'ebs-limits', /throughput is 125 to 750 MiB\/s with 3000 IOPS/],
+      ['IOPS on gp2', (t) => Object.assign(ebs(t), { VolumeType: 'gp2', Iops: 3000 }), 'ebs-limits', /gp2 volumes take no provisioned IOPS/],
+      ['an st1 volume under 125 GiB', (t) => void (ebs(t).VolumeType = 'st1'), 'ebs-limits', /st1 volumes are 125 to 16384 GiB, not 20/],
+      ['an io1 volume with more than 50 IOPS per GiB', (t) => Object.assign(ebs(t), { VolumeType: 'io1', Iops: 3000 }), 'ebs-limits', /3000 IOPS need at least 60 GiB on io1/],
+      ['an AMI for a Kubernetes version with no AMI', (t) => void (t.Parameters.NodeImageIdSSMParam.Default = String(t.Parameters.NodeImageIdSSMParam.Default).replace(/\/1\.\d+\//, '/1.99/')), 'ami-version', /not 1\.99/],
+      ['arm64 types and an x86_64 AMI only', (t) => {
+        delete t.Parameters.NodeImageIdSSMParamArm64;
+        t.Resources.NodeLaunchTemplate.Properties.LaunchTemplateData.ImageId = { 'Fn::If': ['HasNodeImageId', { Ref: 'NodeImageId' }, { Ref: 'NodeImageIdSSMParam' }] };
+      }, 'ami-architecture', /arm64 instance types .* x86_64 only/],
+    ];
+    it('the committed template itself has none of these findings', () => {
+      expect(validateTemplate(base()).filter((f) => /^(kms-key|ebs-limits|ami-)/.test(f.rule))).to.deep.equal([]);
+    });
+    for (const [title, plant, rule, message] of PLANTED) {
+      it(title, () => {
+        const t = base();
+        plant(t);
+        const found = validateTemplate(t).filter((f) => f.rule === rule);
+        expect(found, `${rule} findings`).to.have.length(1);
+        expect(found[0].message).to.match(message);
+      });
+    }
   });
 
   it('validateTemplate takes the long-form object too and measures its YAML size itself', function () {

@@ -13,6 +13,7 @@ import bundledValidator from './generated/validator';
 import resourceTypes from './generated/resource-types.json';
 import { AJV_OPTIONS, buildTemplateSchema, loadSpecDatabase } from './schema';
 import { findingsFromAjv } from './schema-errors';
+import { nodeChecks } from './node-checks';
 
 export { formatFinding, hasErrors, QUOTAS, type Finding, type Severity };
 
@@ -120,7 +121,7 @@ export function validateTemplate(template: unknown, options: ValidateOptions = {
       bodyBytes = undefined; // not serialisable: the schema findings say why
     }
   }
-  findings.push(...codeChecks(t, { schemaTypes: types, attributes: RESOURCE_ATTRIBUTES, bodyBytes, bundled: !options.allTypes }));
+  findings.push(...codeChecks(t, { schemaTypes: types, attributes: RESOURCE_ATTRIBUTES, bodyBytes, bundled: !options.allTypes }), ...nodeChecks(t));
   const sorted = sortFindings(findings, t);
   for (const f of sorted) {
     if (options.file) f.file = options.file;
