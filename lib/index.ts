@@ -4,7 +4,7 @@
  */
 export { EksNodegroupError, type ErrorCode } from './core';
 export { getInstanceType, listInstanceTypes, dataProvenance, type InstanceTypeFacts, type Provenance } from './instance-types';
-export { maxPods, explainMaxPods, type MaxPodsOptions, type MaxPodsExplanation } from './max-pods';
+export { maxPods, explainMaxPods, nodeResources, type MaxPodsOptions, type MaxPodsExplanation, type NodeResources, type AmiFamily } from './max-pods';
 export {
   buildNodeGroupTemplate,
   resolveNodeGroupOptions,

@@ -23,6 +23,9 @@
  */
 import { badOption, EksNodegroupError, plural, requireInteger } from '../core';
 import { getInstanceType, type InstanceTypeFacts } from '../instance-types';
+import { nodeResourcesFromFacts, type AmiFamily, type NodeResources } from './resources';
+
+export { AMI_FAMILIES, kubeReservedCpu, kubeReservedMemory, nodeResourcesFromFacts, type AmiFamily, type NodeResources } from './resources';
 
 export interface CalculatorParityOptions {
   /** VPC CNI version, e.g. "1.18.3" or "v1.12.6-eksbuild.2"; prefix delegation needs ≥ 1.9.0. */
@@ -265,6 +268,15 @@ export function explainMaxPods(type: string | InstanceTypeFacts, options: MaxPod
 export function maxPods(type: string | InstanceTypeFacts, options: MaxPodsOptions = {}): number {
   const facts = typeof type === 'string' ? getInstanceType(type) : type;
   return compute(inputsOf(facts), checkMaxPodsOptions(options), false).maxPods;
+}
+
+/**
+ * What a node of a known type keeps for kubelet and leaves for pods on `family`, with kubelet's
+ * maxPods from `options` (see resources.ts for the model). Undefined without vCPU or memory figures.
+ */
+export function nodeResources(type: string | InstanceTypeFacts, family: AmiFamily, options: MaxPodsOptions = {}): NodeResources | undefined {
+  const facts = typeof type === 'string' ? getInstanceType(type) : type;
+  return nodeResourcesFromFacts(facts, family, maxPods(facts, options), maxPods(facts));
 }
 
 export interface MaxPodsTable {

@@ -15,8 +15,8 @@
  * - Hard eviction: memory.available 100 MiB on all three (nodeadm's and bootstrap.sh's explicit
  *   default, kubelet's own default on Bottlerocket).
  * - kubelet's memory capacity is below EC2's figure: modelled as Karpenter does, EC2 MiB less
- *   7.5% (VM_MEMORY_OVERHEAD_PERCENT) and 64 MiB more on arm64 (aws/karpenter-provider-aws
- *   pkg/providers/instancetype/types.go).
+ *   64 MiB on arm64, then less 7.5% of the rest, rounded up (VM_MEMORY_OVERHEAD_PERCENT;
+ *   aws/karpenter-provider-aws pkg/providers/instancetype/types.go, memory()).
  */
 import type { InstanceTypeFacts } from '../instance-types';
 
@@ -27,12 +27,14 @@ export const AMI_FAMILIES: readonly AmiFamily[] = ['al2023', 'bottlerocket', 'al
 
 /** Karpenter's VM_MEMORY_OVERHEAD_PERCENT default. */
 export const VM_MEMORY_OVERHEAD = 0.075;
+/** The CMA memory Gravitons keep (MiB), per Karpenter. */
+export const GRAVITON_CMA_MIB = 64;
 /** memory.available, the hard-eviction threshold (MiB). */
 export const EVICTION_HARD_MEMORY_MIB = 100;
 
 export interface NodeResources {
   family: AmiFamily;
-  /** EC2's memory (MiB), what the VM keeps (7.5%, and 64 MiB more on arm64), and kubelet's capacity: the rest. */
+  /** EC2's memory (MiB), what the VM keeps (64 MiB on arm64, then 7.5% of the rest), and kubelet's capacity: the rest. */
   ec2MemoryMiB: number;
   vmOverheadMiB: number;
   memoryCapacityMiB: number;
@@ -73,10 +75,11 @@ export function kubeReservedMemory(pods: number): number {
  * A node's resources for `family`, given the maxPods kubelet runs with and the plain ENI-formula
  * value (what nodeadm and bootstrap.sh reserve for). Undefined when the data lacks vCPUs or memory.
  */
-export function nodeResources(facts: InstanceTypeFacts, family: AmiFamily, maxPods: number, plainMaxPods: number): NodeResources | undefined {
+export function nodeResourcesFromFacts(facts: InstanceTypeFacts, family: AmiFamily, maxPods: number, plainMaxPods: number): NodeResources | undefined {
   if (facts.vcpus === undefined || facts.memoryMiB === undefined) return undefined;
   const ec2 = facts.memoryMiB;
-  const overhead = Math.ceil(ec2 * VM_MEMORY_OVERHEAD) + (facts.architecture === 'arm64' ? 64 : 0);
+  const cma = facts.architecture === 'arm64' ? GRAVITON_CMA_MIB : 0;
+  const overhead = cma + Math.ceil((ec2 - cma) * VM_MEMORY_OVERHEAD);
   const capacity = ec2 - overhead;
   const reservedForPods = family === 'bottlerocket' ? maxPods : plainMaxPods;
   const memory = kubeReservedMemory(reservedForPods);

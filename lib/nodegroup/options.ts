@@ -7,7 +7,7 @@
 import type { MaxPodsOptions } from '../max-pods';
 
 import type { EbsVolumeType } from '../core/aws';
-import type { AmiFamily } from '../max-pods/resources';
+import type { AmiFamily } from '../max-pods';
 
 export type { AmiFamily };
 

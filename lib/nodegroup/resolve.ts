@@ -7,8 +7,7 @@
 import { badOption, EksNodegroupError, fromPointer, plural, suggest } from '../core';
 import { EBS_LIMITS, ebsProblems, KMS_KEY_FORMS, KMS_KEY_PATTERN, minimumSize } from '../core/aws';
 import { architectureOf, getInstanceType } from '../instance-types';
-import { checkMaxPodsOptions, maxPodsTable } from '../max-pods';
-import { nodeResources } from '../max-pods/resources';
+import { checkMaxPodsOptions, maxPodsTable, nodeResourcesFromFacts } from '../max-pods';
 import validateOptions from './generated/options-validator';
 import { namedInstanceTypes, selectInstanceTypes } from './instance-selection';
 import { tableMappings } from './layout';
@@ -198,7 +197,7 @@ function checkResources(types: readonly string[], table: ReadonlyMap<string, num
   const heavy: string[] = [];
   const none: string[] = [];
   for (const t of types) {
-    const r = nodeResources(getInstanceType(t), family, table.get(t)!, plain.get(t)!);
+    const r = nodeResourcesFromFacts(getInstanceType(t), family, table.get(t)!, plain.get(t)!);
     if (r === undefined) continue; // no vCPU or memory figure: nothing to judge
     const reserved = `${t} (${r.kubeReservedMemoryMiB + r.evictionHardMemoryMiB} of ${r.memoryCapacityMiB} MiB)`;
     if (r.allocatableMemoryMiB <= 0) none.push(reserved);

@@ -1,7 +1,6 @@
 import { EksNodegroupError, plural } from '../../core';
 import { getInstanceType, instanceTypeNames } from '../../instance-types';
-import { explainMaxPods, maxPods, type MaxPodsExplanation, type MaxPodsOptions } from '../../max-pods';
-import { AMI_FAMILIES, nodeResources, type AmiFamily, type NodeResources } from '../../max-pods/resources';
+import { AMI_FAMILIES, explainMaxPods, maxPods, nodeResourcesFromFacts, type AmiFamily, type MaxPodsExplanation, type MaxPodsOptions, type NodeResources } from '../../max-pods';
 import { DEFAULTS } from '../../nodegroup/options';
 import { choiceFlag, intFlag, parseFlags, type FlagSpec, type Parsed } from '../args';
 import type { CliIO, Command } from '../io';
@@ -151,7 +150,7 @@ ${MAX_POD_FLAGS_HELP}
         failures.push(e.message);
       }
     }
-    const resources = (e: MaxPodsExplanation) => nodeResources(getInstanceType(e.instanceType), family, e.maxPods, maxPods(e.instanceType));
+    const resources = (e: MaxPodsExplanation) => nodeResourcesFromFacts(getInstanceType(e.instanceType), family, e.maxPods, maxPods(e.instanceType));
     let out: string;
     if (values.json) {
       out = JSON.stringify(results.map((e) => ({ ...e, resources: resources(e) ?? null })), null, 2) + '\n';
