@@ -59,7 +59,7 @@ describe('pod capacity model (simulatePods)', () => {
     expect(s.running).to.equal(1); // the derivation above gives 1: the story holds
     expect(s.maxPods).to.equal(maxPods);
     expect(s.firstLimit).to.equal('both'); // 1 slot and 1 IP left
-    expect(s.limitsReached).to.deep.equal({ maxPods: true, podIps: false });
+    expect(s.limitsReached).to.deep.equal({ maxPods: true, podIps: false, cpu: false, memory: false });
     expect(eventOf(s, 'nginx', 'Pending')).to.deep.include({ reason: 'FailedScheduling', from: 'default-scheduler', message: '0/1 nodes are available: 1 Too many pods.' });
   });
 
@@ -101,7 +101,7 @@ describe('pod capacity model (simulatePods)', () => {
     const replicas = slots + 7;
     const s = simulatePods({ instanceType: 'm5.large', maxPods, replicas });
     expect(counts(s)).to.deep.equal({ running: free, containerCreating: slots - free, pending: 7 });
-    expect(s.limitsReached).to.deep.equal({ maxPods: true, podIps: true });
+    expect(s.limitsReached).to.deep.equal({ maxPods: true, podIps: true, cpu: false, memory: false });
   });
 
   it('both limits equal: the 2018 layout leaves as many slots as IPs on every type', () => {
@@ -213,8 +213,14 @@ describe('pod capacity model (simulatePods)', () => {
   it('raw ENI/IP numbers give the same answer as the instance type with those numbers', () => {
     const f = getInstanceType('m5.xlarge');
     const a = simulatePods({ instanceType: 'm5.xlarge', replicas: 70, nodes: 2 });
-    const b = simulatePods({ facts: { name: 'm5.xlarge', defaultCardEnis: f.defaultCardEnis, ipv4PerEni: f.ipv4PerEni }, replicas: 70, nodes: 2 });
+    const b = simulatePods({ facts: { name: 'm5.xlarge', defaultCardEnis: f.defaultCardEnis, ipv4PerEni: f.ipv4PerEni, vcpus: f.vcpus, memoryMiB: f.memoryMiB }, replicas: 70, nodes: 2 });
     expect(b).to.deep.equal({ ...a, maxPodsExplanation: b.maxPodsExplanation });
+    // Without vCPU and memory figures the requests go unchecked, and the explanation says so.
+    const c = simulatePods({ facts: { defaultCardEnis: f.defaultCardEnis, ipv4PerEni: f.ipv4PerEni }, replicas: 70, nodes: 2 });
+    expect(counts(c)).to.deep.equal(counts(a));
+    expect(c.resources).to.equal(null);
+    expect(c.explanation.join('\n')).to.include('CPU and memory requests are not checked');
+    expect(() => simulatePods({ facts: { defaultCardEnis: 3, ipv4PerEni: 10 }, replicas: 1, requests: { cpu: '100m' } })).to.throw(/requests.*vcpus and memoryMiB/);
   });
 
   it('is deterministic', () => {
@@ -249,14 +255,21 @@ describe('pod capacity model (simulatePods)', () => {
   });
 });
 
+/** Workload pods a node's CPU and memory (after system pods) hold; Infinity without requests. */
+function capacityByRequests(n: PodSimulation['perNode'][number], s: PodSimulation): number {
+  const by = (left: number | null, each: number): number => (left === null || each === 0 ? Infinity : Math.max(0, Math.floor(left / each)));
+  return Math.min(by(n.cpuForWorkload, s.requests.cpuMillicores), by(n.memoryMiBForWorkload, s.requests.memoryMiB));
+}
+
 describe('spreadPods (placement rule)', () => {
   /** The rule pod by pod: next pod to the node with the fewest pods (ties: lowest index), skipping full nodes. */
-  function naive(total: number[], maxPods: number, count: number): number[] {
+  function naive(total: number[], limit: number | number[], count: number): number[] {
     const t = [...total];
     const added = t.map(() => 0);
+    const ceiling = (i: number): number => (typeof limit === 'number' ? limit : limit[i]);
     for (let p = 0; p < count; p++) {
       let best = -1;
-      for (let i = 0; i < t.length; i++) if (t[i] < maxPods && (best < 0 || t[i] < t[best])) best = i;
+      for (let i = 0; i < t.length; i++) if (t[i] < ceiling(i) && (best < 0 || t[i] < t[best])) best = i;
       if (best < 0) break;
       t[best]++;
       added[best]++;
@@ -277,6 +290,20 @@ describe('spreadPods (placement rule)', () => {
     );
   });
 
+  it('with a ceiling per node (what CPU and memory leave) equals placing pods one at a time (fast-check)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 40 }), fc.integer({ min: 0, max: 40 })), { minLength: 1, maxLength: 12 }), fc.integer({ min: 0, max: 300 }), (nodes, count) => {
+        const total = nodes.map(([a, b]) => Math.min(a, b));
+        const ceilings = nodes.map(([a, b]) => Math.max(a, b));
+        const expected = naive(total, ceilings, count);
+        const t = [...total];
+        expect(spreadPods(t, ceilings, count)).to.deep.equal(expected);
+        expect(t).to.deep.equal(total.map((x, i) => x + expected[i]));
+      }),
+      { seed: 8, numRuns: 300 },
+    );
+  });
+
   it('simulatePods invariants hold for random setups (fast-check)', () => {
     const types = ['t2.micro', 't3.medium', 'm5.large', 'c5.4xlarge', 'r6g.metal'];
     fc.assert(
@@ -286,18 +313,24 @@ describe('spreadPods (placement rule)', () => {
         fc.integer({ min: 1, max: 6 }),
         fc.option(fc.integer({ min: 1, max: 120 }), { nil: undefined }),
         fc.constantFrom('eks-2018' as const, 'eks-current' as const),
-        (type, replicas, nodes, maxPods, preset) => {
-          const s = simulatePods({ instanceType: type, replicas, nodes, maxPods, systemPods: preset });
+        fc.option(fc.record({ cpu: fc.integer({ min: 0, max: 3000 }).map((m) => `${m}m`), memory: fc.integer({ min: 0, max: 6000 }).map((m) => `${m}Mi`) }), { nil: undefined }),
+        (type, replicas, nodes, maxPods, preset, requests) => {
+          const s = simulatePods({ instanceType: type, replicas, nodes, maxPods, systemPods: preset, requests });
           expect(s.running + s.containerCreating + s.pending).to.equal(replicas);
-          let slots = 0;
+          const alloc = s.resources!;
+          let room = 0;
           for (const n of s.perNode) {
-            expect(n.workload.scheduled).to.be.at.most(n.slotsForWorkload);
+            const k = n.workload.scheduled;
+            expect(k).to.be.at.most(n.slotsForWorkload);
             expect(n.workload.running).to.be.at.most(n.ipsForWorkload);
-            expect(n.systemPodCount + n.workload.scheduled).to.be.at.most(s.maxPods);
-            slots += n.slotsForWorkload;
+            expect(n.systemPodCount + k).to.be.at.most(s.maxPods);
+            // Requests never exceed allocatable where a workload pod was placed.
+            if (k && s.requests.cpuMillicores) expect(n.systemRequests.cpuMillicores + k * s.requests.cpuMillicores).to.be.at.most(alloc.allocatableCpuMillicores);
+            if (k && s.requests.memoryMiB) expect(n.systemRequests.memoryMiB + k * s.requests.memoryMiB).to.be.at.most(alloc.allocatableMemoryMiB);
+            room += n.workloadCapacity === n.ipsForWorkload && n.ipsForWorkload < n.slotsForWorkload ? Math.min(n.slotsForWorkload, capacityByRequests(n, s)) : n.workloadCapacity;
           }
-          // Pending only when every node is full.
-          if (s.pending > 0) expect(s.running + s.containerCreating).to.equal(slots);
+          // Pending only when no node has room left.
+          if (s.pending > 0) expect(s.running + s.containerCreating).to.equal(room);
           // The rows add up to the groups.
           expect(podRows(s).filter((r) => r.namespace === 'default' && r.status === 'Running')).to.have.length(s.running);
         },
@@ -385,6 +418,15 @@ describe('system pods: presets and files', () => {
       ['eks-pod-identity-agent', 'DaemonSet', true, undefined],
       ['coredns', 'Deployment', false, 2],
     ]);
+    // Today's preset carries the add-ons' requests, each with its source; the 2018 one none.
+    expect(b.systemPods.map((p) => [p.name, p.requests])).to.deep.equal([
+      ['aws-node', { cpu: '50m' }],
+      ['kube-proxy', { cpu: '100m' }],
+      ['eks-pod-identity-agent', undefined],
+      ['coredns', { cpu: '100m', memory: '70Mi' }],
+    ]);
+    for (const p of b.systemPods) expect(p.source, p.name).to.match(/\S+\/\S+|EKS/);
+    expect(a.systemPods.every((p) => p.requests === undefined)).to.equal(true);
   });
 
   it('reads YAML and JSON', () => {
@@ -395,13 +437,16 @@ describe('system pods: presets and files', () => {
   });
 
   const bad: [string, string, RegExp][] = [
-    ['unknown field', 'systemPods:\n  - name: a\n    kind: DaemonSet\n    hostnetwork: true\n', /f\.yaml:4:18: .*systemPods\[0\]\.hostnetwork.*fields are name, kind, replicas, hostNetwork, namespace/],
+    ['unknown field', 'systemPods:\n  - name: a\n    kind: DaemonSet\n    hostnetwork: true\n', /f\.yaml:4:18: .*systemPods\[0\]\.hostnetwork.*fields are name, kind, replicas, hostNetwork, namespace, requests, source/],
     ['bad kind', 'systemPods:\n  - { name: a, kind: Daemonset }\n', /f\.yaml:2:22: .*systemPods\[0\]\.kind: "Daemonset" \(allowed: DaemonSet or Deployment\)/],
     ['replicas on a DaemonSet', 'systemPods:\n  - { name: a, kind: DaemonSet, replicas: 2 }\n', /systemPods\[0\]\.replicas.*one pod on every node/],
     ['negative replicas', 'systemPods:\n  - { name: a, kind: Deployment, replicas: -1 }\n', /systemPods\[0\]\.replicas: -1/],
     ['hostNetwork not a boolean', 'systemPods:\n  - { name: a, kind: DaemonSet, hostNetwork: "yes" }\n', /hostNetwork: "yes" \(allowed: true or false\)/],
     ['duplicate name', 'systemPods:\n  - { name: a, kind: DaemonSet }\n  - { name: a, kind: Deployment }\n', /f\.yaml:3:.*systemPods\[1\]\.name: "a".*not used by another entry/],
     ['missing name', 'systemPods:\n  - { kind: DaemonSet }\n', /systemPods\[0\]\.name/],
+    ['a malformed request', 'systemPods:\n  - { name: a, kind: DaemonSet, requests: { memory: 70MB } }\n', /f\.yaml:2:\d+: .*systemPods\[0\]\.requests\.memory: "70MB" \(allowed: a memory quantity/],
+    ['an unknown resource', 'systemPods:\n  - { name: a, kind: DaemonSet, requests: { gpu: 1 } }\n', /systemPods\[0\]\.requests\.gpu: 1 \(allowed: no such resource; requests are cpu and memory\)/],
+    ['requests not a mapping', 'systemPods:\n  - { name: a, kind: DaemonSet, requests: 100m }\n', /systemPods\[0\]\.requests: "100m" \(allowed: a mapping/],
     ['top-level list', '- { name: a, kind: DaemonSet }\n', /f\.yaml: a system-pods file is a mapping with a "systemPods" list/],
     ['no systemPods key', 'pods: []\n', /f\.yaml:1:\d+: unknown top-level key "pods"/],
     ['systemPods not a list', 'systemPods: 3\n', /systemPods: 3 \(allowed: a list/],

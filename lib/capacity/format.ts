@@ -2,7 +2,9 @@
  * Text forms of the capacity results: a `kubectl get pods -A -o wide` style table, the warning
  * events a user would see for each pod that does not run, and the reasoning. Deterministic.
  */
+import { plural } from '../core';
 import type { NodesNeeded, PodGroup, PodSimulation, TypesThatFit } from './index';
+import { formatRequests, hasRequests } from './requests';
 
 /** One pod row, as kubectl would list it. */
 export interface PodRow {
@@ -67,12 +69,20 @@ export function formatSimulation(sim: PodSimulation, systemPodsLabel: string): s
       ['TYPE', 'REASON', 'OBJECT', 'MESSAGE'],
       bad.map((r) => [r.group.event!.type, r.group.event!.reason, `pod/${r.name}`, r.group.event!.message]),
     );
-    const pend = bad.filter((r) => r.status === 'Pending').length;
-    const cc = bad.length - pend;
+    const pending = bad.filter((r) => r.status === 'Pending');
+    const cc = bad.length - pending.length;
     out += '\n';
-    if (pend) {
-      out += `Pending (${pend}): the scheduler found no node under kubelet maxPods (${sim.maxPods}, counting every pod). ` +
-        'Older Kubernetes words the event "Insufficient pods".\n';
+    if (pending.length) {
+      const why = new Set(pending.flatMap((r) => r.group.limitedBy ?? []));
+      const parts: string[] = [];
+      if (why.has('maxPods')) parts.push(`the scheduler found no node under kubelet maxPods (${sim.maxPods}, counting every pod). Older Kubernetes words the event "Insufficient pods".`);
+      const alloc = sim.resources;
+      for (const res of ['cpu', 'memory'] as const) {
+        if (!why.has(res) || !alloc) continue;
+        const amount = res === 'cpu' ? `${alloc.allocatableCpuMillicores}m CPU` : `${alloc.allocatableMemoryMiB} MiB memory`;
+        parts.push(`no node has the ${res === 'cpu' ? 'CPU' : 'memory'} the pod requests left: each node has ${amount} allocatable (after kube-reserved${res === 'memory' ? ' and the eviction threshold' : ''}), and the requests of the pods already there count.`);
+      }
+      out += `Pending (${pending.length}): ${parts.join(' And ')}\n`;
     }
     if (cc) {
       out += `ContainerCreating (${cc}): scheduled, but the VPC CNI has no pod IP left on the node ` +
@@ -98,12 +108,12 @@ function sumOfRuns(xs: number[]): string {
 export function formatNodesNeeded(r: NodesNeeded, systemPodsLabel: string): string {
   const s = r.simulation;
   if (r.nodes === null) {
-    return `${s.workload}: ${s.replicas} replicas cannot all run on ${s.instanceType} nodes (maxPods ${s.maxPods}, system pods ${systemPodsLabel}): ${r.reason}.\n`;
+    return `${s.workload}: ${plural(s.replicas, 'replica')} cannot ${s.replicas === 1 ? '' : 'all '}run on ${s.instanceType} nodes (maxPods ${s.maxPods}, system pods ${systemPodsLabel}): ${r.reason}.\n`;
   }
   const caps = s.perNode.map((n) => n.workloadCapacity);
   return (
-    `${s.workload}: ${s.replicas} replicas need ${r.nodes} node${r.nodes === 1 ? '' : 's'} of ${s.instanceType} ` +
-    `(maxPods ${s.maxPods}, ${s.podIps} pod IPs per node, system pods ${systemPodsLabel}).\n` +
+    `${s.workload}: ${plural(s.replicas, 'replica')} ${s.replicas === 1 ? 'needs' : 'need'} ${plural(r.nodes, 'node')} of ${s.instanceType} ` +
+    `(maxPods ${s.maxPods}, ${s.podIps} pod IPs per node${hasRequests(s.requests) ? `, ${formatRequests(s.requests)} per ${s.workload} pod` : ''}, system pods ${systemPodsLabel}).\n` +
     `  room for ${s.workload}: ${sumOfRuns(caps)} = ${caps.reduce((a, b) => a + b, 0)}\n` +
     s.explanation.map((l) => `  ${l}`).join('\n') +
     '\n'
@@ -112,16 +122,19 @@ export function formatNodesNeeded(r: NodesNeeded, systemPodsLabel: string): stri
 
 export function formatFit(r: TypesThatFit, limit: number, systemPodsLabel: string, workload: string): string {
   const shown = limit > 0 ? r.fits.slice(0, limit) : r.fits;
-  let out = `# instance types where one node runs ${r.replicas} ${workload} pods (system pods ${systemPodsLabel}), smallest first (vCPUs, memory, name)\n`;
+  const each = hasRequests(r.requests) ? `, each requesting ${formatRequests(r.requests)}` : '';
+  let out = `# instance types where one node runs ${plural(r.replicas, `${workload} pod`)}${each} (system pods ${systemPodsLabel}), smallest first (vCPUs, memory, name)\n`;
   if (!r.fits.length) return out + 'none\n';
+  const allocatable = r.fits.some((f) => f.allocatable !== undefined);
   out += table(
-    ['TYPE', 'VCPUS', 'MEMORY', 'MAXPODS', 'POD-IPS', 'HOLDS', 'FIRST-LIMIT'],
+    ['TYPE', 'VCPUS', 'MEMORY', 'MAXPODS', 'POD-IPS', ...(allocatable ? ['ALLOCATABLE'] : []), 'HOLDS', 'FIRST-LIMIT'],
     shown.map((f) => [
       f.instanceType,
       f.vcpus === undefined ? '?' : String(f.vcpus),
       f.memoryMiB === undefined ? '?' : `${+(f.memoryMiB / 1024).toFixed(2)}Gi`,
       String(f.maxPods),
       String(f.podIps),
+      ...(allocatable ? [f.allocatable ? `${f.allocatable.cpuMillicores}m/${f.allocatable.memoryMiB}Mi` : '?'] : []),
       String(f.workloadCapacity),
       f.firstLimit,
     ]),

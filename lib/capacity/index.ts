@@ -2,10 +2,15 @@
  * Pod capacity simulator: how many of a workload's pods run on EKS nodes, and why the others stay
  * `Pending` or `ContainerCreating`. Pure: no I/O.
  *
- * Two limits act on every pod (Amazon VPC CNI: aws/amazon-vpc-cni-k8s docs; kube-scheduler):
+ * Four limits act on pods (Amazon VPC CNI: aws/amazon-vpc-cni-k8s docs; kube-scheduler's
+ * NodeResourcesFit filter):
  * - kubelet `maxPods` counts ALL pods on the node, DaemonSets and host-network pods included. The
  *   scheduler places no pod on a full node: the pod stays `Pending`, event `FailedScheduling`
  *   ("0/N nodes are available: N Too many pods."; older Kubernetes said "Insufficient pods").
+ * - CPU and memory requests: a pod fits where the requests of the pods already there plus its own
+ *   stay within the node's allocatable (lib/max-pods/resources.ts); otherwise `Pending` with
+ *   "Insufficient cpu" / "Insufficient memory". A pod without a request for a resource always
+ *   fits that resource. The scheduler lists every node's reasons, counted, sorted as strings.
  * - Pod IPs: ENIs used × pod IPs per ENI (from lib/max-pods: secondary IPs, × 16 with prefix
  *   delegation, the primary ENI dropped with custom networking). Only pods NOT on the host network
  *   take one. The scheduler does not see IPs: when `maxPods` is set above what the IPs allow, the
@@ -13,21 +18,32 @@
  *   assign an IP address to container`.
  *
  * Placement rule (deterministic):
- * 1. DaemonSets first, in list order: one pod on every node.
+ * 1. DaemonSets first, in list order: one pod on every node where it fits.
  * 2. Then Deployments (system ones in list order, the workload last): pods go one at a time to the
- *    node with the fewest scheduled pods (ties: lowest node number), skipping full nodes. This is the
- *    even spreading the default scheduler's scoring gives pods without resource requests; with
+ *    node with the fewest scheduled pods (ties: lowest node number) among the nodes where the pod
+ *    fits. This is the even spreading the default scheduler's scoring gives identical pods; with
  *    one node per replica it puts CoreDNS replicas one per node.
  * 3. On each node, pod IPs go to pods in the order they were scheduled: system pods first.
  */
 import { badOption, EksNodegroupError, plural, requireInteger } from '../core';
+import { getInstanceType, listInstanceTypes, type InstanceTypeFacts } from '../instance-types';
+import {
+  AMI_FAMILIES,
+  explainMaxPods,
+  explainMaxPodsFromFacts,
+  nodeResourcesFromFacts,
+  type AmiFamily,
+  type MaxPodsExplanation,
+  type MaxPodsOptions,
+  type NodeResources,
+} from '../max-pods';
+import { DEFAULTS } from '../nodegroup/options';
+import { checkRequests, formatMemory, formatRequests, hasRequests, NO_REQUESTS, type Requested, type ResourceRequests } from './requests';
+import { isDnsLabel, resolveSystemPods, type SystemPod, type SystemPodPreset } from './system-pods';
 
 /** Kubernetes' supported cluster limits: pods and nodes per cluster. */
 export const MAX_CLUSTER_PODS = 150_000;
 export const MAX_CLUSTER_NODES = 5_000;
-import { listInstanceTypes, type InstanceTypeFacts } from '../instance-types';
-import { explainMaxPods, explainMaxPodsFromFacts, type MaxPodsExplanation, type MaxPodsOptions } from '../max-pods';
-import { isDnsLabel, resolveSystemPods, type SystemPod, type SystemPodPreset } from './system-pods';
 
 export {
   SYSTEM_POD_PRESETS,
@@ -40,6 +56,7 @@ export {
   type SystemPodKind,
   type SystemPodPreset,
 } from './system-pods';
+export { parseRequestsFlag, type ResourceRequests, type Requested } from './requests';
 
 /** Raw node numbers, for a type the data does not know (or a what-if). */
 export interface RawNodeFacts {
@@ -52,8 +69,10 @@ export interface RawNodeFacts {
   /** Prefix delegation applies only to `nitro` (or bare metal). Default: not reported. */
   hypervisor?: 'nitro' | 'xen';
   bareMetal?: boolean;
-  /** Needed only for the recommended cap. */
+  /** Needed for the recommended cap and for CPU requests. */
   vcpus?: number;
+  /** EC2's memory figure (MiB); needed for memory requests. */
+  memoryMiB?: number;
 }
 
 /** What to simulate. Give `instanceType` or `facts`. */
@@ -66,10 +85,14 @@ export interface SimulatePodsOptions {
   maxPods?: number;
   /** Max-pods modes (prefix delegation, custom networking, max ENIs, cap, …). */
   maxPodsOptions?: MaxPodsOptions;
+  /** The AMI family of the nodes: it decides kube-reserved, so allocatable. Default al2023. */
+  amiFamily?: AmiFamily;
   /** A preset or a list; default `eks-current`. */
   systemPods?: SystemPodPreset | readonly SystemPod[];
   /** Workload replicas (≥ 1). */
   replicas: number;
+  /** What one workload pod requests, e.g. `{ cpu: '250m', memory: '512Mi' }`. Default: nothing. */
+  requests?: ResourceRequests;
   /** Nodes (an ASG's desired capacity); default 1. */
   nodes?: number;
   /** Workload name (a Kubernetes name); default `app`. Pods are `<name>-<n>`. */
@@ -79,8 +102,10 @@ export interface SimulatePodsOptions {
 }
 
 export type PodStatus = 'Running' | 'ContainerCreating' | 'Pending';
-/** Which limit stops the workload first on a node; `both` when they allow the same number. */
-export type Limit = 'maxPods' | 'podIps' | 'both';
+/** A limit that stops pods: kubelet maxPods, pod IPs, CPU or memory requests. */
+export type LimitName = 'maxPods' | 'podIps' | 'cpu' | 'memory';
+/** Which limit stops the workload first on a node; `both` when maxPods and pod IPs allow the same number. */
+export type Limit = LimitName | 'both';
 
 /** The event `kubectl describe pod` / `kubectl get events` shows for a pod that does not run. */
 export interface PodEvent {
@@ -101,6 +126,8 @@ export interface PodGroup {
   status: PodStatus;
   count: number;
   event?: PodEvent;
+  /** For pods that do not run: the limits that stopped them (Pending: the scheduler's reasons; ContainerCreating: podIps). */
+  limitedBy?: LimitName[];
 }
 
 export interface NodeCapacity {
@@ -117,7 +144,12 @@ export interface NodeCapacity {
   slotsForWorkload: number;
   /** Pod IPs − IPs taken by system pods. */
   ipsForWorkload: number;
-  /** Workload pods this node can run: min(slots, IPs). */
+  /** What the scheduled system pods request. */
+  systemRequests: Requested;
+  /** Allocatable − system pods' requests; null where CPU and memory are not modelled. */
+  cpuForWorkload: number | null;
+  memoryMiBForWorkload: number | null;
+  /** Workload pods this node can run: min(slots, IPs, and what CPU and memory allow the workload's requests). */
   workloadCapacity: number;
   firstLimit: Limit;
   workload: { scheduled: number; running: number; containerCreating: number };
@@ -143,10 +175,14 @@ export interface PodSimulation {
   enisUsed: number;
   podIpsPerEni: number;
   podIps: number;
+  /** What each node keeps for kubelet and leaves for pods; null without vCPU and memory figures (requests then go unchecked). */
+  resources: NodeResources | null;
+  /** What one workload pod requests. */
+  requests: Requested;
   /** Same limit binds first on every node, or `mixed`. */
   firstLimit: Limit | 'mixed';
   /** Which limits actually stopped workload pods. */
-  limitsReached: { maxPods: boolean; podIps: boolean };
+  limitsReached: Record<LimitName, boolean>;
   systemPods: SystemPod[];
   /** System pods that do not run (they take slots or IPs the workload might have expected). */
   systemPodsNotRunning: number;
@@ -164,15 +200,24 @@ export const SANDBOX_MESSAGE =
   'Failed to create pod sandbox: rpc error: code = Unknown desc = failed to setup network for sandbox "…": ' +
   'plugin type="aws-cni" name="aws-cni" failed (add): add cmd: failed to assign an IP address to container';
 
-export function schedulingMessage(nodes: number, daemonSet: boolean): string {
-  if (daemonSet && nodes > 1) {
-    return `0/${nodes} nodes are available: 1 Too many pods, ${nodes - 1} node(s) didn't match Pod's node affinity/selector.`;
-  }
-  return `0/${nodes} nodes are available: ${nodes} Too many pods.`;
+/** kube-scheduler's words for each limit it sees (NodeResourcesFit). */
+const REASON: Record<Exclude<LimitName, 'podIps'>, string> = { maxPods: 'Too many pods', cpu: 'Insufficient cpu', memory: 'Insufficient memory' };
+
+/**
+ * The scheduler's FailedScheduling message: each node's reasons counted, "count reason" sorted as
+ * strings (kube-scheduler FitError.Error). A DaemonSet pod sees only its own node; the others
+ * fail its node affinity.
+ */
+export function schedulingMessage(nodes: number, reasonsPerNode: readonly (readonly LimitName[])[], daemonSet = false): string {
+  const counts = new Map<string, number>();
+  for (const reasons of reasonsPerNode) for (const r of reasons) if (r !== 'podIps') counts.set(REASON[r], (counts.get(REASON[r]) ?? 0) + 1);
+  if (daemonSet && nodes > 1) counts.set("node(s) didn't match Pod's node affinity/selector", nodes - 1);
+  const parts = [...counts].map(([reason, n]) => `${n} ${reason}`).sort();
+  return `0/${nodes} nodes are available: ${parts.join(', ')}.`;
 }
 
-function pendingEvent(nodes: number, daemonSet: boolean): PodEvent {
-  return { type: 'Warning', reason: 'FailedScheduling', from: 'default-scheduler', message: schedulingMessage(nodes, daemonSet) };
+function pendingEvent(message: string): PodEvent {
+  return { type: 'Warning', reason: 'FailedScheduling', from: 'default-scheduler', message };
 }
 
 const SANDBOX_EVENT: PodEvent = { type: 'Warning', reason: 'FailedCreatePodSandBox', from: 'kubelet', message: SANDBOX_MESSAGE };
@@ -181,8 +226,16 @@ function nodeName(i: number): string {
   return `node-${i + 1}`;
 }
 
-/** The max-pods explanation for the node: a known type or raw numbers. */
-function explainNode(o: SimulatePodsOptions, modes: MaxPodsOptions): MaxPodsExplanation {
+/** The node: its max-pods explanation and what it leaves for pods (a known type or raw numbers). */
+interface NodeFacts {
+  explained: MaxPodsExplanation;
+  /** Facts nodeResourcesFromFacts reads (vCPUs, memory, architecture). */
+  facts: Pick<InstanceTypeFacts, 'vcpus' | 'memoryMiB' | 'architecture'>;
+  /** The plain ENI-formula max pods (what nodeadm and bootstrap.sh reserve memory for). */
+  plainMaxPods: number;
+}
+
+function nodeFacts(o: SimulatePodsOptions, modes: MaxPodsOptions): NodeFacts {
   if (o.instanceType !== undefined && o.facts !== undefined) {
     throw new EksNodegroupError('BAD_USAGE', 'give an instance type or raw facts (ENIs, IPs per ENI), not both');
   }
@@ -192,6 +245,7 @@ function explainNode(o: SimulatePodsOptions, modes: MaxPodsOptions): MaxPodsExpl
     requireInteger('facts.defaultCardEnis', f.defaultCardEnis, 1);
     requireInteger('facts.ipv4PerEni', f.ipv4PerEni, 1);
     if (f.vcpus !== undefined) requireInteger('facts.vcpus', f.vcpus, 1);
+    if (f.memoryMiB !== undefined) requireInteger('facts.memoryMiB', f.memoryMiB, 1);
     if (f.hypervisor !== undefined && f.hypervisor !== 'nitro' && f.hypervisor !== 'xen') throw badOption('facts.hypervisor', f.hypervisor, 'nitro or xen');
     const inputs = {
       instanceType: f.name ?? 'custom',
@@ -201,33 +255,41 @@ function explainNode(o: SimulatePodsOptions, modes: MaxPodsOptions): MaxPodsExpl
       ...(f.hypervisor !== undefined ? { hypervisor: f.hypervisor } : {}),
       ...(f.vcpus !== undefined ? { vcpus: f.vcpus } : {}),
     };
-    return explainMaxPodsFromFacts(inputs, modes);
+    return { explained: explainMaxPodsFromFacts(inputs, modes), facts: { vcpus: f.vcpus, memoryMiB: f.memoryMiB }, plainMaxPods: explainMaxPodsFromFacts(inputs).maxPods };
   }
   if (o.instanceType === undefined) {
     throw new EksNodegroupError('BAD_USAGE', 'name an instance type (e.g. m5.large) or give raw facts (ENIs, IPs per ENI)');
   }
-  return explainMaxPods(o.instanceType, modes);
+  const facts = typeof o.instanceType === 'string' ? getInstanceType(o.instanceType) : o.instanceType;
+  return { explained: explainMaxPods(facts, modes), facts, plainMaxPods: explainMaxPods(facts).maxPods };
+}
+
+/** What the node leaves for pods with kubelet at `maxPods`, or null without vCPU and memory figures. */
+function resourcesOf(node: NodeFacts, family: AmiFamily, maxPods: number): NodeResources | null {
+  return nodeResourcesFromFacts(node.facts as InstanceTypeFacts, family, maxPods, node.plainMaxPods) ?? null;
 }
 
 /**
  * Places `count` pods on nodes: one at a time on the node with the fewest scheduled pods (ties:
- * lowest index), skipping nodes at maxPods. Computed by levels, not pod by pod: O(nodes × log maxPods).
- * Returns the pods added per node; `total` is updated.
+ * lowest index), skipping nodes at their ceiling (`limit`: one for all nodes, or one per node).
+ * Computed by levels, not pod by pod: O(nodes × log limit). Returns the pods added per node;
+ * `total` is updated.
  */
-export function spreadPods(total: number[], maxPods: number, count: number): number[] {
+export function spreadPods(total: number[], limit: number | readonly number[], count: number): number[] {
+  const ceiling = (i: number): number => (typeof limit === 'number' ? limit : limit[i]);
   const added = total.map(() => 0);
-  const room = total.reduce((s, t) => s + Math.max(0, maxPods - t), 0);
+  const room = total.reduce((s, t, i) => s + Math.max(0, ceiling(i) - t), 0);
   if (room <= count) {
     total.forEach((t, i) => {
-      added[i] = Math.max(0, maxPods - t);
-      total[i] = Math.max(t, maxPods);
+      added[i] = Math.max(0, ceiling(i) - t);
+      total[i] = Math.max(t, ceiling(i));
     });
     return added;
   }
-  // Pods needed to raise every node to `level` (never above maxPods).
-  const upTo = (level: number): number => total.reduce((s, t) => s + Math.max(0, Math.min(level, maxPods) - t), 0);
+  // Pods needed to raise every node to `level` (never above its ceiling).
+  const upTo = (level: number): number => total.reduce((s, t, i) => s + Math.max(0, Math.min(level, ceiling(i)) - t), 0);
   let lo = 0; // upTo(lo) ≤ count
-  let hi = maxPods; // upTo(hi) = room > count
+  let hi = total.reduce((m, _, i) => Math.max(m, ceiling(i)), 0); // upTo(hi) = room > count
   while (hi - lo > 1) {
     const mid = (lo + hi) >> 1;
     if (upTo(mid) <= count) lo = mid;
@@ -235,11 +297,11 @@ export function spreadPods(total: number[], maxPods: number, count: number): num
   }
   let rest = count - upTo(lo);
   total.forEach((t, i) => {
-    added[i] = Math.max(0, lo - t);
+    added[i] = Math.max(0, Math.min(lo, ceiling(i)) - t);
   });
-  // Nodes now at `lo` (< maxPods) take one more each, lowest index first.
+  // Nodes now at `lo`, below their ceiling, take one more each, lowest index first.
   for (let i = 0; i < total.length && rest > 0; i++) {
-    if (total[i] + added[i] === lo) {
+    if (total[i] + added[i] === lo && lo < ceiling(i)) {
       added[i]++;
       rest--;
     }
@@ -250,11 +312,12 @@ export function spreadPods(total: number[], maxPods: number, count: number): num
   return added;
 }
 
-function checkSimulateOptions(o: SimulatePodsOptions): void {
+const OPTION_KEYS = ['instanceType', 'facts', 'maxPods', 'maxPodsOptions', 'amiFamily', 'systemPods', 'replicas', 'requests', 'nodes', 'name', 'namespace'];
+
+function checkSimulateOptions(o: SimulatePodsOptions): Requested {
   if (o === null || typeof o !== 'object') throw badOption('options', o, 'an object { instanceType, replicas, … }');
-  const known = ['instanceType', 'facts', 'maxPods', 'maxPodsOptions', 'systemPods', 'replicas', 'nodes', 'name', 'namespace'];
   for (const k of Object.keys(o)) {
-    if (!known.includes(k)) throw badOption(`option "${k}"`, (o as unknown as Record<string, unknown>)[k], `one of ${known.join(', ')}`);
+    if (!OPTION_KEYS.includes(k)) throw badOption(`option "${k}"`, (o as unknown as Record<string, unknown>)[k], `one of ${OPTION_KEYS.join(', ')}`);
   }
   requireInteger('replicas', o.replicas, 1);
   if (o.nodes !== undefined) requireInteger('nodes', o.nodes, 1);
@@ -265,10 +328,12 @@ function checkSimulateOptions(o: SimulatePodsOptions): void {
   if (o.maxPods !== undefined) requireInteger('maxPods', o.maxPods, 1);
   if (o.name !== undefined && !isDnsLabel(o.name)) throw badOption('name', o.name, 'a Kubernetes name: lowercase letters, digits and "-", at most 63 characters');
   if (o.namespace !== undefined && !isDnsLabel(o.namespace)) throw badOption('namespace', o.namespace, 'a Kubernetes namespace name');
+  if (o.amiFamily !== undefined && !AMI_FAMILIES.includes(o.amiFamily)) throw badOption('amiFamily', o.amiFamily, AMI_FAMILIES.join(', '));
   const override = o.maxPodsOptions?.override;
   if (o.maxPods !== undefined && override !== undefined && override !== o.maxPods) {
     throw badOption('maxPods', o.maxPods, `the same value as the max-pods override (${override}), or only one of them`);
   }
+  return o.requests === undefined ? NO_REQUESTS : checkRequests('requests', o.requests);
 }
 
 function nodeRange(names: string[]): string {
@@ -278,15 +343,25 @@ function nodeRange(names: string[]): string {
 
 /** Simulates the nodes and returns the workload's counts with the explanation. */
 export function simulatePods(options: SimulatePodsOptions): PodSimulation {
-  checkSimulateOptions(options);
+  const requests = checkSimulateOptions(options);
   const modes = options.maxPodsOptions ?? {};
-  const sim = place(options, explainNode(options, modes), resolveSystemPods(options.systemPods));
+  const node = nodeFacts(options, modes);
+  const resources = resourcesOf(node, options.amiFamily ?? DEFAULTS.amiFamily, options.maxPods ?? node.explained.maxPods);
+  if (resources === null && hasRequests(requests)) {
+    throw badOption('requests', options.requests, `nothing for ${node.explained.instanceType}: its vCPUs or memory are unknown (with raw facts, give vcpus and memoryMiB)`);
+  }
+  const sim = place(options, node.explained, resources, resolveSystemPods(options.systemPods), requests);
   sim.explanation = explain(sim);
   return sim;
 }
 
+/** What a system pod requests. */
+function requestsOf(p: SystemPod): Requested {
+  return p.requests === undefined ? NO_REQUESTS : checkRequests(`systemPods ${p.name} requests`, p.requests);
+}
+
 /** The placement itself, on checked options (no explanation text). */
-function place(options: SimulatePodsOptions, explained: MaxPodsExplanation, systemPods: SystemPod[]): PodSimulation {
+function place(options: SimulatePodsOptions, explained: MaxPodsExplanation, resources: NodeResources | null, systemPods: SystemPod[], requests: Requested): PodSimulation {
   const modes = options.maxPodsOptions ?? {};
   const K = options.nodes ?? 1;
   const maxPods = options.maxPods ?? explained.maxPods;
@@ -297,9 +372,43 @@ function place(options: SimulatePodsOptions, explained: MaxPodsExplanation, syst
 
   const total = new Array<number>(K).fill(0);
   const ipsUsed = new Array<number>(K).fill(0);
+  const cpuUsed = new Array<number>(K).fill(0);
+  const memoryUsed = new Array<number>(K).fill(0);
   const sysGroups: PodGroup[] = [];
   const perNodeSys: Map<string, { count: number; hostNetwork: boolean }>[] = total.map(() => new Map());
   let systemPodsNotRunning = 0;
+
+  /** How many more pods requesting `r` node i takes: its free pod slots, then its CPU and memory. */
+  const room = (i: number, r: Requested): number => {
+    let n = Math.max(0, maxPods - total[i]);
+    if (resources && r.cpuMillicores > 0) n = Math.min(n, Math.max(0, Math.floor((resources.allocatableCpuMillicores - cpuUsed[i]) / r.cpuMillicores)));
+    if (resources && r.memoryMiB > 0) n = Math.min(n, Math.max(0, Math.floor((resources.allocatableMemoryMiB - memoryUsed[i]) / r.memoryMiB)));
+    return n;
+  };
+  /** Why node i takes no more pods requesting `r`: the scheduler's reasons. */
+  const misfit = (i: number, r: Requested): LimitName[] => {
+    const why: LimitName[] = [];
+    if (total[i] >= maxPods) why.push('maxPods');
+    if (resources && r.cpuMillicores > 0 && cpuUsed[i] + r.cpuMillicores > resources.allocatableCpuMillicores) why.push('cpu');
+    if (resources && r.memoryMiB > 0 && memoryUsed[i] + r.memoryMiB > resources.allocatableMemoryMiB) why.push('memory');
+    return why;
+  };
+  const take = (i: number, n: number, r: Requested): void => {
+    cpuUsed[i] += n * r.cpuMillicores;
+    memoryUsed[i] += n * r.memoryMiB;
+  };
+  /** Places `count` pods requesting `r` by the spreading rule; returns the pods added per node. */
+  const spread = (count: number, r: Requested): number[] => {
+    const added = spreadPods(total, total.map((t, i) => t + room(i, r)), count);
+    added.forEach((n, i) => take(i, n, r));
+    return added;
+  };
+  /** The event and limits of pods requesting `r` that no node takes now. */
+  const pendingOf = (r: Requested, onlyNode?: number): { event: PodEvent; limitedBy: LimitName[] } => {
+    const reasons = onlyNode === undefined ? total.map((_, i) => misfit(i, r)) : [misfit(onlyNode, r)];
+    const limitedBy = (['maxPods', 'cpu', 'memory'] as LimitName[]).filter((l) => reasons.some((x) => x.includes(l)));
+    return { event: pendingEvent(schedulingMessage(K, reasons, onlyNode !== undefined)), limitedBy };
+  };
 
   /** Gives IPs to `n` pods just scheduled on node i; returns how many got one. */
   const assignIps = (i: number, n: number, hostNetwork: boolean): number => {
@@ -308,12 +417,12 @@ function place(options: SimulatePodsOptions, explained: MaxPodsExplanation, syst
     ipsUsed[i] += got;
     return got;
   };
-  const addSystem = (p: SystemPod, i: number | null, status: PodStatus, count: number): void => {
+  const addSystem = (p: SystemPod, i: number | null, status: PodStatus, count: number, pending?: { event: PodEvent; limitedBy: LimitName[] }): void => {
     if (count <= 0) return;
     if (status !== 'Running') systemPodsNotRunning += count;
     const last = sysGroups[sysGroups.length - 1];
     const nodeLabel = i === null ? null : nodeName(i);
-    if (last && last.owner === p.name && last.node === nodeLabel && last.status === status) {
+    if (last && last.owner === p.name && last.node === nodeLabel && last.status === status && last.event?.message === pending?.event.message) {
       last.count += count;
       return;
     }
@@ -326,8 +435,8 @@ function place(options: SimulatePodsOptions, explained: MaxPodsExplanation, syst
       status,
       count,
     };
-    if (status === 'Pending') g.event = pendingEvent(K, p.kind === 'DaemonSet');
-    if (status === 'ContainerCreating') g.event = SANDBOX_EVENT;
+    if (pending) Object.assign(g, pending);
+    if (status === 'ContainerCreating') Object.assign(g, { event: SANDBOX_EVENT, limitedBy: ['podIps'] });
     sysGroups.push(g);
   };
   const noteOnNode = (i: number, p: SystemPod, n: number): void => {
@@ -338,14 +447,16 @@ function place(options: SimulatePodsOptions, explained: MaxPodsExplanation, syst
     m.set(p.name, e);
   };
 
-  // 1. DaemonSets: one pod per node.
+  // 1. DaemonSets: one pod per node, where it fits.
   for (const p of systemPods.filter((s) => s.kind === 'DaemonSet')) {
+    const r = requestsOf(p);
     for (let i = 0; i < K; i++) {
-      if (total[i] >= maxPods) {
-        addSystem(p, null, 'Pending', 1);
+      if (room(i, r) < 1) {
+        addSystem(p, null, 'Pending', 1, pendingOf(r, i));
         continue;
       }
       total[i]++;
+      take(i, 1, r);
       noteOnNode(i, p, 1);
       const ok = assignIps(i, 1, p.hostNetwork === true);
       addSystem(p, i, ok ? 'Running' : 'ContainerCreating', 1);
@@ -353,7 +464,8 @@ function place(options: SimulatePodsOptions, explained: MaxPodsExplanation, syst
   }
   // 2. System Deployments, spread.
   for (const p of systemPods.filter((s) => s.kind === 'Deployment')) {
-    const added = spreadPods(total, maxPods, p.replicas ?? 1);
+    const r = requestsOf(p);
+    const added = spread(p.replicas ?? 1, r);
     let placed = 0;
     added.forEach((n, i) => {
       if (!n) return;
@@ -363,7 +475,7 @@ function place(options: SimulatePodsOptions, explained: MaxPodsExplanation, syst
       addSystem(p, i, 'Running', ok);
       addSystem(p, i, 'ContainerCreating', n - ok);
     });
-    addSystem(p, null, 'Pending', (p.replicas ?? 1) - placed);
+    if ((p.replicas ?? 1) > placed) addSystem(p, null, 'Pending', (p.replicas ?? 1) - placed, pendingOf(r));
   }
 
   // Capacity left for the workload on each node, before it arrives.
@@ -371,6 +483,12 @@ function place(options: SimulatePodsOptions, explained: MaxPodsExplanation, syst
     const sys = [...perNodeSys[i].entries()].map(([name, e]) => ({ name, count: e.count, hostNetwork: e.hostNetwork }));
     const slots = Math.max(0, maxPods - t);
     const ips = Math.max(0, podIps - ipsUsed[i]);
+    const cpuLeft = resources ? resources.allocatableCpuMillicores - cpuUsed[i] : null;
+    const memoryLeft = resources ? resources.allocatableMemoryMiB - memoryUsed[i] : null;
+    const byCpu = cpuLeft !== null && requests.cpuMillicores > 0 ? Math.max(0, Math.floor(cpuLeft / requests.cpuMillicores)) : Infinity;
+    const byMemory = memoryLeft !== null && requests.memoryMiB > 0 ? Math.max(0, Math.floor(memoryLeft / requests.memoryMiB)) : Infinity;
+    const capacity = Math.min(slots, ips, byCpu, byMemory);
+    const firstLimit: Limit = byMemory === capacity ? 'memory' : byCpu === capacity ? 'cpu' : slots < ips ? 'maxPods' : ips < slots ? 'podIps' : 'both';
     return {
       node: nodeName(i),
       systemPods: sys,
@@ -379,14 +497,17 @@ function place(options: SimulatePodsOptions, explained: MaxPodsExplanation, syst
       systemPodIps: ipsUsed[i],
       slotsForWorkload: slots,
       ipsForWorkload: ips,
-      workloadCapacity: Math.min(slots, ips),
-      firstLimit: slots < ips ? 'maxPods' : ips < slots ? 'podIps' : 'both',
+      systemRequests: { cpuMillicores: cpuUsed[i], memoryMiB: memoryUsed[i] },
+      cpuForWorkload: cpuLeft,
+      memoryMiBForWorkload: memoryLeft,
+      workloadCapacity: capacity,
+      firstLimit,
       workload: { scheduled: 0, running: 0, containerCreating: 0 },
     };
   });
 
   // 3. The workload.
-  const added = spreadPods(total, maxPods, options.replicas);
+  const added = spread(options.replicas, requests);
   const runningGroups: PodGroup[] = [];
   const creatingGroups: PodGroup[] = [];
   let running = 0;
@@ -399,14 +520,16 @@ function place(options: SimulatePodsOptions, explained: MaxPodsExplanation, syst
     running += ok;
     containerCreating += n - ok;
     if (ok) runningGroups.push({ ...base, node: nodeName(i), status: 'Running', count: ok });
-    if (n - ok) creatingGroups.push({ ...base, node: nodeName(i), status: 'ContainerCreating', count: n - ok, event: SANDBOX_EVENT });
+    if (n - ok) creatingGroups.push({ ...base, node: nodeName(i), status: 'ContainerCreating', count: n - ok, event: SANDBOX_EVENT, limitedBy: ['podIps'] });
   });
   const pending = options.replicas - running - containerCreating;
   const groups = [...runningGroups, ...creatingGroups];
-  if (pending) groups.push({ ...base, node: null, status: 'Pending', count: pending, event: pendingEvent(K, false) });
+  const stuck = pending ? pendingOf(requests) : undefined;
+  if (stuck) groups.push({ ...base, node: null, status: 'Pending', count: pending, ...stuck });
   for (const g of sysGroups) groups.push(g); // not push(...): a spread of 10⁵ groups overflows the stack
 
   const limits = new Set(perNode.map((n) => n.firstLimit));
+  const reached = (l: LimitName): boolean => (l === 'podIps' ? containerCreating > 0 : stuck?.limitedBy.includes(l) === true);
   const sim: PodSimulation = {
     running,
     containerCreating,
@@ -421,8 +544,10 @@ function place(options: SimulatePodsOptions, explained: MaxPodsExplanation, syst
     enisUsed: explained.enisUsed,
     podIpsPerEni: explained.podIpsPerEni,
     podIps,
+    resources,
+    requests,
     firstLimit: limits.size === 1 ? [...limits][0] : 'mixed',
-    limitsReached: { maxPods: pending > 0, podIps: containerCreating > 0 },
+    limitsReached: { maxPods: reached('maxPods'), podIps: reached('podIps'), cpu: reached('cpu'), memory: reached('memory') },
     systemPods,
     systemPodsNotRunning,
     perNode,
@@ -431,6 +556,11 @@ function place(options: SimulatePodsOptions, explained: MaxPodsExplanation, syst
     maxPodsExplanation: explained,
   };
   return sim;
+}
+
+/** True when CPU and memory take part: the workload requests some, or they stopped a pod. */
+function resourcesMatter(s: PodSimulation): boolean {
+  return s.resources !== null && (hasRequests(s.requests) || s.groups.some((g) => g.limitedBy?.some((l) => l === 'cpu' || l === 'memory')));
 }
 
 function explain(s: PodSimulation): string[] {
@@ -448,18 +578,28 @@ function explain(s: PodSimulation): string[] {
     : `${e.inputs.ipv4PerEni} IPv4 addresses per ENI − 1 primary, which is never given to a pod`;
   const custom = e.options.customNetworking ? ' (custom networking: the primary ENI carries no pods)' : '';
   out.push(`Pod IPs per node: ${e.enisUsed} ENIs${custom} × ${e.podIpsPerEni} (${how}) = ${s.podIps}. Only pods not on the host network take one.`);
+  const withResources = resourcesMatter(s);
+  const r = s.resources;
+  if (withResources && r) {
+    out.push(
+      `Allocatable per node (${r.family}): ${r.allocatableCpuMillicores}m CPU (${r.cpuMillicores}m − ${r.kubeReservedCpuMillicores}m kube-reserved) and ` +
+        `${r.allocatableMemoryMiB} MiB memory (${r.memoryCapacityMiB} MiB kubelet capacity − ${r.kubeReservedMemoryMiB} MiB kube-reserved − ${r.evictionHardMemoryMiB} MiB eviction threshold); ` +
+        `each ${s.workload} pod requests ${formatRequests(s.requests)}.`,
+    );
+  } else if (!r && s.systemPods.some((p) => p.requests !== undefined)) {
+    out.push(`CPU and memory requests are not checked: ${s.instanceType} has no vCPU or memory figure.`);
+  }
 
   // Nodes with the same numbers are described once.
   const seen = new Map<string, string[]>();
   for (const n of s.perNode) {
-    const key = JSON.stringify([n.systemPods, n.slotsForWorkload, n.ipsForWorkload]);
+    const key = JSON.stringify([n.systemPods, n.slotsForWorkload, n.ipsForWorkload, n.cpuForWorkload, n.memoryMiBForWorkload]);
     const same = seen.get(key);
     if (same) same.push(n.node);
     else seen.set(key, [n.node]);
   }
-  for (const [key, names] of seen) {
+  for (const names of seen.values()) {
     const n = s.perNode.find((x) => x.node === names[0])!;
-    void key;
     const list = (filter: (p: NodeCapacity['systemPods'][number]) => boolean): string =>
       n.systemPods.filter(filter).map((p) => (p.count > 1 ? `${p.name} ×${p.count}` : p.name)).join(', ') || 'none';
     const ipUsers = n.systemPods.filter((p) => !p.hostNetwork);
@@ -468,43 +608,56 @@ function explain(s: PodSimulation): string[] {
       n.systemHostNetworkPods ? `${list((p) => p.hostNetwork)} on the node's IP` : '',
     ].filter(Boolean);
     const ipNote = ipNotes.length ? ` (${ipNotes.join('; ')})` : '';
+    const requested =
+      withResources && r
+        ? ` System pods request ${formatRequests(n.systemRequests)} → ${n.cpuForWorkload}m CPU and ${formatMemory(n.memoryMiBForWorkload!)} memory left for ${s.workload}.`
+        : '';
     out.push(
       `${nodeRange(names)}: ${plural(n.systemPodCount, 'system pod')} (${list(() => true)}) → ${s.maxPods} − ${n.systemPodCount} = ` +
         `${plural(n.slotsForWorkload, 'pod slot')} left for ${s.workload}; ` +
         `${plural(n.systemPodIps, 'pod IP')} used by system pods${ipNote} → ${s.podIps} − ${n.systemPodIps} = ` +
-        `${plural(n.ipsForWorkload, 'pod IP')} left for ${s.workload}.`,
+        `${plural(n.ipsForWorkload, 'pod IP')} left for ${s.workload}.${requested}`,
     );
-    if (n.firstLimit === 'maxPods') {
+    const fit = plural(n.workloadCapacity, `${s.workload} pod`);
+    if (n.firstLimit === 'cpu' || n.firstLimit === 'memory') {
+      const left = n.firstLimit === 'cpu' ? `${n.cpuForWorkload}m CPU` : `${formatMemory(n.memoryMiBForWorkload!)} memory`;
+      const each = n.firstLimit === 'cpu' ? `${s.requests.cpuMillicores}m` : formatMemory(s.requests.memoryMiB);
       out.push(
-        `  maxPods binds first: ${n.slotsForWorkload} slots < ${n.ipsForWorkload} IPs, so ${plural(n.workloadCapacity, `${s.workload} pod`)} fit per node; ` +
-          'more stay Pending (FailedScheduling: Too many pods).',
+        `  ${n.firstLimit === 'cpu' ? 'CPU' : 'Memory'} binds first: ${left} left ÷ ${each} per pod → ${fit} per node ` +
+          `(slots allow ${n.slotsForWorkload}, IPs ${n.ipsForWorkload}); more stay Pending (FailedScheduling: Insufficient ${n.firstLimit}).`,
       );
+    } else if (n.firstLimit === 'maxPods') {
+      out.push(`  maxPods binds first: ${plural(n.slotsForWorkload, 'slot')} < ${plural(n.ipsForWorkload, 'IP')}, so ${fit} fit per node; more stay Pending (FailedScheduling: Too many pods).`);
       if (s.maxPods === e.computed && n.systemHostNetworkPods > 2) {
+        const extra = n.systemHostNetworkPods - 2;
         out.push(
           `  Why IPs go unused: the formula's "+ 2" covers two host-network pods (aws-node, kube-proxy); this node runs ${n.systemHostNetworkPods}, ` +
-            `so ${plural(n.systemHostNetworkPods - 2, 'pod slot')} ${n.systemHostNetworkPods - 2 === 1 ? 'goes' : 'go'} to a pod that needs no IP and ${n.systemHostNetworkPods - 2 === 1 ? 'an IP stays' : 'as many IPs stay'} unused.`,
+            `so ${plural(extra, 'pod slot')} ${extra === 1 ? 'goes' : 'go'} to a pod that needs no IP and ${extra === 1 ? 'an IP stays' : 'as many IPs stay'} unused.`,
         );
       }
     } else if (n.firstLimit === 'podIps') {
       out.push(
-        `  Pod IPs run out first: ${n.ipsForWorkload} IPs < ${n.slotsForWorkload} slots (maxPods is above what the IPs allow), so ` +
-          `${plural(n.workloadCapacity, `${s.workload} pod`)} run per node; more are scheduled but stay ContainerCreating (FailedCreatePodSandBox: failed to assign an IP address).`,
+        `  Pod IPs run out first: ${plural(n.ipsForWorkload, 'IP')} < ${plural(n.slotsForWorkload, 'slot')} (maxPods is above what the IPs allow), so ` +
+          `${fit} run per node; more are scheduled but stay ContainerCreating (FailedCreatePodSandBox: failed to assign an IP address).`,
       );
     } else {
-      out.push(`  Both limits allow exactly ${plural(n.workloadCapacity, `${s.workload} pod`)} per node (slots = IPs).`);
+      out.push(`  Both limits allow exactly ${fit} per node (slots = IPs).`);
     }
   }
   if (s.systemPodsNotRunning) {
-    out.push(`${plural(s.systemPodsNotRunning, 'system pod')} do not run themselves: maxPods or the pod IPs are too small even for kube-system.`);
+    const why = new Set(s.groups.filter((g) => g.system && g.limitedBy).flatMap((g) => g.limitedBy!));
+    const words = (['maxPods', 'podIps', 'cpu', 'memory'] as LimitName[]).filter((l) => why.has(l)).map((l) => LIMIT_WORDS[l]);
+    out.push(`${plural(s.systemPodsNotRunning, 'system pod')} ${s.systemPodsNotRunning === 1 ? 'does' : 'do'} not run: ${words.join(', ')} ${words.length === 1 ? 'is' : 'are'} too small even for kube-system.`);
   }
   const spread = s.nodes > 1 && s.containerCreating > 0 && s.perNode.some((n) => n.ipsForWorkload > n.workload.running)
     ? ' The scheduler does not see IPs, so it may put pods on a node without free IPs while another has some.'
     : '';
-  out.push(
-    `${s.workload}: ${s.replicas} replicas → ${s.running} Running, ${s.containerCreating} ContainerCreating, ${s.pending} Pending.${spread}`,
-  );
+  out.push(`${s.workload}: ${plural(s.replicas, 'replica')} → ${s.running} Running, ${s.containerCreating} ContainerCreating, ${s.pending} Pending.${spread}`);
   return out;
 }
+
+/** Each limit in a sentence. */
+export const LIMIT_WORDS: Record<LimitName, string> = { maxPods: 'maxPods', podIps: 'the pod IPs', cpu: "the node's allocatable CPU", memory: "the node's allocatable memory" };
 
 export interface NodesNeeded {
   /** The smallest node count on which every replica runs, or null when no count does. */
@@ -533,8 +686,9 @@ export function nodesNeeded(options: Omit<SimulatePodsOptions, 'nodes'>): NodesN
       nodes: null,
       simulation: one,
       reason:
-        `no node has room for a ${one.workload} pod: after the DaemonSets, ${plural(n.slotsForWorkload, 'pod slot')} and ` +
-        `${plural(n.ipsForWorkload, 'pod IP')} are left (raise maxPods, or use a type with more ENIs or IPs per ENI)`,
+        `no node has room for a ${one.workload} pod: after the DaemonSets, ${plural(n.slotsForWorkload, 'pod slot')}, ` +
+        `${plural(n.ipsForWorkload, 'pod IP')}${n.firstLimit === 'cpu' || n.firstLimit === 'memory' ? `, ${n.cpuForWorkload}m CPU and ${formatMemory(n.memoryMiBForWorkload!)} memory` : ''} are left ` +
+        `for a pod requesting ${formatRequests(one.requests)} (${n.firstLimit === 'cpu' || n.firstLimit === 'memory' ? 'lower the requests or use a larger type' : 'raise maxPods, or use a type with more ENIs or IPs per ENI'})`,
     };
   }
   const deployments = one.systemPods.reduce((s, p) => s + (p.kind === 'Deployment' ? p.replicas ?? 1 : 0), 0);
@@ -567,6 +721,8 @@ export interface FitRow {
   memoryMiB?: number;
   maxPods: number;
   podIps: number;
+  /** What one node leaves for pods (when the workload has requests). */
+  allocatable?: { cpuMillicores: number; memoryMiB: number };
   /** Workload pods one node of this type runs. */
   workloadCapacity: number;
   firstLimit: Limit;
@@ -574,6 +730,8 @@ export interface FitRow {
 
 export interface TypesThatFit {
   replicas: number;
+  /** What one workload pod requests. */
+  requests: Requested;
   /** Types whose one node runs every replica, smallest first: vCPUs, then memory, then name (unknown sizes last). */
   fits: FitRow[];
   /** Types the options cannot be computed for (e.g. the cap needs a vCPU count the data lacks). */
@@ -593,20 +751,26 @@ export function typesThatFit(options: Omit<SimulatePodsOptions, 'nodes' | 'insta
   }
   // Check the options once, so a bad option is one error rather than one per type; then place
   // pods on each type without re-checking or writing explanations (1,400 types stay fast).
-  simulatePods({ ...options, facts: { defaultCardEnis: 1, ipv4PerEni: 2, vcpus: 1 } });
+  const requests = checkSimulateOptions({ ...options, facts: { defaultCardEnis: 1, ipv4PerEni: 2 } } as SimulatePodsOptions);
   const systemPods = resolveSystemPods(options.systemPods);
   const modes = options.maxPodsOptions ?? {};
+  const family = options.amiFamily ?? DEFAULTS.amiFamily;
   const fits: FitRow[] = [];
   const skipped: TypesThatFit['skipped'] = [];
-  // One node's placement depends only on (maxPods, pod IPs): many types share them, so each pair
-  // is placed once.
+  // One node's placement depends only on (maxPods, pod IPs, allocatable): many types share them,
+  // so each is placed once.
   const placed = new Map<string, PodSimulation>();
   for (const t of listInstanceTypes()) {
     let sim: PodSimulation;
     try {
-      const explained = explainMaxPods(t, modes);
-      const key = `${explained.maxPods}/${explained.podIps}`;
-      sim = placed.get(key) ?? place(options, explained, systemPods);
+      const node = nodeFacts({ ...options, instanceType: t }, modes);
+      const resources = resourcesOf(node, family, options.maxPods ?? node.explained.maxPods);
+      if (resources === null && hasRequests(requests)) {
+        skipped.push({ instanceType: t.name, reason: `${t.name}: the instance data has no vCPU or memory figure, so requests cannot be checked` });
+        continue;
+      }
+      const key = `${node.explained.maxPods}/${node.explained.podIps}/${resources?.allocatableCpuMillicores}/${resources?.allocatableMemoryMiB}`;
+      sim = placed.get(key) ?? place(options, node.explained, resources, systemPods, requests);
       placed.set(key, sim);
     } catch (e) {
       if (e instanceof EksNodegroupError && e.code === 'MISSING_FACT') {
@@ -625,8 +789,9 @@ export function typesThatFit(options: Omit<SimulatePodsOptions, 'nodes' | 'insta
     };
     if (t.vcpus !== undefined) row.vcpus = t.vcpus;
     if (t.memoryMiB !== undefined) row.memoryMiB = t.memoryMiB;
+    if (hasRequests(requests) && sim.resources) row.allocatable = { cpuMillicores: sim.resources.allocatableCpuMillicores, memoryMiB: sim.resources.allocatableMemoryMiB };
     fits.push(row);
   }
   fits.sort(compareBySize);
-  return { replicas: options.replicas, fits, skipped };
+  return { replicas: options.replicas, requests, fits, skipped };
 }

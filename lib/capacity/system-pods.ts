@@ -3,12 +3,14 @@
  * current EKS node, and user-defined lists read from YAML/JSON and checked field by field.
  *
  * Facts (the EKS add-ons a cluster runs by default; AWS EKS User Guide, "Amazon EKS add-ons"):
- * - 2018: aws-node and kube-proxy (DaemonSets, host network) and one kube-dns pod with a pod IP.
+ * - 2018: aws-node and kube-proxy (DaemonSets, host network) and one kube-dns pod with a pod IP;
+ *   no requests (the 2018 manifests' figures are not modelled).
  * - Today: aws-node, kube-proxy, eks-pod-identity-agent (DaemonSets, host network) and CoreDNS
- *   with two replicas (pod IPs), spread over nodes.
+ *   with two replicas (pod IPs), spread over nodes, each with the requests its source gives.
  */
 import { badOption, EksNodegroupError } from '../core';
 import { parseTemplateWithSource } from '../yaml';
+import { requestsProblem, type ResourceRequests } from './requests';
 
 export type SystemPodKind = 'DaemonSet' | 'Deployment';
 
@@ -24,6 +26,10 @@ export interface SystemPod {
   hostNetwork?: boolean;
   /** Shown in the NAMESPACE column; default `kube-system`. */
   namespace?: string;
+  /** What one pod requests (all its containers; init containers count as their largest). */
+  requests?: ResourceRequests;
+  /** Where the figures come from (presets), shown in JSON output. */
+  source?: string;
 }
 
 export type SystemPodPreset = 'eks-2018' | 'eks-current';
@@ -35,10 +41,34 @@ export const SYSTEM_POD_PRESETS: Readonly<Record<SystemPodPreset, readonly Syste
     { name: 'kube-dns', kind: 'Deployment', replicas: 1, hostNetwork: false },
   ] as SystemPod[]),
   'eks-current': Object.freeze([
-    { name: 'aws-node', kind: 'DaemonSet', hostNetwork: true },
-    { name: 'kube-proxy', kind: 'DaemonSet', hostNetwork: true },
-    { name: 'eks-pod-identity-agent', kind: 'DaemonSet', hostNetwork: true },
-    { name: 'coredns', kind: 'Deployment', replicas: 2, hostNetwork: false },
+    {
+      name: 'aws-node',
+      kind: 'DaemonSet',
+      hostNetwork: true,
+      requests: { cpu: '50m' },
+      source: 'aws/amazon-vpc-cni-k8s config/master/aws-k8s-cni.yaml: aws-node 25m + aws-eks-nodeagent 25m CPU, no memory',
+    },
+    {
+      name: 'kube-proxy',
+      kind: 'DaemonSet',
+      hostNetwork: true,
+      requests: { cpu: '100m' },
+      source: 'EKS kube-proxy add-on DaemonSet (as dumped from EKS in eksctl pkg/addons/default testdata): 100m CPU, no memory',
+    },
+    {
+      name: 'eks-pod-identity-agent',
+      kind: 'DaemonSet',
+      hostNetwork: true,
+      source: 'aws/eks-pod-identity-agent charts/eks-pod-identity-agent/values.yaml: resources {} (no requests)',
+    },
+    {
+      name: 'coredns',
+      kind: 'Deployment',
+      replicas: 2,
+      hostNetwork: false,
+      requests: { cpu: '100m', memory: '70Mi' },
+      source: 'EKS CoreDNS add-on Deployment (eksctl pkg/addons/default/assets/coredns-1.36.json, dumped from EKS): 100m CPU, 70Mi memory',
+    },
   ] as SystemPod[]),
 });
 
@@ -47,7 +77,7 @@ export const SYSTEM_POD_PRESET_NAMES = Object.keys(SYSTEM_POD_PRESETS) as System
 /** The default when nothing is given: today's EKS node. */
 export const DEFAULT_SYSTEM_PODS: SystemPodPreset = 'eks-current';
 
-const FIELDS = ['name', 'kind', 'replicas', 'hostNetwork', 'namespace'];
+const FIELDS = ['name', 'kind', 'replicas', 'hostNetwork', 'namespace', 'requests', 'source'];
 const KINDS: readonly SystemPodKind[] = ['DaemonSet', 'Deployment'];
 /** Kubernetes object names: DNS-1123 labels (lowercase letters, digits, '-'; ≤ 63). */
 const NAME_RE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -90,6 +120,15 @@ export function checkSystemPods(list: unknown, where: (path: (string | number)[]
       pod.replicas = r as number;
     }
     if (o.namespace !== undefined) pod.namespace = o.namespace as string;
+    if (o.requests !== undefined) {
+      const problem = requestsProblem(o.requests);
+      if (problem) fail(problem.key === undefined ? [i, 'requests'] : [i, 'requests', problem.key], problem.key === undefined ? o.requests : (o.requests as Record<string, unknown>)[problem.key], problem.allowed);
+      pod.requests = { ...(o.requests as ResourceRequests) };
+    }
+    if (o.source !== undefined) {
+      if (typeof o.source !== 'string') fail([i, 'source'], o.source, 'a string saying where the figures come from');
+      pod.source = o.source as string;
+    }
     return pod;
   });
 }

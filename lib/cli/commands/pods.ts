@@ -12,23 +12,28 @@ import {
   SYSTEM_POD_PRESET_NAMES,
   DEFAULT_SYSTEM_PODS,
   parseSystemPods,
+  parseRequestsFlag,
   type SimulatePodsOptions,
   type SystemPod,
   type SystemPodPreset,
 } from '../../capacity';
 import { formatFit, formatNodesNeeded, formatSimulation } from '../../capacity/format';
 import { readTextFile } from '../files';
-import { intFlag, parseFlags } from '../args';
+import { choiceFlag, intFlag, parseFlags } from '../args';
+import { AMI_FAMILIES } from '../../max-pods';
+import { DEFAULTS } from '../../nodegroup/options';
 import { EXIT_FINDINGS, EXIT_OK, type CliIO, type Command } from '../io';
 import { MAX_POD_FLAGS, MAX_POD_FLAGS_HELP, maxPodsOptionsFromFlags } from './max-pods';
 
 const usage =
-  'eks-nodegroup pods (TYPE | --enis N --ips-per-eni N) --replicas N [--max-pods M] [--system-pods eks-2018|eks-current|FILE] ' +
-  '[--nodes K | --nodes-needed] [mode flags] [--json]\n       eks-nodegroup pods --fit N [--limit L] [--max-pods M] [--system-pods …] [mode flags] [--json]';
+  'eks-nodegroup pods (TYPE | --enis N --ips-per-eni N) --replicas N [--requests cpu=Q,memory=Q] [--max-pods M] [--system-pods eks-2018|eks-current|FILE] ' +
+  '[--ami-family F] [--nodes K | --nodes-needed] [mode flags] [--json]\n       eks-nodegroup pods --fit N [--requests …] [--limit L] [--max-pods M] [--system-pods …] [--ami-family F] [mode flags] [--json]';
 
 const FLAGS = {
   ...MAX_POD_FLAGS,
   replicas: { type: 'string' },
+  requests: { type: 'string' },
+  'ami-family': { type: 'string' },
   'max-pods': { type: 'string' },
   'system-pods': { type: 'string' },
   nodes: { type: 'string' },
@@ -38,6 +43,8 @@ const FLAGS = {
   name: { type: 'string' },
   enis: { type: 'string' },
   'ips-per-eni': { type: 'string' },
+  vcpus: { type: 'string' },
+  'memory-mib': { type: 'string' },
   json: { type: 'boolean' },
 } as const;
 
@@ -74,16 +81,25 @@ counts every pod, DaemonSets and host-network pods included) and which stay Cont
 (scheduled, but the VPC CNI has no pod IP left). Prints a "kubectl get pods -A -o wide" style
 table, the warning events for the pods that do not run, and why.
   TYPE                     an EC2 instance type, e.g. t2.micro
-  --enis N --ips-per-eni N raw numbers instead of a type (treated as Nitro for prefix delegation)
+  --enis N --ips-per-eni N raw numbers instead of a type (treated as Nitro for prefix delegation);
+                           with --requests also --vcpus N --memory-mib N
   --replicas N             workload replicas (≥ 1)
+  --requests cpu=Q,memory=Q
+                           what one workload pod requests (Kubernetes quantities: 250m, 0.5,
+                           512Mi, 1Gi); a pod fits where the node's allocatable CPU and memory
+                           (after kube-reserved and eviction) still hold it
+  --ami-family F           ${AMI_FAMILIES.join(' | ')} (default ${DEFAULTS.amiFamily}): decides kube-reserved,
+                           so allocatable
   --name NAME              workload name (default app); pods are NAME-1, NAME-2, …
   --max-pods M             kubelet maxPods as configured (default: computed by the max-pods rules)
   --system-pods P          eks-current (default: aws-node, kube-proxy, eks-pod-identity-agent on
                            the host network, 2 CoreDNS with pod IPs), eks-2018 (aws-node,
-                           kube-proxy, 1 kube-dns), or a YAML/JSON file:
+                           kube-proxy, 1 kube-dns; no requests), or a YAML/JSON file:
                              systemPods:
-                               - { name: aws-node, kind: DaemonSet, hostNetwork: true }
-                               - { name: coredns, kind: Deployment, replicas: 2 }
+                               - { name: aws-node, kind: DaemonSet, hostNetwork: true,
+                                   requests: { cpu: 50m } }
+                               - { name: coredns, kind: Deployment, replicas: 2,
+                                   requests: { cpu: 100m, memory: 70Mi } }
   --nodes K                number of nodes (default 1); DaemonSets run on every node, other pods
                            go to the node with the fewest pods
   --nodes-needed           print the smallest node count on which every replica runs
@@ -104,10 +120,13 @@ Exit codes: 0 every replica runs, 1 some do not (or nothing fits), 2 bad usage o
     const name = v.name as string | undefined;
     const base: Omit<SimulatePodsOptions, 'replicas'> = { maxPodsOptions: modes, systemPods: system.spec };
     if (maxPods !== undefined) base.maxPods = maxPods;
+    if (v.requests !== undefined) base.requests = parseRequestsFlag(String(v.requests));
+    const family = choiceFlag('ami-family', v['ami-family'], AMI_FAMILIES);
+    if (family !== undefined) base.amiFamily = family;
     if (name !== undefined) base.name = name;
 
     if (v.fit !== undefined) {
-      for (const f of ['replicas', 'nodes', 'nodes-needed', 'enis', 'ips-per-eni'] as const) {
+      for (const f of ['replicas', 'nodes', 'nodes-needed', 'enis', 'ips-per-eni', 'vcpus', 'memory-mib'] as const) {
         if (v[f] !== undefined) throw new EksNodegroupError('BAD_USAGE', `--fit tries every type on one node; drop --${f}\nusage: ${usage}`);
       }
       if (positionals.length) throw new EksNodegroupError('BAD_USAGE', `--fit tries every type; drop ${positionals.join(' ')}\nusage: ${usage}`);
@@ -127,7 +146,17 @@ Exit codes: 0 every replica runs, 1 some do not (or nothing fits), 2 bad usage o
       if (positionals.length) throw new EksNodegroupError('BAD_USAGE', `give an instance type or --enis/--ips-per-eni, not both\nusage: ${usage}`);
       if (v.enis === undefined || v['ips-per-eni'] === undefined) throw new EksNodegroupError('BAD_USAGE', '--enis and --ips-per-eni go together');
       opts.facts = { defaultCardEnis: intFlag('enis', v.enis, 1)!, ipv4PerEni: intFlag('ips-per-eni', v['ips-per-eni'], 1)!, hypervisor: 'nitro' };
+      const vcpus = intFlag('vcpus', v.vcpus, 1);
+      const memory = intFlag('memory-mib', v['memory-mib'], 1);
+      if (vcpus !== undefined) opts.facts.vcpus = vcpus;
+      if (memory !== undefined) opts.facts.memoryMiB = memory;
+      if (opts.requests !== undefined && (vcpus === undefined || memory === undefined)) {
+        throw new EksNodegroupError('BAD_USAGE', '--requests with --enis/--ips-per-eni needs the node\'s --vcpus N and --memory-mib N (EC2\'s figures) to compute allocatable');
+      }
     } else {
+      for (const f of ['vcpus', 'memory-mib'] as const) {
+        if (v[f] !== undefined) throw new EksNodegroupError('BAD_USAGE', `--${f} goes with --enis and --ips-per-eni (an instance type brings its own)`);
+      }
       if (positionals.length !== 1) {
         throw new EksNodegroupError('BAD_USAGE', `name one instance type (e.g. m5.large)${positionals.length ? `, not ${positionals.length}` : ''}\nusage: ${usage}`);
       }
