@@ -12,8 +12,8 @@ import fc from 'fast-check';
 import { cfnEqual, diffTemplates, type DiffEntry, type TemplateDiff } from '../lib/diff';
 import { formatDiffText } from '../lib/format';
 import { EksNodegroupError } from '../lib/core';
-import { getInstanceType } from '../lib/instance-types';
-import { buildNodeGroupTemplate } from '../lib/nodegroup';
+import { architectureOf, getInstanceType } from '../lib/instance-types';
+import { buildNodeGroupTemplate, maxPodsTableFromTemplate } from '../lib/nodegroup';
 import { parseTemplate, toYaml } from '../lib/yaml';
 import { requireShared, ROOT, SHARED_TEMPLATES } from './helpers';
 
@@ -566,9 +566,52 @@ describe('diffTemplates', () => {
       // Moving a stack from AWS's template to ours changes the launch template: the rolling update
       // replaces every node (one at a time), and the report says so.
       expect(d.nodes?.map((n) => `${n.autoScalingGroup} ${n.how} (${n.cause})`)).to.deep.equal(['NodeGroup rolling (NodeLaunchTemplate changes)']);
+      // The images explain the ImageId change: arm64 types got AWS's x86_64 AMI and get an arm64 one now.
+      const arm = d.images!.find((c) => c.architecture === 'arm64')!;
+      expect(arm.old!.imageArchitecture).to.equal('x86_64');
+      expect(arm.new!.imageArchitecture).to.equal('arm64');
+      expect(arm.new!.types).to.equal([...maxPodsTableFromTemplate(mine)!.keys()].filter((t) => architectureOf(t) === 'arm64').length);
+      expect(formatDiffText(d)).to.match(/arm64 types, e\.g\. \S+: ssm:\S+x86_64\S+ \(an x86_64 AMI: EC2 refuses to launch it on arm64 types\) → ssm:\S+arm64\S+: these types can launch now/);
       // Every value in our table is today's computed value.
       expect(d.maxPods?.staleNew).to.deep.equal([]);
       expect(d.maxPods?.rows.length).to.be.greaterThan(1000);
+    });
+  });
+
+  describe('changes a launch template gets without its own text changing', () => {
+    const base = (): T => JSON.parse(JSON.stringify(buildNodeGroupTemplate({ instanceTypes: ['m5.*', 'm7g.large'] }))) as T;
+
+    it('a max-pods mapping value: the launch template reads it, so the nodes are replaced', () => {
+      const a = base();
+      const b = base();
+      const bySize = (b.Mappings as Record<string, Record<string, Record<string, number>>>).MaxPodsBySize;
+      bySize.large.m5 += 1;
+      const d = diffTemplates(a, b);
+      expect(d.entries.map((e) => `${e.section}/${e.name}`)).to.deep.equal(['Mappings/MaxPodsBySize']);
+      expect(d.nodes?.map((n) => `${n.autoScalingGroup} ${n.how}`)).to.deep.equal(['NodeGroup rolling']);
+      expect(d.nodes![0].cause).to.equal('NodeLaunchTemplate changes (it reads Mappings MaxPodsBySize, whose values change: nodes of a type whose value changes)');
+      expect(d.images).to.equal(undefined); // the images stay
+    });
+
+    it("an AMI parameter's default: new nodes unless the update passes a value; the images say which", () => {
+      const a = base();
+      const b = base();
+      const p = (b.Parameters as Record<string, { Default: string }>).NodeImageIdSSMParamArm64;
+      p.Default = p.Default.replace(/\/1\.\d+\//, '/1.30/');
+      const d = diffTemplates(a, b);
+      expect(d.nodes![0].cause).to.include('the new default of NodeImageIdSSMParamArm64, unless the update passes a value');
+      expect(d.images!.map((c) => [c.architecture, c.old!.image === c.new!.image, c.new!.types])).to.deep.equal([['arm64', false, 1]]);
+      expect(d.images![0].new!.image).to.include('/1.30/');
+    });
+
+    it('a mapping nothing reads, or a parameter no launch template uses, replaces no node', () => {
+      const a = base();
+      const b = base();
+      (b.Mappings as T).Unused = { k: { v: 1 } };
+      (a.Mappings as T).Unused = { k: { v: 2 } };
+      const params = (b.Parameters as Record<string, { Default?: unknown }>);
+      params.NodeAutoScalingGroupMinSize.Default = 2;
+      expect(diffTemplates(a, b).nodes).to.equal(undefined);
     });
   });
 

@@ -107,6 +107,12 @@ describe('renderTemplate', () => {
       expect(e.message).to.not.match(/WithDefault/);
     });
 
+    it('with placeholders, a parameter without value or Default renders as <Name> (lists as one item)', () => {
+      const r = renderTemplate(t, {}, { placeholders: true });
+      expect(r.Parameters.Name).to.equal('<Name>');
+      expect(r.Parameters.Subnets).to.deep.equal(['<Subnets>']);
+    });
+
     it('names an unknown parameter and the closest declared names', () => {
       const e = renderError(() => renderTemplate(t, { Name: 'n', Subnets: 's', Subnet: 'x' }));
       expect(e.message).to.match(/unknown parameter "Subnet"; did you mean Subnets/);

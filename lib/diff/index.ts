@@ -21,13 +21,15 @@ import type { MaxPodsOptions } from '../max-pods';
 import { cfnEqual, normalizeTemplate } from './equal';
 import type { Impact } from './impact';
 import { maxPodsView, type MaxPodsView } from './max-pods';
-import { nodeReplacements, type NodeReplacement } from './nodes';
+import { indirectChanges, nodeReplacements, type ChangedResource, type NodeReplacement } from './nodes';
+import { imageChanges, type ImageChange } from './images';
 import { diffArrays, structuredPatch } from 'diff';
 import { knownResourceType, resourceImpacts } from './impact';
 
 export type { Impact } from './impact';
 export type { MaxPodsRow, MaxPodsView } from './max-pods';
 export type { NodeReplacement, NodeUpdate } from './nodes';
+export type { ImageChange, ImageChoice } from './images';
 export { cfnEqual } from './equal';
 
 export type ChangeKind = 'added' | 'removed' | 'changed';
@@ -102,6 +104,11 @@ export interface TemplateDiff {
    * on the old configuration (lib/diff/nodes.ts). Absent when no group is concerned.
    */
   nodes?: NodeReplacement[];
+  /**
+   * Per CPU architecture, the image a node of an offered type gets (with the parameters'
+   * defaults), where it changes or is of the other architecture (lib/diff/images.ts).
+   */
+  images?: ImageChange[];
 }
 
 export interface DiffOptions {
@@ -440,12 +447,25 @@ export function diffTemplates(oldTemplate: object, newTemplate: object, options:
     const changedResources = resourceEntries
       .filter((e) => e.kind === 'changed')
       .map((e) => ({ name: e.name, impact: e.impact, properties: [...new Set(e.changes.filter((c) => c.path[0] === 'Properties' && c.path.length > 1).map((c) => c.path[1]))] }));
-    nodes = nodeReplacements(ra, rb, changedResources);
+    nodes = nodeReplacements(ra, rb, [...changedResources, ...indirect(a, b, entries)]);
+  } else {
+    nodes = nodeReplacements((a.Resources ?? {}) as Obj, (b.Resources ?? {}) as Obj, indirect(a, b, entries));
   }
+  const images = imageChanges(a, b);
 
   const view = maxPodsView(a, b, options.maxPods ?? generatedWith(b) ?? generatedWith(a) ?? {});
   const result: TemplateDiff = { identical: entries.length === 0, entries, summary: summarize(entries), permissionsChanged };
   if (view) result.maxPods = view;
   if (nodes.length) result.nodes = nodes;
+  if (images.length) result.images = images;
   return result;
+}
+
+/** Launch templates that change through a mapping or parameter default the entries change. */
+function indirect(a: Obj, b: Obj, entries: readonly DiffEntry[]): ChangedResource[] {
+  const changed = new Set(entries.filter((e) => e.section === 'Resources').map((e) => e.name));
+  const mappings = entries.filter((e) => e.section === 'Mappings' && e.kind === 'changed').map((e) => e.name);
+  const defaults = entries.filter((e) => e.section === 'Parameters' && e.kind === 'changed' && e.changes.some((c) => c.path[0] === 'Default')).map((e) => e.name);
+  if (!mappings.length && !defaults.length) return [];
+  return indirectChanges((a.Resources ?? {}) as Obj, (b.Resources ?? {}) as Obj, changed, mappings, defaults);
 }

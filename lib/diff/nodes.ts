@@ -48,6 +48,52 @@ export interface NodeReplacement {
 
 type Obj = Record<string, unknown>;
 
+/** A resource that changes: its impact and the top-level properties that change. */
+export interface ChangedResource {
+  name: string;
+  impact?: Impact;
+  properties: readonly string[];
+  /** Why it changes although its own text does not (a mapping or parameter default it reads). */
+  via?: string;
+}
+
+/** True when `v` reads mapping `name` (Fn::FindInMap) anywhere inside. */
+function readsMapping(v: unknown, name: string): boolean {
+  if (Array.isArray(v)) return v.some((x) => readsMapping(x, name));
+  if (!isObj(v)) return false;
+  const f = own(v, 'Fn::FindInMap');
+  if (Array.isArray(f) && f[0] === name) return true;
+  return Object.keys(v).some((k) => readsMapping(v[k], name));
+}
+
+/**
+ * Launch templates and configurations whose text is the same but which read a mapping whose
+ * values change, or a parameter whose Default changes: CloudFormation resolves them anew, so they
+ * change at deploy time (a new launch template version; for a default, unless the update passes a
+ * value for the parameter).
+ */
+export function indirectChanges(oldResources: Obj, newResources: Obj, changedNames: ReadonlySet<string>, mappings: readonly string[], defaults: readonly string[]): ChangedResource[] {
+  const out: ChangedResource[] = [];
+  for (const name of Object.keys(newResources)) {
+    const r = newResources[name];
+    if (changedNames.has(name) || !isObj(r) || !isObj(own(oldResources, name))) continue;
+    if (r.Type !== 'AWS::EC2::LaunchTemplate' && r.Type !== 'AWS::AutoScaling::LaunchConfiguration') continue;
+    const props = isObj(r.Properties) ? r.Properties : {};
+    const properties: string[] = [];
+    const why: string[] = [];
+    for (const p of Object.keys(props)) {
+      const m = mappings.filter((x) => readsMapping(props[p], x));
+      const d = defaults.filter((x) => mentions(props[p], x));
+      if (!m.length && !d.length) continue;
+      properties.push(p);
+      for (const x of m) why.push(`it reads Mappings ${x}, whose values change: nodes of a type whose value changes`);
+      for (const x of d) why.push(`it uses the new default of ${x}, unless the update passes a value for it`);
+    }
+    if (properties.length) out.push({ name, impact: 'update', properties, via: [...new Set(why)].join('; ') });
+  }
+  return out;
+}
+
 /** Properties of an Auto Scaling group whose change invokes its update policy. */
 export const POLICY_TRIGGERS: readonly string[] = Object.freeze(['LaunchConfigurationName', 'LaunchTemplate', 'VPCZoneIdentifier', 'PlacementGroup']);
 
@@ -105,7 +151,7 @@ function policyOf(group: Obj): Pick<NodeReplacement, 'how' | 'rollingUpdate' | '
 export function nodeReplacements(
   oldResources: Obj,
   newResources: Obj,
-  changed: readonly { name: string; impact?: Impact; properties: readonly string[] }[],
+  changed: readonly ChangedResource[],
 ): NodeReplacement[] {
   const out: NodeReplacement[] = [];
   const changedByName = new Map(changed.map((c) => [c.name, c]));
@@ -133,7 +179,7 @@ export function nodeReplacements(
       if (c.name === name || !isObj(res) || c.properties.length === 0) continue;
       if (res.Type === 'AWS::AutoScaling::LaunchConfiguration') {
         // Every property of a launch configuration replaces it: the group gets a new one.
-        if (refersTo(own(props, 'LaunchConfigurationName'), c.name)) causes.push(`${c.name} changes`);
+        if (refersTo(own(props, 'LaunchConfigurationName'), c.name)) causes.push(`${c.name} changes${c.via ? ` (${c.via})` : ''}`);
         else if (mentions(own(props, 'LaunchConfigurationName'), c.name)) conditionsIn(own(props, 'LaunchConfigurationName'), conditions);
         continue;
       }
@@ -149,7 +195,7 @@ export function nodeReplacements(
         continue;
       }
       const version = own(spec, 'Version') ?? '$Default';
-      if (c.impact === 'replace' || c.impact === 'may-replace' || refersTo(version, c.name, 'LatestVersionNumber')) causes.push(`${c.name} changes`);
+      if (c.impact === 'replace' || c.impact === 'may-replace' || refersTo(version, c.name, 'LatestVersionNumber')) causes.push(`${c.name} changes${c.via ? ` (${c.via})` : ''}`);
       else if (version === '$Latest') newNodesOnly.push(`${c.name} changes (the group launches its $Latest version)`);
       else pinned = version;
     }

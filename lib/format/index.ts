@@ -10,7 +10,8 @@
  * Both are deterministic: same diff, same bytes.
  */
 import { styleText } from 'node:util';
-import type { DiffEntry, Impact, MaxPodsView, NodeReplacement, TemplateDiff, ValueChange } from '../diff';
+import type { DiffEntry, ImageChange, ImageChoice, Impact, MaxPodsView, NodeReplacement, TemplateDiff, ValueChange } from '../diff';
+import { plural } from '../core';
 
 export interface FormatOptions {
   /** Label of the old template (a path, URL or aws:<date>). */
@@ -272,6 +273,22 @@ export function nodeUpdateText(n: NodeReplacement): string {
   }
 }
 
+/** One line per architecture whose image changes (or is of the other architecture). */
+function imageChangeText(w: Writer, c: ImageChange): string {
+  const side = (x: ImageChoice): string =>
+    x.imageArchitecture !== undefined && x.imageArchitecture !== c.architecture
+      ? `${x.image} (an ${x.imageArchitecture} AMI: EC2 refuses to launch it on ${c.architecture} types)`
+      : x.image;
+  const types = (x: ImageChoice): string => `${plural(x.types, `${c.architecture} type`)}, e.g. ${x.example}`;
+  if (!c.old) return `${w.style('green', '[+]')} ${types(c.new!)}: ${side(c.new!)} (no ${c.architecture} type offered before)`;
+  if (!c.new) return `${w.style('red', '[-]')} ${types(c.old)}: no ${c.architecture} type offered any more (was ${side(c.old)})`;
+  const same = c.old.image === c.new.image;
+  const what = same ? side(c.new) : `${side(c.old)} → ${side(c.new)}`;
+  const wrong = c.new.imageArchitecture !== undefined && c.new.imageArchitecture !== c.architecture;
+  const note = wrong ? '' : same ? '' : c.old.imageArchitecture !== undefined && c.old.imageArchitecture !== c.architecture ? ': these types can launch now' : ': another AMI, so new nodes';
+  return `${w.style(wrong ? 'red' : 'yellow', wrong ? '[!]' : '[~]')} ${types(c.new)}: ${what}${note}`;
+}
+
 /** The text report. Ends with a newline. */
 export function formatDiffText(diff: TemplateDiff, options: FormatOptions = {}): string {
   const w = new Writer(options.color === true);
@@ -288,6 +305,11 @@ export function formatDiffText(diff: TemplateDiff, options: FormatOptions = {}):
       }
       writeEntry(w, e);
     }
+  }
+  if (diff.images?.length) {
+    w.push('');
+    w.push(w.style('bold', "Images (the AMI a node gets by its instance type's architecture, with the parameters' defaults)"));
+    for (const c of diff.images) w.push(imageChangeText(w, c));
   }
   if (diff.nodes?.length) {
     w.push('');

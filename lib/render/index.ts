@@ -47,6 +47,11 @@ export interface RenderOptions {
    * renders as the placeholder `<ssm:PATH>`.
    */
   ssmParameters?: Record<string, string>;
+  /**
+   * Render parameters that have neither a value nor a Default as the placeholder `<Name>`
+   * (unchecked) instead of refusing: for looking at a template without its deploy-time values.
+   */
+  placeholders?: boolean;
 }
 
 /** A rendered template: what CloudFormation would create for these parameter values. */
@@ -151,7 +156,7 @@ function resolveParameters(
       );
     }
   }
-  const missing = names.filter((n) => !has(given, n) && (declared[n] ?? {}).Default === undefined);
+  const missing = options.placeholders ? [] : names.filter((n) => !has(given, n) && (declared[n] ?? {}).Default === undefined);
   if (missing.length) {
     problems.push(`missing value for parameter(s) without a Default: ${missing.join(', ')} (give each one a value, e.g. ${missing[0]}=…)`);
   }
@@ -163,7 +168,10 @@ function resolveParameters(
     const valueType = ssm ? ssm[1] : type;
     const list = isListType(valueType);
     const from = has(given, name) ? given[name] : spec.Default;
-    if (from === undefined) continue; // reported as missing
+    if (from === undefined) {
+      if (options.placeholders) values[name] = list ? [`<${name}>`] : `<${name}>`;
+      continue; // otherwise reported as missing
+    }
     const where = `parameter ${name}`;
     let items: string[];
     if (Array.isArray(from)) {
