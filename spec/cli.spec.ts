@@ -9,7 +9,7 @@ describe('eks-nodegroup (top level)', () => {
   const version = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version as string;
 
   it('--version and -v print the package version, in process and through the installed bin', async () => {
-    for (const flag of ['--version', '-v']) {
+    for (const flag of ['--version', '-v', '-V']) {
       const r = await runCli([flag]);
       expect(r.code, r.stderr).to.equal(0);
       expect(r.stdout).to.equal(`${version}\n`);

@@ -6,6 +6,7 @@
 import { expect } from 'chai';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { simulatePods } from '../lib/capacity';
 import { deployCommand, INLINE_TEMPLATE_LIMIT } from '../lib/cli/commands/gen';
 import { architectureOf, getInstanceType, instanceTypeNames } from '../lib/instance-types';
 import { buildNodeGroupTemplate, maxPodsTableFromTemplate } from '../lib/nodegroup';
@@ -32,6 +33,15 @@ describe('eks-nodegroup gen', function () {
     expect(r.stdout).to.not.include('--s3-bucket');
     expect(r.stdout).to.include('ClusterName=<ClusterName>');
     expect(text).to.equal(toYaml(buildNodeGroupTemplate()));
+  });
+
+  it('warns, naming the types, where a node has no room for one workload pod once the system pods run', async () => {
+    const r = await runCli(['gen', '-t', 't2.micro,m5.large', '-o', 'room.yaml'], { cwd: dir });
+    expect(r.code, r.stderr).to.equal(0);
+    const s = simulatePods({ instanceType: 't2.micro', replicas: 1 });
+    expect(s.running).to.equal(0); // the pods command agrees: nothing runs
+    expect(r.stderr).to.include(`warning: on 1 type a node has no room for a single workload pod once today's system pods run`);
+    expect(r.stderr).to.include(`t2.micro (maxPods ${s.maxPods}, ${s.podIps} pod IPs)`).and.not.to.include('m5.large (');
   });
 
   it('the deploy command goes through S3 over 51,200 bytes and drops AUTO_EXPAND without the transform', () => {
@@ -177,12 +187,12 @@ describe('eks-nodegroup gen', function () {
   });
 
   it('SSH open to the internet: written as asked (exit 0), with a warning; a private CIDR gets none', async () => {
-    const open = await runCli(['gen', '-t', 't3.micro', '--ssh-cidr', '0.0.0.0/0', '-o', 'ssh-open.yaml'], { cwd: dir });
+    const open = await runCli(['gen', '-t', 't3.medium', '--ssh-cidr', '0.0.0.0/0', '-o', 'ssh-open.yaml'], { cwd: dir });
     expect(open.code).to.equal(0);
     expect(open.stderr).to.include('warning: SSH (TCP 22) to every node is open to the whole internet');
     const t = parseTemplate(fs.readFileSync(path.join(dir, 'ssh-open.yaml'), 'utf8')) as Record<string, Record<string, Record<string, Record<string, unknown>>>>;
     expect(t.Resources.NodeSecurityGroupSshIngress.Properties.CidrIp).to.equal('0.0.0.0/0');
-    const closed = await runCli(['gen', '-t', 't3.micro', '--ssh-cidr', '10.1.0.0/16', '-o', 'ssh-closed.yaml'], { cwd: dir });
+    const closed = await runCli(['gen', '-t', 't3.medium', '--ssh-cidr', '10.1.0.0/16', '-o', 'ssh-closed.yaml'], { cwd: dir });
     expect(closed.code).to.equal(0);
     expect(closed.stderr).to.equal('');
   });

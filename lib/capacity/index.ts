@@ -31,6 +31,7 @@ import {
   AMI_FAMILIES,
   explainMaxPods,
   explainMaxPodsFromFacts,
+  maxPodsTable,
   nodeResourcesFromFacts,
   type AmiFamily,
   type MaxPodsExplanation,
@@ -794,4 +795,39 @@ export function typesThatFit(options: Omit<SimulatePodsOptions, 'nodes' | 'insta
   }
   fits.sort(compareBySize);
   return { replicas: options.replicas, requests, fits, skipped };
+}
+
+/**
+ * The types on which one node, with `systemPods` (default eks-current) running, has no room for a
+ * single workload pod without requests (maxPods or pod IPs all taken): what gen warns about.
+ * `maxPods` gives each type's kubelet maxPods (a template's table).
+ */
+export function typesWithoutRoom(
+  maxPods: ReadonlyMap<string, number>,
+  options: { maxPodsOptions?: MaxPodsOptions; amiFamily?: AmiFamily; systemPods?: SystemPodPreset | readonly SystemPod[] } = {},
+): { instanceType: string; maxPods: number; podIps: number }[] {
+  const systemPods = resolveSystemPods(options.systemPods);
+  const modes = options.maxPodsOptions ?? {};
+  const family = options.amiFamily ?? DEFAULTS.amiFamily;
+  const out: { instanceType: string; maxPods: number; podIps: number }[] = [];
+  const seen = new Map<string, boolean>();
+  // Every system pod on the one node: more slots and IPs than they take always leave room.
+  const systemCount = systemPods.reduce((n, p) => n + (p.kind === 'DaemonSet' ? 1 : p.replicas ?? 1), 0);
+  const systemIps = systemPods.reduce((n, p) => n + (p.hostNetwork ? 0 : p.kind === 'DaemonSet' ? 1 : p.replicas ?? 1), 0);
+  // The formula's value before any cap or override is pod IPs + 2 (lib/max-pods).
+  const byIps = maxPodsTable([...maxPods.keys()], modes).byIps;
+  for (const [type, value] of maxPods) {
+    const ips = byIps.get(type);
+    if (value > systemCount && ips !== undefined && ips - 2 > systemIps) continue;
+    const node = nodeFacts({ instanceType: type, replicas: 1 }, modes);
+    const resources = resourcesOf(node, family, value);
+    const key = `${value}/${node.explained.podIps}/${resources?.allocatableCpuMillicores}/${resources?.allocatableMemoryMiB}`;
+    let full = seen.get(key);
+    if (full === undefined) {
+      full = place({ instanceType: type, replicas: 1, maxPods: value }, node.explained, resources, systemPods, NO_REQUESTS).running === 0;
+      seen.set(key, full);
+    }
+    if (full) out.push({ instanceType: type, maxPods: value, podIps: node.explained.podIps });
+  }
+  return out;
 }

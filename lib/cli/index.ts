@@ -54,7 +54,7 @@ export async function cli(argv: string[], io: CliIO): Promise<number> {
     (name === undefined ? io.stderr : io.stdout).write(mainHelp());
     return name === undefined ? EXIT_USAGE : 0;
   }
-  if (name === '--version' || name === '-v') {
+  if (name === '--version' || name === '-v' || name === '-V') {
     // The package's own package.json, from dist/lib/cli/ (this file compiled).
     const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as { version: string };
     io.stdout.write(`${pkg.version}\n`);

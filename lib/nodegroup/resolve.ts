@@ -252,7 +252,8 @@ function resolveTags(tags: Record<string, string>): [string, string][] {
   const entries = Object.entries(tags).sort(([a], [b]) => (a < b ? -1 : 1));
   for (const [k, v] of entries) {
     if (k === 'Name' || k.startsWith('kubernetes.io/cluster/') || k.toLowerCase().startsWith('aws:')) {
-      throw badOption(`tag "${k}"`, v, 'any key except Name, kubernetes.io/cluster/… (the template sets them) and aws:… (reserved)', 'tags');
+      const why = k.toLowerCase().startsWith('aws:') ? 'the aws: prefix is reserved for AWS' : 'the template sets it';
+      throw badOption('tag key', k, `any key except Name, kubernetes.io/cluster/… and aws:… (${why})`, 'tags');
     }
     if (k.length > 127 || v.length > 255) throw badOption(`tag "${k}"`, v, 'a key ≤ 127 and a value ≤ 255 characters', 'tags');
   }
@@ -292,7 +293,9 @@ function parameterDefaults(
   for (const [name, value] of Object.entries(o.parameterDefaults ?? {})) {
     const type = names.includes(name) ? PARAMETER_TYPES[name] : undefined;
     if (type === undefined) {
-      throw badOption(`parameterDefaults "${name}"`, value, `defaults for the template's parameters: ${[...names].sort().join(', ')}`, 'parameterDefaults');
+      const near = suggest(name, names);
+      const hint = near.length ? `did you mean ${near.join(', ')}? ` : '';
+      throw badOption('parameterDefaults key', name, `${hint}the template's parameters: ${[...names].sort().join(', ')}`, 'parameterDefaults');
     }
     const option = `parameterDefaults.${name}`;
     if (type === 'Number' && (typeof value !== 'number' || !Number.isInteger(value) || value < 0)) throw badOption(option, value, 'a whole number ≥ 0');

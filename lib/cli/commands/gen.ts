@@ -5,7 +5,8 @@
  * the file is replaced atomically, so a failed run leaves an existing output untouched.
  */
 import * as path from 'node:path';
-import { EksNodegroupError } from '../../core';
+import { EksNodegroupError, plural } from '../../core';
+import { DEFAULT_SYSTEM_PODS, typesWithoutRoom } from '../../capacity';
 import { DEFAULTS, nodeGroupTemplate, requiredCapabilities, resolveNodeGroupOptions, type NodeGroupOptions, type NodeGroupTemplate, type ResolvedNodeGroupOptions } from '../../nodegroup';
 import { checkOutput, readTextFile, writeFileAtomic } from '../files';
 import { formatFinding, hasErrors, validateTemplate } from '../../validate';
@@ -273,6 +274,15 @@ export const command: Command = {
       throw e instanceof EksNodegroupError ? attribute(e, values, config) : e;
     }
     for (const w of resolved.warnings) io.stderr.write(`eks-nodegroup gen: warning: ${w}\n`);
+    const full = typesWithoutRoom(resolved.maxPodsTable, { maxPodsOptions: resolved.maxPods, amiFamily: resolved.amiFamily });
+    if (full.length) {
+      const named = full.slice(0, 10).map((f) => `${f.instanceType} (maxPods ${f.maxPods}, ${plural(f.podIps, 'pod IP')})`).join(', ');
+      io.stderr.write(
+        `eks-nodegroup gen: warning: on ${plural(full.length, 'type')} a node has no room for a single workload pod once today's system pods run ` +
+          `(${DEFAULT_SYSTEM_PODS}: aws-node, kube-proxy, eks-pod-identity-agent and CoreDNS): ${named}${full.length > 10 ? `, … ${full.length - 10} more` : ''}; ` +
+          `see "eks-nodegroup pods ${full[0].instanceType} --replicas 1"\n`,
+      );
+    }
     const template = nodeGroupTemplate(resolved);
     const text = toYaml(template);
     // Validate before anything is written: with error findings gen exits 1 and writes nothing.
