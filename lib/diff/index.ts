@@ -16,7 +16,7 @@
  * Multi-line strings (user data in `Fn::Sub`, or `Fn::Join` bodies) are compared line by line.
  * When either template carries max-pods values, `maxPods` compares them with today's data.
  */
-import { EksNodegroupError, hasOwn, isRecord as isObj, own, toPointer } from '../core';
+import { assertTemplate, hasOwn, isRecord as isObj, own, toPointer } from '../core';
 import type { MaxPodsOptions } from '../max-pods';
 import { cfnEqual, normalizeTemplate } from './equal';
 import type { Impact } from './impact';
@@ -29,6 +29,7 @@ export type { Impact } from './impact';
 export type { MaxPodsRow, MaxPodsView } from './max-pods';
 export type { NodeReplacement, NodeUpdate } from './nodes';
 export { cfnEqual } from './equal';
+export { assertTemplate } from '../core';
 
 export type ChangeKind = 'added' | 'removed' | 'changed';
 
@@ -130,30 +131,6 @@ const SCALAR_SECTIONS = new Set(['AWSTemplateFormatVersion', 'Description', 'Tra
 type Obj = Record<string, unknown>;
 
 
-
-/** Returns `t` when it looks like a CloudFormation template; throws BAD_INPUT naming `label` otherwise. */
-export function assertTemplate(t: unknown, label: string): Record<string, unknown> {
-  return checkTemplate(t, label);
-}
-
-function checkTemplate(t: unknown, side: string): Obj {
-  if (!isObj(t)) {
-    throw new EksNodegroupError('BAD_INPUT', `${side}: expected a CloudFormation template object, got ${Array.isArray(t) ? 'a list' : typeof t}`);
-  }
-  const sections = ['Resources', 'Parameters', 'Outputs', 'Mappings', 'Conditions', 'AWSTemplateFormatVersion', 'Description', 'Metadata', 'Transform', 'Rules'];
-  if (!sections.some((s) => s in t)) {
-    throw new EksNodegroupError(
-      'BAD_INPUT',
-      `${side}: not a CloudFormation template (none of the sections ${sections.join(', ')}; top-level keys: ${Object.keys(t).slice(0, 5).join(', ') || 'none'})`,
-    );
-  }
-  for (const s of ['Resources', 'Parameters', 'Outputs', 'Mappings', 'Conditions', 'Metadata', 'Rules']) {
-    if (t[s] !== undefined && t[s] !== null && !isObj(t[s])) {
-      throw new EksNodegroupError('BAD_INPUT', `${side}: ${s} must be a mapping of names to definitions, got ${Array.isArray(t[s]) ? 'a list' : typeof t[s]}`);
-    }
-  }
-  return t;
-}
 
 // ------------------------------------------------------------------ text (user data)
 
@@ -389,8 +366,8 @@ function summarize(entries: DiffEntry[]): TemplateDiff['summary'] {
  * result (`old`, `new`) may be parts of them, so change neither while you use the result.
  */
 export function diffTemplates(oldTemplate: object, newTemplate: object, options: DiffOptions = {}): TemplateDiff {
-  const a = normalizeTemplate(checkTemplate(oldTemplate, 'old template'));
-  const b = normalizeTemplate(checkTemplate(newTemplate, 'new template'));
+  const a = normalizeTemplate(assertTemplate(oldTemplate, 'old template'));
+  const b = normalizeTemplate(assertTemplate(newTemplate, 'new template'));
   const w: Walk = { out: [], context: options.context ?? 2 };
   const sections = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort((x, y) => sectionRank(x) - sectionRank(y) || (x < y ? -1 : x > y ? 1 : 0));
   const entries: DiffEntry[] = [];

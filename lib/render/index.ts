@@ -19,7 +19,7 @@
  * Outputs whose condition is false are left out, and Mappings, Transform and Rules are dropped
  * (mappings are inlined where used; Rules are not evaluated).
  */
-import { EksNodegroupError, hasOwn as has, intrinsicKey, isRecord as isObject, pointerSegment as esc, PSEUDO_PARAMETERS, setOwn, suggest, type ErrorCode } from '../core';
+import { assertTemplate, checkTree, EksNodegroupError, hasOwn as has, intrinsicKey, isRecord as isObject, pointerSegment as esc, PSEUDO_PARAMETERS, setOwn, suggest, type ErrorCode } from '../core';
 
 /** A parameter value as a caller gives it: a string (lists comma-separated), a number or a list. */
 export type ParameterValue = string | number | boolean | readonly (string | number)[];
@@ -599,12 +599,13 @@ function section(template: Record<string, unknown>, name: string): Record<string
  * that is not there, a Ref to nothing) throw a RenderError naming the parameter or the pointer.
  */
 export function renderTemplate(
-  template: object,
+  templateArg: object,
   parameters: Record<string, ParameterValue> = {},
   options: RenderOptions = {},
 ): RenderedTemplate {
-  if (!isObject(template)) throw new RenderError('BAD_INPUT', `a template must be a map, got ${q(template)}`);
+  const template = assertTemplate(templateArg, 'template');
   if (!isObject(parameters)) throw new RenderError('BAD_INPUT', `parameters must be a map of name → value, got ${q(parameters)}`);
+  checkTree(parameters, 'parameters');
   const transforms = template.Transform === undefined ? [] : Array.isArray(template.Transform) ? template.Transform : [template.Transform];
   for (const t of transforms) {
     if (t !== 'AWS::LanguageExtensions') {

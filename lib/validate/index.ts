@@ -4,7 +4,7 @@
  * express (lib/validate/checks.ts). One finding per mistake, each with a JSON pointer and, when
  * the template came from text, the line and column.
  */
-import { hasOwn, pointerSegment } from '../core';
+import { checkTree, EksNodegroupError, hasOwn, isRecord, pointerSegment } from '../core';
 import { codeChecks, QUOTAS, type ResourceAttributes } from './checks';
 import type { AjvError } from './schema-errors';
 import { formatFinding, hasErrors, type Finding, type Severity } from './findings';
@@ -95,10 +95,11 @@ function sortFindings(findings: Finding[], template: unknown): Finding[] {
  * or warnings only means CloudFormation would accept the template.
  */
 export function validateTemplate(template: unknown, options: ValidateOptions = {}): Finding[] {
-  if (template === null || typeof template !== 'object' || Array.isArray(template)) {
-    return [{ severity: 'error', rule: 'type', pointer: '', message: 'a template is a mapping with a Resources section', file: options.file }];
+  if (!isRecord(template)) {
+    throw new EksNodegroupError('BAD_INPUT', `validateTemplate: expected a template object (a mapping with a Resources section), got ${template === null ? 'null' : Array.isArray(template) ? 'a list' : typeof template}`);
   }
-  const t = template as Record<string, unknown>;
+  checkTree(template, 'template');
+  const t = template;
   let validate: ValidateFn;
   let types: ReadonlySet<string>;
   if (options.allTypes) {

@@ -1,0 +1,108 @@
+/**
+ * Hostile templates (issue 16): each case the adversarial run found, through the real CLI (exit 2
+ * or 1, never 70, no stack trace, within a time bound) and through the library (a typed error).
+ */
+import { expect } from 'chai';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { EksNodegroupError, MAX_DEPTH } from '../lib/core';
+import { diffTemplates } from '../lib/diff';
+import { renderTemplate } from '../lib/render';
+import { validateTemplate } from '../lib/validate';
+import { parseTemplate, toYaml } from '../lib/yaml';
+import { failure, ROOT, runBin, tempDir } from './helpers';
+
+/** Bound on one CLI run of a hostile case (the issue's bound is 5 s; CI machines vary). */
+export const CASE_MS = 5000;
+
+const MINIMAL = 'Resources:\n  Topic:\n    Type: AWS::SNS::Topic\n';
+const TEMPLATE = path.join(ROOT, 'templates', 'nodegroup.yaml');
+
+/** Runs `validate FILE`, `diff FILE templates/nodegroup.yaml` and `render FILE` on `text`: each exits `code` with stderr matching `stderr`. */
+export function everyCommand(text: string, code: number, stderr: RegExp, opts: { validateCode?: number } = {}): void {
+  const dir = tempDir();
+  const file = path.join(dir, 'hostile.yaml');
+  fs.writeFileSync(file, text);
+  for (const argv of [['validate', file], ['diff', file, TEMPLATE], ['render', file]]) {
+    const t0 = Date.now();
+    const r = runBin(argv);
+    const ms = Date.now() - t0;
+    const want = argv[0] === 'validate' ? (opts.validateCode ?? code) : code;
+    expect(r.code, `${argv[0]}: exit code; stderr: ${r.stderr.slice(0, 500)}`).to.equal(want);
+    expect(r.stderr + r.stdout, `${argv[0]}: what it says`).to.match(stderr);
+    expect(r.stderr, `${argv[0]}: no crash`).to.not.match(/internal error|\n\s+at .*\.js:\d+/);
+    expect(ms, `${argv[0]} took ${ms} ms`).to.be.below(CASE_MS);
+  }
+}
+
+describe('hostile templates: cycles and nesting', () => {
+  it('a self-referencing alias (x: &a [*a]) is refused at parse with its line:column, by validate, diff and render', function () {
+    everyCommand(`${MINIMAL}x: &a [*a]\n`, 2, /hostile\.yaml:4:8: alias \*a refers to a node that contains it \(a cycle\)/);
+  });
+
+  it('an alias inside its own anchored mapping (block style) is a cycle too', function () {
+    everyCommand(`${MINIMAL}Metadata: &m\n  self: *m\n`, 2, /hostile\.yaml:5:9: alias \*m refers to a node that contains it/);
+  });
+
+  it('100,000 "[" are refused at parse (no stack overflow), naming the depth limit', function () {
+    everyCommand(`Resources: ${'['.repeat(100_000)}`, 2, new RegExp(`hostile\\.yaml:1:\\d+: lists and mappings nest more than ${MAX_DEPTH} levels deep`));
+  });
+
+  it('block mappings nested past the limit are refused the same way', function () {
+    const lines = Array.from({ length: MAX_DEPTH + 5 }, (_, i) => `${' '.repeat(2 * i)}k${i}:`);
+    everyCommand(`${MINIMAL}Metadata:\n${lines.map((l) => '  ' + l).join('\n')} v\n`, 2, /lists and mappings nest more than \d+ levels deep/);
+  });
+
+  it('aliases that nest deeper than the text does are refused when expanded', function () {
+    // Each anchor holds the previous one 60 levels down: the text nests 62 deep, the value 60 × 5.
+    const lines = ['Metadata:'];
+    for (let i = 0; i < 5; i++) lines.push(`  a${i}: &a${i} ${'['.repeat(60)}${i ? `*a${i - 1}` : '1'}${']'.repeat(60)}`);
+    everyCommand(`${MINIMAL}${lines.join('\n')}\n`, 2, /lists and mappings nest more than \d+ levels deep \(through aliases\)/);
+  });
+
+  it('nesting up to the limit is accepted (a template, not an error)', function () {
+    const t = parseTemplate(`${MINIMAL}Metadata:\n  deep: ${'['.repeat(MAX_DEPTH - 2)}1${']'.repeat(MAX_DEPTH - 2)}\n`);
+    expect(validateTemplate(t).filter((f) => f.severity === 'error')).to.deep.equal([]);
+  });
+});
+
+describe('hostile objects handed to the library', () => {
+  const cyclic = (): Record<string, unknown> => {
+    const t: Record<string, unknown> = parseTemplate(MINIMAL);
+    (t.Resources as Record<string, Record<string, unknown>>).Topic.Metadata = t;
+    return t;
+  };
+  const deep = (): Record<string, unknown> => {
+    let v: unknown = 1;
+    for (let i = 0; i < 100_000; i++) v = [v];
+    const t = parseTemplate(MINIMAL);
+    (t.Resources as Record<string, Record<string, unknown>>).Topic.Metadata = { v };
+    return t;
+  };
+  const base = parseTemplate(MINIMAL);
+  const calls: [string, (t: Record<string, unknown>) => unknown][] = [
+    ['validateTemplate', (t) => validateTemplate(t)],
+    ['diffTemplates (old)', (t) => diffTemplates(t, base)],
+    ['diffTemplates (new)', (t) => diffTemplates(base, t)],
+    ['renderTemplate', (t) => renderTemplate(t)],
+    ['toYaml', (t) => toYaml(t)],
+  ];
+  for (const [name, call] of calls) {
+    it(`${name}: a cyclic object is a BAD_INPUT naming the cycle, not a stack overflow`, () => {
+      const e = failure(() => call(cyclic()));
+      expect(e.code).to.equal('BAD_INPUT');
+      expect(e.message).to.match(/circular reference/);
+    });
+    it(`${name}: 100,000 nested lists are a BAD_INPUT naming the depth limit`, () => {
+      const e = failure(() => call(deep()));
+      expect(e.code).to.equal('BAD_INPUT');
+      expect(e.message).to.match(new RegExp(`more than ${MAX_DEPTH} levels deep`));
+    });
+  }
+
+  it('renderTemplate({}, {}) refuses {} as not a template', () => {
+    const e = failure(() => renderTemplate({}, {}));
+    expect(e).to.be.instanceOf(EksNodegroupError);
+    expect(e.message).to.match(/template: not a CloudFormation template/);
+  });
+});
