@@ -18,8 +18,10 @@ export const CASE_MS = 5000;
 const MINIMAL = 'Resources:\n  Topic:\n    Type: AWS::SNS::Topic\n';
 const TEMPLATE = path.join(ROOT, 'templates', 'nodegroup.yaml');
 
-/** Runs `validate FILE`, `diff FILE templates/nodegroup.yaml` and `render FILE` on `text`: each exits `code` with stderr matching `stderr`. */
-export function everyCommand(text: string, code: number, stderr: RegExp, opts: { validateCode?: number } = {}): void {
+type Codes = number | { validate: number; diff: number; render: number };
+
+/** Runs `validate FILE`, `diff FILE templates/nodegroup.yaml` and `render FILE` on `text`: each exits with its code and says what matches `says`. */
+export function everyCommand(text: string, code: Codes, says: RegExp): void {
   const dir = tempDir();
   const file = path.join(dir, 'hostile.yaml');
   fs.writeFileSync(file, text);
@@ -27,9 +29,9 @@ export function everyCommand(text: string, code: number, stderr: RegExp, opts: {
     const t0 = Date.now();
     const r = runBin(argv);
     const ms = Date.now() - t0;
-    const want = argv[0] === 'validate' ? (opts.validateCode ?? code) : code;
+    const want = typeof code === 'number' ? code : code[argv[0] as keyof typeof code];
     expect(r.code, `${argv[0]}: exit code; stderr: ${r.stderr.slice(0, 500)}`).to.equal(want);
-    expect(r.stderr + r.stdout, `${argv[0]}: what it says`).to.match(stderr);
+    expect(r.stderr + r.stdout, `${argv[0]}: what it says`).to.match(says);
     expect(r.stderr, `${argv[0]}: no crash`).to.not.match(/internal error|\n\s+at .*\.js:\d+/);
     expect(ms, `${argv[0]} took ${ms} ms`).to.be.below(CASE_MS);
   }
@@ -104,5 +106,64 @@ describe('hostile objects handed to the library', () => {
     const e = failure(() => renderTemplate({}, {}));
     expect(e).to.be.instanceOf(EksNodegroupError);
     expect(e.message).to.match(/template: not a CloudFormation template/);
+  });
+});
+
+describe('hostile templates: regular expressions run in linear time', () => {
+  it('AllowedPattern (a+)+$ against 34 "a"s and a "!": validate finds the mismatch (exit 1), render refuses it (exit 2), diff differs (exit 1), each in seconds', function () {
+    const text = `Parameters:\n  P:\n    Type: String\n    AllowedPattern: (a+)+$\n    Default: ${'a'.repeat(34)}!\n${MINIMAL}`;
+    everyCommand(text, { validate: 1, diff: 1, render: 2 }, /does not match (its )?AllowedPattern|Parameters/);
+  });
+
+  // Java syntax: translated where RE2 means the same, refused by name where it has no linear-time form.
+  const JAVA: [string, string, boolean | RegExp][] = [
+    ['\\p{Alpha}+\\p{Digit}', 'ab1', true],
+    ['[\\p{Alnum}_-]+', 'a_b-1', true],
+    ['\\P{Digit}', '1', false],
+    ['\\p{IsLatin}+', 'abc', true],
+    ['\\u0041\\x{42}', 'AB', true],
+    ['\\0101', 'A', true],
+    ['\\s', '\u000b', true],
+    ['\\h+', ' \t', true],
+    ['\\Qa.b\\E', 'axb', false],
+    ['(?i)abc', 'ABC', true],
+    ['(?<name>a)b', 'ab', true],
+    ['a(b', 'ab', /missing closing \)/],
+    ['(a)\\1', 'aa', /back reference/],
+    ['a(?=b)b', 'ab', /lookaround/],
+    ['(?<!a)b', 'b', /lookaround/],
+    ['(?>a)', 'a', /atomic group/],
+    ['a*+', 'aa', /possessive/],
+    ['a{2}+', 'aa', /possessive/],
+    ['[a-z&&[^b]]', 'a', /intersection/],
+    ['[a[b]]', 'a', /nested/],
+    ['a\\Z', 'a', /\\Z/],
+    ['(?x)a b', 'ab', /flag\(s\) x/],
+  ];
+  for (const [pattern, value, want] of JAVA) {
+    it(`Java ${JSON.stringify(pattern)} on ${JSON.stringify(value)}: ${want instanceof RegExp ? `not checked (${want.source})` : want ? 'matches' : 'does not match'}`, () => {
+      const t = parseTemplate(MINIMAL);
+      t.Parameters = { P: { Type: 'String', AllowedPattern: pattern, Default: value } };
+      const findings = validateTemplate(t).filter((f) => f.pointer.startsWith('/Parameters/P'));
+      if (want instanceof RegExp) {
+        expect(findings.map((f) => `${f.rule} ${f.severity}`)).to.deep.equal(['parameter-pattern warning']);
+        expect(findings[0].message).to.match(want);
+      } else {
+        expect(findings.map((f) => f.rule)).to.deep.equal(want ? [] : ['parameter-default']);
+        const render = () => renderTemplate(t);
+        if (want) expect(render).to.not.throw();
+        else expect(render).to.throw(EksNodegroupError, /does not match its AllowedPattern/);
+      }
+    });
+  }
+
+  it('a match whose cost (program size × value length) is over the budget is a warning, not minutes of work', () => {
+    const t = parseTemplate(MINIMAL);
+    t.Parameters = { P: { Type: 'String', AllowedPattern: '(?:a{1,30}b?){30}'.repeat(50), Default: 'a'.repeat(4000) } };
+    const t0 = Date.now();
+    const findings = validateTemplate(t).filter((f) => f.pointer.startsWith('/Parameters/P'));
+    expect(Date.now() - t0).to.be.below(CASE_MS);
+    expect(findings.map((f) => f.rule)).to.deep.equal(['parameter-pattern']);
+    expect(findings[0].message).to.match(/would take \d+ steps, over this tool's \d+/);
   });
 });

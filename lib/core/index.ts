@@ -5,3 +5,4 @@ export * from './pointer';
 export * from './suggest';
 export * from './cfn';
 export * from './tree';
+export * from './pattern';

@@ -19,7 +19,7 @@
  * Outputs whose condition is false are left out, and Mappings, Transform and Rules are dropped
  * (mappings are inlined where used; Rules are not evaluated).
  */
-import { assertTemplate, checkTree, EksNodegroupError, hasOwn as has, intrinsicKey, isRecord as isObject, pointerSegment as esc, PSEUDO_PARAMETERS, setOwn, suggest, type ErrorCode } from '../core';
+import { assertTemplate, checkTree, EksNodegroupError, hasOwn as has, intrinsicKey, isRecord as isObject, pointerSegment as esc, PSEUDO_PARAMETERS, setOwn, suggest, templatePattern, type ErrorCode } from '../core';
 
 /** A parameter value as a caller gives it: a string (lists comma-separated), a number or a list. */
 export type ParameterValue = string | number | boolean | readonly (string | number)[];
@@ -209,13 +209,9 @@ function resolveParameters(
           bad.push(`${q(item)} is longer than its MaxLength ${spec.MaxLength}`);
         }
         if (typeof spec.AllowedPattern === 'string') {
-          let re: RegExp | undefined;
-          try {
-            re = new RegExp(`^(?:${spec.AllowedPattern})$`);
-          } catch {
-            re = undefined; // a Java-only pattern: CloudFormation checks it, we cannot
-          }
-          if (re && !re.test(item)) bad.push(`${q(item)} does not match its AllowedPattern ${spec.AllowedPattern}`);
+          // A Java pattern RE2 cannot run, or too costly a match, is left to CloudFormation.
+          const re = templatePattern(spec.AllowedPattern);
+          if (!('unsupported' in re) && re.matches(item) === false) bad.push(`${q(item)} does not match its AllowedPattern ${spec.AllowedPattern}`);
         }
       }
       if (Array.isArray(spec.AllowedValues)) {

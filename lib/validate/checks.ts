@@ -5,7 +5,7 @@
  * Each check skips values the schema already rejected for their shape, so one mistake gives
  * one finding.
  */
-import { didYouMean, hasOwn, isRecord as isObj, own, PSEUDO_PARAMETERS, toPointer as pointerOf } from '../core';
+import { didYouMean, hasOwn, isRecord as isObj, MAX_PATTERN_STEPS, own, PSEUDO_PARAMETERS, templatePattern, toPointer as pointerOf, type TemplatePattern } from '../core';
 import type { Finding } from './findings';
 
 type Obj = Record<string, unknown>;
@@ -313,14 +313,13 @@ function checkParameters(parameters: Obj, err: Report, warn: Report): void {
     if (minVal !== undefined && maxVal !== undefined && minVal > maxVal) err([...path, 'MinValue'], 'parameter-constraint', `MinValue ${minVal} is greater than MaxValue ${maxVal}`);
     const numeric = type === 'Number' || type === 'List<Number>';
     if ((minVal !== undefined || maxVal !== undefined) && !numeric) warn([...path, 'Type'], 'parameter-constraint', `MinValue/MaxValue apply to Number parameters only; ${type} ignores them`);
-    let pattern: RegExp | undefined;
+    // CloudFormation matches the whole value against AllowedPattern (a Java regular expression).
+    let pattern: Exclude<TemplatePattern, { unsupported: string }> | undefined;
     if (typeof p.AllowedPattern === 'string') {
-      try {
-        // CloudFormation matches the whole value against AllowedPattern.
-        pattern = new RegExp(`^(?:${p.AllowedPattern})$`);
-      } catch (e) {
-        warn([...path, 'AllowedPattern'], 'parameter-pattern', `AllowedPattern is not a regular expression this tool can check (${(e as Error).message}); CloudFormation uses Java regular expressions`);
-      }
+      const compiled = templatePattern(p.AllowedPattern);
+      if ('unsupported' in compiled) {
+        warn([...path, 'AllowedPattern'], 'parameter-pattern', `AllowedPattern cannot be checked here (${compiled.unsupported}); CloudFormation checks it as a Java regular expression`);
+      } else pattern = compiled;
     }
     if (p.Default === undefined || p.Default === null || typeof p.Default === 'object') continue;
     if (type.startsWith('AWS::SSM::Parameter::')) continue; // the default names an SSM parameter
@@ -340,7 +339,11 @@ function checkParameters(parameters: Obj, err: Report, warn: Report): void {
         err(at, 'parameter-default', `${shown} is not one of the parameter's AllowedValues${didYouMean(v, allowed)}`, allowed);
         continue;
       }
-      if (pattern && !pattern.test(v)) err(at, 'parameter-default', `${shown} does not match AllowedPattern ${JSON.stringify(p.AllowedPattern)}`);
+      const matched = pattern?.matches(v);
+      if (matched === false) err(at, 'parameter-default', `${shown} does not match AllowedPattern ${JSON.stringify(p.AllowedPattern)}`);
+      else if (pattern && matched === undefined) {
+        warn(at, 'parameter-pattern', `${shown} is not checked against AllowedPattern: the match would take ${pattern.cost(v)} steps, over this tool's ${MAX_PATTERN_STEPS} (CloudFormation checks it)`);
+      }
       if (minLen !== undefined && v.length < minLen) err(at, 'parameter-default', `${shown} is ${v.length} characters; MinLength is ${minLen}`);
       if (maxLen !== undefined && v.length > maxLen) err(at, 'parameter-default', `${shown} is ${v.length} characters; MaxLength is ${maxLen}`);
       if (numeric && minVal !== undefined && Number(v) < minVal) err(at, 'parameter-default', `${shown} is below MinValue ${minVal}`);
