@@ -5,12 +5,15 @@
 import { expect } from 'chai';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { EksNodegroupError, MAX_DEPTH } from '../lib/core';
-import { diffTemplates } from '../lib/diff';
+import { fullDiff } from '@aws-cdk/cloudformation-diff';
+import { EksNodegroupError, MAX_DEPTH, QUOTAS } from '../lib/core';
+import { cfnEqual, diffTemplates } from '../lib/diff';
+import { resourceImpacts } from '../lib/diff/impact';
 import { renderTemplate } from '../lib/render';
 import { validateTemplate } from '../lib/validate';
+import { MAX_FINDINGS } from '../lib/validate/findings';
 import { parseTemplate, toYaml } from '../lib/yaml';
-import { failure, ROOT, runBin, tempDir } from './helpers';
+import { awsTemplateFiles, failure, ROOT, runBin, SHARED_TEMPLATES, tempDir } from './helpers';
 
 /** Bound on one CLI run of a hostile case (the issue's bound is 5 s; CI machines vary). */
 export const CASE_MS = 5000;
@@ -165,5 +168,122 @@ describe('hostile templates: regular expressions run in linear time', () => {
     expect(Date.now() - t0).to.be.below(CASE_MS);
     expect(findings.map((f) => f.rule)).to.deep.equal(['parameter-pattern']);
     expect(findings[0].message).to.match(/would take \d+ steps, over this tool's \d+/);
+  });
+});
+
+describe('hostile templates: diff judges impact one resource at a time', () => {
+  /** What cloudformation-diff's fullDiff says of each changed resource when given whole templates (the oracle). */
+  function wholeTemplate(a: Record<string, unknown>, b: Record<string, unknown>): Record<string, { impact: string; properties: Record<string, string> }> {
+    const names: Record<string, string> = { NO_CHANGE: 'none', WILL_CREATE: 'create', WILL_UPDATE: 'update', MAY_REPLACE: 'may-replace', WILL_REPLACE: 'replace', WILL_DESTROY: 'destroy', WILL_ORPHAN: 'orphan' };
+    const out: Record<string, { impact: string; properties: Record<string, string> }> = {};
+    fullDiff({ Resources: a.Resources }, { Resources: b.Resources }).resources.forEachDifference((id, ch) => {
+      const properties: Record<string, string> = {};
+      for (const [p, u] of Object.entries(ch.propertyUpdates)) properties[p] = names[u.changeImpact ?? 'NO_CHANGE'];
+      out[id] = { impact: names[ch.changeImpact], properties };
+    });
+    return out;
+  }
+  function agree(a: Record<string, unknown>, b: Record<string, unknown>): number {
+    const mine = resourceImpacts(a, b).resources;
+    const theirs = wholeTemplate(a, b);
+    const ra = a.Resources as Record<string, unknown>;
+    const rb = b.Resources as Record<string, unknown>;
+    const changed = [...new Set([...Object.keys(ra), ...Object.keys(rb)])].filter((id) => !cfnEqual(ra[id], rb[id]));
+    for (const id of changed) expect({ id, ...mine[id] }, id).to.deep.include({ id, impact: theirs[id]?.impact, properties: theirs[id]?.properties });
+    return changed.length;
+  }
+
+  it('agrees with fullDiff on whole templates for our templates and each pair of AWS templates in date order', function () {
+    const ours = ['nodegroup-al2.yaml', 'nodegroup.yaml', 'nodegroup-bottlerocket.yaml'].map((f) => parseTemplate(fs.readFileSync(path.join(ROOT, 'templates', f), 'utf8')));
+    let compared = agree(ours[0], ours[1]) + agree(ours[1], ours[2]);
+    if (fs.existsSync(SHARED_TEMPLATES)) {
+      const aws = awsTemplateFiles().map((f) => parseTemplate(f.text));
+      for (let i = 1; i < aws.length; i++) compared += agree(aws[i - 1], aws[i]);
+      compared += agree(aws[aws.length - 1], ours[1]);
+    }
+    expect(compared).to.be.greaterThan(0);
+  });
+
+  /** n security groups, each described by a Ref to the one before (a description change replaces the group). */
+  const chain = (n: number, first: string, tag: string): Record<string, unknown> => {
+    const r: Record<string, unknown> = {};
+    for (let i = 0; i < n; i++) {
+      r[`SG${i}`] = { Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: i ? { Ref: `SG${i - 1}` } : first, VpcId: 'vpc-1', Tags: [{ Key: 'k', Value: tag }] } };
+    }
+    return { Resources: r };
+  };
+
+  it('propagates a replacement along references as fullDiff does (a chain of 20, each also re-tagged)', () => {
+    expect(agree(chain(20, 'a', 'x'), chain(20, 'b', 'y'))).to.equal(20);
+    expect(resourceImpacts(chain(20, 'a', 'x'), chain(20, 'b', 'y')).resources.SG19.impact).to.equal('replace');
+  });
+
+  it(`a chain of ${QUOTAS.resources} replacements (cubic in fullDiff: 200 took 5 s) takes well under the bound`, () => {
+    const t0 = Date.now();
+    const d = diffTemplates(chain(QUOTAS.resources, 'a', 'x'), chain(QUOTAS.resources, 'b', 'y'));
+    expect(Date.now() - t0).to.be.below(CASE_MS);
+    expect(d.entries.filter((e) => e.impact === 'replace')).to.have.length(QUOTAS.resources);
+  });
+
+  it('a replaced resource holding lists nested 40 deep (2^depth in fullDiff) takes well under the bound', () => {
+    let v: unknown = 'x';
+    for (let i = 0; i < 40; i++) v = [v];
+    const t = (d: string) => ({ Resources: { SG: { Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: d, VpcId: 'vpc-1' }, Metadata: { deep: v } } } });
+    const t0 = Date.now();
+    expect(diffTemplates(t('a'), t('b')).entries[0].impact).to.equal('replace');
+    expect(Date.now() - t0).to.be.below(CASE_MS);
+  });
+});
+
+describe('hostile templates: what CloudFormation refuses is refused first, with the limit named', () => {
+  const topic = (i: number | string) => [`T${i}`, { Type: 'AWS::SNS::Topic' }];
+  const json = (t: unknown) => JSON.stringify(t);
+
+  it(`a body over ${QUOTAS.s3BodyBytes} bytes (a 10 MB instance-type string): validate finds it without parsing, diff and render refuse it`, function () {
+    const text = json({ Parameters: { NodeInstanceType: { Type: 'String', Default: 'm'.repeat(10_000_000) } }, Resources: Object.fromEntries([topic(0)]) });
+    everyCommand(text, { validate: 1, diff: 2, render: 2 }, new RegExp(`over CloudFormation's limit of ${QUOTAS.s3BodyBytes} bytes|CloudFormation accepts at most ${QUOTAS.s3BodyBytes} bytes`));
+  });
+
+  it(`20,000 resources: over the quota of ${QUOTAS.resources}`, function () {
+    everyCommand(json({ Resources: Object.fromEntries(Array.from({ length: 20_000 }, (_, i) => topic(i))) }), { validate: 1, diff: 2, render: 2 }, new RegExp(`20000 resources: CloudFormation allows at most ${QUOTAS.resources}`));
+  });
+
+  it(`two 300 KB names: over the name length of ${QUOTAS.nameLength}, and no edit distance between them is computed`, function () {
+    const text = json({ Resources: { ['A'.repeat(300_000)]: { Type: 'AWS::SNS::Topic', Properties: { TopicName: { Ref: 'B'.repeat(300_000) } } } } });
+    everyCommand(text, { validate: 1, diff: 2, render: 2 }, new RegExp(`is 300000 characters long; CloudFormation allows at most ${QUOTAS.nameLength}`));
+  });
+
+  it(`a Default of 100,000 characters: over the parameter value size of ${QUOTAS.parameterValueBytes} bytes`, function () {
+    const text = json({ Parameters: { NodeInstanceType: { Type: 'String', Default: 'm'.repeat(100_000), AllowedValues: ['m5.large'] } }, Resources: Object.fromEntries([topic(0)]) });
+    everyCommand(text, { validate: 1, diff: 2, render: 2 }, new RegExp(`100000 bytes; CloudFormation allows parameter values of at most ${QUOTAS.parameterValueBytes}`));
+  });
+
+  it(`40,000 mapping keys (200,000 are over the body size): over the quota of ${QUOTAS.mappingKeys} keys`, function () {
+    const m = Object.fromEntries(Array.from({ length: 40_000 }, (_, i) => [`k${i}`, { v: i }]));
+    everyCommand(json({ Mappings: { M: m }, Resources: Object.fromEntries([topic(0)]) }), { validate: 1, diff: 2, render: 2 }, new RegExp(`has 40000 top-level keys; CloudFormation allows at most ${QUOTAS.mappingKeys}`));
+  });
+
+  it(`50,000 findings: validate reports the first ${MAX_FINDINGS} and counts the rest`, function () {
+    const props: Record<string, unknown> = { GroupDescription: 'd' };
+    for (let i = 0; i < 50_000; i++) props[`Gx${i}`] = i;
+    const text = json({ Resources: { SG: { Type: 'AWS::EC2::SecurityGroup', Properties: props } } });
+    everyCommand(text, { validate: 1, diff: 1, render: 0 }, /./);
+    const findings = validateTemplate(parseTemplate(text));
+    expect(findings).to.have.length(MAX_FINDINGS + 1);
+    expect(findings[MAX_FINDINGS]).to.include({ rule: 'too-many-findings', severity: 'error' });
+    const more = Number(/^(\d+) more findings/.exec(findings[MAX_FINDINGS].message)?.[1]);
+    expect(more + MAX_FINDINGS).to.be.at.least(50_000);
+  });
+
+  it('within the quotas, the library refuses nothing: a template at every limit validates, diffs and renders', () => {
+    const t = {
+      Parameters: Object.fromEntries(Array.from({ length: QUOTAS.parameters }, (_, i) => [`P${i}`, { Type: 'String', Default: 'x'.repeat(QUOTAS.parameterValueBytes) }])),
+      Resources: Object.fromEntries(Array.from({ length: QUOTAS.resources }, (_, i) => [`${'R'.repeat(QUOTAS.nameLength - 4)}${String(i).padStart(4, '0')}`, { Type: 'AWS::SNS::Topic' }])),
+    };
+    const t0 = Date.now();
+    expect(validateTemplate(t).filter((f) => f.rule === 'quota')).to.deep.equal([]);
+    expect(diffTemplates(t, t).identical).to.equal(true);
+    expect(Object.keys(renderTemplate(t).Resources)).to.have.length(QUOTAS.resources);
+    expect(Date.now() - t0).to.be.below(CASE_MS);
   });
 });

@@ -1,6 +1,7 @@
 /** Facts of the CloudFormation template language that several stages read. */
 import { EksNodegroupError } from './errors';
 import { hasOwn, isRecord } from './object';
+import { assertWithinQuotas } from './quotas';
 import { checkTree } from './tree';
 
 /** Every intrinsic function: its short-form YAML tag (without `!`) → its long-form key. */
@@ -61,7 +62,8 @@ const SECTIONS = [...MAPPING_SECTIONS, 'AWSTemplateFormatVersion', 'Description'
 
 /**
  * Returns `t` when it is a template object: a mapping with at least one CloudFormation section,
- * each mapping section a mapping, and a tree (checkTree). Throws BAD_INPUT naming `label` otherwise.
+ * each mapping section a mapping, a tree (checkTree) and within CloudFormation's quotas. Throws
+ * BAD_INPUT naming `label` otherwise.
  */
 export function assertTemplate(t: unknown, label: string): Record<string, unknown> {
   if (!isRecord(t)) {
@@ -80,5 +82,6 @@ export function assertTemplate(t: unknown, label: string): Record<string, unknow
     }
   }
   checkTree(t, label);
+  assertWithinQuotas(t, label);
   return t;
 }

@@ -6,3 +6,4 @@ export * from './suggest';
 export * from './cfn';
 export * from './tree';
 export * from './pattern';
+export * from './quotas';

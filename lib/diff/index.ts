@@ -177,9 +177,15 @@ function placeholder(p: unknown): string {
   return '${' + JSON.stringify(p) + '}';
 }
 
-function lineHunks(a: string, b: string, context: number): LineHunk[] {
-  const p = structuredPatch('old', 'new', a.endsWith('\n') ? a : a + '\n', b.endsWith('\n') ? b : b + '\n', '', '', { context });
-  return p.hunks.map((h) => ({ oldStart: h.oldStart, oldLines: h.oldLines, newStart: h.newStart, newLines: h.newLines, lines: h.lines }));
+/**
+ * Edits the sequence diffs look for before giving up: Myers' diff costs length × edits, so two
+ * unrelated 20,000-line texts (or lists) would take minutes; past this they are shown whole.
+ */
+const MAX_EDITS = 2000;
+
+function lineHunks(a: string, b: string, context: number): LineHunk[] | undefined {
+  const p = structuredPatch('old', 'new', a.endsWith('\n') ? a : a + '\n', b.endsWith('\n') ? b : b + '\n', '', '', { context, maxEditLength: MAX_EDITS });
+  return p?.hunks.map((h) => ({ oldStart: h.oldStart, oldLines: h.oldLines, newStart: h.newStart, newLines: h.newLines, lines: h.lines }));
 }
 
 // ------------------------------------------------------------------ value diff
@@ -224,7 +230,8 @@ function diffValue(a: unknown, b: unknown, path: string[], base: string[], w: Wa
       // Same text, different spelling (Join vs Sub): a change worth showing, but no line changes.
       w.out.push({ kind: 'changed', pointer: ptr(path), path, old: a, new: b });
     } else {
-      w.out.push({ kind: 'changed', pointer: ptr(path), path, old: a, new: b, lines: lineHunks(ta, tb, w.context) });
+      const lines = lineHunks(ta, tb, w.context);
+      w.out.push({ kind: 'changed', pointer: ptr(path), path, old: a, new: b, ...(lines ? { lines } : {}) });
     }
     return;
   }
@@ -253,11 +260,15 @@ function diffArray(a: unknown[], b: unknown[], path: string[], base: string[], w
   const ptr = (p: (string | number)[]) => toPointer([...base, ...p]);
   const allScalar = [...a, ...b].every((x) => x === null || typeof x !== 'object');
   if (path[path.length - 1] === 'AllowedValues' && allScalar) {
+    // Scalars are equal when their text is (cfnEqual): one set lookup per value.
+    const text = (x: unknown): string => (x === null ? '\u0000null' : String(x));
+    const inA = new Set(a.map(text));
+    const inB = new Set(b.map(text));
     a.forEach((x, i) => {
-      if (!b.some((y) => cfnEqual(x, y))) w.out.push({ kind: 'removed', pointer: ptr([...oldPath, i]), path: [...oldPath, String(i)], old: x });
+      if (!inB.has(text(x))) w.out.push({ kind: 'removed', pointer: ptr([...oldPath, i]), path: [...oldPath, String(i)], old: x });
     });
     b.forEach((y, i) => {
-      if (!a.some((x) => cfnEqual(x, y))) w.out.push({ kind: 'added', pointer: ptr([...path, i]), path: [...path, String(i)], new: y });
+      if (!inA.has(text(y))) w.out.push({ kind: 'added', pointer: ptr([...path, i]), path: [...path, String(i)], new: y });
     });
     return;
   }
@@ -266,7 +277,11 @@ function diffArray(a: unknown[], b: unknown[], path: string[], base: string[], w
     return;
   }
   // Longest common subsequence (cfnEqual as the comparator), then pair up what is left.
-  const parts = diffArrays(a, b, { comparator: (x: unknown, y: unknown) => cfnEqual(x, y) });
+  const parts = diffArrays(a, b, { comparator: (x: unknown, y: unknown) => cfnEqual(x, y), maxEditLength: MAX_EDITS });
+  if (!parts) {
+    w.out.push({ kind: 'changed', pointer: ptr(path), path, old: a, new: b });
+    return;
+  }
   let i = 0;
   let j = 0;
   for (let k = 0; k < parts.length; k++) {
@@ -312,7 +327,7 @@ function keyedEntries(section: string, a: Obj, b: Obj, w: Walk): DiffEntry[] {
       out.push({ kind: 'added', section, name, pointer, new: b[name], changes: [] });
     } else if (!cfnEqual(a[name], b[name])) {
       if (section === 'Mappings' && isObj(a[name]) && isObj(b[name])) {
-        out.push(...mappingEntries(name, a[name] as Obj, b[name] as Obj, w));
+        for (const e of mappingEntries(name, a[name] as Obj, b[name] as Obj, w)) out.push(e);
         continue;
       }
       w.out = [];
@@ -386,7 +401,7 @@ export function diffTemplates(oldTemplate: object, newTemplate: object, options:
       }
       continue;
     }
-    entries.push(...keyedEntries(section, (va ?? {}) as Obj, (vb ?? {}) as Obj, w));
+    for (const e of keyedEntries(section, (va ?? {}) as Obj, (vb ?? {}) as Obj, w)) entries.push(e);
   }
 
   let permissionsChanged = false;

@@ -19,6 +19,22 @@ export interface Finding {
   column?: number;
 }
 
+/** A value, or a function that makes it when it is needed. */
+export type Lazy<T> = T | (() => T);
+
+/** A finding whose message and allowed list may still be functions (suggestions cost time). */
+export type PendingFinding = Omit<Finding, 'message' | 'allowed'> & { message: Lazy<string>; allowed?: Lazy<string[]> };
+
+/** The finding with its message and allowed list made. */
+export function settle(f: PendingFinding): Finding {
+  if (typeof f.message === 'function') f.message = f.message();
+  if (typeof f.allowed === 'function') f.allowed = f.allowed();
+  return f as Finding;
+}
+
+/** Most findings one template gets: the rest are counted, so a hostile template costs seconds, not minutes. */
+export const MAX_FINDINGS = 1000;
+
 /** "a", "a, b or c"; long lists are cut with a count. */
 export function listOf(values: readonly unknown[], max = 12): string {
   const shown = values.slice(0, max).map((v) => (typeof v === 'string' ? v : JSON.stringify(v)));

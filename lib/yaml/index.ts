@@ -255,6 +255,17 @@ function read(text: string, source: string): { value: unknown; locate(pointer: s
   if (problems.length) throw firstProblem(problems, text, source, at);
   const aliases = aliasTargets(doc);
   const value = toJs(doc.contents as YamlNode | null, { source, at, nodes: 0, open: new Set(), aliases });
+  // Each mapping's keys, indexed when first asked (a finding per key of a large mapping).
+  const index = new WeakMap<YAMLMap, Map<string, Pair>>();
+  const keysOf = (m: YAMLMap): Map<string, Pair> => {
+    let k = index.get(m);
+    if (!k) {
+      k = new Map();
+      for (const i of m.items) if (isPair(i) && isScalar(i.key) && !k.has(String(i.key.value))) k.set(String(i.key.value), i as Pair);
+      index.set(m, k);
+    }
+    return k;
+  };
   const locate = (pointer: string): SourcePosition | undefined => {
     let n: unknown = doc.contents;
     for (const part of fromPointer(pointer)) {
@@ -262,7 +273,7 @@ function read(text: string, source: string): { value: unknown; locate(pointer: s
       const tag = (n as YamlNode | undefined)?.tag;
       if (tag && INTRINSICS[tag.slice(1)] === part) continue; // the long-form key of a tagged node
       if (isMap(n)) {
-        const p = n.items.find((i) => isPair(i) && isScalar(i.key) && String(i.key.value) === part);
+        const p = keysOf(n).get(part);
         if (!p) return (n as YamlNode).range ? at((n as YamlNode).range![0]) : undefined;
         n = p.value ?? p.key;
       } else if (isSeq(n)) {
