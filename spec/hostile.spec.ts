@@ -6,7 +6,8 @@ import { expect } from 'chai';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fullDiff } from '@aws-cdk/cloudformation-diff';
-import { EksNodegroupError, MAX_DEPTH, QUOTAS } from '../lib/core';
+import * as lib from '../lib';
+import { EksNodegroupError, MAX_DEPTH, QUOTAS, shown } from '../lib/core';
 import { cfnEqual, diffTemplates } from '../lib/diff';
 import { resourceImpacts } from '../lib/diff/impact';
 import { renderTemplate } from '../lib/render';
@@ -285,5 +286,44 @@ describe('hostile templates: what CloudFormation refuses is refused first, with 
     expect(diffTemplates(t, t).identical).to.equal(true);
     expect(Object.keys(renderTemplate(t).Resources)).to.have.length(QUOTAS.resources);
     expect(Date.now() - t0).to.be.below(CASE_MS);
+  });
+});
+
+describe('typed errors: every export of the package, given wrong arguments', () => {
+  const cyclic: Record<string, unknown> = { Resources: {} };
+  (cyclic.Resources as Record<string, unknown>).X = cyclic;
+  let deep: unknown = 1;
+  for (let i = 0; i < 100_000; i++) deep = [deep];
+  const wrong: unknown[] = [undefined, null, 42, '', 'x', {}, [], true, cyclic, deep, () => 1, Symbol('s')];
+  const template = { Resources: { T: { Type: 'AWS::SNS::Topic' } } };
+  const argSets: unknown[][] = [...wrong.map((w) => [w]), ...wrong.map((w) => [template, w]), ...wrong.map((w) => ['m5.large', w])];
+  const exported = Object.entries(lib).filter(([name, v]) => typeof v === 'function' && name !== 'EksNodegroupError') as [string, (...a: unknown[]) => unknown][];
+
+  it(`returns or throws an EksNodegroupError, never a TypeError or RangeError from inside (${exported.length} functions × ${argSets.length} argument lists)`, async function () {
+    const escaped: string[] = [];
+    for (const [name, fn] of exported) {
+      for (const args of argSets) {
+        try {
+          await fn(...args);
+        } catch (e) {
+          if (!(e instanceof EksNodegroupError)) escaped.push(`${name}(${args.map((a) => (a === cyclic ? 'cyclic' : a === deep ? 'deep' : typeof a === 'symbol' ? 'symbol' : shown(a, 20))).join(', ')}): ${(e as Error).name}: ${(e as Error).message}`);
+        }
+      }
+    }
+    expect(escaped).to.deep.equal([]);
+    expect(exported.map(([n]) => n)).to.include.members(['maxPods', 'toYaml', 'renderTemplate', 'validateTemplate', 'diffTemplates']);
+  });
+
+  for (const v of [null, undefined]) {
+    it(`maxPods(${v}) names the argument and what it takes`, () => {
+      const e = failure(() => lib.maxPods(v as unknown as string));
+      expect(e.code).to.equal('BAD_INPUT');
+      expect(e.message).to.equal(`maxPods: the instance type must be an instance type name such as "m5.large", or the facts getInstanceType returns, got ${v}`);
+    });
+  }
+
+  it('validateTemplate and diffTemplates refuse what is not a template object', () => {
+    expect(failure(() => lib.validateTemplate('Resources: {}')).message).to.match(/^validateTemplate: expected a template object/);
+    expect(failure(() => lib.diffTemplates(template, { name: 'app' })).message).to.match(/^new template: not a CloudFormation template/);
   });
 });

@@ -20,7 +20,7 @@
  *    one node per replica it puts CoreDNS replicas one per node.
  * 3. On each node, pod IPs go to pods in the order they were scheduled: system pods first.
  */
-import { badOption, EksNodegroupError, requireInteger } from '../core';
+import { badOption, checkTree, EksNodegroupError, requireInteger } from '../core';
 
 /** Kubernetes' supported cluster limits: pods and nodes per cluster. */
 export const MAX_CLUSTER_PODS = 150_000;
@@ -252,6 +252,7 @@ export function spreadPods(total: number[], maxPods: number, count: number): num
 
 function checkSimulateOptions(o: SimulatePodsOptions): void {
   if (o === null || typeof o !== 'object') throw badOption('options', o, 'an object { instanceType, replicas, … }');
+  checkTree(o, 'pod simulation options');
   const known = ['instanceType', 'facts', 'maxPods', 'maxPodsOptions', 'systemPods', 'replicas', 'nodes', 'name', 'namespace'];
   for (const k of Object.keys(o)) {
     if (!known.includes(k)) throw badOption(`option "${k}"`, (o as unknown as Record<string, unknown>)[k], `one of ${known.join(', ')}`);
@@ -524,6 +525,7 @@ export interface NodesNeeded {
  * Starts at the lower bound replicas ÷ (best per-node capacity) and counts up.
  */
 export function nodesNeeded(options: Omit<SimulatePodsOptions, 'nodes'>): NodesNeeded {
+  checkTree(options, 'pod simulation options');
   if (options !== null && typeof options === 'object' && 'nodes' in options) {
     throw badOption('nodes', (options as SimulatePodsOptions).nodes, 'nothing: nodesNeeded finds the node count');
   }
@@ -592,6 +594,7 @@ export function compareBySize(a: { instanceType: string; vcpus?: number; memoryM
 
 /** Every known instance type on which one node runs all `replicas`, smallest first. */
 export function typesThatFit(options: Omit<SimulatePodsOptions, 'nodes' | 'instanceType' | 'facts'>): TypesThatFit {
+  checkTree(options, 'pod simulation options');
   for (const k of ['nodes', 'instanceType', 'facts']) {
     if (options !== null && typeof options === 'object' && k in options) throw badOption(k, (options as Record<string, unknown>)[k], 'nothing: typesThatFit tries every type on one node');
   }

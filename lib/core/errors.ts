@@ -27,7 +27,7 @@ export class EksNodegroupError extends Error {
 
 /** A bad option value: names the option, what was given and what is allowed. */
 export function badOption(option: string, given: unknown, allowed: string, path = /^[A-Za-z][\w.]*$/.test(option) ? option : undefined): EksNodegroupError {
-  const e = new EksNodegroupError('BAD_OPTION', `invalid value for ${option}: ${JSON.stringify(given)} (allowed: ${allowed})`);
+  const e = new EksNodegroupError('BAD_OPTION', `invalid value for ${option}: ${shown(given)} (allowed: ${allowed})`);
   if (path !== undefined) e.option = path;
   return e;
 }
@@ -38,4 +38,22 @@ export function requireInteger(option: string, value: unknown, min: number): num
     throw badOption(option, value, `a whole number ≥ ${min}`);
   }
   return value;
+}
+
+/** A value as a message shows it: JSON cut to `max` characters, never a throw (cyclic, deep, symbol). */
+export function shown(v: unknown, max = 80): string {
+  let s: string | undefined;
+  try {
+    s = JSON.stringify(v);
+  } catch {
+    s = undefined; // circular, nested too deep, or a BigInt
+  }
+  if (s === undefined) s = v === null || typeof v !== 'object' ? `a ${typeof v}` : Array.isArray(v) ? 'a list' : 'an object';
+  return s.length > max ? `${s.slice(0, max - 3)}...` : s;
+}
+
+/** A wrong argument to a library function: BAD_INPUT naming the function, the argument and what it takes. */
+export function badArgument(fn: string, argument: string, expected: string, given: unknown): EksNodegroupError {
+  const what = given === null ? 'null' : given === undefined ? 'undefined' : Array.isArray(given) ? 'a list' : typeof given === 'object' ? 'an object' : `${shown(given)}`;
+  return new EksNodegroupError('BAD_INPUT', `${fn}: ${argument} must be ${expected}, got ${what}`);
 }

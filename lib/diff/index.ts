@@ -16,7 +16,7 @@
  * Multi-line strings (user data in `Fn::Sub`, or `Fn::Join` bodies) are compared line by line.
  * When either template carries max-pods values, `maxPods` compares them with today's data.
  */
-import { assertTemplate, hasOwn, isRecord as isObj, own, toPointer } from '../core';
+import { assertTemplate, badArgument, hasOwn, isRecord as isObj, own, toPointer } from '../core';
 import type { MaxPodsOptions } from '../max-pods';
 import { cfnEqual, normalizeTemplate } from './equal';
 import type { Impact } from './impact';
@@ -381,6 +381,7 @@ function summarize(entries: DiffEntry[]): TemplateDiff['summary'] {
  * result (`old`, `new`) may be parts of them, so change neither while you use the result.
  */
 export function diffTemplates(oldTemplate: object, newTemplate: object, options: DiffOptions = {}): TemplateDiff {
+  if (!isObj(options as unknown)) throw badArgument('diffTemplates', 'options', 'an object (or nothing)', options);
   const a = normalizeTemplate(assertTemplate(oldTemplate, 'old template'));
   const b = normalizeTemplate(assertTemplate(newTemplate, 'new template'));
   const w: Walk = { out: [], context: options.context ?? 2 };

@@ -10,6 +10,7 @@
  * Both are deterministic: same diff, same bytes.
  */
 import { styleText } from 'node:util';
+import { badArgument, checkTree, isRecord } from '../core';
 import type { DiffEntry, Impact, MaxPodsView, NodeReplacement, TemplateDiff, ValueChange } from '../diff';
 
 export interface FormatOptions {
@@ -272,8 +273,19 @@ export function nodeUpdateText(n: NodeReplacement): string {
   }
 }
 
+/** The arguments of the two formatters: a diff as diffTemplates returns it, and options. */
+function checkDiff(fn: string, diff: unknown, options: unknown): void {
+  const d = diff as Partial<TemplateDiff> | null;
+  if (!isRecord(d) || typeof d.identical !== 'boolean' || !Array.isArray(d.entries) || !isRecord(d.summary)) {
+    throw badArgument(fn, 'diff', 'a diff, as diffTemplates returns it', diff);
+  }
+  checkTree(diff, `${fn}: diff`);
+  if (!isRecord(options)) throw badArgument(fn, 'options', 'an object (or nothing)', options);
+}
+
 /** The text report. Ends with a newline. */
 export function formatDiffText(diff: TemplateDiff, options: FormatOptions = {}): string {
+  checkDiff('formatDiffText', diff, options);
   const w = new Writer(options.color === true);
   if (options.oldLabel || options.newLabel) w.push(`--- ${options.oldLabel ?? 'old'}\n+++ ${options.newLabel ?? 'new'}`);
   if (diff.identical) {
@@ -310,6 +322,7 @@ export function formatDiffText(diff: TemplateDiff, options: FormatOptions = {}):
 
 /** The JSON report (2-space indent, ends with a newline). */
 export function formatDiffJson(diff: TemplateDiff, options: Pick<FormatOptions, 'oldLabel' | 'newLabel'> = {}): string {
+  checkDiff('formatDiffJson', diff, options);
   const doc = { old: options.oldLabel, new: options.newLabel, ...diff };
   return JSON.stringify(doc, null, 2) + '\n';
 }

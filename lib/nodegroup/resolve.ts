@@ -4,7 +4,7 @@
  * default (DEFAULTS). The builder takes only what it returns, so nothing after it checks an option.
  * Errors name the option, the value given and what is allowed.
  */
-import { badOption, EksNodegroupError, fromPointer, suggest } from '../core';
+import { badOption, checkTree, EksNodegroupError, fromPointer, suggest } from '../core';
 import { getInstanceType } from '../instance-types';
 import { checkMaxPodsOptions, maxPodsTable } from '../max-pods';
 import validateOptions from './generated/options-validator';
@@ -243,6 +243,7 @@ function parameterDefaults(
  * types a max-pods mode cannot compute.
  */
 export function resolveNodeGroupOptions(options: NodeGroupOptions = {}): ResolvedNodeGroupOptions {
+  checkTree(options, 'node-group options');
   const o = applySchema(options);
   const family = o.amiFamily ?? DEFAULTS.amiFamily;
   const maxPodsLayout = o.maxPodsLayout ?? DEFAULTS.maxPodsLayout;

@@ -19,7 +19,7 @@
  * Outputs whose condition is false are left out, and Mappings, Transform and Rules are dropped
  * (mappings are inlined where used; Rules are not evaluated).
  */
-import { assertTemplate, checkTree, EksNodegroupError, hasOwn as has, intrinsicKey, isRecord as isObject, pointerSegment as esc, PSEUDO_PARAMETERS, setOwn, suggest, templatePattern, type ErrorCode } from '../core';
+import { assertTemplate, badArgument, checkTree, shown, EksNodegroupError, hasOwn as has, intrinsicKey, isRecord as isObject, pointerSegment as esc, PSEUDO_PARAMETERS, setOwn, suggest, templatePattern, type ErrorCode } from '../core';
 
 /** A parameter value as a caller gives it: a string (lists comma-separated), a number or a list. */
 export type ParameterValue = string | number | boolean | readonly (string | number)[];
@@ -600,8 +600,10 @@ export function renderTemplate(
   options: RenderOptions = {},
 ): RenderedTemplate {
   const template = assertTemplate(templateArg, 'template');
-  if (!isObject(parameters)) throw new RenderError('BAD_INPUT', `parameters must be a map of name → value, got ${q(parameters)}`);
+  if (!isObject(parameters)) throw new RenderError('BAD_INPUT', `parameters must be a map of name → value, got ${shown(parameters)}`);
   checkTree(parameters, 'parameters');
+  if (!isObject(options as unknown)) throw badArgument('renderTemplate', 'options', 'an object (or nothing)', options);
+  checkTree(options, 'render options');
   const transforms = template.Transform === undefined ? [] : Array.isArray(template.Transform) ? template.Transform : [template.Transform];
   for (const t of transforms) {
     if (t !== 'AWS::LanguageExtensions') {

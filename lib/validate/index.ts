@@ -4,7 +4,7 @@
  * express (lib/validate/checks.ts). One finding per mistake, each with a JSON pointer and, when
  * the template came from text, the line and column.
  */
-import { checkTree, EksNodegroupError, hasOwn, isRecord, pointerSegment, quotaProblems, toPointer } from '../core';
+import { badArgument, checkTree, EksNodegroupError, hasOwn, isRecord, pointerSegment, quotaProblems, toPointer } from '../core';
 import { codeChecks, QUOTAS, type ResourceAttributes } from './checks';
 import type { AjvError } from './schema-errors';
 import { formatFinding, hasErrors, MAX_FINDINGS, settle, type Finding, type PendingFinding, type Severity } from './findings';
@@ -95,6 +95,7 @@ function sortFindings<F extends { pointer: string }>(findings: F[], template: un
  * or warnings only means CloudFormation would accept the template.
  */
 export function validateTemplate(template: unknown, options: ValidateOptions = {}): Finding[] {
+  if (!isRecord(options as unknown)) throw badArgument('validateTemplate', 'options', 'an object (or nothing)', options);
   if (!isRecord(template)) {
     throw new EksNodegroupError('BAD_INPUT', `validateTemplate: expected a template object (a mapping with a Resources section), got ${template === null ? 'null' : Array.isArray(template) ? 'a list' : typeof template}`);
   }
@@ -157,7 +158,9 @@ function place(findings: Finding[], options: ValidateOptions): Finding[] {
  * column on every finding. Text that does not parse throws EksNodegroupError PARSE_ERROR.
  */
 export function validateTemplateText(text: string, file = 'template', options: Omit<ValidateOptions, 'text' | 'file' | 'locate'> = {}): Finding[] {
-  if (typeof text !== 'string') throw new EksNodegroupError('BAD_INPUT', `validateTemplateText: expected the template text, got ${text === null ? 'null' : typeof text}`);
+  if (typeof text !== 'string') throw badArgument('validateTemplateText', 'text', 'the template text', text);
+  if (typeof file !== 'string') throw badArgument('validateTemplateText', 'file', 'a file name (for messages)', file);
+  if (!isRecord(options as unknown)) throw badArgument('validateTemplateText', 'options', 'an object (or nothing)', options);
   const bytes = Buffer.byteLength(text, 'utf8');
   if (bytes > QUOTAS.s3BodyBytes) {
     // Not even parsed: CloudFormation refuses the body as it is.

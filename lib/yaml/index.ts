@@ -31,7 +31,7 @@ import {
   type ScalarTag,
   type YAMLError,
 } from 'yaml';
-import { EksNodegroupError, fromPointer, hasOwn, INTRINSICS, intrinsicKey, MAX_DEPTH, MAX_VALUES, setOwn, SHORT_FORM, suggest } from '../core';
+import { badArgument, EksNodegroupError, fromPointer, hasOwn, INTRINSICS, intrinsicKey, MAX_DEPTH, MAX_VALUES, setOwn, SHORT_FORM, suggest } from '../core';
 
 export interface SourcePosition {
   line: number;
@@ -244,6 +244,7 @@ function firstProblem(errors: readonly YAMLError[], text: string, source: string
 
 /** Parses one YAML or JSON document with the CloudFormation tags; errors are PARSE_ERRORs with line:column. */
 function read(text: string, source: string): { value: unknown; locate(pointer: string): SourcePosition | undefined } {
+  if (typeof source !== 'string') throw badArgument('parse', 'the source name', 'a string (a file name for messages)', source);
   if (typeof text !== 'string') throw parseError(source, 'expected text');
   if (text.includes('\u0000')) throw parseError(source, 'binary data, not YAML or JSON');
   const lineCounter = new LineCounter();
@@ -312,6 +313,7 @@ export function parseTemplate(text: string, source = 'template'): Record<string,
 
 /** Every document of a plain YAML stream (no CloudFormation tags), e.g. nodeadm NodeConfig user data. */
 export function parseYamlDocuments(text: string, source = 'input'): unknown[] {
+  if (typeof text !== 'string') throw parseError(String(source), 'expected text');
   const lineCounter = new LineCounter();
   const list = documents(text, source, lineCounter, false);
   for (const d of list) {
