@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { fullDiff } from '@aws-cdk/cloudformation-diff';
 import * as lib from '../lib';
 import { EksNodegroupError, MAX_DEPTH, QUOTAS, shown } from '../lib/core';
-import { cfnEqual, diffTemplates } from '../lib/diff';
+import { cfnEqual, diffTemplates, MAX_CHANGES } from '../lib/diff';
 import { resourceImpacts } from '../lib/diff/impact';
 import { renderTemplate } from '../lib/render';
 import { validateTemplate } from '../lib/validate';
@@ -325,5 +325,32 @@ describe('typed errors: every export of the package, given wrong arguments', () 
   it('validateTemplate and diffTemplates refuse what is not a template object', () => {
     expect(failure(() => lib.validateTemplate('Resources: {}')).message).to.match(/^validateTemplate: expected a template object/);
     expect(failure(() => lib.diffTemplates(template, { name: 'app' })).message).to.match(/^new template: not a CloudFormation template/);
+  });
+});
+
+describe('hostile templates: a diff of a million changes', () => {
+  /** 466 bytes whose aliases expand to 1.8 million values: every scalar differs between the two. */
+  const expanding = (v: number): string =>
+    [
+      ...MINIMAL.split('\n').slice(0, 3),
+      '    Metadata:',
+      `      a0: &a0 [${Array(10).fill(v).join(', ')}]`,
+      ...Array.from({ length: 5 }, (_, i) => `      a${i + 1}: &a${i + 1} [${Array(10).fill(`*a${i}`).join(', ')}]`),
+      '      b: [*a4, *a4, *a4, *a4, *a4]',
+      '',
+    ].join('\n');
+
+  it(`lists the first ${MAX_CHANGES} value changes, says the rest are left out, and takes seconds (it took 9 s and then refused its own output)`, function () {
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, 'a.yaml'), expanding(1));
+    fs.writeFileSync(path.join(dir, 'b.yaml'), expanding(2));
+    const t0 = Date.now();
+    const r = runBin(['diff', path.join(dir, 'a.yaml'), path.join(dir, 'b.yaml')]);
+    expect(Date.now() - t0).to.be.below(CASE_MS);
+    expect(r.code, r.stderr).to.equal(1);
+    expect(r.stdout).to.include(`a diff lists the first ${MAX_CHANGES}`);
+    const d = diffTemplates(parseTemplate(expanding(1)), parseTemplate(expanding(2)));
+    expect(d.truncated).to.equal(true);
+    expect(d.entries.reduce((n, e) => n + e.changes.length, 0)).to.equal(MAX_CHANGES);
   });
 });

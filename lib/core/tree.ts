@@ -16,8 +16,10 @@ export const MAX_VALUES = 2_000_000;
  * Throws BAD_INPUT, naming `what` and where, when `root` contains itself, nests deeper than
  * MAX_DEPTH or holds more than MAX_VALUES values. Iterative: deep input cannot overflow the stack.
  */
-export function checkTree(root: unknown, what: string): void {
+export function checkTree(root: unknown, what: string, limits: { depth?: number; values?: number } = {}): void {
   if (root === null || typeof root !== 'object') return;
+  const maxDepth = limits.depth ?? MAX_DEPTH;
+  const maxValues = limits.values ?? MAX_VALUES;
   let values = 1;
   const onPath = new Set<object>([root]);
   const stack: { o: object; keys: string[]; i: number }[] = [{ o: root, keys: Object.keys(root), i: 0 }];
@@ -30,10 +32,10 @@ export function checkTree(root: unknown, what: string): void {
       continue;
     }
     const child = (top.o as Record<string, unknown>)[top.keys[top.i++]];
-    if (++values > MAX_VALUES) throw new EksNodegroupError('BAD_INPUT', `${what} holds more than ${MAX_VALUES} values (parts shared over and over?); the walk stopped at ${where()}`);
+    if (++values > maxValues) throw new EksNodegroupError('BAD_INPUT', `${what} holds more than ${maxValues} values (parts shared over and over?); the walk stopped at ${where()}`);
     if (child === null || typeof child !== 'object') continue;
     if (onPath.has(child)) throw new EksNodegroupError('BAD_INPUT', `${what} contains itself at ${where()} (a circular reference); give a tree of plain values`);
-    if (stack.length >= MAX_DEPTH) throw new EksNodegroupError('BAD_INPUT', `${what} nests lists and mappings more than ${MAX_DEPTH} levels deep (at ${where()})`);
+    if (stack.length >= maxDepth) throw new EksNodegroupError('BAD_INPUT', `${what} nests lists and mappings more than ${maxDepth} levels deep (at ${where()})`);
     onPath.add(child);
     stack.push({ o: child, keys: Object.keys(child), i: 0 });
   }

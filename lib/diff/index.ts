@@ -96,6 +96,8 @@ export interface TemplateDiff {
   summary: DiffSummary & { bySection: Record<string, DiffSummary> };
   /** True when IAM policies or security-group rules change (cloudformation-diff's scrutiny). */
   permissionsChanged: boolean;
+  /** True when value changes were left out: the diff lists at most MAX_CHANGES (the entries are all there). */
+  truncated?: boolean;
   /** Per instance type: old, new and computed max pods, when either side carries values. */
   maxPods?: MaxPodsView;
   /**
@@ -193,6 +195,24 @@ function lineHunks(a: string, b: string, context: number): LineHunk[] | undefine
 interface Walk {
   out: ValueChange[];
   context: number;
+  /** Changes listed so far, over all entries. */
+  listed: number;
+  /** True once a change was left out (MAX_CHANGES). */
+  truncated: boolean;
+}
+
+/**
+ * Most value changes one diff lists: past it, entries are still found and counted, their values
+ * no longer compared (two 1 MB templates of changed scalars would list a million changes).
+ */
+export const MAX_CHANGES = 10_000;
+
+function emit(w: Walk, c: ValueChange): void {
+  if (w.listed >= MAX_CHANGES) w.truncated = true;
+  else {
+    w.listed++;
+    w.out.push(c);
+  }
 }
 
 /**
@@ -201,14 +221,18 @@ interface Walk {
  * items were added or removed before it, and a removal is located in the old template.
  */
 function diffValue(a: unknown, b: unknown, path: string[], base: string[], w: Walk, oldPath: string[] = path): void {
+  if (w.listed >= MAX_CHANGES) {
+    if (!cfnEqual(a, b)) w.truncated = true;
+    return;
+  }
   if (cfnEqual(a, b)) return;
   const ptr = (p: (string | number)[]) => toPointer([...base, ...p]);
   if (a === undefined) {
-    w.out.push({ kind: 'added', pointer: ptr(path), path, new: b });
+    emit(w, { kind: 'added', pointer: ptr(path), path, new: b });
     return;
   }
   if (b === undefined) {
-    w.out.push({ kind: 'removed', pointer: ptr(oldPath), path: oldPath, old: a });
+    emit(w, { kind: 'removed', pointer: ptr(oldPath), path: oldPath, old: a });
     return;
   }
   const ta = textOf(a);
@@ -228,10 +252,10 @@ function diffValue(a: unknown, b: unknown, path: string[], base: string[], w: Wa
   if (bothText && (ta.includes('\n') || tb.includes('\n')) && !bothSub) {
     if (ta === tb) {
       // Same text, different spelling (Join vs Sub): a change worth showing, but no line changes.
-      w.out.push({ kind: 'changed', pointer: ptr(path), path, old: a, new: b });
+      emit(w, { kind: 'changed', pointer: ptr(path), path, old: a, new: b });
     } else {
       const lines = lineHunks(ta, tb, w.context);
-      w.out.push({ kind: 'changed', pointer: ptr(path), path, old: a, new: b, ...(lines ? { lines } : {}) });
+      emit(w, { kind: 'changed', pointer: ptr(path), path, old: a, new: b, ...(lines ? { lines } : {}) });
     }
     return;
   }
@@ -241,7 +265,7 @@ function diffValue(a: unknown, b: unknown, path: string[], base: string[], w: Wa
     const aIntrinsic = typeof aFn === 'string' && (aFn.startsWith('Fn::') || aFn === 'Ref' || aFn === 'Condition');
     const bIntrinsic = typeof bFn === 'string' && (bFn.startsWith('Fn::') || bFn === 'Ref' || bFn === 'Condition');
     if ((aIntrinsic || bIntrinsic) && aFn !== bFn) {
-      w.out.push({ kind: 'changed', pointer: ptr(path), path, old: a, new: b });
+      emit(w, { kind: 'changed', pointer: ptr(path), path, old: a, new: b });
       return;
     }
     const keys = [...Object.keys(a), ...Object.keys(b).filter((k) => !hasOwn(a, k))];
@@ -252,7 +276,7 @@ function diffValue(a: unknown, b: unknown, path: string[], base: string[], w: Wa
     diffArray(a, b, path, base, w, oldPath);
     return;
   }
-  w.out.push({ kind: 'changed', pointer: ptr(path), path, old: a, new: b });
+  emit(w, { kind: 'changed', pointer: ptr(path), path, old: a, new: b });
 }
 
 /** Lists: AllowedValues as sets; same length index by index; otherwise a sequence diff. */
@@ -265,10 +289,10 @@ function diffArray(a: unknown[], b: unknown[], path: string[], base: string[], w
     const inA = new Set(a.map(text));
     const inB = new Set(b.map(text));
     a.forEach((x, i) => {
-      if (!inB.has(text(x))) w.out.push({ kind: 'removed', pointer: ptr([...oldPath, i]), path: [...oldPath, String(i)], old: x });
+      if (!inB.has(text(x))) emit(w, { kind: 'removed', pointer: ptr([...oldPath, i]), path: [...oldPath, String(i)], old: x });
     });
     b.forEach((y, i) => {
-      if (!inA.has(text(y))) w.out.push({ kind: 'added', pointer: ptr([...path, i]), path: [...path, String(i)], new: y });
+      if (!inA.has(text(y))) emit(w, { kind: 'added', pointer: ptr([...path, i]), path: [...path, String(i)], new: y });
     });
     return;
   }
@@ -279,7 +303,7 @@ function diffArray(a: unknown[], b: unknown[], path: string[], base: string[], w
   // Longest common subsequence (cfnEqual as the comparator), then pair up what is left.
   const parts = diffArrays(a, b, { comparator: (x: unknown, y: unknown) => cfnEqual(x, y), maxEditLength: MAX_EDITS });
   if (!parts) {
-    w.out.push({ kind: 'changed', pointer: ptr(path), path, old: a, new: b });
+    emit(w, { kind: 'changed', pointer: ptr(path), path, old: a, new: b });
     return;
   }
   let i = 0;
@@ -297,10 +321,10 @@ function diffArray(a: unknown[], b: unknown[], path: string[], base: string[], w
     }
     const n = p.count ?? p.value.length;
     if (p.removed) {
-      p.value.forEach((x, m) => w.out.push({ kind: 'removed', pointer: ptr([...oldPath, i + m]), path: [...oldPath, String(i + m)], old: x }));
+      p.value.forEach((x, m) => emit(w, { kind: 'removed', pointer: ptr([...oldPath, i + m]), path: [...oldPath, String(i + m)], old: x }));
       i += n;
     } else if (p.added) {
-      p.value.forEach((y, m) => w.out.push({ kind: 'added', pointer: ptr([...path, j + m]), path: [...path, String(j + m)], new: y }));
+      p.value.forEach((y, m) => emit(w, { kind: 'added', pointer: ptr([...path, j + m]), path: [...path, String(j + m)], new: y }));
       j += n;
     } else {
       i += n;
@@ -384,7 +408,7 @@ export function diffTemplates(oldTemplate: object, newTemplate: object, options:
   if (!isObj(options as unknown)) throw badArgument('diffTemplates', 'options', 'an object (or nothing)', options);
   const a = normalizeTemplate(assertTemplate(oldTemplate, 'old template'));
   const b = normalizeTemplate(assertTemplate(newTemplate, 'new template'));
-  const w: Walk = { out: [], context: options.context ?? 2 };
+  const w: Walk = { out: [], context: options.context ?? 2, listed: 0, truncated: false };
   const sections = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort((x, y) => sectionRank(x) - sectionRank(y) || (x < y ? -1 : x > y ? 1 : 0));
   const entries: DiffEntry[] = [];
   for (const section of sections) {
@@ -439,6 +463,7 @@ export function diffTemplates(oldTemplate: object, newTemplate: object, options:
   const view = maxPodsView(a, b, options.maxPods ?? generatedWith(b) ?? generatedWith(a) ?? {});
   const result: TemplateDiff = { identical: entries.length === 0, entries, summary: summarize(entries), permissionsChanged };
   if (view) result.maxPods = view;
+  if (w.truncated) result.truncated = true;
   if (nodes.length) result.nodes = nodes;
   return result;
 }

@@ -10,8 +10,8 @@
  * Both are deterministic: same diff, same bytes.
  */
 import { styleText } from 'node:util';
-import { badArgument, checkTree, isRecord } from '../core';
-import type { DiffEntry, Impact, MaxPodsView, NodeReplacement, TemplateDiff, ValueChange } from '../diff';
+import { badArgument, checkTree, isRecord, MAX_DEPTH, MAX_VALUES } from '../core';
+import { MAX_CHANGES, type DiffEntry, type Impact, type MaxPodsView, type NodeReplacement, type TemplateDiff, type ValueChange } from '../diff';
 
 export interface FormatOptions {
   /** Label of the old template (a path, URL or aws:<date>). */
@@ -279,7 +279,8 @@ function checkDiff(fn: string, diff: unknown, options: unknown): void {
   if (!isRecord(d) || typeof d.identical !== 'boolean' || !Array.isArray(d.entries) || !isRecord(d.summary)) {
     throw badArgument(fn, 'diff', 'a diff, as diffTemplates returns it', diff);
   }
-  checkTree(diff, `${fn}: diff`);
+  // A diff holds parts of both templates (each up to MAX_VALUES, nested a few levels below an entry): bounds 4 times one template's.
+  checkTree(diff, `${fn}: diff`, { depth: MAX_DEPTH + 10, values: 4 * MAX_VALUES });
   if (!isRecord(options)) throw badArgument(fn, 'options', 'an object (or nothing)', options);
 }
 
@@ -316,6 +317,7 @@ export function formatDiffText(diff: TemplateDiff, options: FormatOptions = {}):
   }
   const s = diff.summary;
   w.push('');
+  if (diff.truncated) w.push(`Not every value change is listed: a diff lists the first ${MAX_CHANGES}; every entry above is counted.`);
   w.push(diff.identical ? 'Summary: no differences.' : `Summary: ${s.added} added, ${s.removed} removed, ${s.changed} changed.`);
   return w.lines.join('\n') + '\n';
 }

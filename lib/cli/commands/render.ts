@@ -120,7 +120,7 @@ or a template CloudFormation would refuse for these values (e.g. a Fn::FindInMap
         const hint = instanceTypeHint(parameters.NodeInstanceType);
         throw new EksNodegroupError(e.code, `${file}${at ? `:${at.line}:${at.col}` : ''}: ${e.message}${hint ? `\n${hint}` : ''}`, e.exitCode);
       }
-      if (e instanceof EksNodegroupError) throw new EksNodegroupError(e.code, `${file}: ${e.message}`, e.exitCode);
+      if (e instanceof EksNodegroupError) throw new EksNodegroupError(e.code, `${file}: ${e.message.replace(/^template: /, '')}`, e.exitCode);
       throw e;
     }
     if (!values['user-data']) {
