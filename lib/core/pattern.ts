@@ -10,7 +10,11 @@
  * intersection (`&&`) and nested classes, `\Z`, `\G`, `\R`, `\X`, and the flags x, u, d, U.
  * Not translated: Java's `.` also excludes \r, \u0085, \u2028 and \u2029 (RE2's only \n).
  */
-import { RE2JS } from 're2js';
+import type { RE2JS as Engine } from 're2js';
+
+// Required on first use: only a template with an AllowedPattern needs it (loading re2js costs ~9 ms of every command).
+let engine: typeof Engine | undefined;
+const RE2JS = (): typeof Engine => (engine ??= (require('re2js') as typeof import('re2js')).RE2JS);
 
 /** A compiled pattern, or why it cannot be checked here. */
 export type TemplatePattern = { matches(value: string): boolean | undefined; cost(value: string): number } | { unsupported: string };
@@ -50,7 +54,7 @@ function translate(java: string): string {
       if (e === 'Q') {
         const end = java.indexOf('\\E', i + 1);
         const literal = end < 0 ? java.slice(i + 1) : java.slice(i + 1, end);
-        out += RE2JS.quote(literal);
+        out += RE2JS().quote(literal);
         i = end < 0 ? java.length : end + 1;
       } else if (e === 'p' || e === 'P') {
         const m = /^\{(\w+)\}/.exec(java.slice(i + 1));
@@ -119,7 +123,7 @@ export function templatePattern(java: string): TemplatePattern {
   if (p) return p;
   try {
     if (java.length > MAX_PATTERN_LENGTH) throw `a length of ${java.length} characters (this tool compiles patterns of up to ${MAX_PATTERN_LENGTH})`;
-    const re = RE2JS.compile(translate(java));
+    const re = RE2JS().compile(translate(java));
     const size = (re.re2().prog as { numInst(): number }).numInst();
     const cost = (value: string): number => size * (value.length + 1);
     p = { matches: (value) => (cost(value) > MAX_PATTERN_STEPS ? undefined : re.matches(value)), cost };
