@@ -329,18 +329,18 @@ describe('typed errors: every export of the package, given wrong arguments', () 
 });
 
 describe('hostile templates: a diff of a million changes', () => {
-  /** 466 bytes whose aliases expand to 1.8 million values: every scalar differs between the two. */
+  /** 400 bytes whose aliases expand to 900,000 values: every scalar differs between the two. */
   const expanding = (v: number): string =>
     [
       ...MINIMAL.split('\n').slice(0, 3),
       '    Metadata:',
       `      a0: &a0 [${Array(10).fill(v).join(', ')}]`,
-      ...Array.from({ length: 5 }, (_, i) => `      a${i + 1}: &a${i + 1} [${Array(10).fill(`*a${i}`).join(', ')}]`),
-      '      b: [*a4, *a4, *a4, *a4, *a4]',
+      ...Array.from({ length: 4 }, (_, i) => `      a${i + 1}: &a${i + 1} [${Array(10).fill(`*a${i}`).join(', ')}]`),
+      `      b: [${Array(7).fill('*a4').join(', ')}]`,
       '',
     ].join('\n');
 
-  it(`lists the first ${MAX_CHANGES} value changes, says the rest are left out, and takes seconds (it took 9 s and then refused its own output)`, function () {
+  it(`lists the first ${MAX_CHANGES} value changes, says the rest are left out, and takes seconds (1.8 million took 9 s and then refused its own output)`, function () {
     const dir = tempDir();
     fs.writeFileSync(path.join(dir, 'a.yaml'), expanding(1));
     fs.writeFileSync(path.join(dir, 'b.yaml'), expanding(2));

@@ -1,13 +1,16 @@
 /** The one rule behind every "did you mean …?": fastest-levenshtein's edit distance, case-insensitive. */
 import { distance } from 'fastest-levenshtein';
 
-/** Longest word compared (CloudFormation's longest name): an edit distance costs length × length. */
-const MAX_WORD = 255;
+/**
+ * Longest word compared: did-you-mean is for names people type, and an edit distance costs
+ * length × length (1,000 findings about 255-character names among 500 took 3.2 s).
+ */
+const MAX_WORD = 64;
 
 /**
  * Up to `max` of `candidates` closest to `word`, closest first (ties by name): those at an edit
  * distance of at most half the word's length (at least 2), so a wild guess suggests nothing.
- * Words and candidates longer than 255 characters are never compared.
+ * Words and candidates longer than 64 characters are never compared.
  */
 export function suggest(word: string, candidates: Iterable<string>, max = 3): string[] {
   if (word.length > MAX_WORD) return [];

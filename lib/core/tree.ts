@@ -9,8 +9,11 @@ import { toPointer } from './pointer';
 /** Deepest nesting of lists and mappings accepted (our templates nest 20 deep, AWS's 12). */
 export const MAX_DEPTH = 100;
 
-/** Most values one input may hold, counted as a walk meets them (a part shared twice counts twice). */
-export const MAX_VALUES = 2_000_000;
+/**
+ * Most values one input may hold, counted as a walk meets them (a part shared twice counts twice):
+ * a 1 MB body holds at most about 500,000 without YAML aliases.
+ */
+export const MAX_VALUES = 1_000_000;
 
 /**
  * Throws BAD_INPUT, naming `what` and where, when `root` contains itself, nests deeper than
