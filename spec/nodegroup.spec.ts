@@ -369,7 +369,7 @@ describe('buildNodeGroupTemplate', function () {
       ['hop limit 0', { imds: { hopLimit: 0 } }, 'BAD_OPTION', 'imds.hopLimit'],
       ['IMDS tokens', { imds: { httpTokens: 'v1' as 'optional' } }, 'BAD_OPTION', 'imds.httpTokens', 'required, optional'],
       ['min > max', { scaling: { min: 5, max: 2 } }, 'BAD_OPTION', 'scaling', 'min ≤ desired ≤ max'],
-      ['tag Name', { tags: { Name: 'x' } }, 'BAD_OPTION', 'tag "Name"'],
+      ['tag Name', { tags: { Name: 'x' } }, 'BAD_OPTION', 'tag key: "Name"'],
       ['unknown parameter default', { parameterDefaults: { Clustername: 'x' } }, 'BAD_OPTION', 'Clustername', 'ClusterName'],
       ['parameter default outside AllowedValues', { parameterDefaults: { AuthenticationMode: 'IAM' } }, 'BAD_OPTION', 'AuthenticationMode', 'ConfigMap'],
       ['max-pods mode', { maxPods: { maxEnis: 0 } }, 'BAD_OPTION', 'maxEnis'],

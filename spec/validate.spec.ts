@@ -14,6 +14,7 @@ import bundledValidator from '../lib/validate/generated/validator';
 import { AJV_OPTIONS } from '../lib/validate/schema';
 import { findingsFromAjv } from '../lib/validate/schema-errors';
 import { parseTemplate, toYaml } from '../lib/yaml';
+import { EksNodegroupError } from '../lib/core';
 import { awsTemplateFiles, requireShared, ROOT, SHARED_TEMPLATES } from './helpers';
 
 type T = Record<string, any>;
@@ -132,8 +133,8 @@ describe('validate: valid templates', function () {
     expect(size[0].message).to.include(String(Buffer.byteLength(toYaml(t))));
   });
 
-  it('a non-object is one finding, not an exception', function () {
-    expect(validateTemplate([1, 2]).map((f) => f.rule)).to.deep.equal(['type']);
+  it('refuses a non-object with a typed error naming what it got', function () {
+    expect(() => validateTemplate([1, 2])).to.throw(EksNodegroupError, /expected a template object .*got a list/);
   });
 });
 

@@ -2,7 +2,7 @@
  * Text forms of the capacity results: a `kubectl get pods -A -o wide` style table, the warning
  * events a user would see for each pod that does not run, and the reasoning. Deterministic.
  */
-import { plural } from '../core';
+import { badArgument, checkTree, isRecord, plural } from '../core';
 import type { NodesNeeded, PodGroup, PodSimulation, TypesThatFit } from './index';
 import { formatRequests, hasRequests } from './requests';
 
@@ -55,6 +55,9 @@ export function table(header: string[], rows: string[][]): string {
 
 /** `kubectl get pods -A -o wide`, the warning events, and why. */
 export function formatSimulation(sim: PodSimulation, systemPodsLabel: string): string {
+  if (!isRecord(sim) || !Array.isArray(sim.groups)) throw badArgument('formatSimulation', 'sim', 'a simulation, as simulatePods returns it', sim);
+  if (typeof systemPodsLabel !== 'string') throw badArgument('formatSimulation', 'systemPodsLabel', 'a string', systemPodsLabel);
+  checkTree(sim, 'formatSimulation: sim');
   const rows = podRows(sim);
   const nodes = sim.nodes === 1 ? '1 node' : `${sim.nodes} nodes`;
   let out = `# kubectl get pods -A -o wide   (simulated: ${nodes} of ${sim.instanceType}, maxPods ${sim.maxPods}, system pods ${systemPodsLabel})\n`;

@@ -25,7 +25,7 @@
  *    one node per replica it puts CoreDNS replicas one per node.
  * 3. On each node, pod IPs go to pods in the order they were scheduled: system pods first.
  */
-import { badOption, EksNodegroupError, plural, requireInteger } from '../core';
+import { badOption, checkTree, EksNodegroupError, plural, requireInteger } from '../core';
 import { getInstanceType, listInstanceTypes, type InstanceTypeFacts } from '../instance-types';
 import {
   AMI_FAMILIES,
@@ -317,6 +317,7 @@ const OPTION_KEYS = ['instanceType', 'facts', 'maxPods', 'maxPodsOptions', 'amiF
 
 function checkSimulateOptions(o: SimulatePodsOptions): Requested {
   if (o === null || typeof o !== 'object') throw badOption('options', o, 'an object { instanceType, replicas, … }');
+  checkTree(o, 'pod simulation options');
   for (const k of Object.keys(o)) {
     if (!OPTION_KEYS.includes(k)) throw badOption(`option "${k}"`, (o as unknown as Record<string, unknown>)[k], `one of ${OPTION_KEYS.join(', ')}`);
   }
@@ -674,6 +675,7 @@ export interface NodesNeeded {
  * Starts at the lower bound replicas ÷ (best per-node capacity) and counts up.
  */
 export function nodesNeeded(options: Omit<SimulatePodsOptions, 'nodes'>): NodesNeeded {
+  checkTree(options, 'pod simulation options');
   if (options !== null && typeof options === 'object' && 'nodes' in options) {
     throw badOption('nodes', (options as SimulatePodsOptions).nodes, 'nothing: nodesNeeded finds the node count');
   }
@@ -747,6 +749,7 @@ export function compareBySize(a: { instanceType: string; vcpus?: number; memoryM
 
 /** Every known instance type on which one node runs all `replicas`, smallest first. */
 export function typesThatFit(options: Omit<SimulatePodsOptions, 'nodes' | 'instanceType' | 'facts'>): TypesThatFit {
+  checkTree(options, 'pod simulation options');
   for (const k of ['nodes', 'instanceType', 'facts']) {
     if (options !== null && typeof options === 'object' && k in options) throw badOption(k, (options as Record<string, unknown>)[k], 'nothing: typesThatFit tries every type on one node');
   }

@@ -1,4 +1,8 @@
 /** Facts of the CloudFormation template language that several stages read. */
+import { EksNodegroupError } from './errors';
+import { hasOwn, isRecord } from './object';
+import { assertWithinQuotas } from './quotas';
+import { checkTree } from './tree';
 
 /** Every intrinsic function: its short-form YAML tag (without `!`) → its long-form key. */
 export const INTRINSICS: Readonly<Record<string, string>> = Object.freeze({
@@ -50,4 +54,34 @@ export function intrinsicKey(v: unknown): string | undefined {
   if (v === null || typeof v !== 'object' || Array.isArray(v)) return undefined;
   const keys = Object.keys(v);
   return keys.length === 1 && Object.prototype.hasOwnProperty.call(SHORT_FORM, keys[0]) ? keys[0] : undefined;
+}
+
+/** The top-level sections of a template that hold name → definition mappings. */
+const MAPPING_SECTIONS = ['Resources', 'Parameters', 'Outputs', 'Mappings', 'Conditions', 'Metadata', 'Rules'];
+const SECTIONS = [...MAPPING_SECTIONS, 'AWSTemplateFormatVersion', 'Description', 'Transform'];
+
+/**
+ * Returns `t` when it is a template object: a mapping with at least one CloudFormation section,
+ * each mapping section a mapping, a tree (checkTree) and within CloudFormation's quotas. Throws
+ * BAD_INPUT naming `label` otherwise.
+ */
+export function assertTemplate(t: unknown, label: string): Record<string, unknown> {
+  if (!isRecord(t)) {
+    throw new EksNodegroupError('BAD_INPUT', `${label}: expected a CloudFormation template object, got ${t === null ? 'null' : Array.isArray(t) ? 'a list' : typeof t}`);
+  }
+  if (!SECTIONS.some((s) => hasOwn(t, s))) {
+    const keys = Object.keys(t);
+    throw new EksNodegroupError(
+      'BAD_INPUT',
+      `${label}: not a CloudFormation template (none of the sections ${SECTIONS.join(', ')}; top-level keys: ${keys.slice(0, 5).map((k) => (k.length > 40 ? k.slice(0, 37) + '...' : k)).join(', ') || 'none'})`,
+    );
+  }
+  for (const s of MAPPING_SECTIONS) {
+    if (t[s] !== undefined && t[s] !== null && !isRecord(t[s])) {
+      throw new EksNodegroupError('BAD_INPUT', `${label}: ${s} must be a mapping of names to definitions, got ${Array.isArray(t[s]) ? 'a list' : typeof t[s]}`);
+    }
+  }
+  checkTree(t, label);
+  assertWithinQuotas(t, label);
+  return t;
 }

@@ -41,3 +41,9 @@ export function requireInteger(option: string, value: unknown, min: number): num
   }
   return value;
 }
+
+/** A wrong argument to a library function: BAD_INPUT naming the function, the argument and what it takes. */
+export function badArgument(fn: string, argument: string, expected: string, given: unknown): EksNodegroupError {
+  const what = given === null ? 'null' : given === undefined ? 'undefined' : Array.isArray(given) ? 'a list' : typeof given === 'object' ? 'an object' : `${shown(given)}`;
+  return new EksNodegroupError('BAD_INPUT', `${fn}: ${argument} must be ${expected}, got ${what}`);
+}

@@ -16,7 +16,7 @@
  * Multi-line strings (user data in `Fn::Sub`, or `Fn::Join` bodies) are compared line by line.
  * When either template carries max-pods values, `maxPods` compares them with today's data.
  */
-import { EksNodegroupError, hasOwn, isRecord as isObj, own, toPointer } from '../core';
+import { assertTemplate, badArgument, hasOwn, isRecord as isObj, own, toPointer } from '../core';
 import type { MaxPodsOptions } from '../max-pods';
 import { cfnEqual, normalizeTemplate } from './equal';
 import type { Impact } from './impact';
@@ -31,6 +31,7 @@ export type { MaxPodsRow, MaxPodsView } from './max-pods';
 export type { NodeReplacement, NodeUpdate } from './nodes';
 export type { ImageChange, ImageChoice } from './images';
 export { cfnEqual } from './equal';
+export { assertTemplate } from '../core';
 
 export type ChangeKind = 'added' | 'removed' | 'changed';
 
@@ -97,6 +98,8 @@ export interface TemplateDiff {
   summary: DiffSummary & { bySection: Record<string, DiffSummary> };
   /** True when IAM policies or security-group rules change (cloudformation-diff's scrutiny). */
   permissionsChanged: boolean;
+  /** True when value changes were left out: the diff lists at most MAX_CHANGES (the entries are all there). */
+  truncated?: boolean;
   /** Per instance type: old, new and computed max pods, when either side carries values. */
   maxPods?: MaxPodsView;
   /**
@@ -137,30 +140,6 @@ const SCALAR_SECTIONS = new Set(['AWSTemplateFormatVersion', 'Description', 'Tra
 type Obj = Record<string, unknown>;
 
 
-
-/** Returns `t` when it looks like a CloudFormation template; throws BAD_INPUT naming `label` otherwise. */
-export function assertTemplate(t: unknown, label: string): Record<string, unknown> {
-  return checkTemplate(t, label);
-}
-
-function checkTemplate(t: unknown, side: string): Obj {
-  if (!isObj(t)) {
-    throw new EksNodegroupError('BAD_INPUT', `${side}: expected a CloudFormation template object, got ${Array.isArray(t) ? 'a list' : typeof t}`);
-  }
-  const sections = ['Resources', 'Parameters', 'Outputs', 'Mappings', 'Conditions', 'AWSTemplateFormatVersion', 'Description', 'Metadata', 'Transform', 'Rules'];
-  if (!sections.some((s) => s in t)) {
-    throw new EksNodegroupError(
-      'BAD_INPUT',
-      `${side}: not a CloudFormation template (none of the sections ${sections.join(', ')}; top-level keys: ${Object.keys(t).slice(0, 5).join(', ') || 'none'})`,
-    );
-  }
-  for (const s of ['Resources', 'Parameters', 'Outputs', 'Mappings', 'Conditions', 'Metadata', 'Rules']) {
-    if (t[s] !== undefined && t[s] !== null && !isObj(t[s])) {
-      throw new EksNodegroupError('BAD_INPUT', `${side}: ${s} must be a mapping of names to definitions, got ${Array.isArray(t[s]) ? 'a list' : typeof t[s]}`);
-    }
-  }
-  return t;
-}
 
 // ------------------------------------------------------------------ text (user data)
 
@@ -207,9 +186,15 @@ function placeholder(p: unknown): string {
   return '${' + JSON.stringify(p) + '}';
 }
 
-function lineHunks(a: string, b: string, context: number): LineHunk[] {
-  const p = structuredPatch('old', 'new', a.endsWith('\n') ? a : a + '\n', b.endsWith('\n') ? b : b + '\n', '', '', { context });
-  return p.hunks.map((h) => ({ oldStart: h.oldStart, oldLines: h.oldLines, newStart: h.newStart, newLines: h.newLines, lines: h.lines }));
+/**
+ * Edits the sequence diffs look for before giving up: Myers' diff costs length × edits, so two
+ * unrelated 20,000-line texts (or lists) would take minutes; past this they are shown whole.
+ */
+const MAX_EDITS = 2000;
+
+function lineHunks(a: string, b: string, context: number): LineHunk[] | undefined {
+  const p = structuredPatch('old', 'new', a.endsWith('\n') ? a : a + '\n', b.endsWith('\n') ? b : b + '\n', '', '', { context, maxEditLength: MAX_EDITS });
+  return p?.hunks.map((h) => ({ oldStart: h.oldStart, oldLines: h.oldLines, newStart: h.newStart, newLines: h.newLines, lines: h.lines }));
 }
 
 // ------------------------------------------------------------------ value diff
@@ -217,6 +202,24 @@ function lineHunks(a: string, b: string, context: number): LineHunk[] {
 interface Walk {
   out: ValueChange[];
   context: number;
+  /** Changes listed so far, over all entries. */
+  listed: number;
+  /** True once a change was left out (MAX_CHANGES). */
+  truncated: boolean;
+}
+
+/**
+ * Most value changes one diff lists: past it, entries are still found and counted, their values
+ * no longer compared (two 1 MB templates of changed scalars would list a million changes).
+ */
+export const MAX_CHANGES = 10_000;
+
+function emit(w: Walk, c: ValueChange): void {
+  if (w.listed >= MAX_CHANGES) w.truncated = true;
+  else {
+    w.listed++;
+    w.out.push(c);
+  }
 }
 
 /**
@@ -225,14 +228,18 @@ interface Walk {
  * items were added or removed before it, and a removal is located in the old template.
  */
 function diffValue(a: unknown, b: unknown, path: string[], base: string[], w: Walk, oldPath: string[] = path): void {
+  if (w.listed >= MAX_CHANGES) {
+    if (!cfnEqual(a, b)) w.truncated = true;
+    return;
+  }
   if (cfnEqual(a, b)) return;
   const ptr = (p: (string | number)[]) => toPointer([...base, ...p]);
   if (a === undefined) {
-    w.out.push({ kind: 'added', pointer: ptr(path), path, new: b });
+    emit(w, { kind: 'added', pointer: ptr(path), path, new: b });
     return;
   }
   if (b === undefined) {
-    w.out.push({ kind: 'removed', pointer: ptr(oldPath), path: oldPath, old: a });
+    emit(w, { kind: 'removed', pointer: ptr(oldPath), path: oldPath, old: a });
     return;
   }
   const ta = textOf(a);
@@ -252,9 +259,10 @@ function diffValue(a: unknown, b: unknown, path: string[], base: string[], w: Wa
   if (bothText && (ta.includes('\n') || tb.includes('\n')) && !bothSub) {
     if (ta === tb) {
       // Same text, different spelling (Join vs Sub): a change worth showing, but no line changes.
-      w.out.push({ kind: 'changed', pointer: ptr(path), path, old: a, new: b });
+      emit(w, { kind: 'changed', pointer: ptr(path), path, old: a, new: b });
     } else {
-      w.out.push({ kind: 'changed', pointer: ptr(path), path, old: a, new: b, lines: lineHunks(ta, tb, w.context) });
+      const lines = lineHunks(ta, tb, w.context);
+      emit(w, { kind: 'changed', pointer: ptr(path), path, old: a, new: b, ...(lines ? { lines } : {}) });
     }
     return;
   }
@@ -264,7 +272,7 @@ function diffValue(a: unknown, b: unknown, path: string[], base: string[], w: Wa
     const aIntrinsic = typeof aFn === 'string' && (aFn.startsWith('Fn::') || aFn === 'Ref' || aFn === 'Condition');
     const bIntrinsic = typeof bFn === 'string' && (bFn.startsWith('Fn::') || bFn === 'Ref' || bFn === 'Condition');
     if ((aIntrinsic || bIntrinsic) && aFn !== bFn) {
-      w.out.push({ kind: 'changed', pointer: ptr(path), path, old: a, new: b });
+      emit(w, { kind: 'changed', pointer: ptr(path), path, old: a, new: b });
       return;
     }
     const keys = [...Object.keys(a), ...Object.keys(b).filter((k) => !hasOwn(a, k))];
@@ -275,7 +283,7 @@ function diffValue(a: unknown, b: unknown, path: string[], base: string[], w: Wa
     diffArray(a, b, path, base, w, oldPath);
     return;
   }
-  w.out.push({ kind: 'changed', pointer: ptr(path), path, old: a, new: b });
+  emit(w, { kind: 'changed', pointer: ptr(path), path, old: a, new: b });
 }
 
 /** Lists: AllowedValues as sets; same length index by index; otherwise a sequence diff. */
@@ -283,11 +291,15 @@ function diffArray(a: unknown[], b: unknown[], path: string[], base: string[], w
   const ptr = (p: (string | number)[]) => toPointer([...base, ...p]);
   const allScalar = [...a, ...b].every((x) => x === null || typeof x !== 'object');
   if (path[path.length - 1] === 'AllowedValues' && allScalar) {
+    // Scalars are equal when their text is (cfnEqual): one set lookup per value.
+    const text = (x: unknown): string => (x === null ? '\u0000null' : String(x));
+    const inA = new Set(a.map(text));
+    const inB = new Set(b.map(text));
     a.forEach((x, i) => {
-      if (!b.some((y) => cfnEqual(x, y))) w.out.push({ kind: 'removed', pointer: ptr([...oldPath, i]), path: [...oldPath, String(i)], old: x });
+      if (!inB.has(text(x))) emit(w, { kind: 'removed', pointer: ptr([...oldPath, i]), path: [...oldPath, String(i)], old: x });
     });
     b.forEach((y, i) => {
-      if (!a.some((x) => cfnEqual(x, y))) w.out.push({ kind: 'added', pointer: ptr([...path, i]), path: [...path, String(i)], new: y });
+      if (!inA.has(text(y))) emit(w, { kind: 'added', pointer: ptr([...path, i]), path: [...path, String(i)], new: y });
     });
     return;
   }
@@ -296,7 +308,11 @@ function diffArray(a: unknown[], b: unknown[], path: string[], base: string[], w
     return;
   }
   // Longest common subsequence (cfnEqual as the comparator), then pair up what is left.
-  const parts = diffArrays(a, b, { comparator: (x: unknown, y: unknown) => cfnEqual(x, y) });
+  const parts = diffArrays(a, b, { comparator: (x: unknown, y: unknown) => cfnEqual(x, y), maxEditLength: MAX_EDITS });
+  if (!parts) {
+    emit(w, { kind: 'changed', pointer: ptr(path), path, old: a, new: b });
+    return;
+  }
   let i = 0;
   let j = 0;
   for (let k = 0; k < parts.length; k++) {
@@ -312,10 +328,10 @@ function diffArray(a: unknown[], b: unknown[], path: string[], base: string[], w
     }
     const n = p.count ?? p.value.length;
     if (p.removed) {
-      p.value.forEach((x, m) => w.out.push({ kind: 'removed', pointer: ptr([...oldPath, i + m]), path: [...oldPath, String(i + m)], old: x }));
+      p.value.forEach((x, m) => emit(w, { kind: 'removed', pointer: ptr([...oldPath, i + m]), path: [...oldPath, String(i + m)], old: x }));
       i += n;
     } else if (p.added) {
-      p.value.forEach((y, m) => w.out.push({ kind: 'added', pointer: ptr([...path, j + m]), path: [...path, String(j + m)], new: y }));
+      p.value.forEach((y, m) => emit(w, { kind: 'added', pointer: ptr([...path, j + m]), path: [...path, String(j + m)], new: y }));
       j += n;
     } else {
       i += n;
@@ -342,7 +358,7 @@ function keyedEntries(section: string, a: Obj, b: Obj, w: Walk): DiffEntry[] {
       out.push({ kind: 'added', section, name, pointer, new: b[name], changes: [] });
     } else if (!cfnEqual(a[name], b[name])) {
       if (section === 'Mappings' && isObj(a[name]) && isObj(b[name])) {
-        out.push(...mappingEntries(name, a[name] as Obj, b[name] as Obj, w));
+        for (const e of mappingEntries(name, a[name] as Obj, b[name] as Obj, w)) out.push(e);
         continue;
       }
       w.out = [];
@@ -396,9 +412,10 @@ function summarize(entries: DiffEntry[]): TemplateDiff['summary'] {
  * result (`old`, `new`) may be parts of them, so change neither while you use the result.
  */
 export function diffTemplates(oldTemplate: object, newTemplate: object, options: DiffOptions = {}): TemplateDiff {
-  const a = normalizeTemplate(checkTemplate(oldTemplate, 'old template'));
-  const b = normalizeTemplate(checkTemplate(newTemplate, 'new template'));
-  const w: Walk = { out: [], context: options.context ?? 2 };
+  if (!isObj(options as unknown)) throw badArgument('diffTemplates', 'options', 'an object (or nothing)', options);
+  const a = normalizeTemplate(assertTemplate(oldTemplate, 'old template'));
+  const b = normalizeTemplate(assertTemplate(newTemplate, 'new template'));
+  const w: Walk = { out: [], context: options.context ?? 2, listed: 0, truncated: false };
   const sections = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort((x, y) => sectionRank(x) - sectionRank(y) || (x < y ? -1 : x > y ? 1 : 0));
   const entries: DiffEntry[] = [];
   for (const section of sections) {
@@ -416,7 +433,7 @@ export function diffTemplates(oldTemplate: object, newTemplate: object, options:
       }
       continue;
     }
-    entries.push(...keyedEntries(section, (va ?? {}) as Obj, (vb ?? {}) as Obj, w));
+    for (const e of keyedEntries(section, (va ?? {}) as Obj, (vb ?? {}) as Obj, w)) entries.push(e);
   }
 
   let permissionsChanged = false;
@@ -456,6 +473,7 @@ export function diffTemplates(oldTemplate: object, newTemplate: object, options:
   const view = maxPodsView(a, b, options.maxPods ?? generatedWith(b) ?? generatedWith(a) ?? {});
   const result: TemplateDiff = { identical: entries.length === 0, entries, summary: summarize(entries), permissionsChanged };
   if (view) result.maxPods = view;
+  if (w.truncated) result.truncated = true;
   if (nodes.length) result.nodes = nodes;
   if (images.length) result.images = images;
   return result;

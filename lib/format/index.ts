@@ -10,8 +10,8 @@
  * Both are deterministic: same diff, same bytes.
  */
 import { styleText } from 'node:util';
-import type { DiffEntry, ImageChange, ImageChoice, Impact, MaxPodsView, NodeReplacement, TemplateDiff, ValueChange } from '../diff';
-import { plural } from '../core';
+import { badArgument, checkTree, isRecord, MAX_DEPTH, MAX_VALUES, plural } from '../core';
+import { MAX_CHANGES, type DiffEntry, type ImageChange, type ImageChoice, type Impact, type MaxPodsView, type NodeReplacement, type TemplateDiff, type ValueChange } from '../diff';
 
 export interface FormatOptions {
   /** Label of the old template (a path, URL or aws:<date>). */
@@ -289,8 +289,20 @@ function imageChangeText(w: Writer, c: ImageChange): string {
   return `${w.style(wrong ? 'red' : 'yellow', wrong ? '[!]' : '[~]')} ${types(c.new)}: ${what}${note}`;
 }
 
+/** The arguments of the two formatters: a diff as diffTemplates returns it, and options. */
+function checkDiff(fn: string, diff: unknown, options: unknown): void {
+  const d = diff as Partial<TemplateDiff> | null;
+  if (!isRecord(d) || typeof d.identical !== 'boolean' || !Array.isArray(d.entries) || !isRecord(d.summary)) {
+    throw badArgument(fn, 'diff', 'a diff, as diffTemplates returns it', diff);
+  }
+  // A diff holds parts of both templates (each up to MAX_VALUES, nested a few levels below an entry): bounds 4 times one template's.
+  checkTree(diff, `${fn}: diff`, { depth: MAX_DEPTH + 10, values: 4 * MAX_VALUES });
+  if (!isRecord(options)) throw badArgument(fn, 'options', 'an object (or nothing)', options);
+}
+
 /** The text report. Ends with a newline. */
 export function formatDiffText(diff: TemplateDiff, options: FormatOptions = {}): string {
+  checkDiff('formatDiffText', diff, options);
   const w = new Writer(options.color === true);
   if (options.oldLabel || options.newLabel) w.push(`--- ${options.oldLabel ?? 'old'}\n+++ ${options.newLabel ?? 'new'}`);
   if (diff.identical) {
@@ -326,12 +338,14 @@ export function formatDiffText(diff: TemplateDiff, options: FormatOptions = {}):
   }
   const s = diff.summary;
   w.push('');
+  if (diff.truncated) w.push(`Not every value change is listed: a diff lists the first ${MAX_CHANGES}; every entry above is counted.`);
   w.push(diff.identical ? 'Summary: no differences.' : `Summary: ${s.added} added, ${s.removed} removed, ${s.changed} changed.`);
   return w.lines.join('\n') + '\n';
 }
 
 /** The JSON report (2-space indent, ends with a newline). */
 export function formatDiffJson(diff: TemplateDiff, options: Pick<FormatOptions, 'oldLabel' | 'newLabel'> = {}): string {
+  checkDiff('formatDiffJson', diff, options);
   const doc = { old: options.oldLabel, new: options.newLabel, ...diff };
   return JSON.stringify(doc, null, 2) + '\n';
 }

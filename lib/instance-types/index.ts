@@ -2,7 +2,7 @@
  * Instance-type facts: the committed data module (lib/instance-types/generated/data.ts, written by
  * `eks-nodegroup refresh-data` from `aws ec2 describe-instance-types` output) and look-ups on it.
  */
-import { EksNodegroupError, suggest } from '../core';
+import { badArgument, EksNodegroupError, shown, suggest } from '../core';
 import type { InstanceTypeData, InstanceTypeFacts } from './model';
 import { COLUMNS } from './model';
 import { DATA } from './generated/data';
@@ -51,13 +51,14 @@ export function instanceTypeNames(): readonly string[] {
 
 /** The known names closest to `name` (lib/core suggest). */
 export function suggestInstanceTypes(name: string, count = 3): string[] {
+  if (typeof name !== 'string') throw badArgument('suggestInstanceTypes', 'name', 'a string', name);
   return suggest(name.trim(), instanceTypeNames(), count);
 }
 
 /** Facts for one instance type; throws UNKNOWN_INSTANCE_TYPE naming the closest known types. */
 export function getInstanceType(name: string): InstanceTypeFacts {
   if (typeof name !== 'string' || name === '') {
-    throw new EksNodegroupError('BAD_USAGE', `instance type must be a non-empty string, got ${JSON.stringify(name)}`);
+    throw new EksNodegroupError('BAD_USAGE', `instance type must be a non-empty string, got ${shown(name)}`);
   }
   const facts = load().get(name);
   if (facts) return facts;

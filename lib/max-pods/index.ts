@@ -21,7 +21,7 @@
  * awslabs/amazon-eks-ami templates/al2/runtime/max-pods-calculator.sh (removed in 2026 with AL2);
  * AWS EKS User Guide, "Assign more IP addresses to Amazon EKS nodes with prefixes".
  */
-import { badOption, EksNodegroupError, plural, requireInteger } from '../core';
+import { badArgument, badOption, checkTree, EksNodegroupError, isRecord, plural, requireInteger } from '../core';
 import { getInstanceType, type InstanceTypeFacts } from '../instance-types';
 import { nodeResourcesFromFacts, type AmiFamily, type NodeResources } from './resources';
 
@@ -112,6 +112,7 @@ export function parseCniVersion(v: string): [number, number, number] {
 /** Checks every option, naming the bad one and the allowed values. */
 export function checkMaxPodsOptions(options: MaxPodsOptions): MaxPodsOptions {
   if (options === null || typeof options !== 'object') throw badOption('options', options, 'an object');
+  checkTree(options, 'max-pods options');
   const known = ['prefixDelegation', 'customNetworking', 'maxEnis', 'reservedEnis', 'cap', 'override', 'calculatorParity'];
   for (const k of Object.keys(options)) {
     if (!known.includes(k)) throw badOption(`max-pods option "${k}"`, (options as Record<string, unknown>)[k], `one of the options ${known.join(', ')}`);
@@ -258,15 +259,28 @@ function inputsOf(f: InstanceTypeFacts): MaxPodsInputs {
   return i;
 }
 
+/** The facts of `type` (a name, or facts as getInstanceType returns them); BAD_INPUT naming `fn` otherwise. */
+function factsOf(fn: string, type: unknown): InstanceTypeFacts {
+  if (typeof type === 'string') return getInstanceType(type);
+  const expected = 'an instance type name such as "m5.large", or the facts getInstanceType returns';
+  if (!isRecord(type)) throw badArgument(fn, 'the instance type', expected, type);
+  checkTree(type, `${fn}: the instance type`);
+  const f = type as Record<string, unknown>;
+  for (const k of ['name', 'defaultCardEnis', 'ipv4PerEni']) {
+    if (f[k] === undefined) throw badArgument(fn, `the instance type's ${k}`, `given (${expected})`, f[k]);
+  }
+  return type as unknown as InstanceTypeFacts;
+}
+
 /** Max pods for a known instance type, with every step explained. */
 export function explainMaxPods(type: string | InstanceTypeFacts, options: MaxPodsOptions = {}): MaxPodsExplanation {
-  const facts = typeof type === 'string' ? getInstanceType(type) : type;
+  const facts = factsOf('explainMaxPods', type);
   return compute(inputsOf(facts), checkMaxPodsOptions(options), true);
 }
 
 /** kubelet maxPods for a known instance type. */
 export function maxPods(type: string | InstanceTypeFacts, options: MaxPodsOptions = {}): number {
-  const facts = typeof type === 'string' ? getInstanceType(type) : type;
+  const facts = factsOf('maxPods', type);
   return compute(inputsOf(facts), checkMaxPodsOptions(options), false).maxPods;
 }
 
@@ -294,6 +308,7 @@ export interface MaxPodsTable {
  * cannot compute (a missing fact) are listed with the reason instead of stopping the table.
  */
 export function maxPodsTable(types: readonly string[], options: MaxPodsOptions = {}): MaxPodsTable {
+  if (!Array.isArray(types)) throw badArgument('maxPodsTable', 'types', 'a list of instance type names', types);
   const checked = checkMaxPodsOptions(options);
   const table = new Map<string, number>();
   const byIps = new Map<string, number>();

@@ -16,6 +16,7 @@ import type { InstanceProfileProperties } from 'cloudform-types/types/iam/instan
 import type { SecurityGroupProperties } from 'cloudform-types/types/ec2/securityGroup';
 import type { SecurityGroupIngressProperties } from 'cloudform-types/types/ec2/securityGroupIngress';
 import type { SecurityGroupEgressProperties } from 'cloudform-types/types/ec2/securityGroupEgress';
+import { badArgument, isRecord } from '../core';
 import { dataProvenance } from '../instance-types';
 import { getAtt, ref, sub, type Cfn, type Intrinsic, type Resource, type Template } from './cfn';
 import { arm64Lookup, maxPodsLookup } from './layout';
@@ -128,6 +129,9 @@ export function buildNodeGroupTemplate(options: NodeGroupOptions = {}): Template
 
 /** The template for resolved options: assembly only, no checks. */
 export function nodeGroupTemplate(r: ResolvedNodeGroupOptions): Template {
+  if (!isRecord(r) || typeof r.amiFamily !== 'string' || !Array.isArray(r.instanceTypes) || !(r.maxPodsTable instanceof Map)) {
+    throw badArgument('nodeGroupTemplate', 'its argument', 'resolved options, as resolveNodeGroupOptions returns them (or call buildNodeGroupTemplate with options)', r);
+  }
   const provenance = dataProvenance();
   const tags = r.tags;
   const launchTemplate: Props<LaunchTemplateProperties> = {
@@ -311,6 +315,7 @@ export function nodeGroupTemplate(r: ResolvedNodeGroupOptions): Template {
 
 /** Capabilities a deployment of `template` needs (IAM role; the transform expands macros). */
 export function requiredCapabilities(template: { Transform?: unknown }): string[] {
+  if (!isRecord(template)) throw badArgument('requiredCapabilities', 'template', 'a template object', template);
   return template.Transform ? ['CAPABILITY_IAM', 'CAPABILITY_AUTO_EXPAND'] : ['CAPABILITY_IAM'];
 }
 

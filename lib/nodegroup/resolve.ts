@@ -4,7 +4,7 @@
  * default (DEFAULTS). The builder takes only what it returns, so nothing after it checks an option.
  * Errors name the option, the value given and what is allowed.
  */
-import { badOption, EksNodegroupError, fromPointer, plural, suggest } from '../core';
+import { badOption, checkTree, EksNodegroupError, fromPointer, plural, suggest } from '../core';
 import { EBS_LIMITS, ebsProblems, KMS_KEY_FORMS, KMS_KEY_PATTERN, minimumSize } from '../core/aws';
 import { architectureOf, getInstanceType } from '../instance-types';
 import { checkMaxPodsOptions, maxPodsTable, nodeResourcesFromFacts } from '../max-pods';
@@ -323,6 +323,7 @@ function parameterDefaults(
  * types a max-pods mode cannot compute.
  */
 export function resolveNodeGroupOptions(options: NodeGroupOptions = {}): ResolvedNodeGroupOptions {
+  checkTree(options, 'node-group options');
   const o = applySchema(options);
   const family = o.amiFamily ?? DEFAULTS.amiFamily;
   const maxPodsLayout = o.maxPodsLayout ?? DEFAULTS.maxPodsLayout;

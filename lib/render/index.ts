@@ -19,7 +19,7 @@
  * Outputs whose condition is false are left out, and Mappings, Transform and Rules are dropped
  * (mappings are inlined where used; Rules are not evaluated).
  */
-import { EksNodegroupError, hasOwn as has, plural, intrinsicKey, isRecord as isObject, pointerSegment as esc, PSEUDO_PARAMETERS, setOwn, suggest, type ErrorCode } from '../core';
+import { assertTemplate, plural, badArgument, checkTree, shown, EksNodegroupError, hasOwn as has, intrinsicKey, isRecord as isObject, pointerSegment as esc, PSEUDO_PARAMETERS, setOwn, suggest, templatePattern, type ErrorCode } from '../core';
 
 /** A parameter value as a caller gives it: a string (lists comma-separated), a number or a list. */
 export type ParameterValue = string | number | boolean | readonly (string | number)[];
@@ -216,13 +216,9 @@ function resolveParameters(
           bad.push(`${q(item)} is longer than its MaxLength ${spec.MaxLength}`);
         }
         if (typeof spec.AllowedPattern === 'string') {
-          let re: RegExp | undefined;
-          try {
-            re = new RegExp(`^(?:${spec.AllowedPattern})$`);
-          } catch {
-            re = undefined; // a Java-only pattern: CloudFormation checks it, we cannot
-          }
-          if (re && !re.test(item)) bad.push(`${q(item)} does not match its AllowedPattern ${spec.AllowedPattern}`);
+          // A Java pattern RE2 cannot run, or too costly a match, is left to CloudFormation.
+          const re = templatePattern(spec.AllowedPattern);
+          if (!('unsupported' in re) && re.matches(item) === false) bad.push(`${q(item)} does not match its AllowedPattern ${spec.AllowedPattern}`);
         }
       }
       if (Array.isArray(spec.AllowedValues)) {
@@ -606,12 +602,15 @@ function section(template: Record<string, unknown>, name: string): Record<string
  * that is not there, a Ref to nothing) throw a RenderError naming the parameter or the pointer.
  */
 export function renderTemplate(
-  template: object,
+  templateArg: object,
   parameters: Record<string, ParameterValue> = {},
   options: RenderOptions = {},
 ): RenderedTemplate {
-  if (!isObject(template)) throw new RenderError('BAD_INPUT', `a template must be a map, got ${q(template)}`);
-  if (!isObject(parameters)) throw new RenderError('BAD_INPUT', `parameters must be a map of name → value, got ${q(parameters)}`);
+  const template = assertTemplate(templateArg, 'template');
+  if (!isObject(parameters)) throw new RenderError('BAD_INPUT', `parameters must be a map of name → value, got ${shown(parameters)}`);
+  checkTree(parameters, 'parameters');
+  if (!isObject(options as unknown)) throw badArgument('renderTemplate', 'options', 'an object (or nothing)', options);
+  checkTree(options, 'render options');
   const transforms = template.Transform === undefined ? [] : Array.isArray(template.Transform) ? template.Transform : [template.Transform];
   for (const t of transforms) {
     if (t !== 'AWS::LanguageExtensions') {

@@ -11,7 +11,7 @@
  * - AL2: `/etc/eks/bootstrap.sh … --kubelet-extra-args '--max-pods=N'`.
  * - The 2018 AWS template: `sed -i s,MAX_PODS,N,g /etc/systemd/system/kubelet.service`.
  */
-import { EksNodegroupError, toPointer } from '../core';
+import { badArgument, EksNodegroupError, isRecord, shown, toPointer } from '../core';
 import { parseYamlDocuments } from '../yaml';
 
 /** One piece of user data in a rendered template. */
@@ -38,7 +38,7 @@ const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 /** Decodes Base64 user data (as Fn::Base64 produces it); `where` names it in errors. */
 export function decodeUserData(value: unknown, where = 'UserData'): string {
   if (typeof value !== 'string') {
-    throw new EksNodegroupError('BAD_INPUT', `${where} is not a string after rendering (got ${JSON.stringify(value)})`);
+    throw new EksNodegroupError('BAD_INPUT', `${where} is not a string after rendering (got ${shown(value)})`);
   }
   const compact = value.replace(/\s+/g, '');
   if (compact.length % 4 !== 0 || !BASE64.test(compact)) {
@@ -55,6 +55,7 @@ export function decodeUserData(value: unknown, where = 'UserData'): string {
  * rendered template, in template order. Resources without UserData are skipped.
  */
 export function userDataOf(rendered: { Resources?: Record<string, unknown> }): UserDataEntry[] {
+  if (!isRecord(rendered)) throw badArgument('userDataOf', 'rendered', 'a rendered template, as renderTemplate returns it', rendered);
   const out: UserDataEntry[] = [];
   const resources = rendered?.Resources ?? {};
   for (const [id, res] of Object.entries(resources)) {
@@ -272,7 +273,7 @@ function shellMaxPods(script: string, result: UserDataMaxPods): UserDataFormat |
  * it on the node).
  */
 export function maxPodsFromUserData(text: string): UserDataMaxPods {
-  if (typeof text !== 'string') throw new EksNodegroupError('BAD_INPUT', `user data must be text, got ${JSON.stringify(text)}`);
+  if (typeof text !== 'string') throw new EksNodegroupError('BAD_INPUT', `user data must be text, got ${shown(text)}`);
   const result: UserDataMaxPods = { format: 'unknown' };
   const parts = mimeParts(text);
   if (parts) {

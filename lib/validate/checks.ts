@@ -5,25 +5,12 @@
  * Each check skips values the schema already rejected for their shape, so one mistake gives
  * one finding.
  */
-import { didYouMean, hasOwn, isRecord as isObj, own, PSEUDO_PARAMETERS, toPointer as pointerOf } from '../core';
-import type { Finding } from './findings';
+import { didYouMean, hasOwn, QUOTAS, isRecord as isObj, MAX_PATTERN_STEPS, own, PSEUDO_PARAMETERS, templatePattern, toPointer as pointerOf, type TemplatePattern } from '../core';
+import type { Lazy, PendingFinding } from './findings';
 
 type Obj = Record<string, unknown>;
 
-/** CloudFormation quotas (AWS CloudFormation User Guide, "Quotas"). */
-export const QUOTAS = Object.freeze({
-  parameters: 200,
-  resources: 500,
-  outputs: 200,
-  mappings: 200,
-  /** Top-level keys of one mapping, and attributes under one top-level key. */
-  mappingKeys: 200,
-  mappingAttributes: 200,
-  /** Template body passed inline (`--template-body`, `deploy` without `--s3-bucket`). */
-  inlineBodyBytes: 51_200,
-  /** Template body read from S3 ("1 MB"; counted as 1,000,000 bytes to stay on the safe side). */
-  s3BodyBytes: 1_000_000,
-});
+export { QUOTAS };
 
 /** Fn::GetAtt attribute names of every resource type the AWS resource database knows. */
 export interface ResourceAttributes {
@@ -56,12 +43,12 @@ function isCustomType(type: string): boolean {
 }
 
 /** Runs every code check on `t` (a template that may be partly invalid). */
-export function codeChecks(t: Obj, ctx: CheckContext): Finding[] {
-  const out: Finding[] = [];
-  const err = (path: (string | number)[], rule: string, message: string, allowed?: string[]): void => {
+export function codeChecks(t: Obj, ctx: CheckContext): PendingFinding[] {
+  const out: PendingFinding[] = [];
+  const err: Report = (path, rule, message, allowed) => {
     out.push({ severity: 'error', rule, pointer: pointerOf(path), message, ...(allowed ? { allowed } : {}) });
   };
-  const warn = (path: (string | number)[], rule: string, message: string): void => {
+  const warn: Report = (path, rule, message) => {
     out.push({ severity: 'warning', rule, pointer: pointerOf(path), message });
   };
 
@@ -73,6 +60,11 @@ export function codeChecks(t: Obj, ctx: CheckContext): Finding[] {
   const paramNames = Object.keys(parameters);
   const resourceNames = Object.keys(resources);
   const conditionNames = Object.keys(conditions);
+  // Sets for the lookups, which run once per reference (a list's includes() made them quadratic).
+  const isResource = (n: string): boolean => hasOwn(resources, n);
+  const isParameter = (n: string): boolean => hasOwn(parameters, n);
+  const isCondition = (n: string): boolean => hasOwn(conditions, n);
+  const pseudo = new Set(PSEUDO_PARAMETERS);
   const langExt = transforms(t).includes('AWS::LanguageExtensions');
   const typeOf = (name: string): string | undefined => {
     const r = resources[name];
@@ -99,7 +91,7 @@ export function codeChecks(t: Obj, ctx: CheckContext): Finding[] {
       } else if (type.endsWith('::MODULE')) {
         // A CloudFormation module: its contents are defined in the registry.
       } else if (!ctx.attributes.of(type)) {
-        err(['Resources', name, 'Type'], 'unknown-resource-type', `unknown resource type ${JSON.stringify(type)}${didYouMean(type, ctx.attributes.types())}`);
+        err(['Resources', name, 'Type'], 'unknown-resource-type', () => `unknown resource type ${JSON.stringify(type)}${didYouMean(type, ctx.attributes.types())}`);
       } else if (!ctx.schemaTypes.has(type)) {
         warn(
           ['Resources', name, 'Type'],
@@ -116,27 +108,30 @@ export function codeChecks(t: Obj, ctx: CheckContext): Finding[] {
       if (typeof d !== 'string') return;
       const path = typeof r.DependsOn === 'string' ? ['Resources', name, 'DependsOn'] : ['Resources', name, 'DependsOn', i];
       if (d === name) err(path, 'depends-on-target', `resource ${name} depends on itself (remove it from DependsOn)`);
-      else if (!resourceNames.includes(d)) {
-        err(path, 'depends-on-target', `DependsOn names ${JSON.stringify(d)}, which is not a resource in this template${didYouMean(d, resourceNames)}`, resourceNames);
+      else if (!isResource(d)) {
+        err(path, 'depends-on-target', () => `DependsOn names ${JSON.stringify(d)}, which is not a resource in this template${didYouMean(d, resourceNames)}`, resourceNames);
       }
     });
-    if (typeof r.Condition === 'string' && !conditionNames.includes(r.Condition)) {
-      err(['Resources', name, 'Condition'], 'condition-target', `condition ${JSON.stringify(r.Condition)} is not defined in Conditions${didYouMean(r.Condition, conditionNames)}`, conditionNames);
+    const cond = r.Condition;
+    if (typeof cond === 'string' && !isCondition(cond)) {
+      err(['Resources', name, 'Condition'], 'condition-target', () => `condition ${JSON.stringify(cond)} is not defined in Conditions${didYouMean(cond, conditionNames)}`, conditionNames);
     }
   }
   for (const name of Object.keys(outputs)) {
     const o = outputs[name];
-    if (isObj(o) && typeof o.Condition === 'string' && !conditionNames.includes(o.Condition)) {
-      err(['Outputs', name, 'Condition'], 'condition-target', `condition ${JSON.stringify(o.Condition)} is not defined in Conditions${didYouMean(o.Condition, conditionNames)}`, conditionNames);
+    const cond = isObj(o) ? o.Condition : undefined;
+    if (typeof cond === 'string' && !isCondition(cond)) {
+      err(['Outputs', name, 'Condition'], 'condition-target', () => `condition ${JSON.stringify(cond)} is not defined in Conditions${didYouMean(cond, conditionNames)}`, conditionNames);
     }
   }
 
   // ---- references inside values
   const refTargets = [...paramNames, ...resourceNames, ...PSEUDO_PARAMETERS];
+  const isRefTarget = (n: string): boolean => isParameter(n) || isResource(n) || pseudo.has(n);
   const checkGetAtt = (path: (string | number)[], resource: string, attribute: unknown): void => {
-    if (!resourceNames.includes(resource)) {
-      const hint = paramNames.includes(resource) ? ` (${resource} is a parameter: use Ref ${resource})` : didYouMean(resource, resourceNames);
-      err(path, 'getatt-target', `Fn::GetAtt names ${JSON.stringify(resource)}, which is not a resource in this template${hint}`, resourceNames);
+    if (!isResource(resource)) {
+      const hint = (): string => (isParameter(resource) ? ` (${resource} is a parameter: use Ref ${resource})` : didYouMean(resource, resourceNames));
+      err(path, 'getatt-target', () => `Fn::GetAtt names ${JSON.stringify(resource)}, which is not a resource in this template${hint()}`, resourceNames);
       return;
     }
     const type = typeOf(resource);
@@ -145,14 +140,14 @@ export function codeChecks(t: Obj, ctx: CheckContext): Finding[] {
     if (!attrs) return;
     // CloudFormation also accepts a resource's own property names as attributes.
     const r = resources[resource] as Obj;
-    const props = keysOf(r.Properties);
-    if (!attrs.includes(attribute) && !props.includes(attribute)) {
+    if (!attrs.includes(attribute) && !(isObj(r.Properties) && hasOwn(r.Properties, attribute))) {
       err(
         path,
         'getatt-attribute',
-        attrs.length
-          ? `${type} has no attribute ${JSON.stringify(attribute)}${didYouMean(attribute, attrs)}`
-          : `${type} has no attributes for Fn::GetAtt (use Ref ${resource})`,
+        () =>
+          attrs.length
+            ? `${type} has no attribute ${JSON.stringify(attribute)}${didYouMean(attribute, attrs)}`
+            : `${type} has no attributes for Fn::GetAtt (use Ref ${resource})`,
         [...attrs],
       );
     }
@@ -172,11 +167,11 @@ export function codeChecks(t: Obj, ctx: CheckContext): Finding[] {
       switch (k) {
         case 'Ref':
           if (typeof arg === 'string') {
-            if (inConditions && resourceNames.includes(arg)) {
+            if (inConditions && isResource(arg)) {
               err(at, 'ref-target', `conditions can refer to parameters only; ${arg} is a resource`, paramNames);
-            } else if (!refTargets.includes(arg)) {
-              const hint = arg.startsWith('AWS::') ? didYouMean(arg, PSEUDO_PARAMETERS) : didYouMean(arg, refTargets);
-              err(at, 'ref-target', `Ref ${JSON.stringify(arg)} names nothing: no parameter, resource or pseudo parameter has that name${hint}`);
+            } else if (!isRefTarget(arg)) {
+              const hint = (): string => (arg.startsWith('AWS::') ? didYouMean(arg, PSEUDO_PARAMETERS) : didYouMean(arg, refTargets));
+              err(at, 'ref-target', () => `Ref ${JSON.stringify(arg)} names nothing: no parameter, resource or pseudo parameter has that name${hint()}`);
             }
           }
           return;
@@ -197,15 +192,15 @@ export function codeChecks(t: Obj, ctx: CheckContext): Finding[] {
           for (const m of text.matchAll(/\$\{([^}]*)\}/g)) {
             const name = m[1].trim();
             if (name.startsWith('!')) continue; // ${!Literal} is written as ${Literal}
-            if (vars.includes(name) || subVars.includes(name)) continue;
+            if ((Array.isArray(arg) && isObj(arg[1]) && hasOwn(arg[1], name)) || subVars.includes(name)) continue;
             const dot = name.indexOf('.');
             if (dot > 0 && !name.startsWith('AWS::')) {
               checkGetAtt(subPath, name.slice(0, dot), name.slice(dot + 1));
-            } else if (!refTargets.includes(name)) {
+            } else if (!isRefTarget(name)) {
               err(
                 subPath,
                 'sub-variable',
-                `Fn::Sub variable \${${name}} resolves to nothing: it is not a parameter, resource, pseudo parameter or a key of the variable map${didYouMean(name, [...refTargets, ...vars])} (write \${!${name}} for a literal "\${${name}}")`,
+                () => `Fn::Sub variable \${${name}} resolves to nothing: it is not a parameter, resource, pseudo parameter or a key of the variable map${didYouMean(name, [...refTargets, ...vars])} (write \${!${name}} for a literal "\${${name}}")`,
               );
             }
           }
@@ -226,7 +221,7 @@ export function codeChecks(t: Obj, ctx: CheckContext): Finding[] {
           if (hasDefault && !langExt) err([...at, 3], 'findinmap-default', 'Fn::FindInMap DefaultValue needs Transform: AWS::LanguageExtensions (add it, and deploy with CAPABILITY_AUTO_EXPAND)');
           if (typeof map !== 'string') return;
           if (!isObj(own(mappings, map))) {
-            err([...at, 0], 'findinmap-target', `mapping ${JSON.stringify(map)} is not defined in Mappings${didYouMean(map, Object.keys(mappings))}`, Object.keys(mappings));
+            err([...at, 0], 'findinmap-target', () => `mapping ${JSON.stringify(map)} is not defined in Mappings${didYouMean(map, Object.keys(mappings))}`, () => Object.keys(mappings));
             return;
           }
           const m = mappings[map] as Obj;
@@ -237,35 +232,35 @@ export function codeChecks(t: Obj, ctx: CheckContext): Finding[] {
             const tops = Object.keys(m).filter((k) => isObj(m[k]));
             const lacking = tops.filter((k) => !hasOwn(m[k] as Obj, second));
             if (tops.length && lacking.length === tops.length) {
-              const keys = [...new Set(tops.flatMap((k) => Object.keys(m[k] as Obj)))];
-              err([...at, 2], 'findinmap-key', `no entry of mapping ${map} has the key ${JSON.stringify(second)}${didYouMean(second, keys)}`, keys);
+              const keys = (): string[] => [...new Set(tops.flatMap((k) => Object.keys(m[k] as Obj)))];
+              err([...at, 2], 'findinmap-key', () => `no entry of mapping ${map} has the key ${JSON.stringify(second)}${didYouMean(second, keys())}`, keys);
             } else if (lacking.length) {
               warn([...at, 2], 'findinmap-key', `mapping ${map} lacks the key ${JSON.stringify(second)} under ${lacking.join(', ')}: the stack fails if the lookup lands there`);
             }
             return;
           }
           if (!isObj(own(m, top))) {
-            err([...at, 1], 'findinmap-key', `mapping ${map} has no top-level key ${JSON.stringify(top)}${didYouMean(top, Object.keys(m))}`, Object.keys(m));
+            err([...at, 1], 'findinmap-key', () => `mapping ${map} has no top-level key ${JSON.stringify(top)}${didYouMean(top, Object.keys(m))}`, () => Object.keys(m));
             return;
           }
           if (typeof second === 'string' && !hasOwn(m[top] as Obj, second)) {
-            const keys = Object.keys(m[top] as Obj);
-            err([...at, 2], 'findinmap-key', `mapping ${map}.${top} has no key ${JSON.stringify(second)}${didYouMean(second, keys)}`, keys);
+            const keys = (): string[] => Object.keys(m[top] as Obj);
+            err([...at, 2], 'findinmap-key', () => `mapping ${map}.${top} has no key ${JSON.stringify(second)}${didYouMean(second, keys())}`, keys);
           }
           return;
         }
         case 'Fn::If':
           if (Array.isArray(arg)) {
-            if (typeof arg[0] === 'string' && !conditionNames.includes(arg[0])) {
-              err([...at, 0], 'condition-target', `Fn::If names condition ${JSON.stringify(arg[0])}, which is not defined in Conditions${didYouMean(arg[0], conditionNames)}`, conditionNames);
+            if (typeof arg[0] === 'string' && !isCondition(arg[0])) {
+              err([...at, 0], 'condition-target', () => `Fn::If names condition ${JSON.stringify(arg[0])}, which is not defined in Conditions${didYouMean(arg[0], conditionNames)}`, conditionNames);
             }
             arg.slice(1).forEach((x, i) => walk(x, [...at, i + 1], inConditions, subVars));
           }
           return;
         case 'Condition':
           if (inConditions && typeof arg === 'string') {
-            if (!conditionNames.includes(arg)) {
-              err(at, 'condition-target', `condition ${JSON.stringify(arg)} is not defined in Conditions${didYouMean(arg, conditionNames)}`, conditionNames);
+            if (!isCondition(arg)) {
+              err(at, 'condition-target', () => `condition ${JSON.stringify(arg)} is not defined in Conditions${didYouMean(arg, conditionNames)}`, conditionNames);
             }
             return;
           }
@@ -295,7 +290,8 @@ export function codeChecks(t: Obj, ctx: CheckContext): Finding[] {
   return out;
 }
 
-type Report = (path: (string | number)[], rule: string, message: string, allowed?: string[]) => void;
+/** Messages and allowed lists may be given as functions: made only for the findings reported. */
+type Report = (path: (string | number)[], rule: string, message: Lazy<string>, allowed?: Lazy<string[]>) => void;
 
 /** Each parameter's Default must satisfy the parameter's own constraints. */
 function checkParameters(parameters: Obj, err: Report, warn: Report): void {
@@ -313,14 +309,13 @@ function checkParameters(parameters: Obj, err: Report, warn: Report): void {
     if (minVal !== undefined && maxVal !== undefined && minVal > maxVal) err([...path, 'MinValue'], 'parameter-constraint', `MinValue ${minVal} is greater than MaxValue ${maxVal}`);
     const numeric = type === 'Number' || type === 'List<Number>';
     if ((minVal !== undefined || maxVal !== undefined) && !numeric) warn([...path, 'Type'], 'parameter-constraint', `MinValue/MaxValue apply to Number parameters only; ${type} ignores them`);
-    let pattern: RegExp | undefined;
+    // CloudFormation matches the whole value against AllowedPattern (a Java regular expression).
+    let pattern: Exclude<TemplatePattern, { unsupported: string }> | undefined;
     if (typeof p.AllowedPattern === 'string') {
-      try {
-        // CloudFormation matches the whole value against AllowedPattern.
-        pattern = new RegExp(`^(?:${p.AllowedPattern})$`);
-      } catch (e) {
-        warn([...path, 'AllowedPattern'], 'parameter-pattern', `AllowedPattern is not a regular expression this tool can check (${(e as Error).message}); CloudFormation uses Java regular expressions`);
-      }
+      const compiled = templatePattern(p.AllowedPattern);
+      if ('unsupported' in compiled) {
+        warn([...path, 'AllowedPattern'], 'parameter-pattern', `AllowedPattern cannot be checked here (${compiled.unsupported}); CloudFormation checks it as a Java regular expression`);
+      } else pattern = compiled;
     }
     if (p.Default === undefined || p.Default === null || typeof p.Default === 'object') continue;
     if (type.startsWith('AWS::SSM::Parameter::')) continue; // the default names an SSM parameter
@@ -337,10 +332,14 @@ function checkParameters(parameters: Obj, err: Report, warn: Report): void {
         continue;
       }
       if (allowed && !allowed.includes(v)) {
-        err(at, 'parameter-default', `${shown} is not one of the parameter's AllowedValues${didYouMean(v, allowed)}`, allowed);
+        err(at, 'parameter-default', () => `${shown} is not one of the parameter's AllowedValues${didYouMean(v, allowed)}`, allowed);
         continue;
       }
-      if (pattern && !pattern.test(v)) err(at, 'parameter-default', `${shown} does not match AllowedPattern ${JSON.stringify(p.AllowedPattern)}`);
+      const matched = pattern?.matches(v);
+      if (matched === false) err(at, 'parameter-default', `${shown} does not match AllowedPattern ${JSON.stringify(p.AllowedPattern)}`);
+      else if (pattern && matched === undefined) {
+        warn(at, 'parameter-pattern', `${shown} is not checked against AllowedPattern: the match would take ${pattern.cost(v)} steps, over this tool's ${MAX_PATTERN_STEPS} (CloudFormation checks it)`);
+      }
       if (minLen !== undefined && v.length < minLen) err(at, 'parameter-default', `${shown} is ${v.length} characters; MinLength is ${minLen}`);
       if (maxLen !== undefined && v.length > maxLen) err(at, 'parameter-default', `${shown} is ${v.length} characters; MaxLength is ${maxLen}`);
       if (numeric && minVal !== undefined && Number(v) < minVal) err(at, 'parameter-default', `${shown} is below MinValue ${minVal}`);
@@ -349,34 +348,8 @@ function checkParameters(parameters: Obj, err: Report, warn: Report): void {
   }
 }
 
+/** The body size against CloudFormation's limits (the counts and names: quotaProblems, before any check). */
 function checkQuotas(t: Obj, ctx: CheckContext, err: Report, warn: Report): void {
-  const count = (section: string, limit: number, what: string): void => {
-    const n = keysOf(t[section]).length;
-    if (n > limit) err([section], 'quota', `${n} ${what}: CloudFormation allows at most ${limit} in one template (split the template or combine entries)`);
-  };
-  count('Parameters', QUOTAS.parameters, 'parameters');
-  count('Resources', QUOTAS.resources, 'resources');
-  count('Outputs', QUOTAS.outputs, 'outputs');
-  count('Mappings', QUOTAS.mappings, 'mappings');
-  if (isObj(t.Mappings)) {
-    for (const [name, m] of Object.entries(t.Mappings)) {
-      if (!isObj(m)) continue;
-      const n = Object.keys(m).length;
-      if (n > QUOTAS.mappingKeys) {
-        err(
-          ['Mappings', name],
-          'quota',
-          `mapping ${name} has ${n} top-level keys; CloudFormation allows at most ${QUOTAS.mappingKeys} (split it, e.g. one mapping per instance family or size)`,
-        );
-      }
-      for (const [top, attrs] of Object.entries(m)) {
-        const k = keysOf(attrs).length;
-        if (k > QUOTAS.mappingAttributes) {
-          err(['Mappings', name, top], 'quota', `mapping ${name}.${top} has ${k} keys; CloudFormation allows at most ${QUOTAS.mappingAttributes}`);
-        }
-      }
-    }
-  }
   const bytes = ctx.bodyBytes;
   if (bytes === undefined) return;
   if (bytes > QUOTAS.s3BodyBytes) {

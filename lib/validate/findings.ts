@@ -1,4 +1,5 @@
 /** What validation reports: one finding per mistake, with where it is and how to fix it. */
+import { badArgument, isRecord } from '../core';
 
 export type Severity = 'error' | 'warning';
 
@@ -19,6 +20,22 @@ export interface Finding {
   column?: number;
 }
 
+/** A value, or a function that makes it when it is needed. */
+export type Lazy<T> = T | (() => T);
+
+/** A finding whose message and allowed list may still be functions (suggestions cost time). */
+export type PendingFinding = Omit<Finding, 'message' | 'allowed'> & { message: Lazy<string>; allowed?: Lazy<string[]> };
+
+/** The finding with its message and allowed list made. */
+export function settle(f: PendingFinding): Finding {
+  if (typeof f.message === 'function') f.message = f.message();
+  if (typeof f.allowed === 'function') f.allowed = f.allowed();
+  return f as Finding;
+}
+
+/** Most findings one template gets: the rest are counted, so a hostile template costs seconds, not minutes. */
+export const MAX_FINDINGS = 1000;
+
 /** "a", "a, b or c"; long lists are cut with a count. */
 export function listOf(values: readonly unknown[], max = 12): string {
   const shown = values.slice(0, max).map((v) => (typeof v === 'string' ? v : JSON.stringify(v)));
@@ -28,6 +45,7 @@ export function listOf(values: readonly unknown[], max = 12): string {
 
 /** `file:line:col: error [rule] message (at /pointer)`. */
 export function formatFinding(f: Finding): string {
+  if (!isRecord(f) || typeof f.message !== 'string') throw badArgument('formatFinding', 'the finding', 'a finding, as validateTemplate returns them', f);
   const where = f.file ? `${f.file}${f.line ? `:${f.line}:${f.column}` : ''}: ` : f.line ? `${f.line}:${f.column}: ` : '';
   const allowed = f.allowed?.length && !f.message.includes('allowed:') ? ` (allowed: ${listOf(f.allowed)})` : '';
   return `${where}${f.severity} [${f.rule}] ${f.message}${allowed} (at ${f.pointer || '/'})`;
@@ -35,5 +53,6 @@ export function formatFinding(f: Finding): string {
 
 /** True when any finding is an error (the template would be rejected). */
 export function hasErrors(findings: readonly Finding[]): boolean {
+  if (!Array.isArray(findings)) throw badArgument('hasErrors', 'findings', 'a list of findings, as validateTemplate returns it', findings);
   return findings.some((f) => f.severity === 'error');
 }

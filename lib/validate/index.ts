@@ -4,10 +4,10 @@
  * express (lib/validate/checks.ts). One finding per mistake, each with a JSON pointer and, when
  * the template came from text, the line and column.
  */
-import { hasOwn, pointerSegment } from '../core';
+import { badArgument, checkTree, EksNodegroupError, hasOwn, isRecord, pointerSegment, quotaProblems, toPointer } from '../core';
 import { codeChecks, QUOTAS, type ResourceAttributes } from './checks';
 import type { AjvError } from './schema-errors';
-import { formatFinding, hasErrors, type Finding, type Severity } from './findings';
+import { formatFinding, hasErrors, MAX_FINDINGS, settle, type Finding, type PendingFinding, type Severity } from './findings';
 import { parseTemplateWithSource, toYaml, type SourcePosition } from '../yaml';
 import bundledValidator from './generated/validator';
 import resourceTypes from './generated/resource-types.json';
@@ -74,7 +74,7 @@ function documentOrder(v: unknown): Map<string, number> {
   return order;
 }
 
-function sortFindings(findings: Finding[], template: unknown): Finding[] {
+function sortFindings<F extends { pointer: string }>(findings: F[], template: unknown): F[] {
   if (findings.length < 2) return findings;
   const order = documentOrder(template);
   const rank = (p: string): number => {
@@ -96,10 +96,15 @@ function sortFindings(findings: Finding[], template: unknown): Finding[] {
  * or warnings only means CloudFormation would accept the template.
  */
 export function validateTemplate(template: unknown, options: ValidateOptions = {}): Finding[] {
-  if (template === null || typeof template !== 'object' || Array.isArray(template)) {
-    return [{ severity: 'error', rule: 'type', pointer: '', message: 'a template is a mapping with a Resources section', file: options.file }];
+  if (!isRecord(options as unknown)) throw badArgument('validateTemplate', 'options', 'an object (or nothing)', options);
+  if (!isRecord(template)) {
+    throw new EksNodegroupError('BAD_INPUT', `validateTemplate: expected a template object (a mapping with a Resources section), got ${template === null ? 'null' : Array.isArray(template) ? 'a list' : typeof template}`);
   }
-  const t = template as Record<string, unknown>;
+  checkTree(template, 'template');
+  const t = template;
+  // What CloudFormation refuses outright is reported alone, before the schema and the checks run.
+  const quota = quotaProblems(t);
+  if (quota.length) return place(sortFindings(quota.map((q) => ({ severity: 'error' as const, rule: 'quota', pointer: toPointer(q.path), message: q.message })), t), options);
   let validate: ValidateFn;
   let types: ReadonlySet<string>;
   if (options.allTypes) {
@@ -108,9 +113,9 @@ export function validateTemplate(template: unknown, options: ValidateOptions = {
     validate = bundledValidator as unknown as ValidateFn;
     types = new Set(SCHEMA_TYPES);
   }
-  const findings: Finding[] = [];
+  const findings: PendingFinding[] = [];
   if (!validate(t)) {
-    findings.push(...findingsFromAjv(validate.errors ?? [], t));
+    for (const f of findingsFromAjv(validate.errors ?? [], t)) findings.push(f);
   }
   let bodyBytes: number | undefined;
   if (options.text !== undefined) bodyBytes = Buffer.byteLength(options.text, 'utf8');
@@ -121,9 +126,25 @@ export function validateTemplate(template: unknown, options: ValidateOptions = {
       bodyBytes = undefined; // not serialisable: the schema findings say why
     }
   }
-  findings.push(...codeChecks(t, { schemaTypes: types, attributes: RESOURCE_ATTRIBUTES, bodyBytes, bundled: !options.allTypes }), ...nodeChecks(t));
+  for (const f of codeChecks(t, { schemaTypes: types, attributes: RESOURCE_ATTRIBUTES, bodyBytes, bundled: !options.allTypes })) findings.push(f);
+  for (const f of nodeChecks(t)) findings.push(f);
   const sorted = sortFindings(findings, t);
-  for (const f of sorted) {
+  if (sorted.length > MAX_FINDINGS) {
+    const rest = sorted.splice(MAX_FINDINGS);
+    const errors = rest.filter((f) => f.severity === 'error').length;
+    sorted.push({
+      severity: errors ? 'error' : 'warning',
+      rule: 'too-many-findings',
+      pointer: '',
+      message: `${rest.length} more findings (${errors} errors) not shown: validate reports the first ${MAX_FINDINGS}; fix these and run it again`,
+    });
+  }
+  return place(sorted.map(settle), options);
+}
+
+/** Puts the file, line and column on each finding. */
+function place(findings: Finding[], options: ValidateOptions): Finding[] {
+  for (const f of findings) {
     if (options.file) f.file = options.file;
     const pos = options.locate?.(f.pointer);
     if (pos) {
@@ -131,7 +152,7 @@ export function validateTemplate(template: unknown, options: ValidateOptions = {
       f.column = pos.col;
     }
   }
-  return sorted;
+  return findings;
 }
 
 /**
@@ -139,6 +160,14 @@ export function validateTemplate(template: unknown, options: ValidateOptions = {
  * column on every finding. Text that does not parse throws EksNodegroupError PARSE_ERROR.
  */
 export function validateTemplateText(text: string, file = 'template', options: Omit<ValidateOptions, 'text' | 'file' | 'locate'> = {}): Finding[] {
+  if (typeof text !== 'string') throw badArgument('validateTemplateText', 'text', 'the template text', text);
+  if (typeof file !== 'string') throw badArgument('validateTemplateText', 'file', 'a file name (for messages)', file);
+  if (!isRecord(options as unknown)) throw badArgument('validateTemplateText', 'options', 'an object (or nothing)', options);
+  const bytes = Buffer.byteLength(text, 'utf8');
+  if (bytes > QUOTAS.s3BodyBytes) {
+    // Not even parsed: CloudFormation refuses the body as it is.
+    return [{ severity: 'error', rule: 'template-size', pointer: '', file, line: 1, column: 1, message: `the template is ${bytes} bytes; CloudFormation accepts at most ${QUOTAS.s3BodyBytes} bytes even from S3 (split it into nested stacks or shrink mappings)` }];
+  }
   const parsed = parseTemplateWithSource(text, file);
   return validateTemplate(parsed.template, { ...options, text, file, locate: parsed.locate });
 }

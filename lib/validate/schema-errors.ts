@@ -46,9 +46,14 @@ function expected(types: unknown, parent?: Record<string, unknown>): string {
 /** The single key of an object that looks like a function call (`Fn::…` or `Ref`), if any. */
 function functionLikeKey(v: unknown): string | undefined {
   if (v === null || typeof v !== 'object' || Array.isArray(v)) return undefined;
+  // Asked once per error about the object it is on: 50,000 unknown keys on one object must not list its keys 50,000 times.
+  if (keyCache.has(v)) return keyCache.get(v);
   const keys = Object.keys(v);
-  return keys.length === 1 && (keys[0].startsWith('Fn::') || keys[0] === 'Ref' || keys[0] === 'Condition') ? keys[0] : undefined;
+  const k = keys.length === 1 && (keys[0].startsWith('Fn::') || keys[0] === 'Ref' || keys[0] === 'Condition') ? keys[0] : undefined;
+  keyCache.set(v, k);
+  return k;
 }
+let keyCache = new WeakMap<object, string | undefined>();
 
 /** Names the object at `pointer` for messages: "AWS::IAM::Role properties", "resource NodeGroup", … */
 function describe(template: Record<string, unknown>, pointer: string): string {
@@ -86,6 +91,7 @@ function keyRule(pointer: string, pattern: string): { rule: string; text: string
 
 /** Converts ajv errors for `template` into findings (pointer order is the caller's job). */
 export function findingsFromAjv(errors: readonly AjvError[], template: Record<string, unknown>): Finding[] {
+  keyCache = new WeakMap();
   const out: Finding[] = [];
   const unknownByObject = new Map<string, Finding[]>();
   const missingByObject = new Map<string, { prop: string; finding: Finding }[]>();
@@ -127,7 +133,9 @@ export function findingsFromAjv(errors: readonly AjvError[], template: Record<st
             message: `${JSON.stringify(prop)} is not a valid key of ${describe(template, at)}${didYouMean(prop, allowedKeys)}`,
             allowed: allowedKeys,
           });
-          unknownByObject.set(at, [...(unknownByObject.get(at) ?? []), f]);
+          const list = unknownByObject.get(at);
+          if (list) list.push(f);
+          else unknownByObject.set(at, [f]);
         }
         break;
       }
@@ -139,7 +147,9 @@ export function findingsFromAjv(errors: readonly AjvError[], template: Record<st
           pointer: at,
           message: `${describe(template, at)} is missing required key ${JSON.stringify(prop)}`,
         });
-        missingByObject.set(at, [...(missingByObject.get(at) ?? []), { prop, finding: f }]);
+        const list = missingByObject.get(at);
+        if (list) list.push({ prop, finding: f });
+        else missingByObject.set(at, [{ prop, finding: f }]);
         break;
       }
       case 'type': {

@@ -13,6 +13,7 @@
  *   tags, duplicate keys and syntax errors are PARSE_ERRORs with line and column.
  */
 import {
+  Composer,
   Document,
   isAlias,
   isMap,
@@ -21,17 +22,18 @@ import {
   isSeq,
   LineCounter,
   Pair,
-  parseAllDocuments,
-  parseDocument,
+  Parser,
   Scalar,
   YAMLMap,
   YAMLSeq,
+  visit,
   type CollectionTag,
+  type CST,
   type Node as YamlNode,
   type ScalarTag,
   type YAMLError,
 } from 'yaml';
-import { EksNodegroupError, fromPointer, INTRINSICS, intrinsicKey, setOwn, SHORT_FORM, suggest } from '../core';
+import { badArgument, EksNodegroupError, fromPointer, hasOwn, INTRINSICS, intrinsicKey, MAX_DEPTH, MAX_VALUES, setOwn, SHORT_FORM, suggest } from '../core';
 
 export interface SourcePosition {
   line: number;
@@ -45,13 +47,11 @@ export interface ParsedTemplate {
   locate(pointer: string): SourcePosition | undefined;
 }
 
-/** Limit that stops YAML bombs (aliases that expand into huge trees). */
-const MAX_NODES = 2_000_000;
-
 // ---------------------------------------------------------------- write
 
 /** A YAML node for `v`; intrinsic functions become tagged nodes. `path` holds the objects above `v`. */
-function toNode(v: unknown, path: Set<object>): YamlNode {
+function toNode(v: unknown, path: Set<object>, count = { n: 0 }): YamlNode {
+  if (++count.n > MAX_VALUES) throw new EksNodegroupError('BAD_INPUT', `template holds more than ${MAX_VALUES} values (parts shared over and over?)`);
   if (v === null || typeof v !== 'object') {
     if (v === undefined) throw new EksNodegroupError('BAD_INPUT', 'template holds an undefined value (remove the key or give a value)');
     if (typeof v === 'function' || typeof v === 'symbol' || typeof v === 'bigint') {
@@ -60,14 +60,15 @@ function toNode(v: unknown, path: Set<object>): YamlNode {
     return new Scalar(v);
   }
   if (path.has(v)) throw new EksNodegroupError('BAD_INPUT', 'template holds a circular reference (an object that contains itself), which YAML cannot carry');
+  if (path.size >= MAX_DEPTH) throw new EksNodegroupError('BAD_INPUT', `template nests lists and mappings more than ${MAX_DEPTH} levels deep`);
   path.add(v);
   try {
     if (Array.isArray(v)) {
       const seq = new YAMLSeq();
-      for (const item of v) seq.items.push(toNode(item, path));
+      for (const item of v) seq.items.push(toNode(item, path, count));
       return seq;
     }
-    if (typeof (v as { toJSON?: unknown }).toJSON === 'function') return toNode((v as { toJSON(): unknown }).toJSON(), path);
+    if (typeof (v as { toJSON?: unknown }).toJSON === 'function') return toNode((v as { toJSON(): unknown }).toJSON(), path, count);
     const key = intrinsicKey(v);
     const arg = key === undefined ? undefined : (v as Record<string, unknown>)[key];
     // Kept in long form where no short form reads back the same: a scalar argument that is not text
@@ -78,27 +79,27 @@ function toNode(v: unknown, path: Set<object>): YamlNode {
       let node: YamlNode;
       if (inner !== undefined) {
         // One tag per node: the inner function in long form under a tagged map.
-        node = mapOf([[inner, (arg as Record<string, unknown>)[inner]]], path);
+        node = mapOf([[inner, (arg as Record<string, unknown>)[inner]]], path, count);
       } else if (key === 'Fn::GetAtt' && Array.isArray(arg) && arg.every((x) => typeof x === 'string')) {
-        const seq = toNode(arg, path) as YAMLSeq;
+        const seq = toNode(arg, path, count) as YAMLSeq;
         seq.flow = true;
         node = seq;
       } else {
-        node = toNode(arg, path);
+        node = toNode(arg, path, count);
       }
       node.tag = `!${SHORT_FORM[key]}`;
       return node;
     }
     // Any other object (a Set, a Map, a class instance) is a mapping of its own enumerable keys.
-    return mapOf(Object.entries(v), path);
+    return mapOf(Object.entries(v), path, count);
   } finally {
     path.delete(v);
   }
 }
 
-function mapOf(entries: [string, unknown][], path: Set<object>): YAMLMap {
+function mapOf(entries: [string, unknown][], path: Set<object>, count: { n: number }): YAMLMap {
   const map = new YAMLMap();
-  for (const [k, x] of entries) if (x !== undefined) map.items.push(new Pair(new Scalar(k), toNode(x, path)));
+  for (const [k, x] of entries) if (x !== undefined) map.items.push(new Pair(new Scalar(k), toNode(x, path, count)));
   return map;
 }
 
@@ -123,23 +124,40 @@ function parseError(source: string, message: string, pos?: SourcePosition): EksN
 }
 
 interface Reader {
-  doc: Document;
   source: string;
   at(offset: number): SourcePosition;
   nodes: number;
   /** The collections being converted (an alias to one of them is a cycle). */
   open: Set<YamlNode>;
+  /** Each alias → the node it names (undefined when no anchor precedes it). */
+  aliases: Map<YamlNode, YamlNode | undefined>;
+}
+
+/**
+ * Each alias's node: the last anchor of its name before it, in document order. One walk
+ * (Alias.resolve walks the whole document again for every alias it resolves).
+ */
+function aliasTargets(doc: Document): Map<YamlNode, YamlNode | undefined> {
+  const anchors = new Map<string, YamlNode>();
+  const out = new Map<YamlNode, YamlNode | undefined>();
+  visit(doc, {
+    Node: (_key, node) => {
+      if (isAlias(node)) out.set(node, anchors.get(node.source));
+      else if (node.anchor) anchors.set(node.anchor, node);
+    },
+  });
+  return out;
 }
 
 /** The YAML node → plain data, CloudFormation tags → long form. Aliases are expanded (copied). */
 function toJs(node: YamlNode | null | undefined, r: Reader): unknown {
-  if (++r.nodes > MAX_NODES) throw parseError(r.source, `document expands to more than ${MAX_NODES} nodes (a YAML alias bomb?)`);
+  if (++r.nodes > MAX_VALUES) throw parseError(r.source, `document expands to more than ${MAX_VALUES} values (a YAML alias bomb?)`);
   if (node === null || node === undefined) return null;
+  const pos = (n: YamlNode | null | undefined = node): SourcePosition | undefined => (n?.range ? r.at(n.range[0]) : undefined);
   if (isAlias(node)) {
-    const target = node.resolve(r.doc) as YamlNode | undefined;
-    const pos = node.range ? r.at(node.range[0]) : undefined;
-    if (target === undefined) throw parseError(r.source, `alias *${node.source} names no anchor`, pos);
-    if (r.open.has(target)) throw parseError(r.source, `alias *${node.source} refers to a node that contains it (a cycle)`, pos);
+    const target = r.aliases.get(node);
+    if (target === undefined) throw parseError(r.source, `alias *${node.source} names no anchor`, pos());
+    if (r.open.has(target)) throw parseError(r.source, `alias *${node.source} refers to a node that contains it (a cycle)`, pos());
     return toJs(target, r);
   }
   const tag = node.tag !== undefined && node.tag.startsWith('!') && !node.tag.startsWith('!!') ? node.tag.slice(1) : undefined;
@@ -151,13 +169,15 @@ function toJs(node: YamlNode | null | undefined, r: Reader): unknown {
       const text = value === null || value === undefined ? '' : String(value);
       if (fn === 'Fn::GetAtt') {
         const dot = text.indexOf('.');
-        if (dot < 1) throw parseError(r.source, `!GetAtt ${text}: expected Resource.Attribute`, node.range ? r.at(node.range[0]) : undefined);
+        if (dot < 1) throw parseError(r.source, `!GetAtt ${text}: expected Resource.Attribute`, pos());
         return { [fn]: [text.slice(0, dot), text.slice(dot + 1)] };
       }
       return { [fn]: text };
     }
     return value;
   }
+  // Aliases can nest what the text does not: the depth of the expanded value counts.
+  if (r.open.size >= MAX_DEPTH) throw parseError(r.source, `lists and mappings nest more than ${MAX_DEPTH} levels deep (through aliases)`, pos());
   r.open.add(node);
   if (isSeq(node)) {
     const out: unknown[] = [];
@@ -168,15 +188,47 @@ function toJs(node: YamlNode | null | undefined, r: Reader): unknown {
     for (const pair of node.items) {
       const key = pair.key as YamlNode | null;
       const k = key === null ? 'null' : toJs(key, r);
-      if (k !== null && typeof k === 'object') {
-        throw parseError(r.source, 'a mapping key must be a scalar, not a list or a mapping', key?.range ? r.at(key.range[0]) : undefined);
-      }
+      if (k !== null && typeof k === 'object') throw parseError(r.source, 'a mapping key must be a scalar, not a list or a mapping', pos(key));
+      // One lookup per key (yaml's own check compares each key with every earlier one).
+      if (hasOwn(out, String(k))) throw parseError(r.source, `duplicated mapping key ${JSON.stringify(String(k))} (each key may appear once in a mapping)`, pos(key));
       setOwn(out, String(k), toJs(pair.value as YamlNode | null, r));
     }
     value = out;
   }
   r.open.delete(node);
   return fn !== undefined ? { [fn]: value } : value;
+}
+
+/**
+ * The first collection in the token tree nested deeper than MAX_DEPTH, if any. yaml's composer
+ * recurses once per level and V8 aborts the process when a deep recursion compiles a regular
+ * expression, so depth is checked on the parser's tokens (an iterative walk) before composing.
+ */
+function tooDeep(tokens: readonly CST.Token[]): CST.Token | undefined {
+  const stack: [CST.Token, number][] = tokens.map((t) => [t, 0]);
+  while (stack.length) {
+    const [t, depth] = stack.pop()!;
+    if (t.type === 'document') {
+      if (t.value) stack.push([t.value, depth]);
+    } else if (t.type === 'block-map' || t.type === 'block-seq' || t.type === 'flow-collection') {
+      if (depth >= MAX_DEPTH) return t;
+      for (const item of t.items) {
+        const { key, value } = item as { key?: CST.Token | null; value?: CST.Token };
+        if (key) stack.push([key, depth + 1]);
+        if (value) stack.push([value, depth + 1]);
+      }
+    }
+  }
+  return undefined;
+}
+
+/** Composes every document of `text`, after the depth check; `cfn` adds the CloudFormation tags. */
+function documents(text: string, source: string, lineCounter: LineCounter, cfn: boolean): Document[] {
+  const tokens = [...new Parser(lineCounter.addNewLine).parse(text)];
+  const deep = tooDeep(tokens);
+  if (deep) throw parseError(source, `lists and mappings nest more than ${MAX_DEPTH} levels deep`, lineCounter.linePos(deep.offset));
+  const options = cfn ? { customTags: CFN_TAGS, uniqueKeys: false } : {};
+  return [...new Composer(options).compose(tokens, true, text.length)];
 }
 
 function firstProblem(errors: readonly YAMLError[], text: string, source: string, at: (offset: number) => SourcePosition): EksNodegroupError {
@@ -196,22 +248,37 @@ function firstProblem(errors: readonly YAMLError[], text: string, source: string
 
 /** Parses one YAML or JSON document with the CloudFormation tags; errors are PARSE_ERRORs with line:column. */
 function read(text: string, source: string): { value: unknown; locate(pointer: string): SourcePosition | undefined } {
+  if (typeof source !== 'string') throw badArgument('parse', 'the source name', 'a string (a file name for messages)', source);
   if (typeof text !== 'string') throw parseError(source, 'expected text');
   if (text.includes('\u0000')) throw parseError(source, 'binary data, not YAML or JSON');
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { customTags: CFN_TAGS, lineCounter, prettyErrors: false, uniqueKeys: true });
+  const docs = documents(text, source, lineCounter, true);
+  const doc = docs[0];
   const at = (offset: number): SourcePosition => lineCounter.linePos(offset);
+  if (docs.length > 1) throw parseError(source, 'more than one YAML document (a template is one document; remove the "---" line)', docs[1].range ? at(docs[1].range[0]) : undefined);
   const problems = [...doc.errors, ...doc.warnings];
   if (problems.length) throw firstProblem(problems, text, source, at);
-  const value = toJs(doc.contents as YamlNode | null, { doc, source, at, nodes: 0, open: new Set() });
+  const aliases = aliasTargets(doc);
+  const value = toJs(doc.contents as YamlNode | null, { source, at, nodes: 0, open: new Set(), aliases });
+  // Each mapping's keys, indexed when first asked (a finding per key of a large mapping).
+  const index = new WeakMap<YAMLMap, Map<string, Pair>>();
+  const keysOf = (m: YAMLMap): Map<string, Pair> => {
+    let k = index.get(m);
+    if (!k) {
+      k = new Map();
+      for (const i of m.items) if (isPair(i) && isScalar(i.key) && !k.has(String(i.key.value))) k.set(String(i.key.value), i as Pair);
+      index.set(m, k);
+    }
+    return k;
+  };
   const locate = (pointer: string): SourcePosition | undefined => {
     let n: unknown = doc.contents;
     for (const part of fromPointer(pointer)) {
-      while (isAlias(n)) n = n.resolve(doc);
+      if (isAlias(n)) n = aliases.get(n);
       const tag = (n as YamlNode | undefined)?.tag;
       if (tag && INTRINSICS[tag.slice(1)] === part) continue; // the long-form key of a tagged node
       if (isMap(n)) {
-        const p = n.items.find((i) => isPair(i) && isScalar(i.key) && String(i.key.value) === part);
+        const p = keysOf(n).get(part);
         if (!p) return (n as YamlNode).range ? at((n as YamlNode).range![0]) : undefined;
         n = p.value ?? p.key;
       } else if (isSeq(n)) {
@@ -250,9 +317,9 @@ export function parseTemplate(text: string, source = 'template'): Record<string,
 
 /** Every document of a plain YAML stream (no CloudFormation tags), e.g. nodeadm NodeConfig user data. */
 export function parseYamlDocuments(text: string, source = 'input'): unknown[] {
+  if (typeof text !== 'string') throw parseError(String(source), 'expected text');
   const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter, prettyErrors: false });
-  const list = Array.isArray(docs) ? docs : [];
+  const list = documents(text, source, lineCounter, false);
   for (const d of list) {
     if (d.errors.length) {
       const pos = lineCounter.linePos(d.errors[0].pos[0]);

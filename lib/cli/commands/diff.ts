@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { EksNodegroupError } from '../../core';
+import { assertBodySize, EksNodegroupError } from '../../core';
 import { assertTemplate, diffTemplates, type TemplateDiff } from '../../diff';
 import { formatDiffJson, formatDiffText } from '../../format';
 import { parseTemplateWithSource } from '../../yaml';
@@ -81,6 +81,7 @@ Exit codes: 0 the templates are the same, 1 they differ, 2 bad usage or input.
     }
 
     const check = (text: string, label: string) => {
+      assertBodySize(text, label);
       return assertTemplate(parseTemplateWithSource(text, label).template, label);
     };
     const sourceOptions = { cwd: io.cwd, env, timeoutMs: timeout === undefined ? undefined : timeout * 1000, refresh: values.refresh === true };

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { EksNodegroupError } from '../../core';
+import { assertBodySize, EksNodegroupError } from '../../core';
 import { maxPodsFromUserData, renderTemplate, RenderError, userDataOf, type ParameterValue, type RenderOptions } from '../../render';
 import { getInstanceType } from '../../instance-types';
 import { readTextFile } from '../files';
@@ -108,7 +108,9 @@ or a template CloudFormation would refuse for these values (e.g. a Fn::FindInMap
     if (Object.keys(ssm).length) options.ssmParameters = ssm;
 
     const full = path.resolve(io.cwd ?? process.cwd(), file);
-    const parsed = parseTemplateWithSource(readTextFile(full, undefined, file), file);
+    const text = readTextFile(full, undefined, file);
+    assertBodySize(text, file);
+    const parsed = parseTemplateWithSource(text, file);
     let rendered;
     try {
       rendered = renderTemplate(parsed.template, parameters, options);
@@ -118,7 +120,7 @@ or a template CloudFormation would refuse for these values (e.g. a Fn::FindInMap
         const hint = instanceTypeHint(parameters.NodeInstanceType);
         throw new EksNodegroupError(e.code, `${file}${at ? `:${at.line}:${at.col}` : ''}: ${e.message}${hint ? `\n${hint}` : ''}`, e.exitCode);
       }
-      if (e instanceof EksNodegroupError) throw new EksNodegroupError(e.code, `${file}: ${e.message}`, e.exitCode);
+      if (e instanceof EksNodegroupError) throw new EksNodegroupError(e.code, `${file}: ${e.message.replace(/^template: /, '')}`, e.exitCode);
       throw e;
     }
     if (!values['user-data']) {
