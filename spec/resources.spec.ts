@@ -106,6 +106,10 @@ describe('node resources: kube-reserved, eviction and allocatable per AMI family
     expect(nodeResources(t, 'al2023', pd)!.reservedForPods).to.equal(maxPods(t));
   });
 
+  it('refuses an unknown AMI family, naming the allowed ones', () => {
+    expect(() => nodeResources('m5.large', 'windows' as AmiFamily)).to.throw(/nodeResources: family must be an AMI family: al2023, bottlerocket, al2, got "windows"/);
+  });
+
   it('is undefined for a type without vCPU or memory figures', () => {
     const t = listInstanceTypes().find((x) => x.vcpus === undefined || x.memoryMiB === undefined);
     if (t) expect(nodeResources(t, 'al2023')).to.equal(undefined);

@@ -23,7 +23,7 @@
  */
 import { badArgument, badOption, checkTree, EksNodegroupError, isRecord, plural, requireInteger } from '../core';
 import { getInstanceType, type InstanceTypeFacts } from '../instance-types';
-import { nodeResourcesFromFacts, type AmiFamily, type NodeResources } from './resources';
+import { AMI_FAMILIES, nodeResourcesFromFacts, type AmiFamily, type NodeResources } from './resources';
 
 export { AMI_FAMILIES, kubeReservedCpu, kubeReservedMemory, nodeResourcesFromFacts, type AmiFamily, type NodeResources } from './resources';
 
@@ -289,6 +289,7 @@ export function maxPods(type: string | InstanceTypeFacts, options: MaxPodsOption
  * maxPods from `options` (see resources.ts for the model). Undefined without vCPU or memory figures.
  */
 export function nodeResources(type: string | InstanceTypeFacts, family: AmiFamily, options: MaxPodsOptions = {}): NodeResources | undefined {
+  if (!AMI_FAMILIES.includes(family)) throw badArgument('nodeResources', 'family', `an AMI family: ${AMI_FAMILIES.join(', ')}`, family);
   const facts = typeof type === 'string' ? getInstanceType(type) : type;
   return nodeResourcesFromFacts(facts, family, maxPods(facts, options), maxPods(facts));
 }
