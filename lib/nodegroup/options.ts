@@ -190,6 +190,13 @@ export interface NodeGroupOptions {
  */
 export const KUBERNETES_VERSIONS: Readonly<Record<AmiFamily, readonly [oldest: number, newest: number]>> = Object.freeze({ al2023: [30, 36], bottlerocket: [29, 36], al2: [29, 32] });
 
+/** Where each range comes from, as error messages cite it. */
+export const KUBERNETES_VERSION_SOURCES: Readonly<Record<AmiFamily, string>> = Object.freeze({
+  al2023: 'amazon-eks-ami CHANGELOG, release v20260714',
+  bottlerocket: "Bottlerocket's aws-k8s-1.x variants",
+  al2: 'amazon-eks-ami CHANGELOG, release v20251209, the last AL2 AMIs',
+});
+
 const newest = (f: AmiFamily): string => `1.${KUBERNETES_VERSIONS[f][1]}`;
 
 /** Every default, stated once. Help texts read it; a test checks the schema's `@default`s against it. */

@@ -11,7 +11,7 @@ import { checkMaxPodsOptions, maxPodsTable, nodeResourcesFromFacts } from '../ma
 import validateOptions from './generated/options-validator';
 import { namedInstanceTypes, selectInstanceTypes } from './instance-selection';
 import { tableMappings } from './layout';
-import { DEFAULTS, KUBERNETES_VERSIONS, type AmiFamily, type NodeGroupOptions, type ResolvedNodeGroupOptions } from './options';
+import { DEFAULTS, KUBERNETES_VERSIONS, KUBERNETES_VERSION_SOURCES, type AmiFamily, type NodeGroupOptions, type ResolvedNodeGroupOptions } from './options';
 import { AMI_PARAMETERS, PARAMETER_ALLOWED_VALUES, PARAMETER_TYPES, parameterNames } from './parameters';
 import { checkKubeletSetting } from './user-data';
 
@@ -335,7 +335,7 @@ export function resolveNodeGroupOptions(options: NodeGroupOptions = {}): Resolve
   const minor = Number(kubernetesVersion.slice(2));
   if (minor < oldest || minor > newest) {
     const hint = family === 'al2' && minor > newest ? ' (AL2 AMIs end at 1.32, AL2 reached end of support in November 2025: use al2023 or bottlerocket)' : '';
-    throw badOption('kubernetesVersion', kubernetesVersion, `a version AWS publishes ${family} AMIs for: 1.${oldest} to 1.${newest}${hint}`);
+    throw badOption('kubernetesVersion', kubernetesVersion, `a version AWS publishes ${family} AMIs for: 1.${oldest} to 1.${newest}, per ${KUBERNETES_VERSION_SOURCES[family]}${hint}`);
   }
   const defaultType =
     o.defaultInstanceType !== undefined
