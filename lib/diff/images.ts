@@ -8,6 +8,7 @@
 import { isRecord } from '../core';
 import { architectureOf, instanceTypeNames, isInstanceType } from '../instance-types';
 import { maxPodsTableFromTemplate } from '../nodegroup';
+import { mixedOverrides } from '../nodegroup/mixed';
 import { renderTemplate } from '../render';
 import { amiPath } from '../validate/node-checks';
 
@@ -52,15 +53,23 @@ function imageIn(resources: Record<string, Record<string, unknown>>): unknown {
 
 /** Per architecture, the image a template gives its offered types; undefined where it cannot be rendered. */
 export function imagesOf(t: Record<string, unknown>): Partial<Record<Architecture, ImageChoice>> | undefined {
-  if (!isRecord(t.Parameters) || !isRecord(t.Parameters.NodeInstanceType)) return undefined;
-  const offered = offeredTypes(t);
+  // A mixed-instances group: each override's own launch template; else the deploy-time NodeInstanceType.
+  const overrides = mixedOverrides(t);
+  if (!overrides.length && !(isRecord(t.Parameters) && isRecord(t.Parameters.NodeInstanceType))) return undefined;
+  const offered = overrides.length ? [...new Set(overrides.map((o) => o.instanceType))].filter(isInstanceType).sort() : offeredTypes(t);
   const out: Partial<Record<Architecture, ImageChoice>> = {};
   for (const arch of ARCHITECTURES) {
     const mine = offered.filter((x) => architectureOf(x) === arch);
     if (!mine.length) continue;
     let image: unknown;
     try {
-      image = imageIn(renderTemplate(t, { NodeInstanceType: mine[0] }, { placeholders: true }).Resources);
+      if (overrides.length) {
+        const lt = overrides.find((o) => o.instanceType === mine[0])!.launchTemplate;
+        const rendered = renderTemplate(t, {}, { placeholders: true }).Resources;
+        image = lt === undefined ? undefined : imageIn({ [lt]: rendered[lt] ?? {} });
+      } else {
+        image = imageIn(renderTemplate(t, { NodeInstanceType: mine[0] }, { placeholders: true }).Resources);
+      }
     } catch {
       return undefined; // a template render cannot resolve: no explanation rather than a wrong one
     }

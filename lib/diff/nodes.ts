@@ -8,7 +8,8 @@
  * cares about most, so the diff states it per Auto Scaling group; where the template leaves it to
  * a condition, or to a part of Auto Scaling this does not model, it says so instead of guessing.
  */
-import { isRecord as isObj, own } from '../core';
+import { isRecord as isObj, own, plural } from '../core';
+import { mixedOverrides } from '../nodegroup/mixed';
 import type { Impact } from './impact';
 
 /** How the nodes of one Auto Scaling group are affected by the update. */
@@ -44,6 +45,10 @@ export interface NodeReplacement {
   version?: unknown;
   /** For 'conditional': the conditions the Fn::If name. */
   conditions?: string[];
+  /** A mixed-instances group: the types whose nodes come back with a new configuration (the rest as they were). */
+  instanceTypes?: string[];
+  /** A mixed-instances group: how many types it has (in the new template). */
+  groupTypes?: number;
 }
 
 type Obj = Record<string, unknown>;
@@ -95,7 +100,7 @@ export function indirectChanges(oldResources: Obj, newResources: Obj, changedNam
 }
 
 /** Properties of an Auto Scaling group whose change invokes its update policy. */
-export const POLICY_TRIGGERS: readonly string[] = Object.freeze(['LaunchConfigurationName', 'LaunchTemplate', 'VPCZoneIdentifier', 'PlacementGroup']);
+export const POLICY_TRIGGERS: readonly string[] = Object.freeze(['LaunchConfigurationName', 'LaunchTemplate', 'MixedInstancesPolicy', 'VPCZoneIdentifier', 'PlacementGroup']);
 
 /** `{ Ref: name }` or `{ 'Fn::GetAtt': [name, attr] }` (long form, normalised). */
 function refersTo(v: unknown, name: string, attribute?: string): boolean {
@@ -172,7 +177,12 @@ export function nodeReplacements(
     const conditions: string[] = [];
     const mixed: string[] = [];
     let pinned: unknown;
-    for (const p of POLICY_TRIGGERS) if (self?.properties.includes(p)) causes.push(`its ${p} changes`);
+    const mixedTypes = mixedChanges(name, oldResources, newResources, changed);
+    if (mixedTypes) {
+      causes.push(...mixedTypes.causes);
+    } else {
+      for (const p of POLICY_TRIGGERS) if (self?.properties.includes(p)) causes.push(`its ${p} changes`);
+    }
     for (const c of changed) {
       const res = own(newResources, c.name);
       // A change outside Properties (Metadata, DependsOn, …) makes no new launch template version.
@@ -186,7 +196,7 @@ export function nodeReplacements(
       if (res.Type !== 'AWS::EC2::LaunchTemplate') continue;
       const spec = own(props, 'LaunchTemplate');
       if (!mentions(spec, c.name)) {
-        if (mentions(own(props, 'MixedInstancesPolicy'), c.name)) mixed.push(c.name);
+        if (mentions(own(props, 'MixedInstancesPolicy'), c.name) && !mixedTypes) mixed.push(c.name);
         continue;
       }
       const specConditions = conditionsIn(spec);
@@ -199,11 +209,51 @@ export function nodeReplacements(
       else if (version === '$Latest') newNodesOnly.push(`${c.name} changes (the group launches its $Latest version)`);
       else pinned = version;
     }
-    if (causes.length) out.push({ autoScalingGroup: name, cause: causes.join(', '), ...policyOf(group) });
+    if (causes.length) out.push({ autoScalingGroup: name, cause: causes.join(mixedTypes ? '; ' : ', '), ...policyOf(group), ...(mixedTypes?.types.length ? { instanceTypes: mixedTypes.types, groupTypes: mixedTypes.count } : {}) });
     else if (conditions.length) out.push({ autoScalingGroup: name, cause: 'its launch template or configuration changes', how: 'conditional', conditions });
     else if (mixed.length) out.push({ autoScalingGroup: name, cause: `${mixed.join(', ')} ${mixed.length === 1 ? 'changes' : 'change'} (used through MixedInstancesPolicy)`, how: 'not-determined' });
     else if (newNodesOnly.length) out.push({ autoScalingGroup: name, cause: newNodesOnly.join(', '), how: 'new-nodes-only' });
     else if (pinned !== undefined) out.push({ autoScalingGroup: name, cause: 'its launch template changes', how: 'version-pinned', version: pinned });
   }
   return out;
+}
+
+/**
+ * A mixed-instances group (its overrides read with mixedOverrides, each naming its launch template
+ * by Ref, their versions by LatestVersionNumber): what changes for which types. Undefined when the
+ * group has no such policy (in both templates) or one this does not read.
+ */
+function mixedChanges(group: string, oldResources: Obj, newResources: Obj, changed: readonly ChangedResource[]): { causes: string[]; types: string[]; count: number } | undefined {
+  const after = mixedOverrides({ Resources: newResources }).filter((o) => o.group === group);
+  const before = mixedOverrides({ Resources: oldResources }).filter((o) => o.group === group);
+  if (!after.length || after.some((o) => o.launchTemplate === undefined)) return undefined;
+  const was = new Map(before.map((o) => [o.instanceType, o.launchTemplate]));
+  const now = new Map(after.map((o) => [o.instanceType, o.launchTemplate!]));
+  const changedTemplates = new Map(changed.filter((c) => c.properties.length && isObj(own(newResources, c.name))).map((c) => [c.name, c]));
+  const causes: string[] = [];
+  const types = new Set<string>();
+  const byTemplate = new Map<string, string[]>();
+  for (const [t, lt] of now) {
+    if (changedTemplates.has(lt) && was.get(t) === lt) byTemplate.set(lt, [...(byTemplate.get(lt) ?? []), t]);
+  }
+  for (const [lt, ts] of byTemplate) {
+    const via = changedTemplates.get(lt)!.via;
+    causes.push(`${lt} changes${via ? ` (${via})` : ''}: ${ts.join(', ')}`);
+    ts.forEach((t) => types.add(t));
+  }
+  const added = [...now.keys()].filter((t) => !was.has(t));
+  const removed = [...was.keys()].filter((t) => !now.has(t));
+  const moved = [...now.keys()].filter((t) => was.has(t) && was.get(t) !== now.get(t));
+  if (added.length) causes.push(`${plural(added.length, 'type')} added: ${added.join(', ')}`);
+  if (removed.length) causes.push(`${plural(removed.length, 'type')} removed (its nodes go): ${removed.join(', ')}`);
+  for (const t of moved) causes.push(`${t} moves from ${was.get(t)} to ${now.get(t)}`);
+  [...added, ...moved].forEach((t) => types.add(t));
+  if (!before.length) return { causes: ['it becomes a mixed-instances group'], types: [...now.keys()], count: now.size };
+  const distribution = (r: Obj): string => {
+    const g = own(r, group);
+    const policy = isObj(g) && isObj(g.Properties) ? own(g.Properties, 'MixedInstancesPolicy') : undefined;
+    return JSON.stringify((isObj(policy) ? own(policy, 'InstancesDistribution') : undefined) ?? null);
+  };
+  if (distribution(oldResources) !== distribution(newResources)) causes.push('its purchase options (InstancesDistribution) change');
+  return { causes, types: [...now.keys()].filter((t) => types.has(t)), count: now.size };
 }

@@ -256,7 +256,8 @@ export function nodeUpdateText(n: NodeReplacement): string {
           : waits
             ? `, waiting up to ${flow(r.pauseTime)} for each new node's signal`
             : `, pausing ${flow(r.pauseTime)} after each batch`;
-      return `every node is replaced, ${flow(r.maxBatchSize)} at a time with at least ${flow(r.minInstancesInService)} in service${pause} (UpdatePolicy AutoScalingRollingUpdate), because ${n.cause}`;
+      const types = n.instanceTypes?.length ? `; nodes of ${n.instanceTypes.join(', ')} come back with the new configuration${n.instanceTypes.length < (n.groupTypes ?? 0) ? ", the other types' as they were" : ''}` : '';
+      return `every node is replaced, ${flow(r.maxBatchSize)} at a time with at least ${flow(r.minInstancesInService)} in service${pause} (UpdatePolicy AutoScalingRollingUpdate), because ${n.cause}${types}`;
     }
     case 'replacing':
       return `a new Auto Scaling group with new nodes replaces it (UpdatePolicy AutoScalingReplacingUpdate), because ${n.cause}`;

@@ -48,7 +48,7 @@ export { ALLOWED_VALUES_LIMIT } from './parameters';
 const LANGUAGE_EXTENSIONS = 'AWS::LanguageExtensions';
 
 function parameterGroups(r: ResolvedNodeGroupOptions): unknown[] {
-  const names = new Set(parameterNames(r.amiFamily, r.architectures));
+  const names = new Set(parameterNames(r.amiFamily, r.architectures, r.mixedInstances !== undefined));
   return PARAMETER_GROUPS.map((g) => ({
     ...g,
     Parameters: g.Parameters.flatMap((p) => (p === AMI_PARAMETERS.x86_64 ? r.architectures.map((a) => AMI_PARAMETERS[a]) : [p])).filter((p) => names.has(p)),
@@ -56,7 +56,12 @@ function parameterGroups(r: ResolvedNodeGroupOptions): unknown[] {
 }
 
 /** The image of a node: NodeImageId when given, else the AMI parameter of the deploy-time type's architecture. */
-function imageId(r: ResolvedNodeGroupOptions): Intrinsic {
+function imageId(r: ResolvedNodeGroupOptions, mixedArchitecture?: 'x86_64' | 'arm64'): Intrinsic {
+  if (mixedArchitecture !== undefined) {
+    // A mixed group's launch template serves one architecture; NodeImageId exists only when the group has one.
+    const own = ref(AMI_PARAMETERS[mixedArchitecture]);
+    return r.architectures.length > 1 ? own : { 'Fn::If': ['HasNodeImageId', ref('NodeImageId'), own] };
+  }
   const [first, second] = r.architectures;
   const image: Intrinsic =
     second === undefined ? ref(AMI_PARAMETERS[first]) : { 'Fn::Select': [arm64Lookup(r.maxPodsLayout), [ref(AMI_PARAMETERS.x86_64), ref(AMI_PARAMETERS.arm64)]] };
@@ -96,6 +101,48 @@ const PARTITION_MAP = {
 };
 
 type Props<P> = Cfn<P>;
+
+function launchTemplateSpec(name: string): { LaunchTemplateId: Intrinsic; Version: Intrinsic } {
+  return { LaunchTemplateId: ref(name), Version: getAtt(name, 'LatestVersionNumber') };
+}
+
+/** A mixed group's launch templates: one per (max pods, architecture), max pods written literally, no InstanceType (the overrides give it). */
+function mixedLaunchTemplates(r: ResolvedNodeGroupOptions, base: Props<LaunchTemplateProperties>): Record<string, Resource<unknown>> {
+  const { InstanceType: _perStack, ...data } = base.LaunchTemplateData;
+  const out: Record<string, Resource<unknown>> = {};
+  for (const lt of r.mixedInstances!.launchTemplates) {
+    const text = userDataText(r.amiFamily, r.kubelet).split(`\${${MAX_PODS_VARIABLE}}`).join(String(lt.maxPods));
+    out[lt.name] = {
+      Type: 'AWS::EC2::LaunchTemplate',
+      Properties: { LaunchTemplateData: { ...data, ImageId: imageId(r, lt.architecture), UserData: { 'Fn::Base64': { 'Fn::Sub': text } } } },
+    };
+  }
+  return out;
+}
+
+/** The group's CapacityRebalance and MixedInstancesPolicy: every type (in the order given: On-Demand priority) with its launch template. */
+function mixedInstancesPolicy(r: ResolvedNodeGroupOptions): Record<string, unknown> {
+  const m = r.mixedInstances!;
+  const byType = new Map(m.launchTemplates.flatMap((lt) => lt.types.map((t) => [t, lt.name] as const)));
+  return {
+    CapacityRebalance: m.capacityRebalance,
+    MixedInstancesPolicy: {
+      InstancesDistribution: {
+        OnDemandBaseCapacity: m.onDemandBaseCapacity,
+        OnDemandPercentageAboveBaseCapacity: m.onDemandPercentageAboveBaseCapacity,
+        SpotAllocationStrategy: m.spotAllocationStrategy,
+      },
+      LaunchTemplate: {
+        LaunchTemplateSpecification: launchTemplateSpec(m.launchTemplates[0].name),
+        Overrides: r.instanceTypes.map((t) => ({
+          InstanceType: t,
+          LaunchTemplateSpecification: launchTemplateSpec(byType.get(t)!),
+          ...(m.weights ? { WeightedCapacity: String(m.weights.get(t)) } : {}),
+        })),
+      },
+    },
+  };
+}
 
 function blockDevices(r: ResolvedNodeGroupOptions): Props<LaunchTemplateProperties>['LaunchTemplateData']['BlockDeviceMappings'] {
   const v = r.volume;
@@ -188,7 +235,7 @@ export function nodeGroupTemplate(r: ResolvedNodeGroupOptions): Template {
   });
   const asg: Props<AutoScalingGroupProperties> = {
     DesiredCapacity: ref('NodeAutoScalingGroupDesiredCapacity'),
-    LaunchTemplate: { LaunchTemplateId: ref('NodeLaunchTemplate'), Version: getAtt('NodeLaunchTemplate', 'LatestVersionNumber') },
+    ...(r.mixedInstances ? mixedInstancesPolicy(r) : { LaunchTemplate: launchTemplateSpec('NodeLaunchTemplate') }),
     MaxSize: ref('NodeAutoScalingGroupMaxSize'),
     MinSize: ref('NodeAutoScalingGroupMinSize'),
     Tags: [
@@ -262,7 +309,8 @@ export function nodeGroupTemplate(r: ResolvedNodeGroupOptions): Template {
       ToPort: 22,
     });
   }
-  resources.NodeLaunchTemplate = { Type: 'AWS::EC2::LaunchTemplate', Properties: launchTemplate };
+  if (r.mixedInstances) Object.assign(resources, mixedLaunchTemplates(r, launchTemplate));
+  else resources.NodeLaunchTemplate = { Type: 'AWS::EC2::LaunchTemplate', Properties: launchTemplate };
   resources.NodeAccessEntry = {
     Type: 'AWS::EKS::AccessEntry',
     Condition: 'CreateAccessEntry',
@@ -279,13 +327,13 @@ export function nodeGroupTemplate(r: ResolvedNodeGroupOptions): Template {
   const mpMeta = Object.fromEntries(Object.entries(r.maxPods).sort(([a], [b]) => (a < b ? -1 : 1)));
   const template: Template = {
     AWSTemplateFormatVersion: '2010-09-09',
-    ...(r.maxPodsLayout === 'by-size' ? { Transform: LANGUAGE_EXTENSIONS } : {}),
+    ...(r.maxPodsLayout === 'by-size' && !r.mixedInstances ? { Transform: LANGUAGE_EXTENSIONS } : {}),
     Description: r.description,
     Metadata: {
       'AWS::CloudFormation::Interface': { ParameterGroups: parameterGroups(r) },
       EksNodegroup: {
         AmiFamily: r.amiFamily,
-        MaxPodsLayout: r.maxPodsLayout,
+        MaxPodsLayout: r.mixedInstances ? 'launch template per max pods (mixed instances)' : r.maxPodsLayout,
         MaxPodsOptions: mpMeta,
         InstanceTypes: r.maxPodsTable.size,
         InstanceData: { Date: provenance.date, Count: provenance.count, Sha256: provenance.sha256 },
@@ -295,7 +343,7 @@ export function nodeGroupTemplate(r: ResolvedNodeGroupOptions): Template {
     Parameters: templateParameters(r),
     Mappings: { PartitionMap: PARTITION_MAP, ...r.mappings },
     Conditions: {
-      HasNodeImageId: { 'Fn::Not': [{ 'Fn::Equals': [ref('NodeImageId'), ''] }] },
+      ...(parameterNames(r.amiFamily, r.architectures, r.mixedInstances !== undefined).includes('NodeImageId') ? { HasNodeImageId: { 'Fn::Not': [{ 'Fn::Equals': [ref('NodeImageId'), ''] }] } } : {}),
       HasKeyName: { 'Fn::Not': [{ 'Fn::Equals': [ref('KeyName'), ''] }] },
       // AWS's template creates the entry only for "EKS API", although its own parameter text (and
       // EKS) call for one in "EKS API and ConfigMap" mode too; without it such nodes cannot join.

@@ -17,7 +17,9 @@ import { EksNodegroupError, isRecord, setOwn } from '../core';
 import { instanceTypeNames } from '../instance-types';
 import { splitInstanceType } from './instance-selection';
 import type { Intrinsic } from './cfn';
+import { mixedOverrides } from './mixed';
 import type { MaxPodsLayout } from './options';
+import { maxPodsWritten } from './user-data';
 
 /** Mapping names: ours (by size) and AWS's 2018-06 one (per type). */
 export const BY_SIZE_MAPPING = 'MaxPodsBySize';
@@ -162,15 +164,25 @@ function familyNames(): Map<string, string> {
 }
 
 /**
- * The per-type max pods a template holds, read from any layout this project emits (by-size or
- * per-type) and from AWS's 2018-06 `MaxPodsPerNode` mapping; undefined when it holds none.
+ * The per-type max pods a template holds, read from any layout this project emits (by-size,
+ * per-type, or a mixed group's launch templates) and from AWS's 2018-06 `MaxPodsPerNode` mapping;
+ * undefined when it holds none.
  * Sorted by type name.
  */
 export function maxPodsTableFromTemplate(template: unknown): Map<string, number> | undefined {
-  if (!isRecord(template) || !isRecord(template.Mappings)) return undefined;
-  const mappings = template.Mappings;
+  if (!isRecord(template)) return undefined;
+  const mappings = isRecord(template.Mappings) ? template.Mappings : {};
   const rows: [string, number][] = [];
   let found = false;
+  // A mixed-instances group: each override's launch template carries its max pods in the user data.
+  const resources = isRecord(template.Resources) ? template.Resources : {};
+  for (const o of mixedOverrides(template)) {
+    const lt = o.launchTemplate === undefined ? undefined : resources[o.launchTemplate];
+    const data = isRecord(lt) && isRecord(lt.Properties) && isRecord(lt.Properties.LaunchTemplateData) ? lt.Properties.LaunchTemplateData : undefined;
+    const n = data ? maxPodsWritten(data.UserData) : undefined;
+    found = true;
+    if (n !== undefined) rows.push([o.instanceType, n]);
+  }
   const perType = mappings[PER_TYPE_MAPPING];
   if (isRecord(perType)) {
     found = true;

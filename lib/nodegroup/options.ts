@@ -117,6 +117,46 @@ export interface ScalingOptions {
   max?: number;
 }
 
+/** How Spot capacity is chosen among the types (EC2 Auto Scaling's SpotAllocationStrategy values). */
+export type SpotAllocationStrategy = 'price-capacity-optimized' | 'capacity-optimized' | 'capacity-optimized-prioritized' | 'lowest-price';
+
+/**
+ * A mixed-instances Auto Scaling group over the offered types (at most 40): one launch template
+ * per distinct (max pods, architecture), each type's override naming its own; the types are fixed
+ * when the template is generated (no NodeInstanceType parameter).
+ */
+export interface MixedInstancesOptions {
+  /**
+   * On-Demand instances launched before any Spot (OnDemandBaseCapacity).
+   * @default 0
+   * @minimum 0
+   * @asType integer
+   */
+  onDemandBaseCapacity?: number;
+  /**
+   * Percent of the capacity above the base that is On-Demand; the rest is Spot (0: all Spot).
+   * EC2 Auto Scaling's own default, so nothing is Spot unless asked.
+   * @default 100
+   * @minimum 0
+   * @maximum 100
+   * @asType integer
+   */
+  onDemandPercentageAboveBaseCapacity?: number;
+  /**
+   * How Spot capacity is chosen: AWS recommends price-capacity-optimized.
+   * @default "price-capacity-optimized"
+   */
+  spotAllocationStrategy?: SpotAllocationStrategy;
+  /**
+   * Capacity Rebalancing: replace Spot nodes at an elevated risk of interruption before they are
+   * interrupted (AWS recommends it for Spot).
+   * @default true
+   */
+  capacityRebalance?: boolean;
+  /** WeightedCapacity per instance type (1–999), for every offered type or none. */
+  weights?: { [instanceType: string]: number };
+}
+
 /** A value of an extra kubelet setting. */
 export type KubeletValue = string | number | boolean | string[] | { [key: string]: string };
 
@@ -176,6 +216,8 @@ export interface NodeGroupOptions {
   parameterDefaults?: { [parameter: string]: string | number };
   /** Template Description (left out: AWS's "Amazon EKS - Node Group" with what was computed). */
   description?: string;
+  /** A mixed-instances group (Spot and On-Demand) over the offered types instead of one type per stack. */
+  mixedInstances?: MixedInstancesOptions;
   /**
    * Build the template even where a node would have no memory left for pods (allocatable ≤ 0:
    * kube-reserved and the eviction threshold take it all); gen refuses otherwise.
@@ -210,7 +252,22 @@ export const DEFAULTS = Object.freeze({
   volume: Object.freeze({ size: 20, type: 'gp3' as VolumeType, encrypted: true }),
   imds: Object.freeze({ httpTokens: 'required' as const, hopLimit: 1 }),
   scaling: Object.freeze({ min: 1, desired: 3, max: 4 }),
+  mixedInstances: Object.freeze({
+    onDemandBaseCapacity: 0,
+    onDemandPercentageAboveBaseCapacity: 100,
+    spotAllocationStrategy: 'price-capacity-optimized' as SpotAllocationStrategy,
+    capacityRebalance: true,
+  }),
 });
+
+/** One launch template of a mixed-instances group: the types that share its max pods and architecture. */
+export interface MixedLaunchTemplate {
+  /** Logical ID, e.g. NodeLaunchTemplateMaxPods29 or NodeLaunchTemplateMaxPods29Arm64. */
+  name: string;
+  architecture: 'x86_64' | 'arm64';
+  maxPods: number;
+  types: readonly string[];
+}
 
 /** What resolveNodeGroupOptions returns: every option checked and with its default, ready for the builder. */
 export interface ResolvedNodeGroupOptions {
@@ -241,6 +298,16 @@ export interface ResolvedNodeGroupOptions {
   /** The Default of every template parameter that has one (dedicated options and parameterDefaults applied). */
   parameterDefaults: Readonly<Record<string, string | number>>;
   description: string;
+  /** The mixed-instances group, when asked for: its launch templates (in override order of first use) and purchase options. */
+  mixedInstances?: {
+    launchTemplates: readonly MixedLaunchTemplate[];
+    onDemandBaseCapacity: number;
+    onDemandPercentageAboveBaseCapacity: number;
+    spotAllocationStrategy: SpotAllocationStrategy;
+    capacityRebalance: boolean;
+    /** WeightedCapacity per type, when given. */
+    weights?: ReadonlyMap<string, number>;
+  };
   /** What was left out of the offered types, and why (gen prints these). */
   warnings: readonly string[];
 }

@@ -39,11 +39,15 @@ export const PARAMETER_TYPES: Readonly<Record<string, string>> = Object.freeze({
 
 /**
  * The parameters a template has: all of PARAMETER_TYPES but the AMI parameter of an architecture
- * not offered, and ServiceCidr for Bottlerocket (it finds the cluster DNS address itself).
+ * not offered, and ServiceCidr for Bottlerocket (it finds the cluster DNS address itself). A
+ * mixed-instances template has no NodeInstanceType (its types are fixed), and with both
+ * architectures no NodeImageId (one custom AMI cannot serve both).
  */
-export function parameterNames(family: AmiFamily, architectures: readonly ('x86_64' | 'arm64')[]): string[] {
+export function parameterNames(family: AmiFamily, architectures: readonly ('x86_64' | 'arm64')[], mixed = false): string[] {
   const absent = new Set<string>((['x86_64', 'arm64'] as const).filter((a) => !architectures.includes(a)).map((a) => AMI_PARAMETERS[a]));
   if (family === 'bottlerocket') absent.add('ServiceCidr');
+  if (mixed) absent.add('NodeInstanceType');
+  if (mixed && architectures.length > 1) absent.add('NodeImageId');
   return Object.keys(PARAMETER_TYPES).filter((n) => !absent.has(n));
 }
 
@@ -87,7 +91,7 @@ export function templateParameters(r: ResolvedNodeGroupOptions): Record<string, 
   const listed = !r.everyKnownType && r.instanceTypes.length <= ALLOWED_VALUES_LIMIT;
   const text = descriptions(r.amiFamily, r.instanceTypes.length, listed, r.architectures.length > 1);
   const out: Record<string, Parameter> = {};
-  for (const name of parameterNames(r.amiFamily, r.architectures)) {
+  for (const name of parameterNames(r.amiFamily, r.architectures, r.mixedInstances !== undefined)) {
     const Type = PARAMETER_TYPES[name];
     const Description = text[name];
     const Default = r.parameterDefaults[name];

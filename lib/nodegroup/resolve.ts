@@ -11,6 +11,7 @@ import { checkMaxPodsOptions, maxPodsTable, nodeResourcesFromFacts } from '../ma
 import validateOptions from './generated/options-validator';
 import { namedInstanceTypes, selectInstanceTypes } from './instance-selection';
 import { tableMappings } from './layout';
+import { MAX_MIXED_TYPES, mixedSummary, resolveMixed } from './mixed';
 import { DEFAULTS, KUBERNETES_VERSIONS, KUBERNETES_VERSION_SOURCES, type AmiFamily, type NodeGroupOptions, type ResolvedNodeGroupOptions } from './options';
 import { AMI_PARAMETERS, PARAMETER_ALLOWED_VALUES, PARAMETER_TYPES, parameterNames } from './parameters';
 import { checkKubeletSetting } from './user-data';
@@ -289,7 +290,7 @@ function parameterDefaults(
     NodeVolumeSize: o.volume?.size ?? DEFAULTS.volume.size,
     KeyName: o.ssh?.keyName ?? '',
   };
-  const names = parameterNames(family, architectures);
+  const names = parameterNames(family, architectures, o.mixedInstances !== undefined);
   for (const [name, value] of Object.entries(o.parameterDefaults ?? {})) {
     const type = names.includes(name) ? PARAMETER_TYPES[name] : undefined;
     if (type === undefined) {
@@ -311,7 +312,10 @@ function parameterDefaults(
     // to start one more; with desired = max every later update of the launch template fails.
     throw badOption('scaling', { min, desired, max }, `a max size at least 1 greater than the desired capacity, so rolling updates can start a new node (e.g. --max-size ${desired + 1})`);
   }
-  if (!offered.includes(String(d.NodeInstanceType))) {
+  if (o.mixedInstances !== undefined) {
+    delete d.NodeInstanceType;
+    if (!names.includes('NodeImageId')) delete d.NodeImageId;
+  } else if (!offered.includes(String(d.NodeInstanceType))) {
     throw badOption('the NodeInstanceType default', d.NodeInstanceType, `one of the offered types, e.g. ${offered.slice(0, 5).join(', ')}`, 'parameterDefaults');
   }
   return d;
@@ -337,6 +341,17 @@ export function resolveNodeGroupOptions(options: NodeGroupOptions = {}): Resolve
     const hint = family === 'al2' && minor > newest ? ' (AL2 AMIs end at 1.32, AL2 reached end of support in November 2025: use al2023 or bottlerocket)' : '';
     throw badOption('kubernetesVersion', kubernetesVersion, `a version AWS publishes ${family} AMIs for: 1.${oldest} to 1.${newest}, per ${KUBERNETES_VERSION_SOURCES[family]}${hint}`);
   }
+  if (o.mixedInstances !== undefined) {
+    if (o.instanceTypes === undefined) {
+      const e = new EksNodegroupError('BAD_OPTION', `a mixed-instances group needs the types to mix: give instanceTypes (-t), at most ${MAX_MIXED_TYPES}`);
+      e.option = 'instanceTypes';
+      throw e;
+    }
+    for (const k of ['maxPodsLayout', 'defaultInstanceType'] as const) {
+      if (o[k] !== undefined) throw badOption(k, o[k], 'nothing with mixedInstances: each launch template carries its max pods, and the types are fixed');
+    }
+  }
+  const mixed = o.mixedInstances === undefined ? undefined : resolveMixed(o.mixedInstances, offered, table);
   const defaultType =
     o.defaultInstanceType !== undefined
       ? getInstanceType(o.defaultInstanceType).name
@@ -349,7 +364,11 @@ export function resolveNodeGroupOptions(options: NodeGroupOptions = {}): Resolve
   warnings.push(...checkResources(offered, table, family, o.acceptNoAllocatableMemory === true));
   const kubelet = Object.entries(o.kubelet ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   for (const [k, v] of kubelet) checkKubeletSetting(family, k, v);
-  const description = o.description ?? `Amazon EKS - Node Group (${FAMILY_LABEL[family]}; max pods computed for ${table.size} instance types by eks-nodegroup)`;
+  const description =
+    o.description ??
+    (mixed
+      ? `Amazon EKS - Node Group (${FAMILY_LABEL[family]}; mixed instances: ${mixedSummary(mixed, table.size)}; max pods computed by eks-nodegroup)`
+      : `Amazon EKS - Node Group (${FAMILY_LABEL[family]}; max pods computed for ${table.size} instance types by eks-nodegroup)`);
   if (description.length === 0 || Buffer.byteLength(description) > 1024) {
     throw badOption('description', description, 'non-empty text of at most 1024 bytes (CloudFormation limit)');
   }
@@ -361,7 +380,7 @@ export function resolveNodeGroupOptions(options: NodeGroupOptions = {}): Resolve
     maxPods,
     maxPodsTable: table,
     maxPodsLayout,
-    mappings: tableMappings(table, maxPodsLayout, architectures.length > 1 ? new Set(offered.filter((t) => architectureOf(t) === 'arm64')) : undefined),
+    mappings: mixed ? {} : tableMappings(table, maxPodsLayout, architectures.length > 1 ? new Set(offered.filter((t) => architectureOf(t) === 'arm64')) : undefined),
     kubernetesVersion,
     architectures,
     volume: resolveVolume(o.volume ?? {}, Number(parameters.NodeVolumeSize)),
@@ -371,6 +390,7 @@ export function resolveNodeGroupOptions(options: NodeGroupOptions = {}): Resolve
     tags: resolveTags(o.tags ?? {}),
     parameterDefaults: parameters,
     description,
+    ...(mixed ? { mixedInstances: mixed } : {}),
     warnings,
   };
 }

@@ -5,7 +5,7 @@
  * - Bottlerocket: TOML `[settings.kubernetes] max-pods`.
  * - AL2: `/etc/eks/bootstrap.sh … --use-max-pods false --kubelet-extra-args '--max-pods=N'`.
  */
-import { badOption } from '../core';
+import { badOption, isRecord } from '../core';
 import { escapeSub } from './cfn';
 import type { AmiFamily, KubeletValue } from './options';
 
@@ -150,4 +150,14 @@ export function userDataText(family: AmiFamily, extras: Extras = []): string {
 /** The kubelet key that holds max pods in each family's user data (for readers and tests). */
 export function maxPodsKey(family: AmiFamily): string {
   return MAX_PODS_KEYS[family];
+}
+
+/** The max pods a launch template's UserData (`Fn::Base64` over an `Fn::Sub` text, as written here) sets literally, if any. */
+export function maxPodsWritten(userData: unknown): number | undefined {
+  const b64 = isRecord(userData) ? userData['Fn::Base64'] : undefined;
+  const sub = isRecord(b64) ? b64['Fn::Sub'] : b64;
+  const text = Array.isArray(sub) ? sub[0] : sub;
+  if (typeof text !== 'string') return undefined;
+  const m = /^ {6}maxPods: (\d+)$|^max-pods = (\d+)$|--max-pods=(\d+)\b/m.exec(text);
+  return m ? Number(m[1] ?? m[2] ?? m[3]) : undefined;
 }

@@ -7,6 +7,7 @@
 import * as path from 'node:path';
 import { EksNodegroupError, plural } from '../../core';
 import { DEFAULT_SYSTEM_PODS, typesWithoutRoom } from '../../capacity';
+import { MAX_MIXED_TYPES, mixedSummary, SPOT_ALLOCATION_STRATEGIES } from '../../nodegroup/mixed';
 import { DEFAULTS, nodeGroupTemplate, requiredCapabilities, resolveNodeGroupOptions, type NodeGroupOptions, type NodeGroupTemplate, type ResolvedNodeGroupOptions } from '../../nodegroup';
 import { checkOutput, readTextFile, writeFileAtomic } from '../files';
 import { formatFinding, hasErrors, validateTemplate } from '../../validate';
@@ -51,6 +52,12 @@ const OPTION_FLAGS: Readonly<Record<string, [string, FlagSpec[string]]>> = {
   parameter: ['parameterDefaults', { ...list, short: 'p' }],
   description: ['description', str],
   'accept-no-allocatable-memory': ['acceptNoAllocatableMemory', { type: 'boolean' }],
+  'mixed-instances': ['mixedInstances', { type: 'boolean' }],
+  'on-demand-base': ['mixedInstances.onDemandBaseCapacity', str],
+  'on-demand-percentage': ['mixedInstances.onDemandPercentageAboveBaseCapacity', str],
+  'spot-allocation-strategy': ['mixedInstances.spotAllocationStrategy', str],
+  'no-capacity-rebalance': ['mixedInstances.capacityRebalance', { type: 'boolean' }],
+  weight: ['mixedInstances.weights', list],
   ...Object.fromEntries(Object.entries(MAX_POD_OPTION_FLAGS).map(([f, [key, spec]]) => [f, [`maxPods.${key}`, spec]])),
 };
 
@@ -97,6 +104,17 @@ offered instance type, then prints its path, size and the deploy command that fi
       --description TEXT     template Description
       --accept-no-allocatable-memory
                              build even where a node keeps no memory for pods (refused otherwise)
+      --mixed-instances      one Auto Scaling group over the -t types (at most ${MAX_MIXED_TYPES}), Spot and/or
+                             On-Demand, one launch template per (max pods, architecture); the types
+                             are fixed in the template (no NodeInstanceType parameter). With it:
+        --on-demand-base N       On-Demand nodes before any Spot (default ${DEFAULTS.mixedInstances.onDemandBaseCapacity})
+        --on-demand-percentage P On-Demand share above the base, 0–100; the rest is Spot
+                                 (default ${DEFAULTS.mixedInstances.onDemandPercentageAboveBaseCapacity}: no Spot unless asked)
+        --spot-allocation-strategy S
+                                 ${SPOT_ALLOCATION_STRATEGIES.join(' | ')}
+                                 (default ${DEFAULTS.mixedInstances.spotAllocationStrategy})
+        --no-capacity-rebalance  no Capacity Rebalancing (on by default)
+        --weight TYPE=N          WeightedCapacity 1–999 (repeatable; every type or none)
 ${MAX_POD_FLAGS_HELP}
 
 Exit codes: 0 written, 2 bad usage or input (nothing written).`;
@@ -228,6 +246,25 @@ export function optionsFromFlags(v: Parsed['values'], base: NodeGroupOptions = {
   if (v.description !== undefined) o.description = String(v.description);
   if (v['accept-no-allocatable-memory']) o.acceptNoAllocatableMemory = true;
 
+  const mixedFlags = ['on-demand-base', 'on-demand-percentage', 'spot-allocation-strategy', 'no-capacity-rebalance', 'weight'].filter((f) => v[f] !== undefined);
+  if (v['mixed-instances'] || mixedFlags.length || base.mixedInstances) {
+    if (!v['mixed-instances'] && !base.mixedInstances) throw new EksNodegroupError('BAD_USAGE', `--${mixedFlags[0]} goes with --mixed-instances`);
+    const m = { ...base.mixedInstances };
+    const odBase = intFlag('on-demand-base', v['on-demand-base'], 0);
+    if (odBase !== undefined) m.onDemandBaseCapacity = odBase;
+    const pct = intFlag('on-demand-percentage', v['on-demand-percentage'], 0);
+    if (pct !== undefined) {
+      if (pct > 100) throw new EksNodegroupError('BAD_OPTION', `invalid value for --on-demand-percentage: ${pct} (allowed: a whole number from 0 to 100)`);
+      m.onDemandPercentageAboveBaseCapacity = pct;
+    }
+    const strategy = choiceFlag('spot-allocation-strategy', v['spot-allocation-strategy'], SPOT_ALLOCATION_STRATEGIES);
+    if (strategy) m.spotAllocationStrategy = strategy;
+    if (v['no-capacity-rebalance']) m.capacityRebalance = false;
+    const weights = keyValues('weight', v.weight);
+    if (weights.length) m.weights = { ...base.mixedInstances?.weights, ...Object.fromEntries(weights.map(([t, w]) => [t, intFlag(`weight ${t}`, w, 1)!])) };
+    o.mixedInstances = m;
+  }
+
   const modeFlags = Object.keys(MAX_POD_FLAGS).some((k) => v[k] !== undefined);
   if (modeFlags) o.maxPods = { ...base.maxPods, ...maxPodsOptionsFromFlags(v) };
   return o;
@@ -312,7 +349,9 @@ export const command: Command = {
     const caps = requiredCapabilities(template);
     io.stdout.write(
       [
-        `wrote ${shown} (${bytes} bytes; ${meta.InstanceTypes} instance type${meta.InstanceTypes === 1 ? '' : 's'}, ${meta.AmiFamily}, max pods layout ${meta.MaxPodsLayout})`,
+        resolved.mixedInstances
+          ? `wrote ${shown} (${bytes} bytes; ${resolved.amiFamily}, mixed instances: ${mixedSummary(resolved.mixedInstances, meta.InstanceTypes)})`
+          : `wrote ${shown} (${bytes} bytes; ${plural(meta.InstanceTypes, 'instance type')}, ${meta.AmiFamily}, max pods layout ${meta.MaxPodsLayout})`,
         bytes > INLINE_TEMPLATE_LIMIT
           ? `${bytes} bytes is over CloudFormation's ${INLINE_TEMPLATE_LIMIT}-byte inline limit: deploy through an S3 bucket:`
           : `deploy (inline: ${bytes} ≤ ${INLINE_TEMPLATE_LIMIT} bytes):`,

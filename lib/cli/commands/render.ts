@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { assertBodySize, EksNodegroupError } from '../../core';
+import { mixedOverrides } from '../../nodegroup/mixed';
 import { maxPodsFromUserData, renderTemplate, RenderError, userDataOf, type ParameterValue, type RenderOptions } from '../../render';
 import { getInstanceType } from '../../instance-types';
 import { readTextFile } from '../files';
@@ -134,9 +135,23 @@ or a template CloudFormation would refuse for these values (e.g. a Fn::FindInMap
         `${file}: no user data to show: no AWS::EC2::LaunchTemplate, AWS::AutoScaling::LaunchConfiguration or AWS::EC2::Instance with UserData is created with these parameters`,
       );
     }
+    // A mixed-instances group: which instance types launch with each launch template, and their image.
+    const typesOf = new Map<string, string[]>();
+    for (const o of mixedOverrides(parsed.template)) if (o.launchTemplate) typesOf.set(o.launchTemplate, [...(typesOf.get(o.launchTemplate) ?? []), o.instanceType]);
+    const imageOf = (id: string): unknown => (rendered.Resources[id]?.Properties as { LaunchTemplateData?: { ImageId?: unknown } } | undefined)?.LaunchTemplateData?.ImageId;
     if (values.json) {
-      const out = entries.map((u) => ({ ...u, maxPods: maxPodsFromUserData(u.text) }));
+      const out = entries.map((u) => ({ ...u, maxPods: maxPodsFromUserData(u.text), ...(typesOf.has(u.logicalId) ? { instanceTypes: typesOf.get(u.logicalId), imageId: imageOf(u.logicalId) } : {}) }));
       io.stdout.write(JSON.stringify(out, null, 2) + '\n');
+    } else if (typesOf.size) {
+      io.stdout.write(
+        entries
+          .map((u) => {
+            const types = typesOf.get(u.logicalId);
+            const what = types ? ` for ${types.join(', ')}: maxPods ${maxPodsFromUserData(u.text).maxPods ?? 'not set'}, image ${String(imageOf(u.logicalId))}` : '';
+            return `# ==== ${u.logicalId} (${u.type})${what} ====\n${u.text.endsWith('\n') ? u.text : u.text + '\n'}`;
+          })
+          .join(''),
+      );
     } else if (entries.length === 1) {
       const t = entries[0].text;
       io.stdout.write(t.endsWith('\n') ? t : t + '\n');

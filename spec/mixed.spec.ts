@@ -1,0 +1,219 @@
+/**
+ * Mixed-instances groups: every override's launch template carries exactly maxPods() of its type
+ * and an AMI of its architecture, one launch template per distinct (max pods, architecture); the
+ * limits (40 types, 20 launch templates) and bad purchase options are refused with exit 2; render,
+ * validate and diff understand the shape. Counts are derived from the data, not typed.
+ */
+import { expect } from 'chai';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { diffTemplates } from '../lib/diff';
+import { architectureOf, listInstanceTypes } from '../lib/instance-types';
+import { maxPods } from '../lib/max-pods';
+import { buildNodeGroupTemplate, maxPodsTableFromTemplate, type NodeGroupOptions } from '../lib/nodegroup';
+import { MAX_MIXED_LAUNCH_TEMPLATES, MAX_MIXED_TYPES, mixedOverrides } from '../lib/nodegroup/mixed';
+import { maxPodsFromUserData, renderTemplate, userDataOf } from '../lib/render';
+import { validateTemplate } from '../lib/validate';
+import { amiPath } from '../lib/validate/node-checks';
+import { parseTemplate, toYaml } from '../lib/yaml';
+import { MIXED_CASES, MIXED_TYPES } from './aws-validator.spec';
+import { runCli, tempDir } from './helpers';
+
+type T = Record<string, unknown>;
+type Resources = Record<string, { Type: string; Properties: T }>;
+
+const REQUIRED = {
+  ClusterName: 'mixed',
+  NodeGroupName: 'ng',
+  ClusterControlPlaneSecurityGroup: 'sg-0123',
+  VpcId: 'vpc-0123',
+  Subnets: 'subnet-a,subnet-b',
+  ApiServerEndpoint: 'https://EXAMPLE.gr7.us-east-1.eks.amazonaws.com',
+  CertificateAuthorityData: 'Q0E=',
+};
+
+/** Per AMI family, and x86-only / arm64-only / both. */
+const CASES: { title: string; options: NodeGroupOptions }[] = [
+  ...MIXED_CASES,
+  { title: 'bottlerocket, both architectures', options: { amiFamily: 'bottlerocket', instanceTypes: MIXED_TYPES, mixedInstances: {} } },
+  { title: 'al2, both architectures', options: { amiFamily: 'al2', instanceTypes: MIXED_TYPES, mixedInstances: {} } },
+  { title: 'al2023, arm64 only', options: { instanceTypes: ['m7g.*', 'c7g.large'], excludeInstanceTypes: ['m7g.metal'], mixedInstances: {} } },
+];
+
+function parameters(t: T): Record<string, string> {
+  const declared = t.Parameters as Record<string, unknown>;
+  return Object.fromEntries(Object.entries({ ...REQUIRED, ServiceCidr: '10.100.0.0/16' }).filter(([k]) => k in declared));
+}
+
+describe('mixed-instances groups: each type with its own max pods and AMI', function () {
+  this.timeout(120_000);
+
+  for (const c of CASES) {
+    it(`${c.title}: every override's launch template has maxPods() of its type and an AMI of its architecture`, () => {
+      const template = parseTemplate(toYaml(buildNodeGroupTemplate(c.options)), 'mixed.yaml');
+      const overrides = mixedOverrides(template);
+      const types = overrides.map((o) => o.instanceType);
+      expect(types.length).to.be.within(1, MAX_MIXED_TYPES);
+      const rendered = renderTemplate(template, parameters(template));
+      const userData = new Map(userDataOf(rendered).map((u) => [u.logicalId, u.text]));
+      const wrong: string[] = [];
+      for (const o of overrides) {
+        const lt = rendered.Resources[o.launchTemplate!];
+        const got = maxPodsFromUserData(userData.get(o.launchTemplate!)!).maxPods;
+        const want = maxPods(o.instanceType, c.options.maxPods);
+        if (got !== want) wrong.push(`${o.instanceType}: ${o.launchTemplate} says ${got}, maxPods() ${want}`);
+        const image = String((lt.Properties as { LaunchTemplateData: { ImageId: unknown } }).LaunchTemplateData.ImageId);
+        const arch = amiPath(image.replace(/^<ssm:(.*)>$/, '$1'))?.architecture;
+        if (arch !== architectureOf(o.instanceType)) wrong.push(`${o.instanceType} (${architectureOf(o.instanceType)}) gets ${image}`);
+        if ((lt.Properties as { LaunchTemplateData: T }).LaunchTemplateData.InstanceType !== undefined) wrong.push(`${o.launchTemplate} sets an InstanceType`);
+      }
+      expect(wrong, wrong.join('\n')).to.deep.equal([]);
+      // As few launch templates as the distinct (max pods, architecture) pairs.
+      const pairs = new Set(types.map((t) => `${maxPods(t, c.options.maxPods)}/${architectureOf(t)}`));
+      const launchTemplates = Object.entries(template.Resources as Resources).filter(([, r]) => r.Type === 'AWS::EC2::LaunchTemplate');
+      expect(launchTemplates.length).to.equal(pairs.size);
+      expect(new Set(overrides.map((o) => o.launchTemplate)).size).to.equal(pairs.size);
+      // The types are fixed: no NodeInstanceType, and the table the template carries is read back.
+      expect(template.Parameters).to.not.have.property('NodeInstanceType');
+      expect([...maxPodsTableFromTemplate(template)!.keys()]).to.have.members(types);
+      expect(validateTemplate(template).filter((f) => f.severity === 'error')).to.deep.equal([]);
+    });
+  }
+
+  it("the issue's six types need 4 launch templates: 3 × 29 x86_64, 58, 29 arm64, 17", () => {
+    const t = buildNodeGroupTemplate({ instanceTypes: MIXED_TYPES, mixedInstances: {} });
+    const pairs = new Set(MIXED_TYPES.map((x) => `${maxPods(x)}/${architectureOf(x)}`));
+    expect(Object.values(t.Resources).filter((r) => r.Type === 'AWS::EC2::LaunchTemplate')).to.have.length(pairs.size);
+    expect(pairs.size).to.equal(4);
+  });
+
+  it('the purchase options and weights land in the group as given; the defaults are stated once', () => {
+    const t = buildNodeGroupTemplate({
+      instanceTypes: ['m5.large', 'm5.xlarge'],
+      mixedInstances: { onDemandBaseCapacity: 2, onDemandPercentageAboveBaseCapacity: 20, spotAllocationStrategy: 'capacity-optimized', capacityRebalance: false, weights: { 'm5.large': 1, 'm5.xlarge': 2 } },
+    });
+    const g = t.Resources.NodeGroup.Properties as T & { MixedInstancesPolicy: { InstancesDistribution: T; LaunchTemplate: { Overrides: T[] } } };
+    expect(g.MixedInstancesPolicy.InstancesDistribution).to.deep.equal({ OnDemandBaseCapacity: 2, OnDemandPercentageAboveBaseCapacity: 20, SpotAllocationStrategy: 'capacity-optimized' });
+    expect(g.CapacityRebalance).to.equal(false);
+    expect(g.MixedInstancesPolicy.LaunchTemplate.Overrides.map((o) => [o.InstanceType, o.WeightedCapacity])).to.deep.equal([['m5.large', '1'], ['m5.xlarge', '2']]);
+    expect(g).to.not.have.property('LaunchTemplate');
+    const d = buildNodeGroupTemplate({ instanceTypes: ['m5.large'], mixedInstances: {} }).Resources.NodeGroup.Properties as typeof g;
+    expect(d.MixedInstancesPolicy.InstancesDistribution).to.deep.equal({ OnDemandBaseCapacity: 0, OnDemandPercentageAboveBaseCapacity: 100, SpotAllocationStrategy: 'price-capacity-optimized' });
+    expect(d.CapacityRebalance).to.equal(true);
+    expect(t.Description).to.include('no NodeInstanceType parameter');
+  });
+});
+
+describe('gen --mixed-instances', function () {
+  this.timeout(120_000);
+  const dir = tempDir('eks-nodegroup-mixed-');
+
+  it('writes the group, says the types are fixed, and the library gives the same template', async () => {
+    const r = await runCli(['gen', '--mixed-instances', '-t', MIXED_TYPES.join(','), '--on-demand-percentage', '0', '-o', 'mixed.yaml'], { cwd: dir });
+    expect(r.code, r.stderr).to.equal(0);
+    expect(r.stdout).to.include(`mixed instances: ${MIXED_TYPES.length} types fixed at generation (no NodeInstanceType parameter), 4 launch templates`);
+    expect(r.stdout).to.not.include('NodeInstanceType=');
+    const lib = toYaml(buildNodeGroupTemplate({ instanceTypes: MIXED_TYPES, mixedInstances: { onDemandPercentageAboveBaseCapacity: 0 } }));
+    expect(fs.readFileSync(path.join(dir, 'mixed.yaml'), 'utf8')).to.equal(lib);
+  });
+
+  // 41 types; and 21 types with distinct max pods (x86_64), so 21 launch templates.
+  const x86 = listInstanceTypes().filter((t) => t.architecture === 'x86_64' && t.vcpus !== undefined);
+  const distinct = [...new Map(x86.map((t) => [maxPods(t), t.name])).values()];
+  const REFUSED: [string, string[], RegExp][] = [
+    ['41 types', ['-t', x86.slice(0, MAX_MIXED_TYPES + 1).map((t) => t.name).join(',')], new RegExp(`at most ${MAX_MIXED_TYPES} types in a mixed-instances group`)],
+    [`${MAX_MIXED_LAUNCH_TEMPLATES + 1} launch templates`, ['-t', distinct.slice(0, MAX_MIXED_LAUNCH_TEMPLATES + 1).join(',')], new RegExp(`at most ${MAX_MIXED_LAUNCH_TEMPLATES} launch templates .*these need ${MAX_MIXED_LAUNCH_TEMPLATES + 1}`)],
+    ['no types named', [], /needs the types to mix: give instanceTypes \(-t\)/],
+    ['an on-demand percentage over 100', ['-t', 'm5.large', '--on-demand-percentage', '101'], /--on-demand-percentage: 101 \(allowed: a whole number from 0 to 100\)/],
+    ['an unknown Spot strategy', ['-t', 'm5.large', '--spot-allocation-strategy', 'cheapest'], /--spot-allocation-strategy: "cheapest" \(allowed: price-capacity-optimized, capacity-optimized/],
+    ['a weight of 0', ['-t', 'm5.large', '--weight', 'm5.large=0'], /--weight m5\.large/],
+    ['weights for some types only', ['-t', 'm5.large,m5.xlarge', '--weight', 'm5.large=2'], /every offered type or for none.*missing: m5\.xlarge/],
+    ['a weight for a type not offered', ['-t', 'm5.large', '--weight', 'm5.larg=2'], /weights key: "m5\.larg".*did you mean m5\.large/],
+    ['a layout', ['-t', 'm5.large', '--layout', 'per-type'], /--layout.*nothing with mixedInstances/],
+    ['a NodeInstanceType default', ['-t', 'm5.large', '-p', 'NodeInstanceType=m5.large'], /parameterDefaults key: "NodeInstanceType"/],
+  ];
+  for (const [title, args, re] of REFUSED) {
+    it(`refuses ${title}: exit 2, nothing written`, async () => {
+      const r = await runCli(['gen', '--mixed-instances', ...args, '-o', 'refused.yaml'], { cwd: dir });
+      expect(r.code).to.equal(2);
+      expect(r.stderr).to.match(re);
+      expect(fs.existsSync(path.join(dir, 'refused.yaml'))).to.equal(false);
+    });
+  }
+
+  it('purchase-option flags without --mixed-instances are refused', async () => {
+    const r = await runCli(['gen', '-t', 'm5.large', '--on-demand-base', '1', '-o', 'x.yaml'], { cwd: dir });
+    expect(r.code).to.equal(2);
+    expect(r.stderr).to.include('--on-demand-base goes with --mixed-instances');
+  });
+
+  it('render --user-data lists every launch template with its types, max pods and image', async () => {
+    const file = path.join(dir, 'render.yaml');
+    fs.writeFileSync(file, toYaml(buildNodeGroupTemplate({ instanceTypes: MIXED_TYPES, mixedInstances: {} })));
+    const p = Object.entries({ ...REQUIRED, ServiceCidr: '10.100.0.0/16' }).flatMap(([k, v]) => ['-p', `${k}=${v}`]);
+    const r = await runCli(['render', 'render.yaml', '--user-data', ...p], { cwd: dir });
+    expect(r.code, r.stderr).to.equal(0);
+    for (const t of MIXED_TYPES) expect(r.stdout).to.match(new RegExp(`for [^\\n]*\\b${t.replace('.', '\\.')}\\b[^\\n]*: maxPods ${maxPods(t)}, image <ssm:[^>]*${architectureOf(t)}`));
+    const j = JSON.parse((await runCli(['render', 'render.yaml', '--user-data', '--json', ...p], { cwd: dir })).stdout) as { instanceTypes: string[]; maxPods: { maxPods: number } }[];
+    expect(j.flatMap((e) => e.instanceTypes)).to.have.members(MIXED_TYPES);
+  });
+
+  it('validate: an override naming a launch template that does not exist is an error', () => {
+    const t = JSON.parse(JSON.stringify(buildNodeGroupTemplate({ instanceTypes: ['m5.large', 't3.medium'], mixedInstances: {} }))) as T;
+    const overrides = (((t.Resources as Resources).NodeGroup.Properties.MixedInstancesPolicy as T).LaunchTemplate as { Overrides: { LaunchTemplateSpecification: { LaunchTemplateId: T } }[] }).Overrides;
+    overrides[1].LaunchTemplateSpecification.LaunchTemplateId = { Ref: 'NodeLaunchTemplateMissing' };
+    const errors = validateTemplate(t).filter((f) => f.severity === 'error');
+    expect(errors.map((f) => f.rule)).to.include('ref-target');
+    expect(errors.map((f) => f.message).join('\n')).to.include('NodeLaunchTemplateMissing');
+  });
+});
+
+describe('diff with mixed-instances groups: which nodes are replaced and why', () => {
+  const single = buildNodeGroupTemplate({ instanceTypes: MIXED_TYPES });
+  const mixed = buildNodeGroupTemplate({ instanceTypes: MIXED_TYPES, mixedInstances: {} });
+
+  it('single type → mixed: every node is replaced because the group becomes mixed; all types get the new configuration', () => {
+    const d = diffTemplates(single, mixed);
+    expect(d.nodes).to.have.length(1);
+    expect(d.nodes![0]).to.include({ autoScalingGroup: 'NodeGroup', how: 'rolling', cause: 'it becomes a mixed-instances group' });
+    expect(d.nodes![0].instanceTypes).to.deep.equal(MIXED_TYPES);
+  });
+
+  it('two mixed groups differing in one type: the types added, removed or whose launch template changes', () => {
+    const other = [...MIXED_TYPES.slice(0, -1), 't3.large'];
+    const d = diffTemplates(mixed, buildNodeGroupTemplate({ instanceTypes: other, mixedInstances: {} }));
+    const n = d.nodes![0];
+    expect(n.how).to.equal('rolling');
+    expect(n.cause).to.include('1 type added: t3.large').and.to.include('1 type removed (its nodes go): t3.medium');
+    expect(n.instanceTypes).to.deep.equal(['t3.large']);
+    expect(d.maxPods!.rows.map((r) => r.instanceType)).to.include.members(['t3.large', 't3.medium']);
+  });
+
+  it("a type's max pods changes (prefix delegation): it moves to another launch template, named", () => {
+    const pd = buildNodeGroupTemplate({ instanceTypes: MIXED_TYPES, mixedInstances: {}, maxPods: { prefixDelegation: true } });
+    const n = diffTemplates(mixed, pd).nodes![0];
+    const from = `NodeLaunchTemplateMaxPods${maxPods('m5.large')}`;
+    const to = `NodeLaunchTemplateMaxPods${maxPods('m5.large', { prefixDelegation: true })}`;
+    expect(n.cause).to.include(`m5.large moves from ${from} to ${to}`);
+    expect(n.instanceTypes).to.include('m5.large');
+  });
+
+  it("an AMI default changes: the launch templates that use it, with their types; --json carries it", async () => {
+    const b = JSON.parse(JSON.stringify(mixed)) as T;
+    const p = (b.Parameters as Record<string, { Default: string }>).NodeImageIdSSMParamArm64;
+    p.Default = p.Default.replace(/\/1\.\d+\//, '/1.35/');
+    const d = diffTemplates(mixed, b);
+    const n = d.nodes![0];
+    expect(n.cause).to.match(/NodeLaunchTemplateMaxPods\d+Arm64 changes \(it uses the new default of NodeImageIdSSMParamArm64.*\): m7g\.large/);
+    expect(n.instanceTypes).to.deep.equal(MIXED_TYPES.filter((t) => architectureOf(t) === 'arm64'));
+    expect(d.images!.map((c) => c.architecture)).to.deep.equal(['arm64']);
+    const dir = tempDir('eks-nodegroup-mixed-diff-');
+    fs.writeFileSync(path.join(dir, 'a.yaml'), toYaml(mixed));
+    fs.writeFileSync(path.join(dir, 'b.yaml'), toYaml(b));
+    const r = await runCli(['diff', 'a.yaml', 'b.yaml', '--json'], { cwd: dir });
+    expect(r.code).to.equal(1);
+    expect(JSON.parse(r.stdout).nodes[0].instanceTypes).to.deep.equal(n.instanceTypes);
+    const text = await runCli(['diff', 'a.yaml', 'b.yaml'], { cwd: dir });
+    expect(text.stdout).to.include("nodes of m7g.large come back with the new configuration, the other types' as they were");
+  });
+});
