@@ -1,7 +1,7 @@
 /**
  * The ```console blocks of README.md and docs/*.md: each `$ eks-nodegroup …` line is run with the
  * built CLI, and what follows it in the block is its output (stdout, then stderr). `npm run
- * generate` rewrites the outputs; spec/docs.spec.ts checks them. A command may end in `| head -N`;
+ * generate` rewrites the outputs; spec/docs.spec.ts checks them. A command may end in `| head -N` or `| grep 'TEXT'`;
  * one that ends in `# not run` is shown but never run (it needs AWS credentials or the network).
  */
 import { spawnSync } from 'node:child_process';
@@ -78,9 +78,12 @@ export function runExample(command: string): string {
   const r = spawnSync(process.execPath, [BIN, ...words.slice(1)], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 28, env: { ...process.env, NO_COLOR: '1' } });
   let output = r.stdout + r.stderr;
   if (pipe !== undefined) {
-    const m = /^head -(\d+)$/.exec(pipe.trim());
-    if (!m) throw new Error(`unsupported pipe "${pipe}" in: ${command}`);
-    output = output.split('\n').slice(0, Number(m[1])).join('\n') + '\n';
+    // `head -N`, or `grep 'TEXT'` (lines holding TEXT, as fixed text).
+    const head = /^head -(\d+)$/.exec(pipe.trim());
+    const grep = /^grep '([^']+)'$/.exec(pipe.trim());
+    if (!head && !grep) throw new Error(`unsupported pipe "${pipe}" in: ${command}`);
+    const lines = output.split('\n');
+    output = (head ? lines.slice(0, Number(head[1])) : lines.filter((l) => l.includes(grep![1]))).join('\n') + '\n';
   }
   return output;
 }

@@ -30,8 +30,24 @@ describe('examples (run as a user would)', function () {
 
   it('there are at least three, each with a test below', () => {
     const names = fs.readdirSync(path.join(ROOT, 'examples')).filter((n) => n.endsWith('.ts'));
-    expect(names.sort()).to.deep.equal(['bottlerocket-group.ts', 'build-and-check.ts', 'prefix-delegation-fleet.ts', 'single-t2-micro.ts']);
+    expect(names.sort()).to.deep.equal(['bottlerocket-group.ts', 'build-and-check.ts', 'prefix-delegation-fleet.ts', 'single-t2-micro.ts', 'spot-mixed-group.ts']);
     for (const n of names) expect(fs.readFileSync(path.join(ROOT, 'examples', n), 'utf8')).to.include("from 'eks-nodegroup'");
+  });
+
+  it('spot-mixed-group: m5/m5a/m6i/m7g large and xlarge, Spot above one On-Demand node, a launch template per max pods and architecture', () => {
+    const r = runExample('spot-mixed-group', path.join(dir, 'spot.yaml'));
+    expect(r.code, r.stderr).to.equal(0);
+    const types = ['m5', 'm5a', 'm6i', 'm7g'].flatMap((f) => [`${f}.large`, `${f}.xlarge`]);
+    const pairs = new Set(types.map((t) => `${maxPods(t)}/${getInstanceType(t).architecture}`));
+    const table = maxPodsTableFromTemplate(r.template)!;
+    expect([...table.keys()].sort()).to.deep.equal([...types].sort());
+    for (const t of types) expect(table.get(t), t).to.equal(maxPods(t));
+    const group = r.template.Resources.NodeGroup.Properties;
+    expect(group.MixedInstancesPolicy.InstancesDistribution).to.deep.equal({ OnDemandBaseCapacity: 1, OnDemandPercentageAboveBaseCapacity: 0, SpotAllocationStrategy: 'price-capacity-optimized' });
+    expect(group.CapacityRebalance).to.equal(true);
+    expect(r.template.Parameters.NodeInstanceType).to.equal(undefined);
+    const rows = [...table].map(([t, n]) => `${t} ${n}`).join(', ');
+    expect(r.stdout).to.equal(`spot group: ${types.length} types, ${pairs.size} launch templates; max pods ${rows}; capabilities CAPABILITY_IAM\n`);
   });
 
   it('single-t2-micro: one t2.micro node, 2018-style per-type mapping, no transform', () => {
