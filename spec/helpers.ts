@@ -31,6 +31,26 @@ export function requireShared(ctx: Mocha.Context, what = SHARED): void {
   }
 }
 
+/**
+ * Values for the parameters our templates declare without a Default (ServiceCidr: not in
+ * Bottlerocket's); `requiredParameters(template)` keeps those the template declares.
+ */
+export const REQUIRED_PARAMETERS: Readonly<Record<string, string>> = Object.freeze({
+  ClusterName: 'demo',
+  NodeGroupName: 'ng',
+  ClusterControlPlaneSecurityGroup: 'sg-0123',
+  VpcId: 'vpc-0123',
+  Subnets: 'subnet-a,subnet-b',
+  ApiServerEndpoint: 'https://EXAMPLE.gr7.us-east-1.eks.amazonaws.com',
+  CertificateAuthorityData: 'Q0E=',
+  ServiceCidr: '10.100.0.0/16',
+});
+
+export function requiredParameters(template: { Parameters?: unknown }): Record<string, string> {
+  const declared = (template.Parameters ?? {}) as Record<string, unknown>;
+  return Object.fromEntries(Object.entries(REQUIRED_PARAMETERS).filter(([k]) => k in declared));
+}
+
 export interface CliResult {
   code: number;
   stdout: string;

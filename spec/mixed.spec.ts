@@ -17,20 +17,10 @@ import { validateTemplate } from '../lib/validate';
 import { amiPath } from '../lib/validate/node-checks';
 import { parseTemplate, toYaml } from '../lib/yaml';
 import { MIXED_CASES, MIXED_TYPES } from './aws-validator.spec';
-import { runCli, tempDir } from './helpers';
+import { REQUIRED_PARAMETERS, requiredParameters, runCli, tempDir } from './helpers';
 
 type T = Record<string, unknown>;
 type Resources = Record<string, { Type: string; Properties: T }>;
-
-const REQUIRED = {
-  ClusterName: 'mixed',
-  NodeGroupName: 'ng',
-  ClusterControlPlaneSecurityGroup: 'sg-0123',
-  VpcId: 'vpc-0123',
-  Subnets: 'subnet-a,subnet-b',
-  ApiServerEndpoint: 'https://EXAMPLE.gr7.us-east-1.eks.amazonaws.com',
-  CertificateAuthorityData: 'Q0E=',
-};
 
 /** Per AMI family, and x86-only / arm64-only / both. */
 const CASES: { title: string; options: NodeGroupOptions }[] = [
@@ -39,11 +29,6 @@ const CASES: { title: string; options: NodeGroupOptions }[] = [
   { title: 'al2, both architectures', options: { amiFamily: 'al2', instanceTypes: MIXED_TYPES, mixedInstances: {} } },
   { title: 'al2023, arm64 only', options: { instanceTypes: ['m7g.*', 'c7g.large'], excludeInstanceTypes: ['m7g.metal'], mixedInstances: {} } },
 ];
-
-function parameters(t: T): Record<string, string> {
-  const declared = t.Parameters as Record<string, unknown>;
-  return Object.fromEntries(Object.entries({ ...REQUIRED, ServiceCidr: '10.100.0.0/16' }).filter(([k]) => k in declared));
-}
 
 describe('mixed-instances groups: each type with its own max pods and AMI', function () {
   this.timeout(120_000);
@@ -54,7 +39,7 @@ describe('mixed-instances groups: each type with its own max pods and AMI', func
       const overrides = mixedOverrides(template);
       const types = overrides.map((o) => o.instanceType);
       expect(types.length).to.be.within(1, MAX_MIXED_TYPES);
-      const rendered = renderTemplate(template, parameters(template));
+      const rendered = renderTemplate(template, requiredParameters(template));
       const userData = new Map(userDataOf(rendered).map((u) => [u.logicalId, u.text]));
       const wrong: string[] = [];
       for (const o of overrides) {
@@ -150,7 +135,7 @@ describe('gen --mixed-instances', function () {
   it('render --user-data lists every launch template with its types, max pods and image', async () => {
     const file = path.join(dir, 'render.yaml');
     fs.writeFileSync(file, toYaml(buildNodeGroupTemplate({ instanceTypes: MIXED_TYPES, mixedInstances: {} })));
-    const p = Object.entries({ ...REQUIRED, ServiceCidr: '10.100.0.0/16' }).flatMap(([k, v]) => ['-p', `${k}=${v}`]);
+    const p = Object.entries(REQUIRED_PARAMETERS).flatMap(([k, v]) => ['-p', `${k}=${v}`]);
     const r = await runCli(['render', 'render.yaml', '--user-data', ...p], { cwd: dir });
     expect(r.code, r.stderr).to.equal(0);
     for (const t of MIXED_TYPES) expect(r.stdout).to.match(new RegExp(`for [^\\n]*\\b${t.replace('.', '\\.')}\\b[^\\n]*: maxPods ${maxPods(t)}, image <ssm:[^>]*${architectureOf(t)}`));

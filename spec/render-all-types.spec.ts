@@ -11,18 +11,9 @@ import { maxPods, type MaxPodsOptions } from '../lib/max-pods';
 import { BY_SIZE_MAPPING, buildNodeGroupTemplate, maxPodsTableFromTemplate, type AmiFamily, type NodeGroupOptions } from '../lib/nodegroup';
 import { maxPodsFromUserData, renderTemplate, userDataOf } from '../lib/render';
 import { parseTemplate, toYaml } from '../lib/yaml';
+import { REQUIRED_PARAMETERS } from './helpers';
 
-/** Values for the parameters the template declares without a Default. */
-const REQUIRED = {
-  ClusterName: 'all-types',
-  NodeGroupName: 'ng',
-  ClusterControlPlaneSecurityGroup: 'sg-0123',
-  VpcId: 'vpc-0123',
-  Subnets: 'subnet-a,subnet-b',
-  ApiServerEndpoint: 'https://EXAMPLE.gr7.us-east-1.eks.amazonaws.com',
-  CertificateAuthorityData: 'Q0E=',
-  ServiceCidr: '10.100.0.0/16',
-};
+const REQUIRED = REQUIRED_PARAMETERS;
 
 /** The required parameters of a family's template (Bottlerocket's has no ServiceCidr). */
 function required(family: AmiFamily): Record<string, string> {
