@@ -56,7 +56,7 @@ export const OPTION_MATRIX: { title: string; options: NodeGroupOptions }[] = [
   { title: 'prefix delegation (capped), bottlerocket, nodes without memory for pods accepted', options: { amiFamily: 'bottlerocket', maxPods: { prefixDelegation: true }, acceptNoAllocatableMemory: true } },
   { title: 'prefix delegation uncapped, al2023', options: { maxPods: { prefixDelegation: true, cap: false } } },
   { title: 'custom networking, al2', options: { amiFamily: 'al2', maxPods: { customNetworking: true } } },
-  { title: 'max ENIs 2 + reserved ENI', options: { maxPods: { maxEnis: 3, reservedEnis: 1 } } },
+  { title: 'max ENIs 3 + reserved ENI', options: { maxPods: { maxEnis: 3, reservedEnis: 1 } } },
   { title: 'override 50', options: { maxPods: { override: 50 } } },
   { title: 'calculator parity (CNI 1.18.3, prefix delegation)', options: { maxPods: { prefixDelegation: true, calculatorParity: { cniVersion: '1.18.3' } }, excludeInstanceTypes: NO_VCPUS } },
   { title: 'calculator parity, show max allowed', options: { maxPods: { calculatorParity: { cniVersion: 'v1.12.6-eksbuild.2', showMaxAllowed: true } } } },

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { instanceTypeNames, getInstanceType } from '../lib/instance-types';
+import { instanceTypeNames, getInstanceType, listInstanceTypes } from '../lib/instance-types';
 import { maxPods } from '../lib/max-pods';
 import { runBin, runCli } from './helpers';
 
@@ -44,6 +44,16 @@ describe('eks-nodegroup max-pods', () => {
       expect(r.code, `${flags.join(' ')}: ${r.stderr}`).to.equal(0);
       expect(r.stdout, flags.join(' ')).to.equal(`m5.large ${expected}\n`);
     }
+  });
+
+  it('--all leaves out, with a warning, the types a mode cannot compute (exit 0); named, they fail (exit 2)', async () => {
+    const missing = listInstanceTypes().filter((t) => t.vcpus === undefined).map((t) => t.name);
+    const r = await runCli(['max-pods', '--all', '--prefix-delegation']);
+    expect(r.code, r.stderr).to.equal(0);
+    expect(r.stdout.trim().split('\n')).to.have.length(instanceTypeNames().length - missing.length);
+    expect(r.stderr).to.include(`left out ${missing.length} type`);
+    for (const t of missing) expect(r.stderr).to.include(t);
+    if (missing.length) expect((await runCli(['max-pods', missing[0], '--prefix-delegation'])).code).to.equal(2);
   });
 
   it('--explain prints the facts and every step', async () => {

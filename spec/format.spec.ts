@@ -1,4 +1,6 @@
 /** lib/format: the text and JSON reports of a TemplateDiff (rendering only; the diff is lib/diff's). */
+import fc from 'fast-check';
+import YAML from 'yaml';
 import { expect } from 'chai';
 import { diffTemplates } from '../lib/diff';
 import { flow, formatDiffJson, formatDiffText, IMPACT_TEXT, ONE_SIDED_ROWS_LIMIT, showValue } from '../lib/format';
@@ -90,5 +92,17 @@ describe('format: diff reports', () => {
     for (const t of names) expect(all).to.include(`${t} `);
     const few = { Mappings: { MaxPodsPerNode: table(names.slice(0, ONE_SIDED_ROWS_LIMIT)) }, Resources: {} };
     expect(formatDiffText(diffTemplates(old, few))).to.include(`${names[5]} `).and.not.include('types on one side only');
+  });
+});
+
+describe('format: one-line values are YAML that reads back as the same value', () => {
+  it('any string, in a flow list and as a mapping key (fast-check)', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 12 }), (s) => {
+        expect(YAML.parse(`v: ${flow([s, { [s]: s }])}`).v).to.deep.equal([s, { [s]: s }]);
+      }),
+      { seed: 11, numRuns: 2000 },
+    );
+    for (const s of ['-', 'a: b', '@x', 'x,y', '${A}-b', '[x]', '#', 'a #b', '?', '- x']) expect(YAML.parse(`v: ${flow([s])}`).v, s).to.deep.equal([s]);
   });
 });

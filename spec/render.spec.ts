@@ -20,7 +20,9 @@ import {
 } from '../lib/render';
 import { intrinsicKey } from '../lib/core';
 import { parseTemplate, toYaml } from '../lib/yaml';
-import { requireShared, runBin, runCli, SHARED_TEMPLATES, tempDir } from './helpers';
+import { REQUIRED_PARAMETERS, requireShared, runBin, runCli, SHARED_TEMPLATES, tempDir } from './helpers';
+import { architectureOf, instanceTypeNames } from '../lib/instance-types';
+import { buildNodeGroupTemplate } from '../lib/nodegroup';
 
 type T = Record<string, unknown>;
 
@@ -811,5 +813,19 @@ describe('eks-nodegroup render', function () {
     expect(r.stderr).to.equal('');
     expect(r.code).to.equal(0);
     expect(maxPodsFromUserData(r.stdout)).to.deep.include({ format: 'bottlerocket', maxPods: 29 });
+  });
+});
+
+describe('render: a known type the template leaves out', function () {
+  this.timeout(60_000);
+  it('says it is known but not in the table, and why gen left it out', async function () {
+    const left = instanceTypeNames().find((t) => architectureOf(t) === undefined);
+    if (!left) this.skip();
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, 't.yaml'), toYaml(buildNodeGroupTemplate()));
+    const p = Object.entries({ ...REQUIRED_PARAMETERS, NodeInstanceType: left! }).flatMap(([k, v]) => ['-p', `${k}=${v}`]);
+    const r = await runCli(['render', 't.yaml', ...p], { cwd: dir });
+    expect(r.code).to.equal(2);
+    expect(r.stderr).to.include(`${left} is a known type, but this template holds no max pods for it`).and.to.include('CPU architecture').and.to.include(`gen -t ${left}`);
   });
 });

@@ -143,6 +143,9 @@ export function formatFit(r: TypesThatFit, limit: number, systemPodsLabel: strin
     ]),
   );
   if (shown.length < r.fits.length) out += `… ${r.fits.length - shown.length} more (--limit 0 lists all ${r.fits.length})\n`;
-  if (r.skipped.length) out += `(${r.skipped.length} types skipped: ${r.skipped[0].reason})\n`;
+  if (r.skipped.length) {
+    const names = r.skipped.map((x) => x.instanceType);
+    out += `(${plural(names.length, 'type')} skipped: ${names.slice(0, 5).join(', ')}${names.length > 5 ? ', …' : ''}; ${r.skipped[0].reason.replace(/^[^:]*: /, '')})\n`;
+  }
   return out;
 }

@@ -10,6 +10,7 @@
  * Both are deterministic: same diff, same bytes.
  */
 import { styleText } from 'node:util';
+import YAML from 'yaml';
 import { badArgument, checkTree, isRecord, MAX_DEPTH, MAX_VALUES, plural } from '../core';
 import { MAX_CHANGES, type DiffEntry, type ImageChange, type ImageChoice, type Impact, type MaxPodsView, type NodeReplacement, type TemplateDiff, type ValueChange } from '../diff';
 
@@ -49,10 +50,15 @@ function isScalar(v: unknown): boolean {
   return v === null || typeof v !== 'object';
 }
 
-const PLAIN = /^[A-Za-z0-9_./:@${}()*+=-][A-Za-z0-9_./:@${}()*+=, -]*$/;
+/** Text that reads back as the same string when written plain inside a YAML flow collection: no flow indicators ([]{},), no ": " or " #", no leading indicator. */
+const PLAIN = /^(?:[A-Za-z0-9_./$()+=]|-(?=[^\s]))(?:[A-Za-z0-9_./:@$()*+= -])*$/;
 
 function flowScalar(v: unknown): string {
-  if (typeof v === 'string') return v !== '' && PLAIN.test(v) && v.trim() === v && !/^(true|false|null|~|yes|no|on|off|-?\d[\d.e+-]*)$/i.test(v) ? v : JSON.stringify(v);
+  if (typeof v === 'string') {
+    // …and that YAML reads as this text, not a number, boolean or null (the yaml library decides).
+    const plain = PLAIN.test(v) && v.trim() === v && !/: |:$/.test(v) && YAML.parse(v) === v;
+    return plain ? v : JSON.stringify(v);
+  }
   return String(v);
 }
 

@@ -86,7 +86,8 @@ offered instance type, then prints its path, size and the deploy command that fi
                              | per-type (AWS 2018 MaxPodsPerNode mapping, ≤ 200 types)
                              (default ${DEFAULTS.maxPodsLayout})
       --kubernetes-version V AMI SSM parameter version (default ${Object.entries(DEFAULTS.kubernetesVersion).map(([f, v]) => `${f} ${v}`).join(', ')})
-      --arch A               x86_64 | arm64 (AMI SSM parameter; default: the offered types' own, else x86_64)
+      --arch A               x86_64 | arm64: offer only the types of that architecture (default both,
+                             each type with the AMI of its own)
       --volume-size N        NodeVolumeSize default in GiB (default ${DEFAULTS.volume.size})
       --volume-type T        gp3 | gp2 | io1 | io2 | st1 | sc1 | standard (default ${DEFAULTS.volume.type})
       --volume-iops N        provisioned IOPS (required for io1/io2; gp3 optional)
@@ -117,7 +118,8 @@ offered instance type, then prints its path, size and the deploy command that fi
         --weight TYPE=N          WeightedCapacity 1–999 (repeatable; every type or none)
 ${MAX_POD_FLAGS_HELP}
 
-Exit codes: 0 written, 2 bad usage or input (nothing written).`;
+Exit codes: 0 written, 1 the generated template is invalid (nothing written), 2 bad usage or input
+(nothing written).`;
 
 function keyValues(flag: string, values: unknown): [string, string][] {
   if (values === undefined) return [];

@@ -160,7 +160,10 @@ ${MAX_POD_FLAGS_HELP}
       out = results.map((r) => `${r.instanceType} ${r.maxPods}\n`).join('');
     }
     io.stdout.write(out);
-    if (failures.length) {
+    if (failures.length && values.all) {
+      // --all names no type: the ones a mode cannot compute are left out, as gen does.
+      io.stderr.write(`eks-nodegroup max-pods: warning: left out ${plural(failures.length, 'type')} these options cannot compute:\n${failures.join('\n')}\n`);
+    } else if (failures.length) {
       io.stderr.write(`eks-nodegroup max-pods: ${failures.length} type(s) could not be computed:\n${failures.join('\n')}\n`);
       return 2;
     }

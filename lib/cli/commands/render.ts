@@ -1,8 +1,9 @@
 import * as path from 'node:path';
 import { assertBodySize, EksNodegroupError } from '../../core';
+import { maxPodsTableFromTemplate } from '../../nodegroup/layout';
 import { mixedOverrides } from '../../nodegroup/mixed';
 import { maxPodsFromUserData, renderTemplate, RenderError, userDataOf, type ParameterValue, type RenderOptions } from '../../render';
-import { getInstanceType } from '../../instance-types';
+import { architectureOf, getInstanceType } from '../../instance-types';
 import { readTextFile } from '../files';
 import { parseTemplateWithSource, toYaml } from '../../yaml';
 import { parseFlags } from '../args';
@@ -29,15 +30,20 @@ function pairs(flag: string, values: unknown, what: string): Record<string, stri
   return out;
 }
 
-/** When a render fails and NodeInstanceType is not a known type, the known types closest to it. */
-function instanceTypeHint(value: ParameterValue | undefined): string | undefined {
+/**
+ * When a render fails on NodeInstanceType: an unknown type, the known types closest to it; a known
+ * type the template does not hold, why gen may have left it out.
+ */
+function instanceTypeHint(value: ParameterValue | undefined, template: unknown): string | undefined {
   if (typeof value !== 'string') return undefined;
   try {
     getInstanceType(value);
-    return undefined;
   } catch (e) {
     return e instanceof EksNodegroupError ? `NodeInstanceType: ${e.message}` : undefined;
   }
+  if (maxPodsTableFromTemplate(template)?.has(value) !== false) return undefined;
+  const why = architectureOf(value) === undefined ? ' (gen leaves out types whose CPU architecture the instance data does not know)' : '';
+  return `NodeInstanceType: ${value} is a known type, but this template holds no max pods for it${why}; generate a template that offers it (gen -t ${value})`;
 }
 
 export const command: Command = {
@@ -118,7 +124,7 @@ or a template CloudFormation would refuse for these values (e.g. a Fn::FindInMap
     } catch (e) {
       if (e instanceof RenderError && e.pointer) {
         const at = parsed.locate(e.pointer);
-        const hint = instanceTypeHint(parameters.NodeInstanceType);
+        const hint = instanceTypeHint(parameters.NodeInstanceType, parsed.template);
         throw new EksNodegroupError(e.code, `${file}${at ? `:${at.line}:${at.col}` : ''}: ${e.message}${hint ? `\n${hint}` : ''}`, e.exitCode);
       }
       if (e instanceof EksNodegroupError) throw new EksNodegroupError(e.code, `${file}: ${e.message.replace(/^template: /, '')}`, e.exitCode);
