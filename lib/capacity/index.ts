@@ -416,6 +416,20 @@ function checkMix(o: SimulatePodsOptions): void {
   if (total > MAX_CLUSTER_NODES) throw new EksNodegroupError('BAD_OPTION', `mix: ${total} nodes in all; Kubernetes supports at most ${MAX_CLUSTER_NODES} nodes per cluster`);
 }
 
+/** Parses `m5.large:2,m7g.large:1` (the --mix flag): TYPE:COUNT pairs, each type known, each count ≥ 1. */
+export function parseMixFlag(text: string): MixEntry[] {
+  return text.split(',').map((part) => {
+    const m = /^\s*([^\s:]+)\s*:\s*(\d+)\s*$/.exec(part);
+    if (!m || Number(m[2]) < 1) throw badOption('--mix', part, 'TYPE:COUNT pairs, each count a whole number ≥ 1, e.g. m5.large:2,m7g.large:1');
+    try {
+      getInstanceType(m[1]);
+    } catch (e) {
+      throw e instanceof EksNodegroupError ? new EksNodegroupError(e.code, `--mix: ${e.message}`) : e;
+    }
+    return { instanceType: m[1], count: Number(m[2]) };
+  });
+}
+
 /** `node-1, node-2`, or `node-1 … node-9 (9 nodes)`; with a mix the type is named. */
 function nodeRange(names: string[], type?: string): string {
   if (names.length <= 2) return names.join(', ') + (type ? ` (${type})` : '');
@@ -765,7 +779,9 @@ export const LIMIT_WORDS: Record<LimitName, string> = { maxPods: 'maxPods', podI
 export interface NodesNeeded {
   /** The smallest node count on which every replica runs, or null when no count does. */
   nodes: number | null;
-  /** The simulation at that node count (or on one node when impossible). */
+  /** With a mix only: that count in whole sets of the mix's proportions (nodes = sets × the mix's nodes). */
+  sets?: number | null;
+  /** The simulation at that node count (on one node, or one set, when impossible). */
   simulation: PodSimulation;
   /** Why no count works, when nodes is null. */
   reason?: string;
@@ -773,50 +789,79 @@ export interface NodesNeeded {
 
 /**
  * The smallest number of nodes on which all `replicas` run (same placement rule as simulatePods).
- * Starts at the lower bound replicas ÷ (best per-node capacity) and counts up.
+ * With a mix, nodes come in whole sets of its proportions (m5.large:2,m7g.large:1 → 3, 6, 9, …
+ * nodes): the answer is the smallest number of sets. Starts at the lower bound replicas ÷ (best
+ * room per set) and counts up.
  */
 export function nodesNeeded(options: Omit<SimulatePodsOptions, 'nodes'>): NodesNeeded {
   checkTree(options, 'pod simulation options');
   if (options !== null && typeof options === 'object' && 'nodes' in options) {
     throw badOption('nodes', (options as SimulatePodsOptions).nodes, 'nothing: nodesNeeded finds the node count');
   }
-  const one = simulatePods({ ...options, nodes: 1 });
-  // A node with DaemonSets only has the most room; no node holds more than that.
-  const ds = simulatePods({ ...options, nodes: 1, systemPods: one.systemPods.filter((p) => p.kind === 'DaemonSet') });
-  const best = ds.perNode[0].workloadCapacity;
+  // k sets: k nodes of the one type, or every count of the mix × k (one set as given, so it is checked).
+  const sets = (k: number, o: SimulatePodsOptions = options): SimulatePodsOptions =>
+    !o.mix ? { ...o, nodes: k } : k === 1 ? o : { ...o, mix: o.mix.map((m) => ({ ...m, count: m.count * k })) };
+  const one = simulatePods(sets(1));
+  const mix = one.mix !== undefined;
+  const perSet = one.nodes;
+  const result = (k: number | null, simulation: PodSimulation, reason?: string): NodesNeeded => ({
+    nodes: k === null ? null : k * perSet,
+    ...(mix ? { sets: k } : {}),
+    simulation,
+    ...(reason !== undefined ? { reason } : {}),
+  });
+  // A node with DaemonSets only has the most room; no set holds more than that.
+  const ds = simulatePods(sets(1, { ...options, systemPods: one.systemPods.filter((p) => p.kind === 'DaemonSet') }));
+  const best = ds.perNode.reduce((n, x) => n + x.workloadCapacity, 0);
   if (best <= 0) {
-    const n = ds.perNode[0];
-    return {
-      nodes: null,
-      simulation: one,
-      reason:
-        `no node has room for a ${one.workload} pod: after the DaemonSets, ${plural(n.slotsForWorkload, 'pod slot')}, ` +
-        `${plural(n.ipsForWorkload, 'pod IP')}${n.firstLimit === 'cpu' || n.firstLimit === 'memory' ? `, ${n.cpuForWorkload}m CPU and ${formatMemory(n.memoryMiBForWorkload!)} memory` : ''} are left ` +
-        `for a pod requesting ${formatRequests(one.requests)} (${n.firstLimit === 'cpu' || n.firstLimit === 'memory' ? 'lower the requests or use a larger type' : 'raise maxPods, or use a type with more ENIs or IPs per ENI'})`,
-    };
+    // Each type's first node: what it leaves after the DaemonSets.
+    const firsts = ds.perNode.filter((n, i) => i === 0 || n.instanceType !== ds.perNode[i - 1].instanceType);
+    const byResources = firsts.some((n) => n.firstLimit === 'cpu' || n.firstLimit === 'memory');
+    const left = firsts
+      .map((n) => `${mix ? `${n.instanceType}: ` : ''}${plural(n.slotsForWorkload, 'pod slot')}, ${plural(n.ipsForWorkload, 'pod IP')}` +
+        (n.firstLimit === 'cpu' || n.firstLimit === 'memory' ? `, ${n.cpuForWorkload}m CPU and ${formatMemory(n.memoryMiBForWorkload!)} memory` : ''))
+      .join('; ');
+    return result(
+      null,
+      one,
+      `no node has room for a ${one.workload} pod: after the DaemonSets, ${left} are left ` +
+        `for a pod requesting ${formatRequests(one.requests)} (${byResources ? 'lower the requests or use a larger type' : 'raise maxPods, or use a type with more ENIs or IPs per ENI'})`,
+    );
   }
   const deployments = one.systemPods.reduce((s, p) => s + (p.kind === 'Deployment' ? p.replicas ?? 1 : 0), 0);
-  // With replicas + deployment pods nodes, every workload pod lands alone on a DaemonSet-only node.
+  // With replicas + deployment pods sets, every pod lands alone on a DaemonSet-only node of the
+  // same type whatever the number of sets beyond: more sets change nothing.
   const upper = options.replicas + deployments;
   const first = Math.max(1, Math.ceil(options.replicas / best));
-  if (first > MAX_CLUSTER_NODES) {
-    return {
-      nodes: null,
-      simulation: one,
-      reason:
-        `${options.replicas} ${one.workload} pods need more than ${MAX_CLUSTER_NODES} nodes of this type (at most ${best} per node), ` +
+  const limit = Math.floor(MAX_CLUSTER_NODES / perSet);
+  if (first > limit) {
+    const unit = mix ? `in these proportions (at most ${best} per set of ${perSet} nodes)` : `of this type (at most ${best} per node)`;
+    return result(
+      null,
+      one,
+      `${options.replicas} ${one.workload} pods need more than ${MAX_CLUSTER_NODES} nodes ${unit}, ` +
         `more than Kubernetes supports in one cluster; use a type that holds more pods (--fit) or split the workload`,
-    };
+    );
   }
-  for (let k = first; k <= Math.min(upper, MAX_CLUSTER_NODES); k++) {
-    const sim = k === 1 ? one : simulatePods({ ...options, nodes: k });
-    if (sim.running === options.replicas) return { nodes: k, simulation: sim };
+  let sim = one;
+  for (let k = first; k <= Math.min(upper, limit); k++) {
+    sim = k === 1 ? one : simulatePods(sets(k));
+    if (sim.running === options.replicas) return result(k, sim);
   }
-  if (upper > MAX_CLUSTER_NODES) {
-    return { nodes: null, simulation: one, reason: `no node count up to Kubernetes' limit of ${MAX_CLUSTER_NODES} nodes runs every ${one.workload} pod` };
+  if (upper > limit) {
+    return result(null, one, `no node count up to Kubernetes' limit of ${MAX_CLUSTER_NODES} nodes runs every ${one.workload} pod`);
   }
+  // One type: every node takes a pod, so `upper` nodes always suffice. A mix can keep sending pods
+  // to a type with pod slots but no pod IP left for them.
   /* c8 ignore next */
-  throw new Error(`nodesNeeded: no node count up to ${upper} runs every replica (a bug in the placement rule)`);
+  if (!mix) throw new Error(`nodesNeeded: no node count up to ${upper} runs every replica (a bug in the placement rule)`);
+  const stuck = [...new Set(sim.perNode.filter((n) => n.workload.containerCreating > 0).map((n) => n.instanceType))].join(', ');
+  return result(
+    null,
+    one,
+    `more sets of these proportions do not help: the placement rule keeps sending ${one.workload} pods to ${stuck} nodes, ` +
+      `which have pod slots but no pod IP left for them (ContainerCreating); drop ${stuck}, or list it last (ties go to the first type)`,
+  );
 }
 
 export interface FitRow {
