@@ -81,12 +81,15 @@ export function formatSimulation(sim: PodSimulation, systemPodsLabel: string): s
     if (pending.length) {
       const why = new Set(pending.flatMap((r) => r.group.limitedBy ?? []));
       const parts: string[] = [];
-      if (why.has('maxPods')) parts.push(`the scheduler found no node under kubelet maxPods (${perType(sim, types, (t) => String(t.maxPods))}, counting every pod). Older Kubernetes words the event "Insufficient pods".`);
+      // With a mix, each reason may hold on some nodes only: the event counts them.
+      const lead = (all: string, some: string): string => (sim.mix ? `${some} (the event counts them)` : all);
+      if (why.has('maxPods')) parts.push(`${lead('the scheduler found no node under', 'some nodes are at')} kubelet maxPods (${perType(sim, types, (t) => String(t.maxPods))}, counting every pod). Older Kubernetes words the event "Insufficient pods".`);
       const withAlloc = types.filter((t) => t.resources);
       for (const res of ['cpu', 'memory'] as const) {
         if (!why.has(res) || !withAlloc.length) continue;
         const amount = perType(sim, withAlloc, ({ resources: a }) => (res === 'cpu' ? `${a!.allocatableCpuMillicores}m CPU` : `${a!.allocatableMemoryMiB} MiB memory`));
-        parts.push(`no node has the ${res === 'cpu' ? 'CPU' : 'memory'} the pod requests left: each node has ${amount} allocatable (after kube-reserved${res === 'memory' ? ' and the eviction threshold' : ''}), and the requests of the pods already there count.`);
+        const what = `the ${res === 'cpu' ? 'CPU' : 'memory'} the pod requests`;
+        parts.push(`${lead(`no node has ${what} left`, `some nodes lack ${what}`)}: each node has ${amount} allocatable (after kube-reserved${res === 'memory' ? ' and the eviction threshold' : ''}), and the requests of the pods already there count.`);
       }
       out += `Pending (${pending.length}): ${parts.join(' And ')}\n`;
     }
