@@ -658,6 +658,7 @@ function place(options: SimulatePodsOptions, types: readonly NodeType[], systemP
   return sim;
 }
 
+/** A node type as the result shows it. */
 function simulatedType(t: NodeType): SimulatedType {
   const e = t.explained;
   return { instanceType: e.instanceType, count: t.count, maxPods: t.maxPods, enisUsed: e.enisUsed, podIpsPerEni: e.podIpsPerEni, podIps: e.podIps, resources: t.resources, maxPodsExplanation: e };
@@ -800,7 +801,7 @@ export function nodesNeeded(options: Omit<SimulatePodsOptions, 'nodes'>): NodesN
   }
   // k sets: k nodes of the one type, or every count of the mix × k (one set as given, so it is checked).
   const sets = (k: number, o: SimulatePodsOptions = options): SimulatePodsOptions =>
-    !o.mix ? { ...o, nodes: k } : k === 1 ? o : { ...o, mix: o.mix.map((m) => ({ ...m, count: m.count * k })) };
+    !o?.mix ? { ...o, nodes: k } : k === 1 ? o : { ...o, mix: o.mix.map((m) => ({ ...m, count: m.count * k })) };
   const one = simulatePods(sets(1));
   const mix = one.mix !== undefined;
   const perSet = one.nodes;
