@@ -168,6 +168,10 @@ export const CASES: BadInputCase[] = [
   { name: 'pods: unknown preset', argv: ['pods', 'm5.large', '--replicas', '3', '--system-pods', 'eks-2019'], code: 2, stderr: /"eks-2019" is neither a preset/ },
   { name: 'pods: malformed system-pods file', argv: ['pods', 'm5.large', '--replicas', '3', '--system-pods', 'sp.yaml'], setup: write('sp.yaml', 'systemPods:\n  - { name: x, kind: Job }\n'), code: 2, stderr: /sp\.yaml:2:\d+: .*kind/ },
   { name: 'pods: unknown type', argv: ['pods', 'm5.lrge', '--replicas', '3'], code: 2, stderr: /did you mean m5\.large/ },
+  { name: 'pods: unknown type in --mix', argv: ['pods', '--mix', 'm5.large:1,m7g.lrge:1', '--replicas', '3'], code: 2, stderr: /--mix: unknown instance type "m7g\.lrge"; did you mean m7g\.large/ },
+  { name: 'pods: --mix count 0', argv: ['pods', '--mix', 'm5.large:0', '--replicas', '3'], code: 2, stderr: /--mix: "m5\.large:0" \(allowed: TYPE:COUNT pairs/ },
+  { name: 'pods: --mix with TYPE', argv: ['pods', 'm5.large', '--mix', 'm5.large:1', '--replicas', '3'], code: 2, stderr: /instance type or --mix, not both/ },
+  { name: 'pods: --mix with --nodes', argv: ['pods', '--mix', 'm5.large:1', '--nodes', '2', '--replicas', '3'], code: 2, stderr: /--mix and --nodes/ },
 ];
 
 /** Other spec files register their commands' cases here (see addBadInputCases). */

@@ -20,6 +20,7 @@ import {
 import { podRows } from '../lib/capacity/format';
 import { EksNodegroupError } from '../lib/core';
 import { getInstanceType, listInstanceTypes } from '../lib/instance-types';
+import { nodeResources } from '../lib/max-pods';
 import { failure } from './helpers';
 
 
@@ -372,6 +373,153 @@ describe('nodesNeeded', () => {
     const r = nodesNeeded({ instanceType: 'm5.large', replicas: 5, maxPods: 3 });
     expect(r.nodes).to.equal(null);
     expect(r.reason).to.contain('0 pod slots');
+  });
+});
+
+describe('a mix of instance types', () => {
+  // Node order is the mix order; after the 3 eks-current DaemonSets every node has 3 pods, so the
+  // two CoreDNS replicas go to node-1 and node-2 (fewest pods, ties: lowest node number).
+  /** Workload pods one node holds (no requests): its slots and free IPs, with or without a CoreDNS replica. */
+  const capOf = (type: string, dns: boolean): number => Math.min(podIpsOf(type) + 2 - 3 - (dns ? 1 : 0), podIpsOf(type) - (dns ? 1 : 0));
+
+  it('the small type fills first, the rest land on the big one; each node has its own maxPods and IPs', () => {
+    const small = capOf('t3.small', true);
+    const big = capOf('m5.xlarge', false);
+    const replicas = 2 * small + 20;
+    // The big node takes more pods than fit a small node, so the small ones reach their maxPods.
+    expect(3 + (replicas - 2 * small)).to.be.at.least(podIpsOf('t3.small') + 2);
+    expect(replicas - 2 * small).to.be.below(big);
+    const s = simulatePods({ mix: [{ instanceType: 't3.small', count: 2 }, { instanceType: 'm5.xlarge', count: 1 }], replicas });
+    expect(counts(s)).to.deep.equal({ running: replicas, containerCreating: 0, pending: 0 });
+    expect(s.perNode.map((n) => [n.node, n.instanceType, n.workload.scheduled])).to.deep.equal([
+      ['node-1', 't3.small', small],
+      ['node-2', 't3.small', small],
+      ['node-3', 'm5.xlarge', replicas - 2 * small],
+    ]);
+    expect(s.perNode.map((n) => n.workloadCapacity)).to.deep.equal([small, small, big]);
+    expect(s.mix!.map((t) => [t.instanceType, t.count, t.maxPods, t.podIps])).to.deep.equal([
+      ['t3.small', 2, podIpsOf('t3.small') + 2, podIpsOf('t3.small')],
+      ['m5.xlarge', 1, podIpsOf('m5.xlarge') + 2, podIpsOf('m5.xlarge')],
+    ]);
+    expect(s.instanceType).to.equal('t3.small:2,m5.xlarge:1');
+    expect(s.explanation.join('\n')).to.include('node-1, node-2 (t3.small): ').and.to.include('node-3 (m5.xlarge): ');
+    // Beyond every node's room, the Pending pods name every node: all three are full.
+    const over = simulatePods({ mix: [{ instanceType: 't3.small', count: 2 }, { instanceType: 'm5.xlarge', count: 1 }], replicas: 2 * small + big + 1 });
+    expect(over.pending).to.equal(1);
+    expect(eventOf(over, 'app', 'Pending').message).to.equal('0/3 nodes are available: 3 Too many pods.');
+  });
+
+  it('the Pending message counts each node\'s own reasons: memory on the small type, CPU on the big one', () => {
+    const requests = { cpu: 250, memory: 512 };
+    /** The pods a node holds and why the next one does not fit (maxPods, cpu, memory). */
+    const full = (type: string, system: { cpu: number; memory: number; pods: number }) => {
+      const a = nodeResources(type, 'al2023')!;
+      const cpu = a.allocatableCpuMillicores - system.cpu;
+      const memory = a.allocatableMemoryMiB - system.memory;
+      const fit = Math.min(podIpsOf(type) + 2 - system.pods, Math.floor(cpu / requests.cpu), Math.floor(memory / requests.memory));
+      const why = [
+        system.pods + fit >= podIpsOf(type) + 2 ? 'Too many pods' : '',
+        cpu - fit * requests.cpu < requests.cpu ? 'Insufficient cpu' : '',
+        memory - fit * requests.memory < requests.memory ? 'Insufficient memory' : '',
+      ].filter(Boolean);
+      return { fit, why };
+    };
+    // eks-current's requests: aws-node 50m, kube-proxy 100m, CoreDNS 100m and 70Mi (one on each small node).
+    const small = full('t3.small', { cpu: 250, memory: 70, pods: 4 });
+    const big = full('m5.xlarge', { cpu: 150, memory: 0, pods: 3 });
+    expect(small.why).to.deep.equal(['Insufficient memory']);
+    expect(big.why).to.deep.equal(['Insufficient cpu']);
+    const counted = new Map<string, number>();
+    for (const r of [...small.why, ...small.why, ...big.why]) counted.set(r, (counted.get(r) ?? 0) + 1);
+    const expected = `0/3 nodes are available: ${[...counted].map(([r, n]) => `${n} ${r}`).sort().join(', ')}.`;
+    const s = simulatePods({ mix: [{ instanceType: 't3.small', count: 2 }, { instanceType: 'm5.xlarge', count: 1 }], replicas: 2 * small.fit + big.fit + 3, requests: { cpu: '250m', memory: '512Mi' } });
+    expect(counts(s)).to.deep.equal({ running: 2 * small.fit + big.fit, containerCreating: 0, pending: 3 });
+    expect(s.perNode.map((n) => n.firstLimit)).to.deep.equal(['memory', 'memory', 'cpu']);
+    expect(s.firstLimit).to.equal('mixed');
+    const g = s.groups.find((x) => !x.system && x.status === 'Pending')!;
+    expect(g.event!.message).to.equal(expected);
+    expect(g.limitedBy).to.deep.equal(['cpu', 'memory']);
+  });
+
+  it('a mix of one type is the same placement as that type on as many nodes', () => {
+    const a = simulatePods({ instanceType: 'm5.large', nodes: 3, replicas: 70 });
+    const b = simulatePods({ mix: [{ instanceType: 'm5.large', count: 3 }], replicas: 70 });
+    expect(b.perNode.map(({ instanceType, ...n }) => n)).to.deep.equal(a.perNode);
+    expect(b.groups).to.deep.equal(a.groups);
+    // Single-type results carry no mix fields.
+    expect(a.mix).to.equal(undefined);
+    expect(a.perNode.every((n) => !('instanceType' in n))).to.equal(true);
+  });
+
+  it('a maxPods set by hand applies to every node of the mix', () => {
+    const s = simulatePods({ mix: [{ instanceType: 't3.small', count: 1 }, { instanceType: 'm5.xlarge', count: 1 }], replicas: 1, maxPods: 20 });
+    expect(s.mix!.map((t) => t.maxPods)).to.deep.equal([20, 20]);
+    expect(s.perNode.map((n) => n.slotsForWorkload)).to.deep.equal([20 - 4, 20 - 4]); // a CoreDNS replica on each
+    expect(s.explanation.join('\n')).to.include('set by hand for every type of the mix');
+  });
+
+  describe('nodesNeeded with a mix: whole sets of the proportions', () => {
+    it('m5.large:2,m7g.large:1: k − 1 sets do not run every replica, k sets do', () => {
+      const replicas = 100;
+      const mixOf = (k: number) => [{ instanceType: 'm5.large', count: 2 * k }, { instanceType: 'm7g.large', count: k }];
+      // Room of k sets: 2k m5.large then k m7g.large nodes; node-1 and node-2 carry CoreDNS.
+      const room = (k: number): number => {
+        const types = mixOf(k).flatMap((m) => new Array<string>(m.count).fill(m.instanceType));
+        return types.reduce((sum, t, i) => sum + capOf(t, i < 2), 0);
+      };
+      let k = 1;
+      while (room(k) < replicas) k++;
+      expect(k).to.be.above(1);
+      const r = nodesNeeded({ mix: mixOf(1), replicas });
+      expect(r.sets).to.equal(k);
+      expect(r.nodes).to.equal(3 * k);
+      expect(r.simulation.running).to.equal(replicas);
+      expect(simulatePods({ mix: mixOf(k - 1), replicas }).running).to.be.below(replicas);
+      expect(simulatePods({ mix: mixOf(k), replicas }).running).to.equal(replicas);
+    });
+
+    it('says when more sets never help: pods keep going to a type without pod IPs', () => {
+      // Two DaemonSets on pod IPs take both of t3.micro's; maxPods 20 by hand leaves it slots.
+      const systemPods: SystemPod[] = [
+        { name: 'aws-node', kind: 'DaemonSet', hostNetwork: true },
+        { name: 'agent-a', kind: 'DaemonSet' },
+        { name: 'agent-b', kind: 'DaemonSet' },
+      ];
+      expect(podIpsOf('t3.micro')).to.equal(2);
+      const replicas = 5;
+      const stuck = nodesNeeded({ mix: [{ instanceType: 't3.micro', count: 1 }, { instanceType: 'm5.large', count: 1 }], replicas, maxPods: 20, systemPods });
+      expect(stuck.nodes).to.equal(null);
+      expect(stuck.sets).to.equal(null);
+      expect(stuck.reason).to.match(/more sets of these proportions do not help: .*t3\.micro nodes/);
+      // m5.large first: ties go to it, so each pod runs alone on an m5.large node once there are as many sets as replicas.
+      const ok = nodesNeeded({ mix: [{ instanceType: 'm5.large', count: 1 }, { instanceType: 't3.micro', count: 1 }], replicas, maxPods: 20, systemPods });
+      expect(ok.sets).to.equal(replicas);
+      expect(ok.nodes).to.equal(2 * replicas);
+    });
+  });
+
+  describe('bad mixes name the option', () => {
+    const m5 = { instanceType: 'm5.large', count: 1 };
+    const cases: [string, () => unknown, RegExp][] = [
+      ['unknown type', () => simulatePods({ mix: [{ instanceType: 'm5.lrge', count: 2 }], replicas: 1 }), /unknown instance type "m5.lrge"; did you mean m5.large/],
+      ['count 0', () => simulatePods({ mix: [{ instanceType: 'm5.large', count: 0 }], replicas: 1 }), /mix\[0\]\.count: 0 \(allowed: a whole number ≥ 1\)/],
+      ['count 1.5', () => simulatePods({ mix: [{ instanceType: 'm5.large', count: 1.5 }], replicas: 1 }), /mix\[0\]\.count/],
+      ['empty', () => simulatePods({ mix: [], replicas: 1 }), /mix.*a list of 1 to 40/],
+      ['41 types', () => simulatePods({ mix: listInstanceTypes().slice(0, 41).map((t) => ({ instanceType: t.name, count: 1 })), replicas: 1 }), /at most 40 instance types/],
+      ['a type twice', () => simulatePods({ mix: [m5, m5], replicas: 1 }), /m5\.large is listed twice/],
+      ['an unknown field', () => simulatePods({ mix: [{ ...m5, nodes: 2 } as never], replicas: 1 }), /mix\[0\].*instanceType, count/],
+      ['with instanceType', () => simulatePods({ mix: [m5], instanceType: 'm5.large', replicas: 1 }), /mix or instanceType, not both/],
+      ['with nodes', () => simulatePods({ mix: [m5], nodes: 2, replicas: 1 }), /mix or nodes, not both/],
+      ['over 5000 nodes', () => simulatePods({ mix: [{ ...m5, count: 5001 }], replicas: 1 }), /5001 nodes.*at most 5000/],
+      ['in typesThatFit', () => typesThatFit({ mix: [m5], replicas: 1 } as never), /mix.*typesThatFit tries every type/],
+    ];
+    for (const [what, fn, re] of cases) {
+      it(what, () => {
+        const e = failure(fn);
+        expect(e.exitCode).to.equal(2);
+        expect(e.message).to.match(re);
+      });
+    }
   });
 });
 

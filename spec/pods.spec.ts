@@ -131,6 +131,44 @@ describe('eks-nodegroup pods', () => {
     expect(never.stdout).to.contain('cannot all run');
   });
 
+  it('--mix: node names say their type; the JSON has each node\'s instanceType and each type\'s numbers', async () => {
+    // m5.large:2,m7g.large:1 with 5 replicas: after 3 DaemonSets and one CoreDNS on node-1 and node-2,
+    // pods go to the fewest-pods node: node-3 first (3 pods against 4), then node-1, node-2, node-3, node-1.
+    const r = await runCli(['pods', '--mix', 'm5.large:2,m7g.large:1', '--replicas', '5']);
+    expect(r.code, r.stderr).to.equal(0);
+    expect(r.stdout).to.match(/^# kubectl get pods -A -o wide {3}\(simulated: 2 nodes of m5\.large, maxPods \d+ \+ 1 node of m7g\.large, maxPods \d+, system pods eks-current\)$/m);
+    const nodes = podTable(r.stdout).map((c) => c[7]);
+    expect([...new Set(nodes)].sort()).to.deep.equal(['node-1 (m5.large)', 'node-2 (m5.large)', 'node-3 (m7g.large)']);
+    const j = JSON.parse((await runCli(['pods', '--mix', 'm5.large:2,m7g.large:1', '--replicas', '5', '--json'])).stdout);
+    expect(j.perNode.map((n: { node: string; instanceType: string }) => [n.node, n.instanceType])).to.deep.equal([
+      ['node-1', 'm5.large'],
+      ['node-2', 'm5.large'],
+      ['node-3', 'm7g.large'],
+    ]);
+    expect(j.mix.map((t: { instanceType: string; count: number; podIps: number }) => [t.instanceType, t.count, t.podIps])).to.deep.equal([
+      ['m5.large', 2, podIpsOf('m5.large')],
+      ['m7g.large', 1, podIpsOf('m7g.large')],
+    ]);
+    expect(j.perNode.map((n: { workload: { scheduled: number } }) => n.workload.scheduled)).to.deep.equal([2, 1, 2]);
+    // A single type's JSON has neither.
+    const one = JSON.parse((await runCli(['pods', 'm5.large', '--replicas', '5', '--json'])).stdout);
+    expect(one.mix).to.equal(undefined);
+    expect(one.perNode[0].instanceType).to.equal(undefined);
+  });
+
+  it('--mix --nodes-needed answers in whole sets of the proportions, and says so', async () => {
+    const r = await runCli(['pods', '--mix', 'm5.large:2,m7g.large:1', '--replicas', '100', '--nodes-needed']);
+    expect(r.code, r.stderr).to.equal(0);
+    const m = /^app: 100 replicas need (\d+) whole sets of m5\.large:2,m7g\.large:1 = (\d+) nodes \((\d+) m5\.large \+ (\d+) m7g\.large/.exec(r.stdout)!;
+    expect(m, r.stdout).to.not.equal(null);
+    const [sets, nodes, m5, m7g] = m.slice(1).map(Number);
+    expect([nodes, m5, m7g]).to.deep.equal([3 * sets, 2 * sets, sets]);
+    expect(r.stdout).to.include('Counted in whole sets of these proportions (3 nodes a set)');
+    const j = JSON.parse((await runCli(['pods', '--mix', 'm5.large:2,m7g.large:1', '--replicas', '100', '--nodes-needed', '--json'])).stdout);
+    expect([j.sets, j.nodesNeeded]).to.deep.equal([sets, nodes]);
+    expect(j.simulation.running).to.equal(100);
+  });
+
   it('--fit N lists the types whose one node runs N pods, smallest first', async () => {
     const N = 200;
     const expected = listInstanceTypes().filter((f) => {
@@ -191,6 +229,14 @@ describe('eks-nodegroup pods', () => {
       ['--max-pods vs override', ['m5.large', '--replicas', '1', '--max-pods', '20', '--max-pods-override', '30'], /disagree/],
       ['unknown flag', ['m5.large', '--replicas', '1', '--replica', '2'], /Unknown option '--replica'/],
       ['bad workload name', ['m5.large', '--replicas', '1', '--name', 'My_App'], /name: "My_App"/],
+      ['unknown type in --mix', ['--mix', 'm5.large:2,m7g.lrge:1', '--replicas', '1'], /--mix: unknown instance type "m7g\.lrge"; did you mean m7g\.large/],
+      ['--mix count 0', ['--mix', 'm5.large:0', '--replicas', '1'], /invalid value for --mix: "m5\.large:0" \(allowed: TYPE:COUNT pairs, each count a whole number ≥ 1/],
+      ['--mix without counts', ['--mix', 'm5.large,m7g.large', '--replicas', '1'], /invalid value for --mix: "m5\.large"/],
+      ['--mix with a TYPE', ['m5.large', '--mix', 'm5.large:1', '--replicas', '1'], /give an instance type or --mix, not both/],
+      ['--mix with --nodes', ['--mix', 'm5.large:1', '--nodes', '2', '--replicas', '1'], /--mix and --nodes do not go together/],
+      ['--mix with --enis', ['--mix', 'm5.large:1', '--enis', '2', '--ips-per-eni', '2', '--replicas', '1'], /--mix and --enis do not go together/],
+      ['--mix with --fit', ['--fit', '3', '--mix', 'm5.large:1'], /--fit tries every type on one node; drop --mix/],
+      ['a type twice in --mix', ['--mix', 'm5.large:1,m5.large:2', '--replicas', '1'], /m5\.large is listed twice/],
     ];
     for (const [what, argv, re] of cases) {
       it(what, async () => {

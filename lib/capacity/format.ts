@@ -3,7 +3,7 @@
  * events a user would see for each pod that does not run, and the reasoning. Deterministic.
  */
 import { badArgument, checkTree, isRecord, plural } from '../core';
-import type { NodesNeeded, PodGroup, PodSimulation, TypesThatFit } from './index';
+import { simulatedTypes, type NodesNeeded, type PodGroup, type PodSimulation, type SimulatedType, type TypesThatFit } from './index';
 import { formatRequests, hasRequests } from './requests';
 
 /** One pod row, as kubectl would list it. */
@@ -18,8 +18,10 @@ export interface PodRow {
   group: PodGroup;
 }
 
-/** Expands the groups into named pods: `<owner>-<n>`, numbered per owner in group order. */
+/** Expands the groups into named pods: `<owner>-<n>`, numbered per owner in group order. With a mix the node says its type: `node-1 (m5.large)`. */
 export function podRows(sim: PodSimulation): PodRow[] {
+  const typeOf = new Map(sim.perNode.map((n) => [n.node, n.instanceType]));
+  const nodeLabel = (node: string): string => (typeOf.get(node) ? `${node} (${typeOf.get(node)})` : node);
   const next = new Map<string, number>();
   const rows: PodRow[] = [];
   for (const g of sim.groups) {
@@ -34,7 +36,7 @@ export function podRows(sim: PodSimulation): PodRow[] {
         status: g.status,
         restarts: 0,
         ip: g.status !== 'Running' ? '<none>' : g.hostNetwork ? '<node IP>' : '<pod IP>',
-        node: g.node ?? '<none>',
+        node: g.node === null ? '<none>' : nodeLabel(g.node),
         group: g,
       });
     }
@@ -59,8 +61,9 @@ export function formatSimulation(sim: PodSimulation, systemPodsLabel: string): s
   if (typeof systemPodsLabel !== 'string') throw badArgument('formatSimulation', 'systemPodsLabel', 'a string', systemPodsLabel);
   checkTree(sim, 'formatSimulation: sim');
   const rows = podRows(sim);
-  const nodes = sim.nodes === 1 ? '1 node' : `${sim.nodes} nodes`;
-  let out = `# kubectl get pods -A -o wide   (simulated: ${nodes} of ${sim.instanceType}, maxPods ${sim.maxPods}, system pods ${systemPodsLabel})\n`;
+  const types = simulatedTypes(sim);
+  const nodes = types.map((t) => `${plural(t.count, 'node')} of ${t.instanceType}, maxPods ${t.maxPods}`).join(' + ');
+  let out = `# kubectl get pods -A -o wide   (simulated: ${nodes}, system pods ${systemPodsLabel})\n`;
   out += table(
     ['NAMESPACE', 'NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE', 'IP', 'NODE'],
     rows.map((r) => [r.namespace, r.name, r.ready, r.status, String(r.restarts), '<unknown>', r.ip, r.node]),
@@ -78,22 +81,30 @@ export function formatSimulation(sim: PodSimulation, systemPodsLabel: string): s
     if (pending.length) {
       const why = new Set(pending.flatMap((r) => r.group.limitedBy ?? []));
       const parts: string[] = [];
-      if (why.has('maxPods')) parts.push(`the scheduler found no node under kubelet maxPods (${sim.maxPods}, counting every pod). Older Kubernetes words the event "Insufficient pods".`);
-      const alloc = sim.resources;
+      // With a mix, each reason may hold on some nodes only: the event counts them.
+      const lead = (all: string, some: string): string => (sim.mix ? `${some} (the event counts them)` : all);
+      if (why.has('maxPods')) parts.push(`${lead('the scheduler found no node under', 'some nodes are at')} kubelet maxPods (${perType(sim, types, (t) => String(t.maxPods))}, counting every pod). Older Kubernetes words the event "Insufficient pods".`);
+      const withAlloc = types.filter((t) => t.resources);
       for (const res of ['cpu', 'memory'] as const) {
-        if (!why.has(res) || !alloc) continue;
-        const amount = res === 'cpu' ? `${alloc.allocatableCpuMillicores}m CPU` : `${alloc.allocatableMemoryMiB} MiB memory`;
-        parts.push(`no node has the ${res === 'cpu' ? 'CPU' : 'memory'} the pod requests left: each node has ${amount} allocatable (after kube-reserved${res === 'memory' ? ' and the eviction threshold' : ''}), and the requests of the pods already there count.`);
+        if (!why.has(res) || !withAlloc.length) continue;
+        const amount = perType(sim, withAlloc, ({ resources: a }) => (res === 'cpu' ? `${a!.allocatableCpuMillicores}m CPU` : `${a!.allocatableMemoryMiB} MiB memory`));
+        const what = `the ${res === 'cpu' ? 'CPU' : 'memory'} the pod requests`;
+        parts.push(`${lead(`no node has ${what} left`, `some nodes lack ${what}`)}: each node has ${amount} allocatable (after kube-reserved${res === 'memory' ? ' and the eviction threshold' : ''}), and the requests of the pods already there count.`);
       }
       out += `Pending (${pending.length}): ${parts.join(' And ')}\n`;
     }
     if (cc) {
       out += `ContainerCreating (${cc}): scheduled, but the VPC CNI has no pod IP left on the node ` +
-        `(${sim.podIps} per node); "kubectl describe pod" shows FailedCreatePodSandBox.\n`;
+        `(${perType(sim, types, (t) => String(t.podIps))} per node); "kubectl describe pod" shows FailedCreatePodSandBox.\n`;
     }
   }
   out += '\nWhy:\n' + sim.explanation.map((l) => `  ${l}`).join('\n') + '\n';
   return out;
+}
+
+/** A per-node figure: the one type's, or each type's of a mix, named (`29 on m5.large, 58 on m5.xlarge`). */
+function perType(sim: PodSimulation, types: SimulatedType[], figure: (t: SimulatedType) => string): string {
+  return sim.mix ? types.map((t) => `${figure(t)} on ${t.instanceType}`).join(', ') : figure(types[0]);
 }
 
 /** "25 + 25 + 26" for a few nodes; "25 × 2 + 26 × 38460" when runs of equal values make it long. */
@@ -110,13 +121,22 @@ function sumOfRuns(xs: number[]): string {
 
 export function formatNodesNeeded(r: NodesNeeded, systemPodsLabel: string): string {
   const s = r.simulation;
+  const perPod = hasRequests(s.requests) ? `, ${formatRequests(s.requests)} per ${s.workload} pod` : '';
   if (r.nodes === null) {
-    return `${s.workload}: ${plural(s.replicas, 'replica')} cannot ${s.replicas === 1 ? '' : 'all '}run on ${s.instanceType} nodes (maxPods ${s.maxPods}, system pods ${systemPodsLabel}): ${r.reason}.\n`;
+    const on = s.mix ? `any number of whole sets of ${s.instanceType} (system pods ${systemPodsLabel})` : `${s.instanceType} nodes (maxPods ${s.maxPods}, system pods ${systemPodsLabel})`;
+    return `${s.workload}: ${plural(s.replicas, 'replica')} cannot ${s.replicas === 1 ? '' : 'all '}run on ${on}: ${r.reason}.\n`;
   }
   const caps = s.perNode.map((n) => n.workloadCapacity);
+  const need = `${s.workload}: ${plural(s.replicas, 'replica')} ${s.replicas === 1 ? 'needs' : 'need'}`;
+  // With a mix: the sets, the proportions of one set, and a warning that other proportions may do with fewer nodes.
+  const sets = s.mix && r.sets ? r.sets : 0;
+  const head = s.mix
+    ? `${need} ${plural(sets, 'whole set')} of ${s.mix.map((t) => `${t.instanceType}:${t.count / sets}`).join(',')} = ${plural(r.nodes, 'node')} ` +
+      `(${s.mix.map((t) => `${t.count} ${t.instanceType}`).join(' + ')}${perPod}, system pods ${systemPodsLabel}).\n` +
+      `  Counted in whole sets of these proportions (${plural(r.nodes / sets, 'node')} a set); nodes in other proportions may need fewer.\n`
+    : `${need} ${plural(r.nodes, 'node')} of ${s.instanceType} (maxPods ${s.maxPods}, ${s.podIps} pod IPs per node${perPod}, system pods ${systemPodsLabel}).\n`;
   return (
-    `${s.workload}: ${plural(s.replicas, 'replica')} ${s.replicas === 1 ? 'needs' : 'need'} ${plural(r.nodes, 'node')} of ${s.instanceType} ` +
-    `(maxPods ${s.maxPods}, ${s.podIps} pod IPs per node${hasRequests(s.requests) ? `, ${formatRequests(s.requests)} per ${s.workload} pod` : ''}, system pods ${systemPodsLabel}).\n` +
+    head +
     `  room for ${s.workload}: ${sumOfRuns(caps)} = ${caps.reduce((a, b) => a + b, 0)}\n` +
     s.explanation.map((l) => `  ${l}`).join('\n') +
     '\n'

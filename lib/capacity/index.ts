@@ -24,6 +24,11 @@
  *    fits. This is the even spreading the default scheduler's scoring gives identical pods; with
  *    one node per replica it puts CoreDNS replicas one per node.
  * 3. On each node, pod IPs go to pods in the order they were scheduled: system pods first.
+ *
+ * A mix of instance types (`mix`) uses the same rule over nodes that differ: each node has its own
+ * maxPods, pod IPs and allocatable (from its type; a `maxPods` set by hand applies to every node).
+ * Node order is the mix order: all nodes of the first type, then the next, so ties go to the
+ * first type. The Pending message counts every node's own reasons.
  */
 import { badOption, checkTree, EksNodegroupError, plural, requireInteger } from '../core';
 import { getInstanceType, listInstanceTypes, type InstanceTypeFacts } from '../instance-types';
@@ -76,13 +81,25 @@ export interface RawNodeFacts {
   memoryMiB?: number;
 }
 
-/** What to simulate. Give `instanceType` or `facts`. */
+/** Nodes of one instance type in a mix. */
+export interface MixEntry {
+  instanceType: string | InstanceTypeFacts;
+  /** How many nodes of this type (≥ 1). */
+  count: number;
+}
+
+/** At most 40 instance types in one Auto Scaling group's MixedInstancesPolicy (EC2 Auto Scaling API). */
+export const MAX_MIX_TYPES = 40;
+
+/** What to simulate. Give `instanceType`, `facts` or `mix`. */
 export interface SimulatePodsOptions {
   /** A known EC2 instance type (e.g. `t2.micro`) or its facts. */
   instanceType?: string | InstanceTypeFacts;
   /** Raw ENI/IP numbers instead of an instance type. */
   facts?: RawNodeFacts;
-  /** kubelet maxPods as configured on the node. Default: what the max-pods rules compute. */
+  /** Nodes of several types, in this order, instead of `instanceType`/`facts` and `nodes`. */
+  mix?: readonly MixEntry[];
+  /** kubelet maxPods as configured on the node (with a mix: on every node). Default: what the max-pods rules compute. */
   maxPods?: number;
   /** Max-pods modes (prefix delegation, custom networking, max ENIs, cap, …). */
   maxPodsOptions?: MaxPodsOptions;
@@ -133,6 +150,8 @@ export interface PodGroup {
 
 export interface NodeCapacity {
   node: string;
+  /** With a mix only: the node's instance type. */
+  instanceType?: string;
   /** System pods scheduled here (they count against maxPods), with how many of each. */
   systemPods: { name: string; count: number; hostNetwork: boolean }[];
   /** Scheduled system pods: they count against maxPods. */
@@ -156,6 +175,19 @@ export interface NodeCapacity {
   workload: { scheduled: number; running: number; containerCreating: number };
 }
 
+/** One instance type of the simulated nodes, with its per-node numbers. */
+export interface SimulatedType {
+  instanceType: string;
+  /** Nodes of this type. */
+  count: number;
+  maxPods: number;
+  enisUsed: number;
+  podIpsPerEni: number;
+  podIps: number;
+  resources: NodeResources | null;
+  maxPodsExplanation: MaxPodsExplanation;
+}
+
 export interface PodSimulation {
   /** Workload pods Running. */
   running: number;
@@ -166,8 +198,11 @@ export interface PodSimulation {
   replicas: number;
   workload: string;
   namespace: string;
+  /** The instance type; with a mix, the mix as TYPE:COUNT pairs (`m5.large:2,m7g.large:1`). */
   instanceType: string;
   nodes: number;
+  /** With a mix only: each type's numbers, in mix order. The single-type fields below then describe the first type (node-1's). */
+  mix?: SimulatedType[];
   /** kubelet maxPods on every node. */
   maxPods: number;
   /** True when maxPods was set by hand (maxPods option or the override mode). */
@@ -270,6 +305,31 @@ function resourcesOf(node: NodeFacts, family: AmiFamily, maxPods: number): NodeR
   return nodeResourcesFromFacts(node.facts as InstanceTypeFacts, family, maxPods, node.plainMaxPods) ?? null;
 }
 
+/** Nodes of one type, as place() sees them: maxPods (by hand or the type's), pod IPs, allocatable. */
+interface NodeType {
+  explained: MaxPodsExplanation;
+  maxPods: number;
+  resources: NodeResources | null;
+  count: number;
+}
+
+/** `count` nodes of the type (or raw facts) that `o` names; maxPods and allocatable follow `o`. */
+function nodeType(o: SimulatePodsOptions, modes: MaxPodsOptions, count: number): NodeType {
+  const node = nodeFacts(o, modes);
+  const maxPods = o.maxPods ?? node.explained.maxPods;
+  return { explained: node.explained, maxPods, resources: resourcesOf(node, o.amiFamily ?? DEFAULTS.amiFamily, maxPods), count };
+}
+
+/** The node types to simulate: the one type on `nodes` nodes, or each type of the mix, in order. */
+function nodeTypes(o: SimulatePodsOptions, modes: MaxPodsOptions): NodeType[] {
+  if (o.mix === undefined) return [nodeType(o, modes, o.nodes ?? 1)];
+  const types = o.mix.map((m) => nodeType({ ...o, instanceType: m.instanceType }, modes, m.count));
+  const names = types.map((t) => t.explained.instanceType);
+  const twice = names.find((n, i) => names.indexOf(n) !== i);
+  if (twice !== undefined) throw new EksNodegroupError('BAD_OPTION', `mix: ${twice} is listed twice; give each instance type once (add up its counts)`);
+  return types;
+}
+
 /**
  * Places `count` pods on nodes: one at a time on the node with the fewest scheduled pods (ties:
  * lowest index), skipping nodes at their ceiling (`limit`: one for all nodes, or one per node).
@@ -313,7 +373,7 @@ export function spreadPods(total: number[], limit: number | readonly number[], c
   return added;
 }
 
-const OPTION_KEYS = ['instanceType', 'facts', 'maxPods', 'maxPodsOptions', 'amiFamily', 'systemPods', 'replicas', 'requests', 'nodes', 'name', 'namespace'];
+const OPTION_KEYS = ['instanceType', 'facts', 'mix', 'maxPods', 'maxPodsOptions', 'amiFamily', 'systemPods', 'replicas', 'requests', 'nodes', 'name', 'namespace'];
 
 function checkSimulateOptions(o: SimulatePodsOptions): Requested {
   if (o === null || typeof o !== 'object') throw badOption('options', o, 'an object { instanceType, replicas, … }');
@@ -328,6 +388,7 @@ function checkSimulateOptions(o: SimulatePodsOptions): Requested {
   if (o.replicas > MAX_CLUSTER_PODS) throw badOption('replicas', o.replicas, `a whole number from 1 to ${MAX_CLUSTER_PODS} (Kubernetes supports at most ${MAX_CLUSTER_PODS} pods per cluster)`);
   if (o.nodes !== undefined && o.nodes > MAX_CLUSTER_NODES) throw badOption('nodes', o.nodes, `a whole number from 1 to ${MAX_CLUSTER_NODES} (Kubernetes supports at most ${MAX_CLUSTER_NODES} nodes per cluster)`);
   if (o.maxPods !== undefined) requireInteger('maxPods', o.maxPods, 1);
+  if (o.mix !== undefined) checkMix(o);
   if (o.name !== undefined && !isDnsLabel(o.name)) throw badOption('name', o.name, 'a Kubernetes name: lowercase letters, digits and "-", at most 63 characters');
   if (o.namespace !== undefined && !isDnsLabel(o.namespace)) throw badOption('namespace', o.namespace, 'a Kubernetes namespace name');
   if (o.amiFamily !== undefined && !AMI_FAMILIES.includes(o.amiFamily)) throw badOption('amiFamily', o.amiFamily, AMI_FAMILIES.join(', '));
@@ -338,21 +399,52 @@ function checkSimulateOptions(o: SimulatePodsOptions): Requested {
   return o.requests === undefined ? NO_REQUESTS : checkRequests('requests', o.requests);
 }
 
-function nodeRange(names: string[]): string {
-  if (names.length <= 2) return names.join(', ');
-  return `${names[0]} … ${names[names.length - 1]} (${names.length} nodes)`;
+/** A mix: 1 to 40 types (an Auto Scaling group's limit), counts ≥ 1, not with a single type or node count. */
+function checkMix(o: SimulatePodsOptions): void {
+  for (const k of ['instanceType', 'facts', 'nodes'] as const) {
+    if (o[k] !== undefined) throw new EksNodegroupError('BAD_USAGE', `give mix or ${k}, not both: the mix names each instance type and its node count`);
+  }
+  const mix = o.mix as unknown;
+  if (!Array.isArray(mix) || mix.length < 1 || mix.length > MAX_MIX_TYPES) {
+    throw badOption('mix', mix, `a list of 1 to ${MAX_MIX_TYPES} { instanceType, count } (an Auto Scaling group takes at most ${MAX_MIX_TYPES} instance types)`);
+  }
+  mix.forEach((m: unknown, i) => {
+    if (m === null || typeof m !== 'object' || Object.keys(m).some((k) => k !== 'instanceType' && k !== 'count')) throw badOption(`mix[${i}]`, m, '{ instanceType, count }');
+    requireInteger(`mix[${i}].count`, (m as MixEntry).count, 1);
+  });
+  const total = (mix as MixEntry[]).reduce((n, m) => n + m.count, 0);
+  if (total > MAX_CLUSTER_NODES) throw new EksNodegroupError('BAD_OPTION', `mix: ${total} nodes in all; Kubernetes supports at most ${MAX_CLUSTER_NODES} nodes per cluster`);
+}
+
+/** Parses `m5.large:2,m7g.large:1` (the --mix flag): TYPE:COUNT pairs, each type known, each count ≥ 1. */
+export function parseMixFlag(text: string): MixEntry[] {
+  return text.split(',').map((part) => {
+    const m = /^\s*([^\s:]+)\s*:\s*(\d+)\s*$/.exec(part);
+    if (!m || Number(m[2]) < 1) throw badOption('--mix', part, 'TYPE:COUNT pairs, each count a whole number ≥ 1, e.g. m5.large:2,m7g.large:1');
+    try {
+      getInstanceType(m[1]);
+    } catch (e) {
+      throw e instanceof EksNodegroupError ? new EksNodegroupError(e.code, `--mix: ${e.message}`) : e;
+    }
+    return { instanceType: m[1], count: Number(m[2]) };
+  });
+}
+
+/** `node-1, node-2`, or `node-1 … node-9 (9 nodes)`; with a mix the type is named. */
+function nodeRange(names: string[], type?: string): string {
+  if (names.length <= 2) return names.join(', ') + (type ? ` (${type})` : '');
+  return `${names[0]} … ${names[names.length - 1]} (${names.length} ${type ? `${type} ` : ''}nodes)`;
 }
 
 /** Simulates the nodes and returns the workload's counts with the explanation. */
 export function simulatePods(options: SimulatePodsOptions): PodSimulation {
   const requests = checkSimulateOptions(options);
-  const modes = options.maxPodsOptions ?? {};
-  const node = nodeFacts(options, modes);
-  const resources = resourcesOf(node, options.amiFamily ?? DEFAULTS.amiFamily, options.maxPods ?? node.explained.maxPods);
-  if (resources === null && hasRequests(requests)) {
-    throw badOption('requests', options.requests, `nothing for ${node.explained.instanceType}: its vCPUs or memory are unknown (with raw facts, give vcpus and memoryMiB)`);
+  const types = nodeTypes(options, options.maxPodsOptions ?? {});
+  const unknown = types.find((t) => t.resources === null);
+  if (unknown && hasRequests(requests)) {
+    throw badOption('requests', options.requests, `nothing for ${unknown.explained.instanceType}: its vCPUs or memory are unknown (with raw facts, give vcpus and memoryMiB)`);
   }
-  const sim = place(options, node.explained, resources, resolveSystemPods(options.systemPods), requests);
+  const sim = place(options, types, resolveSystemPods(options.systemPods), requests);
   sim.explanation = explain(sim);
   return sim;
 }
@@ -362,13 +454,12 @@ function requestsOf(p: SystemPod): Requested {
   return p.requests === undefined ? NO_REQUESTS : checkRequests(`systemPods ${p.name} requests`, p.requests);
 }
 
-/** The placement itself, on checked options (no explanation text). */
-function place(options: SimulatePodsOptions, explained: MaxPodsExplanation, resources: NodeResources | null, systemPods: SystemPod[], requests: Requested): PodSimulation {
+/** The placement itself, on checked options (no explanation text): `types` give the nodes, in order. */
+function place(options: SimulatePodsOptions, types: readonly NodeType[], systemPods: SystemPod[], requests: Requested): PodSimulation {
   const modes = options.maxPodsOptions ?? {};
-  const K = options.nodes ?? 1;
-  const maxPods = options.maxPods ?? explained.maxPods;
+  const typeOf = types.flatMap((t) => new Array<NodeType>(t.count).fill(t)); // node i → its type
+  const K = typeOf.length;
   const setByHand = options.maxPods !== undefined || modes.override !== undefined;
-  const podIps = explained.podIps;
   const workload = options.name ?? DEFAULT_NAME;
   const namespace = options.namespace ?? 'default';
 
@@ -382,6 +473,7 @@ function place(options: SimulatePodsOptions, explained: MaxPodsExplanation, reso
 
   /** How many more pods requesting `r` node i takes: its free pod slots, then its CPU and memory. */
   const room = (i: number, r: Requested): number => {
+    const { maxPods, resources } = typeOf[i];
     let n = Math.max(0, maxPods - total[i]);
     if (resources && r.cpuMillicores > 0) n = Math.min(n, Math.max(0, Math.floor((resources.allocatableCpuMillicores - cpuUsed[i]) / r.cpuMillicores)));
     if (resources && r.memoryMiB > 0) n = Math.min(n, Math.max(0, Math.floor((resources.allocatableMemoryMiB - memoryUsed[i]) / r.memoryMiB)));
@@ -389,6 +481,7 @@ function place(options: SimulatePodsOptions, explained: MaxPodsExplanation, reso
   };
   /** Why node i takes no more pods requesting `r`: the scheduler's reasons. */
   const misfit = (i: number, r: Requested): LimitName[] => {
+    const { maxPods, resources } = typeOf[i];
     const why: LimitName[] = [];
     if (total[i] >= maxPods) why.push('maxPods');
     if (resources && r.cpuMillicores > 0 && cpuUsed[i] + r.cpuMillicores > resources.allocatableCpuMillicores) why.push('cpu');
@@ -415,7 +508,7 @@ function place(options: SimulatePodsOptions, explained: MaxPodsExplanation, reso
   /** Gives IPs to `n` pods just scheduled on node i; returns how many got one. */
   const assignIps = (i: number, n: number, hostNetwork: boolean): number => {
     if (hostNetwork) return n;
-    const got = Math.min(n, Math.max(0, podIps - ipsUsed[i]));
+    const got = Math.min(n, Math.max(0, typeOf[i].explained.podIps - ipsUsed[i]));
     ipsUsed[i] += got;
     return got;
   };
@@ -482,9 +575,10 @@ function place(options: SimulatePodsOptions, explained: MaxPodsExplanation, reso
 
   // Capacity left for the workload on each node, before it arrives.
   const perNode: NodeCapacity[] = total.map((t, i) => {
+    const { maxPods, resources, explained } = typeOf[i];
     const sys = [...perNodeSys[i].entries()].map(([name, e]) => ({ name, count: e.count, hostNetwork: e.hostNetwork }));
     const slots = Math.max(0, maxPods - t);
-    const ips = Math.max(0, podIps - ipsUsed[i]);
+    const ips = Math.max(0, explained.podIps - ipsUsed[i]);
     const cpuLeft = resources ? resources.allocatableCpuMillicores - cpuUsed[i] : null;
     const memoryLeft = resources ? resources.allocatableMemoryMiB - memoryUsed[i] : null;
     const byCpu = cpuLeft !== null && requests.cpuMillicores > 0 ? Math.max(0, Math.floor(cpuLeft / requests.cpuMillicores)) : Infinity;
@@ -493,6 +587,7 @@ function place(options: SimulatePodsOptions, explained: MaxPodsExplanation, reso
     const firstLimit: Limit = byMemory === capacity ? 'memory' : byCpu === capacity ? 'cpu' : slots < ips ? 'maxPods' : ips < slots ? 'podIps' : 'both';
     return {
       node: nodeName(i),
+      ...(options.mix ? { instanceType: explained.instanceType } : {}),
       systemPods: sys,
       systemPodCount: t,
       systemHostNetworkPods: sys.filter((s) => s.hostNetwork).reduce((s, e) => s + e.count, 0),
@@ -532,6 +627,8 @@ function place(options: SimulatePodsOptions, explained: MaxPodsExplanation, reso
 
   const limits = new Set(perNode.map((n) => n.firstLimit));
   const reached = (l: LimitName): boolean => (l === 'podIps' ? containerCreating > 0 : stuck?.limitedBy.includes(l) === true);
+  const [{ explained, maxPods, resources }] = types;
+  const mix = options.mix ? types.map(simulatedType) : undefined;
   const sim: PodSimulation = {
     running,
     containerCreating,
@@ -539,13 +636,14 @@ function place(options: SimulatePodsOptions, explained: MaxPodsExplanation, reso
     replicas: options.replicas,
     workload,
     namespace,
-    instanceType: explained.instanceType,
+    instanceType: mix ? mix.map((t) => `${t.instanceType}:${t.count}`).join(',') : explained.instanceType,
     nodes: K,
+    ...(mix ? { mix } : {}),
     maxPods,
     maxPodsSetByHand: setByHand,
     enisUsed: explained.enisUsed,
     podIpsPerEni: explained.podIpsPerEni,
-    podIps,
+    podIps: explained.podIps,
     resources,
     requests,
     firstLimit: limits.size === 1 ? [...limits][0] : 'mixed',
@@ -560,48 +658,66 @@ function place(options: SimulatePodsOptions, explained: MaxPodsExplanation, reso
   return sim;
 }
 
+/** A node type as the result shows it. */
+function simulatedType(t: NodeType): SimulatedType {
+  const e = t.explained;
+  return { instanceType: e.instanceType, count: t.count, maxPods: t.maxPods, enisUsed: e.enisUsed, podIpsPerEni: e.podIpsPerEni, podIps: e.podIps, resources: t.resources, maxPodsExplanation: e };
+}
+
+/** The simulation's node types: the mix's, or the one type's (from the single-type fields). */
+export function simulatedTypes(s: PodSimulation): SimulatedType[] {
+  return s.mix ?? [{ instanceType: s.instanceType, count: s.nodes, maxPods: s.maxPods, enisUsed: s.enisUsed, podIpsPerEni: s.podIpsPerEni, podIps: s.podIps, resources: s.resources, maxPodsExplanation: s.maxPodsExplanation }];
+}
+
 /** True when CPU and memory take part: the workload requests some, or they stopped a pod. */
 function resourcesMatter(s: PodSimulation): boolean {
-  return s.resources !== null && (hasRequests(s.requests) || s.groups.some((g) => g.limitedBy?.some((l) => l === 'cpu' || l === 'memory')));
+  return simulatedTypes(s).some((t) => t.resources !== null) && (hasRequests(s.requests) || s.groups.some((g) => g.limitedBy?.some((l) => l === 'cpu' || l === 'memory')));
 }
 
 function explain(s: PodSimulation): string[] {
-  const e = s.maxPodsExplanation;
   const out: string[] = [];
-  const onNodes = s.nodes === 1 ? 'the node' : `each of the ${s.nodes} nodes`;
-  if (s.maxPodsSetByHand) {
-    out.push(`kubelet maxPods ${s.maxPods} on ${onNodes}, set by hand (the max-pods rules give ${e.formula}).`);
-  } else {
-    const cap = e.cap?.applied ? `, capped to ${e.cap.limit} (${e.cap.reason})` : '';
-    out.push(`kubelet maxPods ${s.maxPods} on ${onNodes}: ${e.formula}${cap}. It counts every pod, DaemonSets and host-network pods included.`);
-  }
-  const how = e.prefixDelegation
-    ? `${(e.inputs.ipv4PerEni - 1)} /28 prefixes of 16 addresses per ENI (prefix delegation)`
-    : `${e.inputs.ipv4PerEni} IPv4 addresses per ENI − 1 primary, which is never given to a pod`;
-  const custom = e.options.customNetworking ? ' (custom networking: the primary ENI carries no pods)' : '';
-  out.push(`Pod IPs per node: ${e.enisUsed} ENIs${custom} × ${e.podIpsPerEni} (${how}) = ${s.podIps}. Only pods not on the host network take one.`);
+  const types = simulatedTypes(s);
   const withResources = resourcesMatter(s);
-  const r = s.resources;
-  if (withResources && r) {
-    out.push(
-      `Allocatable per node (${r.family}): ${r.allocatableCpuMillicores}m CPU (${r.cpuMillicores}m − ${r.kubeReservedCpuMillicores}m kube-reserved) and ` +
-        `${r.allocatableMemoryMiB} MiB memory (${r.memoryCapacityMiB} MiB kubelet capacity − ${r.kubeReservedMemoryMiB} MiB kube-reserved − ${r.evictionHardMemoryMiB} MiB eviction threshold); ` +
-        `each ${s.workload} pod requests ${formatRequests(s.requests)}.`,
-    );
-  } else if (!r && s.systemPods.some((p) => p.requests !== undefined)) {
-    out.push(`CPU and memory requests are not checked: ${s.instanceType} has no vCPU or memory figure.`);
+  // Each type's maxPods, pod IPs and allocatable; with a mix the lines name the type.
+  for (const t of types) {
+    const e = t.maxPodsExplanation;
+    const kind = s.mix ? `${t.instanceType} node` : 'node';
+    const onNodes = t.count === 1 ? `the ${kind}` : `each of the ${t.count} ${kind}s`;
+    if (s.maxPodsSetByHand) {
+      out.push(`kubelet maxPods ${t.maxPods} on ${onNodes}, set by hand${s.mix ? ' for every type of the mix' : ''} (the max-pods rules give ${e.formula}).`);
+    } else {
+      const cap = e.cap?.applied ? `, capped to ${e.cap.limit} (${e.cap.reason})` : '';
+      out.push(`kubelet maxPods ${t.maxPods} on ${onNodes}: ${e.formula}${cap}. It counts every pod, DaemonSets and host-network pods included.`);
+    }
+    const how = e.prefixDelegation
+      ? `${(e.inputs.ipv4PerEni - 1)} /28 prefixes of 16 addresses per ENI (prefix delegation)`
+      : `${e.inputs.ipv4PerEni} IPv4 addresses per ENI − 1 primary, which is never given to a pod`;
+    const custom = e.options.customNetworking ? ' (custom networking: the primary ENI carries no pods)' : '';
+    out.push(`Pod IPs per ${kind}: ${e.enisUsed} ENIs${custom} × ${e.podIpsPerEni} (${how}) = ${t.podIps}. Only pods not on the host network take one.`);
+    const r = t.resources;
+    if (withResources && r) {
+      out.push(
+        `Allocatable per ${kind} (${r.family}): ${r.allocatableCpuMillicores}m CPU (${r.cpuMillicores}m − ${r.kubeReservedCpuMillicores}m kube-reserved) and ` +
+          `${r.allocatableMemoryMiB} MiB memory (${r.memoryCapacityMiB} MiB kubelet capacity − ${r.kubeReservedMemoryMiB} MiB kube-reserved − ${r.evictionHardMemoryMiB} MiB eviction threshold); ` +
+          `each ${s.workload} pod requests ${formatRequests(s.requests)}.`,
+      );
+    } else if (!r && s.systemPods.some((p) => p.requests !== undefined)) {
+      out.push(`CPU and memory requests are not checked: ${t.instanceType} has no vCPU or memory figure.`);
+    }
   }
 
   // Nodes with the same numbers are described once.
   const seen = new Map<string, string[]>();
   for (const n of s.perNode) {
-    const key = JSON.stringify([n.systemPods, n.slotsForWorkload, n.ipsForWorkload, n.cpuForWorkload, n.memoryMiBForWorkload]);
+    const key = JSON.stringify([n.instanceType, n.systemPods, n.slotsForWorkload, n.ipsForWorkload, n.cpuForWorkload, n.memoryMiBForWorkload]);
     const same = seen.get(key);
     if (same) same.push(n.node);
     else seen.set(key, [n.node]);
   }
+  const typeNamed = new Map(types.map((t) => [t.instanceType, t]));
   for (const names of seen.values()) {
     const n = s.perNode.find((x) => x.node === names[0])!;
+    const t = typeNamed.get(n.instanceType ?? s.instanceType)!;
     const list = (filter: (p: NodeCapacity['systemPods'][number]) => boolean): string =>
       n.systemPods.filter(filter).map((p) => (p.count > 1 ? `${p.name} ×${p.count}` : p.name)).join(', ') || 'none';
     const ipUsers = n.systemPods.filter((p) => !p.hostNetwork);
@@ -611,13 +727,13 @@ function explain(s: PodSimulation): string[] {
     ].filter(Boolean);
     const ipNote = ipNotes.length ? ` (${ipNotes.join('; ')})` : '';
     const requested =
-      withResources && r
+      withResources && t.resources
         ? ` System pods request ${formatRequests(n.systemRequests)} → ${n.cpuForWorkload}m CPU and ${formatMemory(n.memoryMiBForWorkload!)} memory left for ${s.workload}.`
         : '';
     out.push(
-      `${nodeRange(names)}: ${plural(n.systemPodCount, 'system pod')} (${list(() => true)}) → ${s.maxPods} − ${n.systemPodCount} = ` +
+      `${nodeRange(names, n.instanceType)}: ${plural(n.systemPodCount, 'system pod')} (${list(() => true)}) → ${t.maxPods} − ${n.systemPodCount} = ` +
         `${plural(n.slotsForWorkload, 'pod slot')} left for ${s.workload}; ` +
-        `${plural(n.systemPodIps, 'pod IP')} used by system pods${ipNote} → ${s.podIps} − ${n.systemPodIps} = ` +
+        `${plural(n.systemPodIps, 'pod IP')} used by system pods${ipNote} → ${t.podIps} − ${n.systemPodIps} = ` +
         `${plural(n.ipsForWorkload, 'pod IP')} left for ${s.workload}.${requested}`,
     );
     const fit = plural(n.workloadCapacity, `${s.workload} pod`);
@@ -630,7 +746,7 @@ function explain(s: PodSimulation): string[] {
       );
     } else if (n.firstLimit === 'maxPods') {
       out.push(`  maxPods binds first: ${plural(n.slotsForWorkload, 'slot')} < ${plural(n.ipsForWorkload, 'IP')}, so ${fit} fit per node; more stay Pending (FailedScheduling: Too many pods).`);
-      if (s.maxPods === e.computed && n.systemHostNetworkPods > 2) {
+      if (t.maxPods === t.maxPodsExplanation.computed && n.systemHostNetworkPods > 2) {
         const extra = n.systemHostNetworkPods - 2;
         out.push(
           `  Why IPs go unused: the formula's "+ 2" covers two host-network pods (aws-node, kube-proxy); this node runs ${n.systemHostNetworkPods}, ` +
@@ -664,7 +780,9 @@ export const LIMIT_WORDS: Record<LimitName, string> = { maxPods: 'maxPods', podI
 export interface NodesNeeded {
   /** The smallest node count on which every replica runs, or null when no count does. */
   nodes: number | null;
-  /** The simulation at that node count (or on one node when impossible). */
+  /** With a mix only: that count in whole sets of the mix's proportions (nodes = sets × the mix's nodes). */
+  sets?: number | null;
+  /** The simulation at that node count (on one node, or one set, when impossible). */
   simulation: PodSimulation;
   /** Why no count works, when nodes is null. */
   reason?: string;
@@ -672,50 +790,79 @@ export interface NodesNeeded {
 
 /**
  * The smallest number of nodes on which all `replicas` run (same placement rule as simulatePods).
- * Starts at the lower bound replicas ÷ (best per-node capacity) and counts up.
+ * With a mix, nodes come in whole sets of its proportions (m5.large:2,m7g.large:1 → 3, 6, 9, …
+ * nodes): the answer is the smallest number of sets. Starts at the lower bound replicas ÷ (best
+ * room per set) and counts up.
  */
 export function nodesNeeded(options: Omit<SimulatePodsOptions, 'nodes'>): NodesNeeded {
   checkTree(options, 'pod simulation options');
   if (options !== null && typeof options === 'object' && 'nodes' in options) {
     throw badOption('nodes', (options as SimulatePodsOptions).nodes, 'nothing: nodesNeeded finds the node count');
   }
-  const one = simulatePods({ ...options, nodes: 1 });
-  // A node with DaemonSets only has the most room; no node holds more than that.
-  const ds = simulatePods({ ...options, nodes: 1, systemPods: one.systemPods.filter((p) => p.kind === 'DaemonSet') });
-  const best = ds.perNode[0].workloadCapacity;
+  // k sets: k nodes of the one type, or every count of the mix × k (one set as given, so it is checked).
+  const sets = (k: number, o: SimulatePodsOptions = options): SimulatePodsOptions =>
+    !o?.mix ? { ...o, nodes: k } : k === 1 ? o : { ...o, mix: o.mix.map((m) => ({ ...m, count: m.count * k })) };
+  const one = simulatePods(sets(1));
+  const mix = one.mix !== undefined;
+  const perSet = one.nodes;
+  const result = (k: number | null, simulation: PodSimulation, reason?: string): NodesNeeded => ({
+    nodes: k === null ? null : k * perSet,
+    ...(mix ? { sets: k } : {}),
+    simulation,
+    ...(reason !== undefined ? { reason } : {}),
+  });
+  // A node with DaemonSets only has the most room; no set holds more than that.
+  const ds = simulatePods(sets(1, { ...options, systemPods: one.systemPods.filter((p) => p.kind === 'DaemonSet') }));
+  const best = ds.perNode.reduce((n, x) => n + x.workloadCapacity, 0);
   if (best <= 0) {
-    const n = ds.perNode[0];
-    return {
-      nodes: null,
-      simulation: one,
-      reason:
-        `no node has room for a ${one.workload} pod: after the DaemonSets, ${plural(n.slotsForWorkload, 'pod slot')}, ` +
-        `${plural(n.ipsForWorkload, 'pod IP')}${n.firstLimit === 'cpu' || n.firstLimit === 'memory' ? `, ${n.cpuForWorkload}m CPU and ${formatMemory(n.memoryMiBForWorkload!)} memory` : ''} are left ` +
-        `for a pod requesting ${formatRequests(one.requests)} (${n.firstLimit === 'cpu' || n.firstLimit === 'memory' ? 'lower the requests or use a larger type' : 'raise maxPods, or use a type with more ENIs or IPs per ENI'})`,
-    };
+    // Each type's first node: what it leaves after the DaemonSets.
+    const firsts = ds.perNode.filter((n, i) => i === 0 || n.instanceType !== ds.perNode[i - 1].instanceType);
+    const byResources = firsts.some((n) => n.firstLimit === 'cpu' || n.firstLimit === 'memory');
+    const left = firsts
+      .map((n) => `${mix ? `${n.instanceType}: ` : ''}${plural(n.slotsForWorkload, 'pod slot')}, ${plural(n.ipsForWorkload, 'pod IP')}` +
+        (n.firstLimit === 'cpu' || n.firstLimit === 'memory' ? `, ${n.cpuForWorkload}m CPU and ${formatMemory(n.memoryMiBForWorkload!)} memory` : ''))
+      .join('; ');
+    return result(
+      null,
+      one,
+      `no node has room for a ${one.workload} pod: after the DaemonSets, ${left} are left ` +
+        `for a pod requesting ${formatRequests(one.requests)} (${byResources ? 'lower the requests or use a larger type' : 'raise maxPods, or use a type with more ENIs or IPs per ENI'})`,
+    );
   }
   const deployments = one.systemPods.reduce((s, p) => s + (p.kind === 'Deployment' ? p.replicas ?? 1 : 0), 0);
-  // With replicas + deployment pods nodes, every workload pod lands alone on a DaemonSet-only node.
+  // With replicas + deployment pods sets, every pod lands alone on a DaemonSet-only node of the
+  // same type whatever the number of sets beyond: more sets change nothing.
   const upper = options.replicas + deployments;
   const first = Math.max(1, Math.ceil(options.replicas / best));
-  if (first > MAX_CLUSTER_NODES) {
-    return {
-      nodes: null,
-      simulation: one,
-      reason:
-        `${options.replicas} ${one.workload} pods need more than ${MAX_CLUSTER_NODES} nodes of this type (at most ${best} per node), ` +
+  const limit = Math.floor(MAX_CLUSTER_NODES / perSet);
+  if (first > limit) {
+    const unit = mix ? `in these proportions (at most ${best} per set of ${perSet} nodes)` : `of this type (at most ${best} per node)`;
+    return result(
+      null,
+      one,
+      `${options.replicas} ${one.workload} pods need more than ${MAX_CLUSTER_NODES} nodes ${unit}, ` +
         `more than Kubernetes supports in one cluster; use a type that holds more pods (--fit) or split the workload`,
-    };
+    );
   }
-  for (let k = first; k <= Math.min(upper, MAX_CLUSTER_NODES); k++) {
-    const sim = k === 1 ? one : simulatePods({ ...options, nodes: k });
-    if (sim.running === options.replicas) return { nodes: k, simulation: sim };
+  let sim = one;
+  for (let k = first; k <= Math.min(upper, limit); k++) {
+    sim = k === 1 ? one : simulatePods(sets(k));
+    if (sim.running === options.replicas) return result(k, sim);
   }
-  if (upper > MAX_CLUSTER_NODES) {
-    return { nodes: null, simulation: one, reason: `no node count up to Kubernetes' limit of ${MAX_CLUSTER_NODES} nodes runs every ${one.workload} pod` };
+  if (upper > limit) {
+    return result(null, one, `no node count up to Kubernetes' limit of ${MAX_CLUSTER_NODES} nodes runs every ${one.workload} pod`);
   }
+  // One type: every node takes a pod, so `upper` nodes always suffice. A mix can keep sending pods
+  // to a type with pod slots but no pod IP left for them.
   /* c8 ignore next */
-  throw new Error(`nodesNeeded: no node count up to ${upper} runs every replica (a bug in the placement rule)`);
+  if (!mix) throw new Error(`nodesNeeded: no node count up to ${upper} runs every replica (a bug in the placement rule)`);
+  const stuck = [...new Set(sim.perNode.filter((n) => n.workload.containerCreating > 0).map((n) => n.instanceType))].join(', ');
+  return result(
+    null,
+    one,
+    `more sets of these proportions do not help: the placement rule keeps sending ${one.workload} pods to ${stuck} nodes, ` +
+      `which have pod slots but no pod IP left for them (ContainerCreating); drop ${stuck}, or list it last (ties go to the first type)`,
+  );
 }
 
 export interface FitRow {
@@ -748,9 +895,9 @@ export function compareBySize(a: { instanceType: string; vcpus?: number; memoryM
 }
 
 /** Every known instance type on which one node runs all `replicas`, smallest first. */
-export function typesThatFit(options: Omit<SimulatePodsOptions, 'nodes' | 'instanceType' | 'facts'>): TypesThatFit {
+export function typesThatFit(options: Omit<SimulatePodsOptions, 'nodes' | 'instanceType' | 'facts' | 'mix'>): TypesThatFit {
   checkTree(options, 'pod simulation options');
-  for (const k of ['nodes', 'instanceType', 'facts']) {
+  for (const k of ['nodes', 'instanceType', 'facts', 'mix']) {
     if (options !== null && typeof options === 'object' && k in options) throw badOption(k, (options as Record<string, unknown>)[k], 'nothing: typesThatFit tries every type on one node');
   }
   // Check the options once, so a bad option is one error rather than one per type; then place
@@ -758,7 +905,6 @@ export function typesThatFit(options: Omit<SimulatePodsOptions, 'nodes' | 'insta
   const requests = checkSimulateOptions({ ...options, facts: { defaultCardEnis: 1, ipv4PerEni: 2 } } as SimulatePodsOptions);
   const systemPods = resolveSystemPods(options.systemPods);
   const modes = options.maxPodsOptions ?? {};
-  const family = options.amiFamily ?? DEFAULTS.amiFamily;
   const fits: FitRow[] = [];
   const skipped: TypesThatFit['skipped'] = [];
   // One node's placement depends only on (maxPods, pod IPs, allocatable): many types share them,
@@ -767,14 +913,14 @@ export function typesThatFit(options: Omit<SimulatePodsOptions, 'nodes' | 'insta
   for (const t of listInstanceTypes()) {
     let sim: PodSimulation;
     try {
-      const node = nodeFacts({ ...options, instanceType: t }, modes);
-      const resources = resourcesOf(node, family, options.maxPods ?? node.explained.maxPods);
+      const node = nodeType({ ...options, instanceType: t }, modes, 1);
+      const resources = node.resources;
       if (resources === null && hasRequests(requests)) {
         skipped.push({ instanceType: t.name, reason: `${t.name}: the instance data has no vCPU or memory figure, so requests cannot be checked` });
         continue;
       }
       const key = `${node.explained.maxPods}/${node.explained.podIps}/${resources?.allocatableCpuMillicores}/${resources?.allocatableMemoryMiB}`;
-      sim = placed.get(key) ?? place(options, node.explained, resources, systemPods, requests);
+      sim = placed.get(key) ?? place(options, [node], systemPods, requests);
       placed.set(key, sim);
     } catch (e) {
       if (e instanceof EksNodegroupError && e.code === 'MISSING_FACT') {
@@ -811,7 +957,6 @@ export function typesWithoutRoom(
 ): { instanceType: string; maxPods: number; podIps: number }[] {
   const systemPods = resolveSystemPods(options.systemPods);
   const modes = options.maxPodsOptions ?? {};
-  const family = options.amiFamily ?? DEFAULTS.amiFamily;
   const out: { instanceType: string; maxPods: number; podIps: number }[] = [];
   const seen = new Map<string, boolean>();
   // Every system pod on the one node: more slots and IPs than they take always leave room.
@@ -822,12 +967,12 @@ export function typesWithoutRoom(
   for (const [type, value] of maxPods) {
     const ips = byIps.get(type);
     if (value > systemCount && ips !== undefined && ips - 2 > systemIps) continue;
-    const node = nodeFacts({ instanceType: type, replicas: 1 }, modes);
-    const resources = resourcesOf(node, family, value);
+    const node = nodeType({ instanceType: type, replicas: 1, maxPods: value, amiFamily: options.amiFamily }, modes, 1);
+    const resources = node.resources;
     const key = `${value}/${node.explained.podIps}/${resources?.allocatableCpuMillicores}/${resources?.allocatableMemoryMiB}`;
     let full = seen.get(key);
     if (full === undefined) {
-      full = place({ instanceType: type, replicas: 1, maxPods: value }, node.explained, resources, systemPods, NO_REQUESTS).running === 0;
+      full = place({ instanceType: type, replicas: 1, maxPods: value }, [node], systemPods, NO_REQUESTS).running === 0;
       seen.set(key, full);
     }
     if (full) out.push({ instanceType: type, maxPods: value, podIps: node.explained.podIps });

@@ -13,6 +13,7 @@ import {
   DEFAULT_SYSTEM_PODS,
   parseSystemPods,
   parseRequestsFlag,
+  parseMixFlag,
   type SimulatePodsOptions,
   type SystemPod,
   type SystemPodPreset,
@@ -26,7 +27,7 @@ import { EXIT_FINDINGS, EXIT_OK, type CliIO, type Command } from '../io';
 import { MAX_POD_FLAGS, MAX_POD_FLAGS_HELP, maxPodsOptionsFromFlags } from './max-pods';
 
 const usage =
-  'eks-nodegroup pods (TYPE | --enis N --ips-per-eni N) --replicas N [--requests cpu=Q,memory=Q] [--max-pods M] [--system-pods eks-2018|eks-current|FILE] ' +
+  'eks-nodegroup pods (TYPE | --enis N --ips-per-eni N | --mix TYPE:COUNT,…) --replicas N [--requests cpu=Q,memory=Q] [--max-pods M] [--system-pods eks-2018|eks-current|FILE] ' +
   '[--ami-family F] [--nodes K | --nodes-needed] [mode flags] [--json]\n       eks-nodegroup pods --fit N [--requests …] [--limit L] [--max-pods M] [--system-pods …] [--ami-family F] [mode flags] [--json]';
 
 const FLAGS = {
@@ -37,6 +38,7 @@ const FLAGS = {
   'max-pods': { type: 'string' },
   'system-pods': { type: 'string' },
   nodes: { type: 'string' },
+  mix: { type: 'string' },
   'nodes-needed': { type: 'boolean' },
   fit: { type: 'string' },
   limit: { type: 'string' },
@@ -83,6 +85,9 @@ table, the warning events for the pods that do not run, and why.
   TYPE                     an EC2 instance type, e.g. t2.micro
   --enis N --ips-per-eni N raw numbers instead of a type (treated as Nitro for prefix delegation);
                            with --requests also --vcpus N --memory-mib N
+  --mix TYPE:COUNT,…       nodes of several types instead of TYPE and --nodes, e.g.
+                           m5.large:2,m7g.large:1 (node-1, node-2 m5.large, node-3 m7g.large);
+                           each node has its type's maxPods, pod IPs and allocatable
   --replicas N             workload replicas (≥ 1)
   --requests cpu=Q,memory=Q
                            what one workload pod requests (Kubernetes quantities: 250m, 0.5,
@@ -91,7 +96,8 @@ table, the warning events for the pods that do not run, and why.
   --ami-family F           ${AMI_FAMILIES.join(' | ')} (default ${DEFAULTS.amiFamily}): decides kube-reserved,
                            so allocatable
   --name NAME              workload name (default app); pods are NAME-1, NAME-2, …
-  --max-pods M             kubelet maxPods as configured (default: computed by the max-pods rules)
+  --max-pods M             kubelet maxPods as configured, on every node (default: computed by the
+                           max-pods rules for each type)
   --system-pods P          eks-current (default: aws-node, kube-proxy, eks-pod-identity-agent on
                            the host network, 2 CoreDNS with pod IPs), eks-2018 (aws-node,
                            kube-proxy, 1 kube-dns; no requests), or a YAML/JSON file:
@@ -102,7 +108,8 @@ table, the warning events for the pods that do not run, and why.
                                    requests: { cpu: 100m, memory: 70Mi } }
   --nodes K                number of nodes (default 1); DaemonSets run on every node, other pods
                            go to the node with the fewest pods
-  --nodes-needed           print the smallest node count on which every replica runs
+  --nodes-needed           print the smallest node count on which every replica runs; with --mix,
+                           the smallest number of whole sets of the mix's proportions
   --fit N                  list the instance types where one node runs N workload pods
   --limit L                with --fit: show the first L types (default 20; 0 = all)
   --json                   print JSON (top-level running, containerCreating, pending + explanation)
@@ -126,7 +133,7 @@ Exit codes: 0 every replica runs, 1 some do not (or nothing fits), 2 bad usage o
     if (name !== undefined) base.name = name;
 
     if (v.fit !== undefined) {
-      for (const f of ['replicas', 'nodes', 'nodes-needed', 'enis', 'ips-per-eni', 'vcpus', 'memory-mib'] as const) {
+      for (const f of ['replicas', 'nodes', 'mix', 'nodes-needed', 'enis', 'ips-per-eni', 'vcpus', 'memory-mib'] as const) {
         if (v[f] !== undefined) throw new EksNodegroupError('BAD_USAGE', `--fit tries every type on one node; drop --${f}\nusage: ${usage}`);
       }
       if (positionals.length) throw new EksNodegroupError('BAD_USAGE', `--fit tries every type; drop ${positionals.join(' ')}\nusage: ${usage}`);
@@ -142,7 +149,14 @@ Exit codes: 0 every replica runs, 1 some do not (or nothing fits), 2 bad usage o
     const replicas = intFlag('replicas', v.replicas, 1)!;
     const opts: SimulatePodsOptions = { ...base, replicas };
     const raw = v.enis !== undefined || v['ips-per-eni'] !== undefined;
-    if (raw) {
+    if (v.mix !== undefined) {
+      // The mix names every type and its node count: nothing else may.
+      if (positionals.length) throw new EksNodegroupError('BAD_USAGE', `give an instance type or --mix, not both (--mix names the types): drop ${positionals.join(' ')} or --mix\nusage: ${usage}`);
+      for (const f of ['nodes', 'enis', 'ips-per-eni', 'vcpus', 'memory-mib'] as const) {
+        if (v[f] !== undefined) throw new EksNodegroupError('BAD_USAGE', `--mix and --${f} do not go together: the mix gives each instance type and its node count`);
+      }
+      opts.mix = parseMixFlag(String(v.mix));
+    } else if (raw) {
       if (positionals.length) throw new EksNodegroupError('BAD_USAGE', `give an instance type or --enis/--ips-per-eni, not both\nusage: ${usage}`);
       if (v.enis === undefined || v['ips-per-eni'] === undefined) throw new EksNodegroupError('BAD_USAGE', '--enis and --ips-per-eni go together');
       opts.facts = { defaultCardEnis: intFlag('enis', v.enis, 1)!, ipv4PerEni: intFlag('ips-per-eni', v['ips-per-eni'], 1)!, hypervisor: 'nitro' };
@@ -166,7 +180,7 @@ Exit codes: 0 every replica runs, 1 some do not (or nothing fits), 2 bad usage o
     if (v['nodes-needed']) {
       if (v.nodes !== undefined) throw new EksNodegroupError('BAD_USAGE', '--nodes-needed finds the node count; drop --nodes');
       const r = nodesNeeded(opts);
-      io.stdout.write(v.json ? JSON.stringify({ nodesNeeded: r.nodes, reason: r.reason, simulation: summary(r.simulation) }, null, 2) + '\n' : formatNodesNeeded(r, system.label));
+      io.stdout.write(v.json ? JSON.stringify({ nodesNeeded: r.nodes, sets: r.sets, reason: r.reason, simulation: summary(r.simulation) }, null, 2) + '\n' : formatNodesNeeded(r, system.label));
       return r.nodes === null ? EXIT_FINDINGS : EXIT_OK;
     }
     const nodes = intFlag('nodes', v.nodes, 1);
