@@ -48,7 +48,7 @@ describe('format: diff reports', () => {
     expect(lines.slice(0, 2)).to.deep.equal(['--- a.yaml', '+++ b.yaml']);
     expect(lines).to.include('    [+] AllowedValues: 3 values added: c, d, e');
     expect(lines).to.include(`[~] LT AWS::EC2::LaunchTemplate — ${IMPACT_TEXT.replace}`);
-    expect(lines).to.include(`    [~] LaunchTemplateName: x → y — ${IMPACT_TEXT.replace}`);
+    expect(lines).to.include(`    [~] LaunchTemplateName: x → "y" — ${IMPACT_TEXT.replace}`);
     expect(lines).to.include(`    [~] LaunchTemplateData.KeyName: !Ref KeyName → !If [HasKey, !Ref KeyName, !Ref AWS::NoValue] — ${IMPACT_TEXT.update}`);
     expect(lines).to.include(`    [~] LaunchTemplateData.UserData (Fn::Base64 › Fn::Sub): text, 1 line(s) removed, 1 added — ${IMPACT_TEXT.update}`);
     expect(lines).to.include.members(['        @@ -1,3 +1,3 @@', '         one', '        -two', '        +2', '         three']);

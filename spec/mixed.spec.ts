@@ -202,3 +202,67 @@ describe('diff with mixed-instances groups: which nodes are replaced and why', (
     expect(text.stdout).to.include("nodes of m7g.large come back with the new configuration, the other types' as they were");
   });
 });
+
+describe('mixed-instances groups: the review cases', function () {
+  this.timeout(60_000);
+  const clone = (t: object): T => JSON.parse(JSON.stringify(t)) as T;
+  const policyOf = (t: T) => (t.Resources as Resources).NodeGroup.Properties.MixedInstancesPolicy as { InstancesDistribution: T; LaunchTemplate: { LaunchTemplateSpecification: T; Overrides: T[] } };
+
+  it('a pattern offers its types smallest first, so On-Demand priority starts small', () => {
+    const t = buildNodeGroupTemplate({ instanceTypes: ['m5.*'], mixedInstances: {} });
+    const order = policyOf(t as unknown as T).LaunchTemplate.Overrides.map((o) => o.InstanceType as string);
+    const sizes = order.map((n) => listInstanceTypes().find((f) => f.name === n)!.vcpus!);
+    expect(sizes).to.deep.equal([...sizes].sort((a, b) => a - b));
+  });
+
+  it('diff: key order in the policy is no change; weights or override order are', () => {
+    const a = buildNodeGroupTemplate({ instanceTypes: ['m5.large', 'm5a.large'], mixedInstances: {} });
+    const b = clone(a);
+    const d = policyOf(b).InstancesDistribution;
+    policyOf(b).InstancesDistribution = Object.fromEntries(Object.entries(d).reverse());
+    expect(diffTemplates(a, b).nodes).to.equal(undefined);
+    const weighted = buildNodeGroupTemplate({ instanceTypes: ['m5.large', 'm5a.large'], mixedInstances: { weights: { 'm5.large': 1, 'm5a.large': 2 } } });
+    expect(diffTemplates(a, weighted).nodes![0].cause).to.equal('its MixedInstancesPolicy changes (override order or weights)');
+    const swapped = buildNodeGroupTemplate({ instanceTypes: ['m5a.large', 'm5.large'], mixedInstances: {} });
+    expect(diffTemplates(a, swapped).nodes![0].how).to.equal('rolling');
+  });
+
+  it('an override naming its launch template by GetAtt is read as by Ref; one that cannot be read is not guessed', () => {
+    const t = clone(buildNodeGroupTemplate({ instanceTypes: ['m5.large', 'm7g.large'], mixedInstances: {} }));
+    const o = policyOf(t).LaunchTemplate.Overrides[1] as { LaunchTemplateSpecification: { LaunchTemplateId: unknown } };
+    const name = (o.LaunchTemplateSpecification.LaunchTemplateId as { Ref: string }).Ref;
+    o.LaunchTemplateSpecification.LaunchTemplateId = { 'Fn::GetAtt': [name, 'LaunchTemplateId'] };
+    expect(mixedOverrides(t).map((x) => x.launchTemplate)).to.deep.equal([mixedOverrides(buildNodeGroupTemplate({ instanceTypes: ['m5.large'], mixedInstances: {} }))[0].launchTemplate, name]);
+    o.LaunchTemplateSpecification.LaunchTemplateId = { 'Fn::ImportValue': 'elsewhere' };
+    expect(mixedOverrides(t)[1].launchTemplate).to.equal(undefined);
+  });
+
+  it('validate reports what EC2 Auto Scaling refuses in a hand-edited group, and an arm64 override on an x86_64 image', () => {
+    const t = clone(buildNodeGroupTemplate({ instanceTypes: ['m5.large', 'm5.xlarge', 'm7g.large', 'm7g.xlarge'], mixedInstances: {} }));
+    const p = policyOf(t);
+    p.InstancesDistribution.OnDemandPercentageAboveBaseCapacity = 150;
+    p.InstancesDistribution.SpotAllocationStrategy = 'cheapest';
+    p.LaunchTemplate.Overrides[0].WeightedCapacity = '2';
+    // The second arm64 type launches with the first x86_64 type's template.
+    p.LaunchTemplate.Overrides[3].LaunchTemplateSpecification = p.LaunchTemplate.Overrides[0].LaunchTemplateSpecification;
+    (t.Resources as Resources).NodeGroup.Properties.LaunchTemplate = p.LaunchTemplate.LaunchTemplateSpecification;
+    const f = validateTemplate(t);
+    const messages = f.map((x) => `${x.severity} ${x.rule} ${x.message}`).join('\n');
+    expect(messages).to.include('error mixed-instances OnDemandPercentageAboveBaseCapacity 150 is not a whole number from 0 to 100');
+    expect(messages).to.include('error mixed-instances SpotAllocationStrategy "cheapest"');
+    expect(messages).to.include('error mixed-instances WeightedCapacity on 1 of 4 overrides');
+    expect(messages).to.include('error mixed-instances an Auto Scaling group takes a LaunchTemplate or a MixedInstancesPolicy, not both');
+    expect(messages).to.match(/warning ami-architecture m7g\.xlarge \(arm64\) launches with \S+, whose image is the x86_64 AMI/);
+    // diff's images section sees it too, though it is not the first arm64 type.
+    const arm = diffTemplates(buildNodeGroupTemplate({ instanceTypes: ['m5.large', 'm5.xlarge', 'm7g.large', 'm7g.xlarge'], mixedInstances: {} }), t).images!.find((c) => c.architecture === 'arm64')!;
+    expect(arm.new).to.include({ example: 'm7g.xlarge', imageArchitecture: 'x86_64' });
+  });
+
+  it('a hand-edited max-pods line in valid TOML still counts for the table', () => {
+    const t = clone(buildNodeGroupTemplate({ amiFamily: 'bottlerocket', instanceTypes: ['m5.large', 'm5.4xlarge'], mixedInstances: {} }));
+    const lt = Object.values(t.Resources as Resources).find((r) => r.Type === 'AWS::EC2::LaunchTemplate' && JSON.stringify(r).includes(`max-pods = ${maxPods('m5.4xlarge')}`))!;
+    const ud = (lt.Properties.LaunchTemplateData as { UserData: { 'Fn::Base64': { 'Fn::Sub': string } } }).UserData['Fn::Base64'];
+    ud['Fn::Sub'] = ud['Fn::Sub'].replace(`max-pods = ${maxPods('m5.4xlarge')}`, 'max-pods=110');
+    expect(maxPodsTableFromTemplate(t)!.get('m5.4xlarge')).to.equal(110);
+  });
+});

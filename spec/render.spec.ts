@@ -826,6 +826,6 @@ describe('render: a known type the template leaves out', function () {
     const p = Object.entries({ ...REQUIRED_PARAMETERS, NodeInstanceType: left! }).flatMap(([k, v]) => ['-p', `${k}=${v}`]);
     const r = await runCli(['render', 't.yaml', ...p], { cwd: dir });
     expect(r.code).to.equal(2);
-    expect(r.stderr).to.include(`${left} is a known type, but this template holds no max pods for it`).and.to.include('CPU architecture').and.to.include(`gen -t ${left}`);
+    expect(r.stderr).to.include(`${left} is a known type, but this template holds no max pods for it`).and.to.include('CPU architecture').and.to.include('refresh-data');
   });
 });

@@ -82,14 +82,14 @@ export function formatSimulation(sim: PodSimulation, systemPodsLabel: string): s
       const why = new Set(pending.flatMap((r) => r.group.limitedBy ?? []));
       const parts: string[] = [];
       // With a mix, each reason may hold on some nodes only: the event counts them.
-      const lead = (all: string, some: string): string => (sim.mix ? `${some} (the event counts them)` : all);
-      if (why.has('maxPods')) parts.push(`${lead('the scheduler found no node under', 'some nodes are at')} kubelet maxPods (${perType(sim, types, (t) => String(t.maxPods))}, counting every pod). Older Kubernetes words the event "Insufficient pods".`);
+      const lead = (all: string, some: string): string => (sim.mix ? some : all);
+      if (why.has('maxPods')) parts.push(`${lead('the scheduler found no node under', 'the scheduler found no node (the event counts each reason) under its')} kubelet maxPods (${perType(sim, types, (t) => String(t.maxPods))}, counting every pod). Older Kubernetes words the event "Insufficient pods".`);
       const withAlloc = types.filter((t) => t.resources);
       for (const res of ['cpu', 'memory'] as const) {
         if (!why.has(res) || !withAlloc.length) continue;
         const amount = perType(sim, withAlloc, ({ resources: a }) => (res === 'cpu' ? `${a!.allocatableCpuMillicores}m CPU` : `${a!.allocatableMemoryMiB} MiB memory`));
         const what = `the ${res === 'cpu' ? 'CPU' : 'memory'} the pod requests`;
-        parts.push(`${lead(`no node has ${what} left`, `some nodes lack ${what}`)}: each node has ${amount} allocatable (after kube-reserved${res === 'memory' ? ' and the eviction threshold' : ''}), and the requests of the pods already there count.`);
+        parts.push(`${lead(`no node has ${what} left`, `on some nodes ${what} is not left (the event counts them)`)}: each node has ${amount} allocatable (after kube-reserved${res === 'memory' ? ' and the eviction threshold' : ''}), and the requests of the pods already there count.`);
       }
       out += `Pending (${pending.length}): ${parts.join(' And ')}\n`;
     }
@@ -163,9 +163,12 @@ export function formatFit(r: TypesThatFit, limit: number, systemPodsLabel: strin
     ]),
   );
   if (shown.length < r.fits.length) out += `… ${r.fits.length - shown.length} more (--limit 0 lists all ${r.fits.length})\n`;
-  if (r.skipped.length) {
-    const names = r.skipped.map((x) => x.instanceType);
-    out += `(${plural(names.length, 'type')} skipped: ${names.slice(0, 5).join(', ')}${names.length > 5 ? ', …' : ''}; ${r.skipped[0].reason.replace(/^[^:]*: /, '')})\n`;
+  // Skipped types, grouped by reason: a few names each.
+  const byReason = new Map<string, string[]>();
+  for (const x of r.skipped) {
+    const reason = x.reason.replace(/^[^:]*: /, '');
+    byReason.set(reason, [...(byReason.get(reason) ?? []), x.instanceType]);
   }
+  for (const [reason, names] of byReason) out += `(${plural(names.length, 'type')} skipped: ${names.slice(0, 5).join(', ')}${names.length > 5 ? ', …' : ''}; ${reason})\n`;
   return out;
 }

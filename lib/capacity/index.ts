@@ -31,7 +31,9 @@
  * first type. The Pending message counts every node's own reasons.
  */
 import { badOption, checkTree, EksNodegroupError, plural, requireInteger } from '../core';
-import { getInstanceType, listInstanceTypes, type InstanceTypeFacts } from '../instance-types';
+import { compareBySize, getInstanceType, listInstanceTypes, type InstanceTypeFacts } from '../instance-types';
+
+export { compareBySize } from '../instance-types';
 import {
   AMI_FAMILIES,
   explainMaxPods,
@@ -43,6 +45,7 @@ import {
   type MaxPodsOptions,
   type NodeResources,
 } from '../max-pods';
+import { MAX_MIXED_TYPES } from '../nodegroup/mixed';
 import { DEFAULTS } from '../nodegroup/options';
 import { checkRequests, formatMemory, formatRequests, hasRequests, NO_REQUESTS, type Requested, type ResourceRequests } from './requests';
 import { isDnsLabel, resolveSystemPods, type SystemPod, type SystemPodPreset } from './system-pods';
@@ -89,7 +92,8 @@ export interface MixEntry {
 }
 
 /** At most 40 instance types in one Auto Scaling group's MixedInstancesPolicy (EC2 Auto Scaling API). */
-export const MAX_MIX_TYPES = 40;
+/** An Auto Scaling group's limit of instance types (EC2 Auto Scaling). */
+export const MAX_MIX_TYPES = MAX_MIXED_TYPES;
 
 /** What to simulate. Give `instanceType`, `facts` or `mix`. */
 export interface SimulatePodsOptions {
@@ -699,7 +703,7 @@ function explain(s: PodSimulation): string[] {
       out.push(
         `Allocatable per ${kind} (${r.family}): ${r.allocatableCpuMillicores}m CPU (${r.cpuMillicores}m − ${r.kubeReservedCpuMillicores}m kube-reserved) and ` +
           `${r.allocatableMemoryMiB} MiB memory (${r.memoryCapacityMiB} MiB kubelet capacity − ${r.kubeReservedMemoryMiB} MiB kube-reserved − ${r.evictionHardMemoryMiB} MiB eviction threshold); ` +
-          `each ${s.workload} pod requests ${formatRequests(s.requests)}.`,
+          (hasRequests(s.requests) ? `each ${s.workload} pod requests ${formatRequests(s.requests)}.` : `${s.workload} requests nothing.`),
       );
     } else if (!r && s.systemPods.some((p) => p.requests !== undefined)) {
       out.push(`CPU and memory requests are not checked: ${t.instanceType} has no vCPU or memory figure.`);
@@ -825,7 +829,7 @@ export function nodesNeeded(options: Omit<SimulatePodsOptions, 'nodes'>): NodesN
     return result(
       null,
       one,
-      `no node has room for a ${one.workload} pod: after the DaemonSets, ${left} are left ` +
+      `no node has room for one ${one.workload} pod: after the DaemonSets, ${left} are left ` +
         `for a pod requesting ${formatRequests(one.requests)} (${byResources ? 'lower the requests or use a larger type' : 'raise maxPods, or use a type with more ENIs or IPs per ENI'})`,
     );
   }
@@ -888,11 +892,6 @@ export interface TypesThatFit {
   skipped: { instanceType: string; reason: string }[];
 }
 
-/** Compares by vCPUs, then memory, then name; types without a figure sort after those with one. */
-export function compareBySize(a: { instanceType: string; vcpus?: number; memoryMiB?: number }, b: typeof a): number {
-  const num = (x?: number, y?: number): number => (x === y ? 0 : x === undefined ? 1 : y === undefined ? -1 : x - y);
-  return num(a.vcpus, b.vcpus) || num(a.memoryMiB, b.memoryMiB) || (a.instanceType < b.instanceType ? -1 : a.instanceType > b.instanceType ? 1 : 0);
-}
 
 /** Every known instance type on which one node runs all `replicas`, smallest first. */
 export function typesThatFit(options: Omit<SimulatePodsOptions, 'nodes' | 'instanceType' | 'facts' | 'mix'>): TypesThatFit {

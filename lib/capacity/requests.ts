@@ -102,7 +102,7 @@ export function formatRequests(r: Requested): string {
   return parts.join(', ') || 'no requests';
 }
 
-/** MiB as Kubernetes writes them: `512Mi`, one decimal when not whole. */
+/** MiB as Kubernetes writes them: `512Mi`, one decimal when not whole; under 0.1 Mi in bytes. */
 export function formatMemory(mib: number): string {
-  return `${+mib.toFixed(1)}Mi`;
+  return mib !== 0 && Math.abs(mib) < 0.1 ? `${Math.round(mib * MIB)} bytes` : `${+mib.toFixed(1)}Mi`;
 }

@@ -62,11 +62,19 @@ export function imagesOf(t: Record<string, unknown>): Partial<Record<Architectur
     const mine = offered.filter((x) => architectureOf(x) === arch);
     if (!mine.length) continue;
     let image: unknown;
+    let example = mine[0];
     try {
       if (overrides.length) {
-        const lt = overrides.find((o) => o.instanceType === mine[0])!.launchTemplate;
+        // Every override of the architecture: the first whose image is of another architecture, else the first.
         const rendered = renderTemplate(t, {}, { placeholders: true }).Resources;
-        image = lt === undefined ? undefined : imageIn({ [lt]: rendered[lt] ?? {} });
+        const images = mine.map((type) => {
+          const lt = overrides.find((o) => o.instanceType === type)!.launchTemplate;
+          const img = lt === undefined ? undefined : imageIn({ [lt]: rendered[lt] ?? {} });
+          return { type, img, arch: typeof img === 'string' ? amiPath(img.replace(/^<ssm:(.*)>$/, '$1'))?.architecture : undefined };
+        });
+        const pick = images.find((x) => x.arch !== undefined && x.arch !== arch) ?? images[0];
+        example = pick.type;
+        image = pick.img;
       } else {
         image = imageIn(renderTemplate(t, { NodeInstanceType: mine[0] }, { placeholders: true }).Resources);
       }
@@ -75,7 +83,7 @@ export function imagesOf(t: Record<string, unknown>): Partial<Record<Architectur
     }
     if (typeof image !== 'string') return undefined;
     const ssm = /^<ssm:(.+)>$/.exec(image);
-    const choice: ImageChoice = { types: mine.length, example: mine[0], image: ssm ? `ssm:${ssm[1]}` : image };
+    const choice: ImageChoice = { types: mine.length, example, image: ssm ? `ssm:${ssm[1]}` : image };
     const named = ssm ? amiPath(ssm[1])?.architecture : undefined;
     if (named) choice.imageArchitecture = named;
     out[arch] = choice;

@@ -10,6 +10,7 @@
  */
 import { isRecord as isObj, own, plural } from '../core';
 import { mixedOverrides } from '../nodegroup/mixed';
+import { cfnEqual } from './equal';
 import type { Impact } from './impact';
 
 /** How the nodes of one Auto Scaling group are affected by the update. */
@@ -249,11 +250,14 @@ function mixedChanges(group: string, oldResources: Obj, newResources: Obj, chang
   for (const t of moved) causes.push(`${t} moves from ${was.get(t)} to ${now.get(t)}`);
   [...added, ...moved].forEach((t) => types.add(t));
   if (!before.length) return { causes: ['it becomes a mixed-instances group'], types: [...now.keys()], count: now.size };
-  const distribution = (r: Obj): string => {
+  const policy = (r: Obj): Obj => {
     const g = own(r, group);
-    const policy = isObj(g) && isObj(g.Properties) ? own(g.Properties, 'MixedInstancesPolicy') : undefined;
-    return JSON.stringify((isObj(policy) ? own(policy, 'InstancesDistribution') : undefined) ?? null);
+    const p = isObj(g) && isObj(g.Properties) ? own(g.Properties, 'MixedInstancesPolicy') : undefined;
+    return isObj(p) ? p : {};
   };
-  if (distribution(oldResources) !== distribution(newResources)) causes.push('its purchase options (InstancesDistribution) change');
+  const [oldPolicy, newPolicy] = [policy(oldResources), policy(newResources)];
+  if (!cfnEqual(own(oldPolicy, 'InstancesDistribution') ?? {}, own(newPolicy, 'InstancesDistribution') ?? {})) causes.push('its purchase options (InstancesDistribution) change');
+  // Anything else in the policy (weights, the order of the overrides): the group's MixedInstancesPolicy changes all the same.
+  if (!causes.length && !cfnEqual(oldPolicy, newPolicy)) causes.push('its MixedInstancesPolicy changes (override order or weights)');
   return { causes, types: [...now.keys()].filter((t) => types.has(t)), count: now.size };
 }

@@ -56,7 +56,8 @@ const PLAIN = /^(?:[A-Za-z0-9_./$()+=]|-(?=[^\s]))(?:[A-Za-z0-9_./:@$()*+= -])*$
 function flowScalar(v: unknown): string {
   if (typeof v === 'string') {
     // …and that YAML reads as this text, not a number, boolean or null (the yaml library decides).
-    const plain = PLAIN.test(v) && v.trim() === v && !/: |:$/.test(v) && YAML.parse(v) === v;
+    // CloudFormation reads YAML 1.1, where yes/no/on/off are booleans too.
+    const plain = PLAIN.test(v) && v.trim() === v && !/: |:$/.test(v) && !/^(y|n|yes|no|on|off)$/i.test(v) && YAML.parse(v) === v;
     return plain ? v : JSON.stringify(v);
   }
   return String(v);

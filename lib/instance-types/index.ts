@@ -49,6 +49,21 @@ export function instanceTypeNames(): readonly string[] {
   return sortedNames!;
 }
 
+/** Compares by vCPUs, then memory, then name; types without a figure sort after those with one. */
+export function compareBySize(a: { instanceType: string; vcpus?: number; memoryMiB?: number }, b: typeof a): number {
+  const num = (x?: number, y?: number): number => (x === y ? 0 : x === undefined ? 1 : y === undefined ? -1 : x - y);
+  return num(a.vcpus, b.vcpus) || num(a.memoryMiB, b.memoryMiB) || (a.instanceType < b.instanceType ? -1 : a.instanceType > b.instanceType ? 1 : 0);
+}
+
+/** Known type names, smallest first (compareBySize). */
+export function sortBySize(names: readonly string[]): string[] {
+  const keyed = names.map((n) => {
+    const f = getInstanceType(n);
+    return { instanceType: f.name, vcpus: f.vcpus, memoryMiB: f.memoryMiB };
+  });
+  return keyed.sort(compareBySize).map((k) => k.instanceType);
+}
+
 /** The known names closest to `name` (lib/core suggest). */
 export function suggestInstanceTypes(name: string, count = 3): string[] {
   if (typeof name !== 'string') throw badArgument('suggestInstanceTypes', 'name', 'a string', name);

@@ -337,7 +337,7 @@ export function nodeGroupTemplate(r: ResolvedNodeGroupOptions): Template {
         MaxPodsOptions: mpMeta,
         InstanceTypes: r.maxPodsTable.size,
         InstanceData: { Date: provenance.date, Count: provenance.count, Sha256: provenance.sha256 },
-        UnknownInstanceType: 'not in the table: the stack operation fails before any change (no guessed max pods)',
+        ...(r.mixedInstances ? {} : { UnknownInstanceType: 'not in the table: the stack operation fails before any change (no guessed max pods)' }),
       },
     },
     Parameters: templateParameters(r),

@@ -1,6 +1,6 @@
 /** Which instance types a template offers: names and `*` patterns, resolved against the data. */
 import { EksNodegroupError, suggest } from '../core';
-import { getInstanceType, instanceTypeNames, isInstanceType } from '../instance-types';
+import { getInstanceType, instanceTypeNames, isInstanceType, sortBySize } from '../instance-types';
 
 /** Splits `m5.large` into its family `m5` and size `large` (at the first dot). */
 export function splitInstanceType(name: string): { family: string; size: string } {
@@ -48,7 +48,8 @@ function expand(patterns: readonly string[], option: string): string[] {
         const re = globRegExp(p);
         const hits = instanceTypeNames().filter((n) => re.test(n));
         if (hits.length === 0) throw noMatch(p, option);
-        out.push(...hits);
+        // Smallest first: where order matters (a mixed group's On-Demand priority), a pattern means no preference among its types.
+        out.push(...sortBySize(hits));
       } else {
         out.push(getInstanceType(p).name);
       }
@@ -68,7 +69,7 @@ export function namedInstanceTypes(include: readonly string[] | undefined): Set<
 }
 
 /**
- * The offered types, in the order given (patterns expand in name order), without duplicates.
+ * The offered types, in the order given (a pattern's types smallest first), without duplicates.
  * Default (no patterns): every known type. Unknown names and patterns matching nothing throw
  * UNKNOWN_INSTANCE_TYPE with the closest names.
  */

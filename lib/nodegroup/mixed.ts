@@ -50,7 +50,7 @@ export function resolveMixed(m: MixedInstancesOptions, offered: readonly string[
     for (const [type, w] of Object.entries(m.weights)) {
       if (!offered.includes(type)) {
         const near = suggest(type, offered);
-        throw badOption('mixedInstances.weights key', type, `an offered type${near.length ? ` (did you mean ${near.join(', ')}?)` : ''}: ${offered.join(', ')}`);
+        throw badOption('mixedInstances.weights key', type, `an offered type${near.length ? ` (did you mean ${near.join(', ')}?)` : ''}: ${offered.join(', ')}`, 'mixedInstances.weights');
       }
       if (!Number.isInteger(w) || w < 1 || w > 999) throw badOption(`mixedInstances.weights.${type}`, w, 'a whole number from 1 to 999');
       weights.set(type, w);
@@ -74,11 +74,17 @@ export function mixedSummary(m: NonNullable<ResolvedNodeGroupOptions['mixedInsta
   return `${plural(types, 'type')} fixed at generation (no NodeInstanceType parameter), ${plural(m.launchTemplates.length, 'launch template')} (one per max pods and architecture)`;
 }
 
-/** The LaunchTemplateId a launch template specification names by Ref, if any. */
+/** The launch template (logical ID) a specification names: `LaunchTemplateId` or `LaunchTemplateName` by Ref or GetAtt. */
 function launchTemplateRef(spec: unknown): string | undefined {
-  const id = isRecord(spec) ? own(spec, 'LaunchTemplateId') : undefined;
-  const r = isRecord(id) ? own(id, 'Ref') : undefined;
-  return typeof r === 'string' ? r : undefined;
+  for (const key of ['LaunchTemplateId', 'LaunchTemplateName']) {
+    const v = isRecord(spec) ? own(spec, key) : undefined;
+    const r = isRecord(v) ? own(v, 'Ref') : undefined;
+    if (typeof r === 'string') return r;
+    const g = isRecord(v) ? own(v, 'Fn::GetAtt') : undefined;
+    const [name, attribute] = Array.isArray(g) ? g : typeof g === 'string' ? g.split('.') : [];
+    if (typeof name === 'string' && attribute === key) return name;
+  }
+  return undefined;
 }
 
 /**
@@ -99,7 +105,9 @@ export function mixedOverrides(template: unknown): { group: string; instanceType
     for (const o of overrides) {
       const type = isRecord(o) ? own(o, 'InstanceType') : undefined;
       if (typeof type !== 'string') continue;
-      out.push({ group, instanceType: type, launchTemplate: launchTemplateRef(own(o as Record<string, unknown>, 'LaunchTemplateSpecification')) ?? main });
+      // An override without its own specification launches with the policy's; one this cannot read is undefined, never guessed.
+      const spec = own(o as Record<string, unknown>, 'LaunchTemplateSpecification');
+      out.push({ group, instanceType: type, launchTemplate: spec === undefined ? main : launchTemplateRef(spec) });
     }
   }
   return out;

@@ -127,9 +127,10 @@ export type SpotAllocationStrategy = 'price-capacity-optimized' | 'capacity-opti
  */
 export interface MixedInstancesOptions {
   /**
-   * On-Demand instances launched before any Spot (OnDemandBaseCapacity).
+   * On-Demand instances launched before any Spot (OnDemandBaseCapacity), at most Kubernetes' 5,000 nodes.
    * @default 0
    * @minimum 0
+   * @maximum 5000
    * @asType integer
    */
   onDemandBaseCapacity?: number;
@@ -272,7 +273,7 @@ export interface MixedLaunchTemplate {
 /** What resolveNodeGroupOptions returns: every option checked and with its default, ready for the builder. */
 export interface ResolvedNodeGroupOptions {
   amiFamily: AmiFamily;
-  /** The offered types, in the order given (patterns expanded in name order). */
+  /** The offered types, in the order given (a pattern's types smallest first). */
   instanceTypes: readonly string[];
   /** True when every known type is offered (no instanceTypes, no excludeInstanceTypes). */
   everyKnownType: boolean;

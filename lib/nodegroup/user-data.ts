@@ -158,6 +158,6 @@ export function maxPodsWritten(userData: unknown): number | undefined {
   const sub = isRecord(b64) ? b64['Fn::Sub'] : b64;
   const text = Array.isArray(sub) ? sub[0] : sub;
   if (typeof text !== 'string') return undefined;
-  const m = /^ {6}maxPods: (\d+)$|^max-pods = (\d+)$|--max-pods=(\d+)\b/m.exec(text);
+  const m = /^\s*maxPods:\s*(\d+)\s*$|^\s*max-pods\s*=\s*(\d+)\s*$|--max-pods(?:=|\s+)(\d+)\b/m.exec(text);
   return m ? Number(m[1] ?? m[2] ?? m[3]) : undefined;
 }

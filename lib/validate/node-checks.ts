@@ -1,13 +1,15 @@
 /**
  * Checks of what a node gets, in any template: EBS volume settings EC2 refuses, KMS keys AWS's
  * validator calls fatal (F3017), AMI SSM parameters for a Kubernetes version AWS publishes no AMI
- * for, and offered instance types of an architecture the template has no AMI for. The same rules
- * gen applies to its options (lib/core/aws.ts, lib/nodegroup).
+ * for, offered instance types of an architecture the template has no AMI for, and mixed-instances
+ * groups EC2 Auto Scaling refuses. The same rules gen applies to its options (lib/core/aws.ts,
+ * lib/nodegroup).
  */
 import { hasOwn, isRecord, toPointer } from '../core';
 import { EBS_LIMITS, ebsProblems, KMS_KEY_FORMS, KMS_KEY_PATTERN, type EbsVolumeType } from '../core/aws';
 import { architectureOf, isInstanceType } from '../instance-types';
 import { maxPodsTableFromTemplate } from '../nodegroup/layout';
+import { MAX_MIXED_LAUNCH_TEMPLATES, MAX_MIXED_TYPES, mixedOverrides, SPOT_ALLOCATION_STRATEGIES } from '../nodegroup/mixed';
 import { KUBERNETES_VERSIONS, type AmiFamily } from '../nodegroup/options';
 import type { Finding } from './findings';
 
@@ -107,6 +109,57 @@ export function nodeChecks(t: Obj): Finding[] {
         );
       }
     }
+  }
+  out.push(...mixedChecks(resources, parameters));
+  return out;
+}
+
+/**
+ * A mixed-instances group as EC2 Auto Scaling takes it: not beside a LaunchTemplate, at most 40
+ * types and 20 launch templates, WeightedCapacity on every override or none, the distribution's
+ * values in range; and each override's image of its type's architecture (from the AMI parameter's
+ * default SSM path, where the launch template names one).
+ */
+function mixedChecks(resources: Obj, parameters: Obj): Finding[] {
+  const out: Finding[] = [];
+  const overrides = mixedOverrides({ Resources: resources });
+  for (const [group, r] of Object.entries(resources)) {
+    const props = isRecord(r) && r.Type === 'AWS::AutoScaling::AutoScalingGroup' && isRecord(r.Properties) ? r.Properties : undefined;
+    const policy = props && isRecord(props.MixedInstancesPolicy) ? props.MixedInstancesPolicy : undefined;
+    if (!props || !policy) continue;
+    const at = (...path: (string | number)[]): string => toPointer(['Resources', group, 'Properties', 'MixedInstancesPolicy', ...path]);
+    const add = (severity: Finding['severity'], pointer: string, message: string): void => void out.push({ severity, rule: 'mixed-instances', pointer, message });
+    if (props.LaunchTemplate !== undefined) add('error', toPointer(['Resources', group, 'Properties', 'LaunchTemplate']), 'an Auto Scaling group takes a LaunchTemplate or a MixedInstancesPolicy, not both');
+    const mine = overrides.filter((o) => o.group === group);
+    if (mine.length > MAX_MIXED_TYPES) add('error', at('LaunchTemplate', 'Overrides'), `${mine.length} instance types: EC2 Auto Scaling takes at most ${MAX_MIXED_TYPES} per group`);
+    const templates = new Set(mine.map((o) => o.launchTemplate).filter((x) => x !== undefined));
+    if (templates.size > MAX_MIXED_LAUNCH_TEMPLATES) add('error', at('LaunchTemplate', 'Overrides'), `${templates.size} launch templates: EC2 Auto Scaling takes at most ${MAX_MIXED_LAUNCH_TEMPLATES} per group`);
+    const list = isRecord(policy.LaunchTemplate) && Array.isArray(policy.LaunchTemplate.Overrides) ? policy.LaunchTemplate.Overrides : [];
+    const weighted = list.filter((o) => isRecord(o) && o.WeightedCapacity !== undefined).length;
+    if (weighted > 0 && weighted < list.length) add('error', at('LaunchTemplate', 'Overrides'), `WeightedCapacity on ${weighted} of ${list.length} overrides: EC2 Auto Scaling takes it on every override or none`);
+    const d = isRecord(policy.InstancesDistribution) ? policy.InstancesDistribution : {};
+    for (const [key, max] of [['OnDemandPercentageAboveBaseCapacity', 100], ['OnDemandBaseCapacity', Infinity]] as const) {
+      const v = valueOf(d[key], parameters).value;
+      if (v === undefined || isRecord(v)) continue; // absent, or decided at deploy time
+      const n = num(v);
+      if (n === undefined || n > max) add('error', at('InstancesDistribution', key), `${key} ${JSON.stringify(v)} is not a whole number ${max === 100 ? 'from 0 to 100' : '≥ 0'}`);
+    }
+    const strategy = valueOf(d.SpotAllocationStrategy, parameters).value;
+    if (typeof strategy === 'string' && !(SPOT_ALLOCATION_STRATEGIES as readonly string[]).includes(strategy)) {
+      add('error', at('InstancesDistribution', 'SpotAllocationStrategy'), `SpotAllocationStrategy ${JSON.stringify(strategy)} is not one of ${SPOT_ALLOCATION_STRATEGIES.join(', ')}`);
+    }
+    mine.forEach((o, i) => {
+      const lt = o.launchTemplate === undefined ? undefined : resources[o.launchTemplate];
+      const data = isRecord(lt) && isRecord(lt.Properties) && isRecord(lt.Properties.LaunchTemplateData) ? lt.Properties.LaunchTemplateData : undefined;
+      // The image with the parameters' defaults: through NodeImageId's Fn::If, its else branch (NodeImageId defaults to "").
+      const written = data && isRecord(data.ImageId) && Array.isArray(data.ImageId['Fn::If']) ? data.ImageId['Fn::If'][2] : data?.ImageId;
+      const image = valueOf(written, parameters).value;
+      const ami = typeof image === 'string' ? amiPath(image) : undefined;
+      const arch = isInstanceType(o.instanceType) ? architectureOf(o.instanceType) : undefined;
+      if (ami && arch && ami.architecture !== arch) {
+        out.push({ severity: 'warning', rule: 'ami-architecture', pointer: at('LaunchTemplate', 'Overrides', i), message: `${o.instanceType} (${arch}) launches with ${o.launchTemplate}, whose image is the ${ami.architecture} AMI of ${image}: EC2 refuses to launch it` });
+      }
+    });
   }
   return out;
 }

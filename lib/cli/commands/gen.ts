@@ -172,9 +172,11 @@ function attribute(e: EksNodegroupError, values: Parsed['values'], config?: { sh
   if (option === undefined) return e;
   const related = (p: string) => p === option || option.startsWith(`${p}.`) || p.startsWith(`${option}.`);
   const flags = Object.keys(OPTION_FLAGS).filter((f) => values[f] !== undefined && related(OPTION_FLAGS[f][0]));
+  // The flag that sets exactly this option, when one does (not the one that only switches its parent on).
+  const exact = flags.filter((f) => OPTION_FLAGS[f][0] === option);
   let message: string | undefined;
-  if (flags.length === 1 && OPTION_FLAGS[flags[0]][0] === option && e.message.includes(`for ${option}:`)) {
-    message = e.message.replace(`for ${option}:`, `for --${flags[0]}:`);
+  if (exact.length === 1 && e.message.includes(`for ${option}:`)) {
+    message = e.message.replace(`for ${option}:`, `for --${exact[0]}:`);
   } else if (flags.length) {
     message = `${e.message} (from ${flags.map((f) => `--${f}`).join(', ')})`;
   } else if (config) {
@@ -255,10 +257,7 @@ export function optionsFromFlags(v: Parsed['values'], base: NodeGroupOptions = {
     const odBase = intFlag('on-demand-base', v['on-demand-base'], 0);
     if (odBase !== undefined) m.onDemandBaseCapacity = odBase;
     const pct = intFlag('on-demand-percentage', v['on-demand-percentage'], 0);
-    if (pct !== undefined) {
-      if (pct > 100) throw new EksNodegroupError('BAD_OPTION', `invalid value for --on-demand-percentage: ${pct} (allowed: a whole number from 0 to 100)`);
-      m.onDemandPercentageAboveBaseCapacity = pct;
-    }
+    if (pct !== undefined) m.onDemandPercentageAboveBaseCapacity = pct;
     const strategy = choiceFlag('spot-allocation-strategy', v['spot-allocation-strategy'], SPOT_ALLOCATION_STRATEGIES);
     if (strategy) m.spotAllocationStrategy = strategy;
     if (v['no-capacity-rebalance']) m.capacityRebalance = false;

@@ -42,8 +42,10 @@ function instanceTypeHint(value: ParameterValue | undefined, template: unknown):
     return e instanceof EksNodegroupError ? `NodeInstanceType: ${e.message}` : undefined;
   }
   if (maxPodsTableFromTemplate(template)?.has(value) !== false) return undefined;
-  const why = architectureOf(value) === undefined ? ' (gen leaves out types whose CPU architecture the instance data does not know)' : '';
-  return `NodeInstanceType: ${value} is a known type, but this template holds no max pods for it${why}; generate a template that offers it (gen -t ${value})`;
+  if (architectureOf(value) === undefined) {
+    return `NodeInstanceType: ${value} is a known type, but this template holds no max pods for it: gen leaves out types whose CPU architecture the instance data does not know (refresh the data with "eks-nodegroup refresh-data", then generate again)`;
+  }
+  return `NodeInstanceType: ${value} is a known type, but this template holds no max pods for it; generate a template that offers it (gen -t ${value})`;
 }
 
 export const command: Command = {
