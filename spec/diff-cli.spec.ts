@@ -9,11 +9,17 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { DEFAULT_NEW_TEMPLATE } from '../lib/cli/commands/diff';
-import { getInstanceType } from '../lib/instance-types';
+import { getInstanceType, listInstanceTypes } from '../lib/instance-types';
 import { toYaml } from '../lib/yaml';
 import { runBin, runCli, tempDir } from './helpers';
 
 type T = Record<string, unknown>;
+
+/** Three types of whatever data is installed (tests hold on any data snapshot). */
+const [A, B, C] = listInstanceTypes()
+  .filter((f) => f.defaultCardEnis > 0)
+  .slice(0, 3)
+  .map((f) => f.name);
 
 function byRule(type: string): number {
   const f = getInstanceType(type);
@@ -33,15 +39,15 @@ const launchConfig = (bootstrap: string): T => ({
 const OLD: T = {
   AWSTemplateFormatVersion: '2010-09-09',
   Description: 'Amazon EKS - Node Group',
-  Parameters: { NodeInstanceType: { Type: 'String', Default: 't3.medium', AllowedValues: ['t3.small', 't3.medium'] } },
-  Mappings: { MaxPodsPerNode: { 't3.small': { MaxPods: byRule('t3.small') + 1 }, 't3.medium': { MaxPods: byRule('t3.medium') } } },
+  Parameters: { NodeInstanceType: { Type: 'String', Default: B, AllowedValues: [A, B] } },
+  Mappings: { MaxPodsPerNode: { [A]: { MaxPods: byRule(A) + 1 }, [B]: { MaxPods: byRule(B) } } },
   Resources: { NodeLaunchConfig: launchConfig('/etc/eks/bootstrap.sh ${AWS::StackName}') },
 };
 
 const NEW: T = {
   ...OLD,
-  Parameters: { NodeInstanceType: { Type: 'String', Default: 't3.large', AllowedValues: ['t3.small', 't3.medium', 't3.large'] } },
-  Mappings: { MaxPodsPerNode: { 't3.small': { MaxPods: byRule('t3.small') }, 't3.medium': { MaxPods: byRule('t3.medium') }, 't3.large': { MaxPods: byRule('t3.large') } } },
+  Parameters: { NodeInstanceType: { Type: 'String', Default: C, AllowedValues: [A, B, C] } },
+  Mappings: { MaxPodsPerNode: { [A]: { MaxPods: byRule(A) }, [B]: { MaxPods: byRule(B) }, [C]: { MaxPods: byRule(C) } } },
   Resources: { NodeLaunchConfig: launchConfig('/etc/eks/bootstrap.sh ${AWS::StackName} --use-max-pods false') },
 };
 
@@ -118,16 +124,16 @@ describe('diff command', function () {
     const out = r.stdout;
     expect(out).to.include(`--- ${oldFile}\n+++ ${newFile}`);
     expect(out).to.include('[~] NodeInstanceType');
-    expect(out).to.include('    [~] Default: t3.medium → t3.large');
-    expect(out).to.include('    [+] AllowedValues[2]: t3.large');
-    expect(out).to.include('[~] MaxPodsPerNode › t3.small');
-    expect(out).to.include(`    [~] MaxPods: ${byRule('t3.small') + 1} → ${byRule('t3.small')}`);
-    expect(out).to.include('[+] MaxPodsPerNode › t3.large');
+    expect(out).to.include(`    [~] Default: ${B} → ${C}`);
+    expect(out).to.include(`    [+] AllowedValues[2]: ${C}`);
+    expect(out).to.include(`[~] MaxPodsPerNode › ${A}`);
+    expect(out).to.include(`    [~] MaxPods: ${byRule(A) + 1} → ${byRule(A)}`);
+    expect(out).to.include(`[+] MaxPodsPerNode › ${C}`);
     expect(out).to.include('[~] NodeLaunchConfig AWS::AutoScaling::LaunchConfiguration — REPLACED');
     expect(out).to.include('    -/etc/eks/bootstrap.sh ${AWS::StackName}\n');
     expect(out).to.include('    +/etc/eks/bootstrap.sh ${AWS::StackName} --use-max-pods false\n');
-    const row = out.split('\n').find((l) => l.trimStart().startsWith('t3.small '));
-    expect(row?.split(/\s+/).filter(Boolean).slice(0, 4)).to.deep.equal(['t3.small', String(byRule('t3.small') + 1), String(byRule('t3.small')), String(byRule('t3.small'))]);
+    const row = out.split('\n').find((l) => l.trimStart().startsWith(`${A} `));
+    expect(row?.split(/\s+/).filter(Boolean).slice(0, 4)).to.deep.equal([A, String(byRule(A) + 1), String(byRule(A)), String(byRule(A))]);
     expect(row).to.include('old ≠ data');
     expect(out).to.match(/Summary: 1 added, 0 removed, 3 changed\.\n$/);
     expect(out).to.not.include('\u001b[');
@@ -151,11 +157,11 @@ describe('diff command', function () {
       '/Parameters/NodeInstanceType',
       '/Parameters/NodeInstanceType/Default',
       '/Parameters/NodeInstanceType/AllowedValues/2',
-      '/Mappings/MaxPodsPerNode/t3.small/MaxPods',
-      '/Mappings/MaxPodsPerNode/t3.large',
+      `/Mappings/MaxPodsPerNode/${A}/MaxPods`,
+      `/Mappings/MaxPodsPerNode/${C}`,
       '/Resources/NodeLaunchConfig/Properties/UserData/Fn::Base64/Fn::Sub',
     ]);
-    expect(doc.maxPods.staleOld).to.deep.equal(['t3.small']);
+    expect(doc.maxPods.staleOld).to.deep.equal([A]);
     const again = await runCli(['diff', '--json', oldFile, newFile], { env: env() });
     expect(again.stdout).to.equal(r.stdout);
   });

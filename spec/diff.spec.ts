@@ -56,12 +56,6 @@ function at(t: unknown, pointer: string): unknown {
   return v;
 }
 
-/** max pods by the rule, from the facts: ENIs × (IPv4 per ENI − 1) + 2. */
-function byRule(type: string): number {
-  const f = getInstanceType(type);
-  return f.defaultCardEnis * (f.ipv4PerEni - 1) + 2;
-}
-
 function known(type: string): boolean {
   try {
     getInstanceType(type);
@@ -69,6 +63,13 @@ function known(type: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** max pods by the rule, from the facts: ENIs × (IPv4 per ENI − 1) + 2 (NaN for a type the data lacks, so loading never throws). */
+function byRule(type: string): number {
+  if (!known(type)) return NaN;
+  const f = getInstanceType(type);
+  return f.defaultCardEnis * (f.ipv4PerEni - 1) + 2;
 }
 
 const base: T = {

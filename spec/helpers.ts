@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { expect } from 'chai';
 import { cli } from '../lib/cli';
 import { EksNodegroupError } from '../lib/core';
+import { listInstanceTypes } from '../lib/instance-types';
 
 /** The repository root (spec files run from dist/spec). */
 export const ROOT = path.resolve(__dirname, '..', '..');
@@ -45,6 +46,14 @@ export const REQUIRED_PARAMETERS: Readonly<Record<string, string>> = Object.free
   CertificateAuthorityData: 'Q0E=',
   ServiceCidr: '10.100.0.0/16',
 });
+
+/** A family no type of the installed data has (zz9 unless a refresh added it): for "unknown type" cases. */
+export function unknownFamily(): string {
+  const families = new Set(listInstanceTypes().map((f) => f.name.split('.')[0]));
+  let name = 'zz9';
+  while (families.has(name)) name += '9';
+  return name;
+}
 
 export function requiredParameters(template: { Parameters?: unknown }): Record<string, string> {
   const declared = (template.Parameters ?? {}) as Record<string, unknown>;

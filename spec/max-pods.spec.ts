@@ -81,7 +81,7 @@ describe('max-pods engine', () => {
         const expected = card.MaximumNetworkInterfaces * (r.NetworkInfo.Ipv4AddressesPerInterface - 1) + 2;
         expect(maxPods(type), type).to.equal(expected);
       }
-      // NOTES.md: the instance-wide figure would give p5.48xlarge 100 ENIs' worth; the default card has far fewer.
+      // The instance-wide MaximumNetworkInterfaces would give p5.48xlarge 100 ENIs' worth; the default card has far fewer.
       const differing = raw.filter((r) => {
         const card = r.NetworkInfo.NetworkCards.find((c: any) => c.NetworkCardIndex === r.NetworkInfo.DefaultNetworkCardIndex);
         return card.MaximumNetworkInterfaces !== r.NetworkInfo.MaximumNetworkInterfaces;

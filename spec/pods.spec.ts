@@ -1,7 +1,7 @@
 /**
  * `eks-nodegroup pods`: kubectl-style output, the event for every pod that does not run, JSON,
  * the node-count and instance-type questions, and bad input (exit 2). Expected numbers are derived
- * here from ENIs and IPs per ENI (NOTES §1), never copied from the code.
+ * here from ENIs and IPs per ENI (the VPC CNI's rule), never copied from the code.
  */
 import { expect } from 'chai';
 import * as fs from 'node:fs';

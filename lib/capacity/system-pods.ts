@@ -8,7 +8,7 @@
  * - Today: aws-node, kube-proxy, eks-pod-identity-agent (DaemonSets, host network) and CoreDNS
  *   with two replicas (pod IPs), spread over nodes, each with the requests its source gives.
  */
-import { badOption, EksNodegroupError } from '../core';
+import { badOption, EksNodegroupError, hasOwn, toPointer } from '../core';
 import { parseTemplateWithSource } from '../yaml';
 import { requestsProblem, type ResourceRequests } from './requests';
 
@@ -137,7 +137,7 @@ export function checkSystemPods(list: unknown, where: (path: (string | number)[]
 export function resolveSystemPods(spec: SystemPodPreset | readonly SystemPod[] | undefined): SystemPod[] {
   if (spec === undefined) return checkSystemPods(SYSTEM_POD_PRESETS[DEFAULT_SYSTEM_PODS]);
   if (typeof spec === 'string') {
-    if (!Object.prototype.hasOwnProperty.call(SYSTEM_POD_PRESETS, spec)) {
+    if (!hasOwn(SYSTEM_POD_PRESETS, spec)) {
       throw badOption('systemPods', spec, `a preset (${SYSTEM_POD_PRESET_NAMES.join(', ')}) or a list of system pods`);
     }
     return checkSystemPods(SYSTEM_POD_PRESETS[spec]);
@@ -168,7 +168,7 @@ export function parseSystemPods(text: string, source = 'system-pods file'): Syst
   const doc = parsed.template;
   const extra = Object.keys(doc).filter((k) => k !== 'systemPods');
   if (extra.length || !('systemPods' in doc)) {
-    const pos = extra.length ? parsed.locate(`/${extra[0].replace(/~/g, '~0').replace(/\//g, '~1')}`) : undefined;
+    const pos = extra.length ? parsed.locate(toPointer([extra[0]])) : undefined;
     const at = pos ? `${source}:${pos.line}:${pos.col}` : source;
     throw new EksNodegroupError(
       'BAD_INPUT',
@@ -178,7 +178,7 @@ export function parseSystemPods(text: string, source = 'system-pods file'): Syst
     );
   }
   const where = (path: (string | number)[]): string => {
-    const pos = parsed.locate('/systemPods' + path.map((p) => `/${String(p).replace(/~/g, '~0').replace(/\//g, '~1')}`).join(''));
+    const pos = parsed.locate(toPointer(['systemPods', ...path]));
     return pos ? `${source}:${pos.line}:${pos.col}: ` : `${source}: `;
   };
   try {

@@ -53,7 +53,7 @@ export const PSEUDO_PARAMETERS: readonly string[] = Object.freeze([
 export function intrinsicKey(v: unknown): string | undefined {
   if (v === null || typeof v !== 'object' || Array.isArray(v)) return undefined;
   const keys = Object.keys(v);
-  return keys.length === 1 && Object.prototype.hasOwnProperty.call(SHORT_FORM, keys[0]) ? keys[0] : undefined;
+  return keys.length === 1 && hasOwn(SHORT_FORM, keys[0]) ? keys[0] : undefined;
 }
 
 /** The top-level sections of a template that hold name → definition mappings. */

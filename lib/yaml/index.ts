@@ -161,7 +161,7 @@ function toJs(node: YamlNode | null | undefined, r: Reader): unknown {
     return toJs(target, r);
   }
   const tag = node.tag !== undefined && node.tag.startsWith('!') && !node.tag.startsWith('!!') ? node.tag.slice(1) : undefined;
-  const fn = tag !== undefined && Object.prototype.hasOwnProperty.call(INTRINSICS, tag) ? INTRINSICS[tag] : undefined;
+  const fn = tag !== undefined && hasOwn(INTRINSICS, tag) ? INTRINSICS[tag] : undefined;
   let value: unknown;
   if (isScalar(node)) {
     value = node.value;

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { assertBodySize, EksNodegroupError } from '../../core';
+import { assertBodySize, EksNodegroupError, hasOwn } from '../../core';
 import { maxPodsTableFromTemplate } from '../../nodegroup/layout';
 import { mixedOverrides } from '../../nodegroup/mixed';
 import { maxPodsFromUserData, renderTemplate, RenderError, userDataOf, type ParameterValue, type RenderOptions } from '../../render';
@@ -22,7 +22,7 @@ function pairs(flag: string, values: unknown, what: string): Record<string, stri
       throw new EksNodegroupError('BAD_USAGE', `${flag} ${JSON.stringify(s)}: expected ${what}=VALUE (e.g. ${flag} ClusterName=my-cluster)\nusage: ${usage}`);
     }
     const key = s.slice(0, eq);
-    if (Object.prototype.hasOwnProperty.call(out, key)) {
+    if (hasOwn(out, key)) {
       throw new EksNodegroupError('BAD_USAGE', `${flag} ${key} is given twice (${JSON.stringify(out[key])} and ${JSON.stringify(s.slice(eq + 1))}); give it once`);
     }
     out[key] = s.slice(eq + 1);
