@@ -10,14 +10,14 @@ import * as path from 'node:path';
 import { diffTemplates } from '../lib/diff';
 import { architectureOf, listInstanceTypes } from '../lib/instance-types';
 import { maxPods } from '../lib/max-pods';
-import { buildNodeGroupTemplate, maxPodsTableFromTemplate, type NodeGroupOptions } from '../lib/nodegroup';
+import { buildNodeGroupTemplate, DEFAULTS, maxPodsTableFromTemplate, type NodeGroupOptions } from '../lib/nodegroup';
 import { MAX_MIXED_LAUNCH_TEMPLATES, MAX_MIXED_TYPES, mixedOverrides } from '../lib/nodegroup/mixed';
 import { maxPodsFromUserData, renderTemplate, userDataOf } from '../lib/render';
 import { validateTemplate } from '../lib/validate';
 import { amiPath } from '../lib/validate/node-checks';
 import { parseTemplate, toYaml } from '../lib/yaml';
 import { MIXED_CASES, MIXED_TYPES } from './aws-validator.spec';
-import { REQUIRED_PARAMETERS, requiredParameters, runCli, tempDir } from './helpers';
+import { failure, REQUIRED_PARAMETERS, requiredParameters, runCli, tempDir } from './helpers';
 
 type T = Record<string, unknown>;
 type Resources = Record<string, { Type: string; Properties: T }>;
@@ -109,9 +109,12 @@ describe('gen --mixed-instances', function () {
     ['41 types', ['-t', x86.slice(0, MAX_MIXED_TYPES + 1).map((t) => t.name).join(',')], new RegExp(`at most ${MAX_MIXED_TYPES} types in a mixed-instances group`)],
     [`${MAX_MIXED_LAUNCH_TEMPLATES + 1} launch templates`, ['-t', distinct.slice(0, MAX_MIXED_LAUNCH_TEMPLATES + 1).join(',')], new RegExp(`at most ${MAX_MIXED_LAUNCH_TEMPLATES} launch templates .*these need ${MAX_MIXED_LAUNCH_TEMPLATES + 1}`)],
     ['no types named', [], /needs the types to mix: give instanceTypes \(-t\)/],
-    ['an on-demand percentage over 100', ['-t', 'm5.large', '--on-demand-percentage', '101'], /--on-demand-percentage: 101 \(allowed: a whole number from 0 to 100\)/],
+    ['an on-demand percentage over 100', ['-t', 'm5.large', '--on-demand-percentage', '101'], /--on-demand-percentage: "101" \(allowed: a whole number from 0 to 100\)/],
     ['an unknown Spot strategy', ['-t', 'm5.large', '--spot-allocation-strategy', 'cheapest'], /--spot-allocation-strategy: "cheapest" \(allowed: price-capacity-optimized, capacity-optimized/],
+    ['an on-demand percentage that is no number', ['-t', 'm5.large', '--on-demand-percentage', 'abc'], /--on-demand-percentage: "abc" \(allowed: a whole number from 0 to 100\)/],
     ['a weight of 0', ['-t', 'm5.large', '--weight', 'm5.large=0'], /--weight m5\.large/],
+    ['a weight over 999, named as the flag', ['-t', 'm5.large', '--weight', 'm5.large=1000'], /invalid value for --weight m5\.large=…: "1000" \(allowed: a whole number from 1 to 999\)/],
+    ['a weight given twice', ['-t', 'm5.large', '--weight', 'm5.large=1', '--weight', 'm5.large=2'], /--weight m5\.large=… is given twice/],
     ['weights for some types only', ['-t', 'm5.large,m5.xlarge', '--weight', 'm5.large=2'], /every offered type or for none.*missing: m5\.xlarge/],
     ['a weight for a type not offered', ['-t', 'm5.large', '--weight', 'm5.larg=2'], /weights key: "m5\.larg".*did you mean m5\.large/],
     ['a layout', ['-t', 'm5.large', '--layout', 'per-type'], /--layout.*nothing with mixedInstances/],
@@ -125,6 +128,41 @@ describe('gen --mixed-instances', function () {
       expect(fs.existsSync(path.join(dir, 'refused.yaml'))).to.equal(false);
     });
   }
+
+  it('config mixedInstances: true is the group with every default, false none; another shape is refused by name', async () => {
+    const write = (name: string, value: string) => fs.writeFileSync(path.join(dir, name), `instanceTypes: [m5.large, m7g.large]\nmixedInstances: ${value}\n`);
+    const flags = await runCli(['gen', '--stdout', '--mixed-instances', '-t', 'm5.large,m7g.large'], { cwd: dir });
+    write('on.yaml', 'true');
+    expect((await runCli(['gen', '--stdout', '-c', 'on.yaml'], { cwd: dir })).stdout).to.equal(flags.stdout);
+    // A flag switches it on over `false`, and merges its value into `true`'s defaults.
+    write('off.yaml', 'false');
+    expect((await runCli(['gen', '--stdout', '-c', 'off.yaml', '--mixed-instances'], { cwd: dir })).stdout).to.equal(flags.stdout);
+    expect((await runCli(['gen', '--stdout', '-c', 'off.yaml'], { cwd: dir })).stdout).to.equal((await runCli(['gen', '--stdout', '-t', 'm5.large,m7g.large'], { cwd: dir })).stdout);
+    const off = await runCli(['gen', '--stdout', '-c', 'off.yaml', '--on-demand-base', '1'], { cwd: dir });
+    expect([off.code, off.stderr]).to.deep.equal([2, 'eks-nodegroup gen: --on-demand-base goes with --mixed-instances (or mixedInstances in the config file)\n']);
+    const spot = await runCli(['gen', '--stdout', '-c', 'on.yaml', '--on-demand-percentage', '0'], { cwd: dir });
+    expect(spot.stdout).to.equal((await runCli(['gen', '--stdout', '--mixed-instances', '-t', 'm5.large,m7g.large', '--on-demand-percentage', '0'], { cwd: dir })).stdout);
+    for (const bad of ['5', '[]', '"abc"', 'null']) {
+      write('bad.yaml', bad);
+      for (const extra of [[], ['--mixed-instances', '--on-demand-base', '1']]) {
+        const r = await runCli(['gen', '--stdout', '-c', 'bad.yaml', ...extra], { cwd: dir });
+        expect(r.code, `${bad} ${extra}`).to.equal(2);
+        expect(r.stderr).to.include(`bad.yaml:2:17: invalid value for mixedInstances: ${bad === '"abc"' ? bad : JSON.stringify(JSON.parse(bad))} (allowed: true, false or a mapping of onDemandBaseCapacity, onDemandPercentageAboveBaseCapacity`);
+      }
+    }
+    // The same in a nested value the flags merge into.
+    write('w.yaml', '{ weights: 5 }');
+    const w = await runCli(['gen', '--stdout', '-c', 'w.yaml', '--weight', 'm5.large=1', '--weight', 'm7g.large=1'], { cwd: dir });
+    expect(w.code).to.equal(2);
+    expect(w.stderr).to.match(/w\.yaml:2:\d+: invalid value for mixedInstances\.weights: 5 .*\(with --weight\)/);
+  });
+
+  it('the library takes mixedInstances: true and false as the config does', () => {
+    const types = ['m5.large', 'm7g.large'];
+    expect(buildNodeGroupTemplate({ instanceTypes: types, mixedInstances: true })).to.deep.equal(buildNodeGroupTemplate({ instanceTypes: types, mixedInstances: {} }));
+    expect(buildNodeGroupTemplate({ instanceTypes: types, mixedInstances: false })).to.deep.equal(buildNodeGroupTemplate({ instanceTypes: types }));
+    expect(() => buildNodeGroupTemplate({ instanceTypes: types, mixedInstances: 5 as unknown as boolean })).to.throw(/invalid value for mixedInstances: 5 \(allowed: true, false or a mapping of /);
+  });
 
   it('purchase-option flags without --mixed-instances are refused', async () => {
     const r = await runCli(['gen', '-t', 'm5.large', '--on-demand-base', '1', '-o', 'x.yaml'], { cwd: dir });

@@ -376,6 +376,10 @@ describe('buildNodeGroupTemplate', function () {
       ['kubernetes version', { kubernetesVersion: '2' }, 'BAD_OPTION', 'kubernetesVersion'],
       ['layout', { maxPodsLayout: 'flat' as 'by-size' }, 'BAD_OPTION', 'maxPodsLayout', 'by-size, per-type'],
       ['not an object', 'al2' as unknown as NodeGroupOptions, 'BAD_OPTION', 'options'],
+      // A value no branch of an anyOf takes: every shape named, not only the first branch's type.
+      ['kubelet value of no allowed shape', { kubelet: { x: null as unknown as string } }, 'BAD_OPTION', 'kubelet.x: null', 'a string, a number, true, false, a list of strings or a map of strings'],
+      ['mixedInstances of another shape', { mixedInstances: [] as unknown as boolean }, 'BAD_OPTION', 'mixedInstances: []', 'true, false or a mapping of onDemandBaseCapacity'],
+      ['a bad value inside a mixedInstances mapping (not "must be boolean")', { mixedInstances: { onDemandPercentageAboveBaseCapacity: 101 } }, 'BAD_OPTION', 'mixedInstances.onDemandPercentageAboveBaseCapacity: 101', 'from 0 to 100'],
     ];
     for (const [title, o, code, ...parts] of BAD) {
       it(`rejects ${title}, naming the option and what is allowed (in the resolver, before the builder)`, () => {

@@ -217,8 +217,12 @@ export interface NodeGroupOptions {
   parameterDefaults?: { [parameter: string]: string | number };
   /** Template Description (left out: AWS's "Amazon EKS - Node Group" with what was computed). */
   description?: string;
-  /** A mixed-instances group (Spot and On-Demand) over the offered types instead of one type per stack. */
-  mixedInstances?: MixedInstancesOptions;
+  /**
+   * A mixed-instances group (Spot and On-Demand) over the offered types instead of one type per
+   * stack: its purchase options, or `true` for the group with every default (`false`, or left
+   * out: one type per stack).
+   */
+  mixedInstances?: boolean | MixedInstancesOptions;
   /**
    * Build the template even where a node would have no memory left for pods (allocatable ≤ 0:
    * kube-reserved and the eviction threshold take it all); gen refuses otherwise.
