@@ -75,6 +75,7 @@ describe('mixed-instances groups: each type with its own max pods and AMI', func
   it('the purchase options and weights land in the group as given; the defaults are stated once', () => {
     const t = buildNodeGroupTemplate({
       instanceTypes: ['m5.large', 'm5.xlarge'],
+      scaling: { desired: 3, max: 5 },
       mixedInstances: { onDemandBaseCapacity: 2, onDemandPercentageAboveBaseCapacity: 20, spotAllocationStrategy: 'capacity-optimized', capacityRebalance: false, weights: { 'm5.large': 1, 'm5.xlarge': 2 } },
     });
     const g = t.Resources.NodeGroup.Properties as T & { MixedInstancesPolicy: { InstancesDistribution: T; LaunchTemplate: { Overrides: T[] } } };
@@ -115,6 +116,11 @@ describe('gen --mixed-instances', function () {
     ['a weight of 0', ['-t', 'm5.large', '--weight', 'm5.large=0'], /--weight m5\.large/],
     ['a weight over 999, named as the flag', ['-t', 'm5.large', '--weight', 'm5.large=1000'], /invalid value for --weight m5\.large=…: "1000" \(allowed: a whole number from 1 to 999\)/],
     ['a weight given twice', ['-t', 'm5.large', '--weight', 'm5.large=1', '--weight', 'm5.large=2'], /--weight m5\.large=… is given twice/],
+    [
+      'weights with a max size that leaves no room for the largest weight',
+      ['-t', 'm5.large,m5.xlarge,m6i.2xlarge', '--weight', 'm5.large=1', '--weight', 'm5.xlarge=2', '--weight', 'm6i.2xlarge=4'],
+      new RegExp(`invalid value for scaling: .*mixedInstances\\.weights.*capacity units.*\\(${DEFAULTS.scaling.desired} \\+ 4 = ${DEFAULTS.scaling.desired + 4}\\).*--max-size ${DEFAULTS.scaling.desired + 4}`),
+    ],
     ['weights for some types only', ['-t', 'm5.large,m5.xlarge', '--weight', 'm5.large=2'], /every offered type or for none.*missing: m5\.xlarge/],
     ['a weight for a type not offered', ['-t', 'm5.large', '--weight', 'm5.larg=2'], /weights key: "m5\.larg".*did you mean m5\.large/],
     ['a layout', ['-t', 'm5.large', '--layout', 'per-type'], /--layout.*nothing with mixedInstances/],
@@ -162,6 +168,23 @@ describe('gen --mixed-instances', function () {
     expect(buildNodeGroupTemplate({ instanceTypes: types, mixedInstances: true })).to.deep.equal(buildNodeGroupTemplate({ instanceTypes: types, mixedInstances: {} }));
     expect(buildNodeGroupTemplate({ instanceTypes: types, mixedInstances: false })).to.deep.equal(buildNodeGroupTemplate({ instanceTypes: types }));
     expect(() => buildNodeGroupTemplate({ instanceTypes: types, mixedInstances: 5 as unknown as boolean })).to.throw(/invalid value for mixedInstances: 5 \(allowed: true, false or a mapping of /);
+  });
+
+  it('with weights the sizes count capacity units: the parameters say so, and max must leave room for the largest weight', () => {
+    const weights = { 'm5.large': 1, 'm5.xlarge': 2, 'm6i.2xlarge': 4 };
+    const largest = Math.max(...Object.values(weights));
+    const options = { instanceTypes: Object.keys(weights), mixedInstances: { weights } };
+    const e = failure(() => buildNodeGroupTemplate(options));
+    expect(e.option).to.equal('scaling');
+    expect(e.message).to.include(`(${DEFAULTS.scaling.desired} + ${largest} = ${DEFAULTS.scaling.desired + largest})`);
+    const t = buildNodeGroupTemplate({ ...options, scaling: { desired: DEFAULTS.scaling.desired, max: DEFAULTS.scaling.desired + largest } });
+    const p = t.Parameters as Record<string, { Description: string }>;
+    for (const n of ['NodeAutoScalingGroupMinSize', 'NodeAutoScalingGroupDesiredCapacity', 'NodeAutoScalingGroupMaxSize']) expect(p[n].Description, n).to.include('in capacity units');
+    expect(p.NodeAutoScalingGroupMaxSize.Description).to.include(`NodeAutoScalingGroupDesiredCapacity + ${largest} (the largest weight)`);
+    // Through a parameter default too; and without weights the sizes count nodes, as before.
+    expect(failure(() => buildNodeGroupTemplate({ ...options, parameterDefaults: { NodeAutoScalingGroupMaxSize: DEFAULTS.scaling.desired + largest - 1 } })).option).to.equal('scaling');
+    const plain = buildNodeGroupTemplate({ instanceTypes: Object.keys(weights), mixedInstances: {} }).Parameters as typeof p;
+    expect(plain.NodeAutoScalingGroupMaxSize.Description).to.not.include('capacity units');
   });
 
   it('purchase-option flags without --mixed-instances are refused', async () => {
@@ -254,14 +277,15 @@ describe('mixed-instances groups: the review cases', function () {
   });
 
   it('diff: key order in the policy is no change; weights or override order are', () => {
-    const a = buildNodeGroupTemplate({ instanceTypes: ['m5.large', 'm5a.large'], mixedInstances: {} });
+    const scaling = { desired: 3, max: 5 };
+    const a = buildNodeGroupTemplate({ instanceTypes: ['m5.large', 'm5a.large'], scaling, mixedInstances: {} });
     const b = clone(a);
     const d = policyOf(b).InstancesDistribution;
     policyOf(b).InstancesDistribution = Object.fromEntries(Object.entries(d).reverse());
     expect(diffTemplates(a, b).nodes).to.equal(undefined);
-    const weighted = buildNodeGroupTemplate({ instanceTypes: ['m5.large', 'm5a.large'], mixedInstances: { weights: { 'm5.large': 1, 'm5a.large': 2 } } });
+    const weighted = buildNodeGroupTemplate({ instanceTypes: ['m5.large', 'm5a.large'], scaling, mixedInstances: { weights: { 'm5.large': 1, 'm5a.large': 2 } } });
     expect(diffTemplates(a, weighted).nodes![0].cause).to.equal('its MixedInstancesPolicy changes (override order or weights)');
-    const swapped = buildNodeGroupTemplate({ instanceTypes: ['m5a.large', 'm5.large'], mixedInstances: {} });
+    const swapped = buildNodeGroupTemplate({ instanceTypes: ['m5a.large', 'm5.large'], scaling, mixedInstances: {} });
     expect(diffTemplates(a, swapped).nodes![0].how).to.equal('rolling');
   });
 

@@ -69,6 +69,24 @@ export function resolveMixed(m: MixedInstancesOptions, offered: readonly string[
   };
 }
 
+/**
+ * With weights the group's sizes count capacity units, not instances, and a rolling update starts
+ * one node of any type above the desired capacity: the max size must leave room for the largest
+ * weight. https://docs.aws.amazon.com/autoscaling/ec2/userguide/asg-instance-weighting.html
+ */
+export function checkWeightedSizes(m: NonNullable<ResolvedNodeGroupOptions['mixedInstances']>, sizes: { min: number; desired: number; max: number }): void {
+  if (m.weights === undefined) return;
+  const largest = Math.max(...m.weights.values());
+  const need = sizes.desired + largest;
+  if (sizes.max < need) {
+    throw badOption(
+      'scaling',
+      sizes,
+      `with mixedInstances.weights, sizes in capacity units and a max size at least the desired capacity + the largest weight (${sizes.desired} + ${largest} = ${need}), so a rolling update can start a node of any type (e.g. --max-size ${need})`,
+    );
+  }
+}
+
 /** `3 types, 2 launch templates (max pods 29, 58)`: what gen and the description say. */
 export function mixedSummary(m: NonNullable<ResolvedNodeGroupOptions['mixedInstances']>, types: number): string {
   return `${plural(types, 'type')} fixed at generation (no NodeInstanceType parameter), ${plural(m.launchTemplates.length, 'launch template')} (one per max pods and architecture)`;

@@ -95,7 +95,11 @@ export interface SshOptions {
   cidr?: string;
 }
 
-/** Auto Scaling group size defaults (AWS's template's parameter defaults). */
+/**
+ * Auto Scaling group size defaults (AWS's template's parameter defaults). With
+ * `mixedInstances.weights` they count capacity units (each node its weight), and max must be at
+ * least desired + the largest weight.
+ */
 export interface ScalingOptions {
   /**
    * @default 1
@@ -154,7 +158,10 @@ export interface MixedInstancesOptions {
    * @default true
    */
   capacityRebalance?: boolean;
-  /** WeightedCapacity per instance type (1–999), for every offered type or none. */
+  /**
+   * WeightedCapacity per instance type (1–999), for every offered type or none. With weights the
+   * scaling sizes count capacity units, not nodes.
+   */
   weights?: { [instanceType: string]: number };
 }
 

@@ -11,7 +11,7 @@ import { checkMaxPodsOptions, maxPodsTable, nodeResourcesFromFacts } from '../ma
 import validateOptions from './generated/options-validator';
 import { namedInstanceTypes, selectInstanceTypes } from './instance-selection';
 import { tableMappings } from './layout';
-import { MAX_MIXED_TYPES, mixedSummary, resolveMixed } from './mixed';
+import { checkWeightedSizes, MAX_MIXED_TYPES, mixedSummary, resolveMixed } from './mixed';
 import { DEFAULTS, KUBERNETES_VERSIONS, KUBERNETES_VERSION_SOURCES, type AmiFamily, type MixedInstancesOptions, type NodeGroupOptions, type ResolvedNodeGroupOptions } from './options';
 import { AMI_PARAMETERS, PARAMETER_ALLOWED_VALUES, PARAMETER_TYPES, parameterNames } from './parameters';
 import { checkKubeletSetting } from './user-data';
@@ -415,6 +415,10 @@ export function resolveNodeGroupOptions(options: NodeGroupOptions = {}): Resolve
     throw badOption('description', description, 'non-empty text of at most 1024 bytes (CloudFormation limit)');
   }
   const parameters = parameterDefaults(o, family, kubernetesVersion, architectures, defaultType, offered);
+  if (mixed) {
+    const [min, desired, max] = [parameters.NodeAutoScalingGroupMinSize, parameters.NodeAutoScalingGroupDesiredCapacity, parameters.NodeAutoScalingGroupMaxSize].map(Number);
+    checkWeightedSizes(mixed, { min, desired, max });
+  }
   return {
     amiFamily: family,
     instanceTypes: offered,
