@@ -8,6 +8,7 @@ import { expect } from 'chai';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { diffTemplates } from '../lib/diff';
+import { formatDiffText } from '../lib/format';
 import { architectureOf, listInstanceTypes } from '../lib/instance-types';
 import { maxPods } from '../lib/max-pods';
 import { buildNodeGroupTemplate, DEFAULTS, maxPodsTableFromTemplate, type NodeGroupOptions } from '../lib/nodegroup';
@@ -223,6 +224,17 @@ describe('diff with mixed-instances groups: which nodes are replaced and why', (
     expect(d.nodes).to.have.length(1);
     expect(d.nodes![0]).to.include({ autoScalingGroup: 'NodeGroup', how: 'rolling', cause: 'it becomes a mixed-instances group' });
     expect(d.nodes![0].instanceTypes).to.deep.equal(MIXED_TYPES);
+  });
+
+  it('mixed → single type: every node is replaced because the group stops being mixed, its types named', () => {
+    const d = diffTemplates(mixed, single);
+    expect(d.nodes).to.have.length(1);
+    expect(d.nodes![0]).to.include({
+      autoScalingGroup: 'NodeGroup',
+      how: 'rolling',
+      cause: `it stops being a mixed-instances group (${MIXED_TYPES.length} types: ${MIXED_TYPES.join(', ')}): its nodes come back as the one type of its LaunchTemplate`,
+    });
+    expect(formatDiffText(d)).to.include('[!] NodeGroup: every node is replaced, 1 at a time').and.to.include('because it stops being a mixed-instances group');
   });
 
   it('two mixed groups differing in one type: the types added, removed or whose launch template changes', () => {
