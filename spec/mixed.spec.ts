@@ -332,6 +332,16 @@ describe('mixed-instances groups: the review cases', function () {
     expect(arm.new).to.include({ example: 'm7g.xlarge', imageArchitecture: 'x86_64' });
   });
 
+  it("validate points at the override's real place in Overrides, past overrides without an InstanceType", () => {
+    const t = clone(buildNodeGroupTemplate({ instanceTypes: ['m5.large', 'm7g.large'], mixedInstances: {} }));
+    const overrides = policyOf(t).LaunchTemplate.Overrides;
+    overrides[1].LaunchTemplateSpecification = overrides[0].LaunchTemplateSpecification;
+    overrides.unshift({ InstanceRequirements: { VCpuCount: { Min: 2 }, MemoryMiB: { Min: 4096 } } });
+    const f = validateTemplate(t).filter((x) => x.rule === 'ami-architecture');
+    expect(f.map((x) => x.pointer)).to.deep.equal([`/Resources/NodeGroup/Properties/MixedInstancesPolicy/LaunchTemplate/Overrides/${overrides.findIndex((o) => o.InstanceType === 'm7g.large')}`]);
+    expect(mixedOverrides(t).map((o) => [o.instanceType, o.index])).to.deep.equal([['m5.large', 1], ['m7g.large', 2]]);
+  });
+
   it('a hand-edited max-pods line in valid TOML still counts for the table', () => {
     const t = clone(buildNodeGroupTemplate({ amiFamily: 'bottlerocket', instanceTypes: ['m5.large', 'm5.4xlarge'], mixedInstances: {} }));
     const lt = Object.values(t.Resources as Resources).find((r) => r.Type === 'AWS::EC2::LaunchTemplate' && JSON.stringify(r).includes(`max-pods = ${maxPods('m5.4xlarge')}`))!;

@@ -105,12 +105,21 @@ function launchTemplateRef(spec: unknown): string | undefined {
   return undefined;
 }
 
+/** One override of a MixedInstancesPolicy: its group, instance type, launch template and place in Overrides. */
+export interface MixedOverride {
+  group: string;
+  instanceType: string;
+  launchTemplate: string | undefined;
+  /** Its index in the policy's Overrides (overrides without an InstanceType are skipped, not renumbered). */
+  index: number;
+}
+
 /**
  * The overrides of every Auto Scaling group's MixedInstancesPolicy in a template (long form): each
  * instance type with the launch template it launches with (its own, else the policy's), by logical ID.
  */
-export function mixedOverrides(template: unknown): { group: string; instanceType: string; launchTemplate: string | undefined }[] {
-  const out: { group: string; instanceType: string; launchTemplate: string | undefined }[] = [];
+export function mixedOverrides(template: unknown): MixedOverride[] {
+  const out: MixedOverride[] = [];
   const resources = isRecord(template) && isRecord(template.Resources) ? template.Resources : {};
   for (const [group, r] of Object.entries(resources)) {
     if (!isRecord(r) || r.Type !== 'AWS::AutoScaling::AutoScalingGroup' || !isRecord(r.Properties)) continue;
@@ -120,13 +129,13 @@ export function mixedOverrides(template: unknown): { group: string; instanceType
     const main = launchTemplateRef(own(lt, 'LaunchTemplateSpecification'));
     const overrides = own(lt, 'Overrides');
     if (!Array.isArray(overrides)) continue;
-    for (const o of overrides) {
+    overrides.forEach((o, index) => {
       const type = isRecord(o) ? own(o, 'InstanceType') : undefined;
-      if (typeof type !== 'string') continue;
+      if (typeof type !== 'string') return;
       // An override without its own specification launches with the policy's; one this cannot read is undefined, never guessed.
       const spec = own(o as Record<string, unknown>, 'LaunchTemplateSpecification');
-      out.push({ group, instanceType: type, launchTemplate: spec === undefined ? main : launchTemplateRef(spec) });
-    }
+      out.push({ group, instanceType: type, launchTemplate: spec === undefined ? main : launchTemplateRef(spec), index });
+    });
   }
   return out;
 }
