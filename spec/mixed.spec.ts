@@ -11,7 +11,7 @@ import { diffTemplates } from '../lib/diff';
 import { formatDiffText } from '../lib/format';
 import { architectureOf, listInstanceTypes } from '../lib/instance-types';
 import { maxPods } from '../lib/max-pods';
-import { buildNodeGroupTemplate, DEFAULTS, maxPodsTableFromTemplate, type NodeGroupOptions } from '../lib/nodegroup';
+import { buildNodeGroupTemplate, DEFAULTS, maxPodsTableFromTemplate, selectInstanceTypes, type NodeGroupOptions } from '../lib/nodegroup';
 import { MAX_MIXED_LAUNCH_TEMPLATES, MAX_MIXED_TYPES, mixedOverrides } from '../lib/nodegroup/mixed';
 import { maxPodsFromUserData, renderTemplate, userDataOf } from '../lib/render';
 import { validateTemplate } from '../lib/validate';
@@ -29,6 +29,7 @@ const CASES: { title: string; options: NodeGroupOptions }[] = [
   { title: 'bottlerocket, both architectures', options: { amiFamily: 'bottlerocket', instanceTypes: MIXED_TYPES, mixedInstances: {} } },
   { title: 'al2, both architectures', options: { amiFamily: 'al2', instanceTypes: MIXED_TYPES, mixedInstances: {} } },
   { title: 'al2023, arm64 only', options: { instanceTypes: ['m7g.*', 'c7g.large'], excludeInstanceTypes: ['m7g.metal'], mixedInstances: {} } },
+  { title: 'al2023, x86_64 only', options: { instanceTypes: ['c6i.*', 'm5.large', 't3.medium'], excludeInstanceTypes: ['c6i.metal', 'c6i.32xlarge', 'c6i.24xlarge'], mixedInstances: true } },
 ];
 
 describe('mixed-instances groups: each type with its own max pods and AMI', function () {
@@ -40,6 +41,10 @@ describe('mixed-instances groups: each type with its own max pods and AMI', func
       const overrides = mixedOverrides(template);
       const types = overrides.map((o) => o.instanceType);
       expect(types.length).to.be.within(1, MAX_MIXED_TYPES);
+      // Exactly the requested types, in the order asked (a pattern's smallest first): none lost or doubled by the grouping.
+      expect(types).to.deep.equal(selectInstanceTypes(c.options.instanceTypes, c.options.excludeInstanceTypes));
+      const only = /(x86_64|arm64) only/.exec(c.title)?.[1];
+      if (only) expect([...new Set(types.map((t) => architectureOf(t)))]).to.deep.equal([only]);
       const rendered = renderTemplate(template, requiredParameters(template));
       const userData = new Map(userDataOf(rendered).map((u) => [u.logicalId, u.text]));
       const wrong: string[] = [];
