@@ -118,7 +118,8 @@ offered instance type, then prints its path, size and the deploy command that fi
                                  ${SPOT_ALLOCATION_STRATEGIES.join(' | ')}
                                  (default ${DEFAULTS.mixedInstances.spotAllocationStrategy})
         --no-capacity-rebalance  no Capacity Rebalancing (on by default)
-        --weight TYPE=N          WeightedCapacity 1–999 (repeatable; every type or none)
+        --weight TYPE=N          WeightedCapacity 1–999 (repeatable; every type or none); the sizes
+                                 then count capacity units: max ≥ desired + the largest weight
 ${MAX_POD_FLAGS_HELP}
 
 Exit codes: 0 written, 1 the generated template is invalid (nothing written), 2 bad usage or input
