@@ -13,6 +13,8 @@ export {
   maxPodsTableFromTemplate,
   DEFAULTS,
   type NodeGroupOptions,
+  type MixedInstancesOptions,
+  type SpotAllocationStrategy,
   type ResolvedNodeGroupOptions,
   type NodeGroupTemplate,
 } from './nodegroup';

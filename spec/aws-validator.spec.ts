@@ -42,7 +42,7 @@ const NO_VCPUS = listInstanceTypes()
 export const MIXED_TYPES = ['m5.large', 'm5a.large', 'm6i.large', 'c5.xlarge', 'm7g.large', 't3.medium'];
 export const MIXED_CASES: { title: string; options: NodeGroupOptions }[] = [
   { title: 'mixed instances, al2023, both architectures, all Spot', options: { instanceTypes: MIXED_TYPES, mixedInstances: { onDemandPercentageAboveBaseCapacity: 0 } } },
-  { title: 'mixed instances, bottlerocket, x86_64 only, weights', options: { amiFamily: 'bottlerocket', instanceTypes: ['m5.large', 'm5.xlarge', 'm6i.2xlarge'], mixedInstances: { onDemandBaseCapacity: 1, onDemandPercentageAboveBaseCapacity: 25, weights: { 'm5.large': 1, 'm5.xlarge': 2, 'm6i.2xlarge': 4 } } } },
+  { title: 'mixed instances, bottlerocket, x86_64 only, weights', options: { amiFamily: 'bottlerocket', instanceTypes: ['m5.large', 'm5.xlarge', 'm6i.2xlarge'], scaling: { min: 2, desired: 8, max: 12 }, mixedInstances: { onDemandBaseCapacity: 1, onDemandPercentageAboveBaseCapacity: 25, weights: { 'm5.large': 1, 'm5.xlarge': 2, 'm6i.2xlarge': 4 } } } },
   { title: 'mixed instances, al2, arm64 only, capacity-optimized', options: { amiFamily: 'al2', kubernetesVersion: '1.32', instanceTypes: ['m6g.*'], mixedInstances: { spotAllocationStrategy: 'capacity-optimized', capacityRebalance: false } } },
   { title: 'mixed instances, prefix delegation, 40 types', options: { instanceTypes: ['m5.*', 'm5a.*', 'm6i.*', 'c6g.*', 'r6i.*'], excludeInstanceTypes: ['r6i.32xlarge', 'r6i.metal', 'r6i.24xlarge', 'r6i.16xlarge', 'r6i.12xlarge', 'm6i.32xlarge'], maxPods: { prefixDelegation: true }, mixedInstances: {} } },
 ];

@@ -407,18 +407,39 @@ describe('diffTemplates', () => {
       expect(formatDiffText(d)).to.include('depends on condition Latest');
     });
 
-    it('a launch template used through MixedInstancesPolicy: said to be not determined here', () => {
-      const mixedGroup = (t: T): void => {
+    it('a MixedInstancesPolicy whose overrides name no launch template of their own: its launch template is every node\'s, as a LaunchTemplate is', () => {
+      const mixedGroup = (t: T, overrides?: unknown[]): void => {
         const p = group(t).Properties as T;
         delete p.LaunchTemplate;
-        p.MixedInstancesPolicy = { LaunchTemplate: { LaunchTemplateSpecification: { LaunchTemplateId: { Ref: 'LT' }, Version: { 'Fn::GetAtt': ['LT', 'LatestVersionNumber'] } } } };
+        p.MixedInstancesPolicy = {
+          LaunchTemplate: { LaunchTemplateSpecification: { LaunchTemplateId: { Ref: 'LT' }, Version: { 'Fn::GetAtt': ['LT', 'LatestVersionNumber'] } }, ...(overrides ? { Overrides: overrides } : {}) },
+        };
       };
+      const rolling = { maxBatchSize: 1, minInstancesInService: { Ref: 'MinSize' }, pauseTime: 'PT5M' };
+      for (const overrides of [undefined, [], [{ InstanceRequirements: { VCpuCount: { Min: 2 } } }]]) {
+        const a = withGroup();
+        const b = withGroup();
+        mixedGroup(a, overrides);
+        mixedGroup(b, overrides);
+        ltData(b).InstanceType = 'm5.large';
+        expect(diffTemplates(a, b).nodes, JSON.stringify(overrides)).to.deep.equal([{ autoScalingGroup: 'Group', cause: 'LT changes', how: 'rolling', rollingUpdate: rolling }]);
+      }
+      // Pinned to a version there too; and an override naming its launch template in a form this cannot read is not guessed.
       const a = withGroup();
       const b = withGroup();
-      mixedGroup(a);
-      mixedGroup(b);
+      for (const t of [a, b]) {
+        mixedGroup(t);
+        (((group(t).Properties as T).MixedInstancesPolicy as T).LaunchTemplate as T).LaunchTemplateSpecification = { LaunchTemplateId: { Ref: 'LT' }, Version: '1' };
+      }
       ltData(b).InstanceType = 'm5.large';
-      expect(diffTemplates(a, b).nodes?.map((n) => n.how)).to.deep.equal(['not-determined']);
+      expect(diffTemplates(a, b).nodes?.map((n) => n.how)).to.deep.equal(['version-pinned']);
+      const c = withGroup();
+      const d = withGroup();
+      for (const t of [c, d]) mixedGroup(t, [{ InstanceType: 'm5.large', LaunchTemplateSpecification: { LaunchTemplateName: { 'Fn::ImportValue': 'lt' }, Version: '1' } }]);
+      ltData(d).InstanceType = 'm5.large';
+      const n = diffTemplates(c, d).nodes!;
+      expect(n.map((x) => [x.how, x.cause])).to.deep.equal([['not-determined', 'LT changes (used through a MixedInstancesPolicy whose overrides this cannot read)']]);
+      expect(formatDiffText(diffTemplates(c, d))).to.include("not determined here: LT changes (used through a MixedInstancesPolicy whose overrides this cannot read); review the stack's change set");
     });
 
     it('with WaitOnResourceSignals, PauseTime is how long each new node may take to signal', () => {

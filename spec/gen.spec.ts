@@ -143,6 +143,7 @@ describe('eks-nodegroup gen', function () {
       ['per-type with too many types', ['--layout', 'per-type'], ['maxPodsLayout', 'at most 200']],
       ['bad max-pods flag', ['--max-enis', '0'], ['--max-enis']],
       ['bad --tag', ['--tag', 'novalue'], ['--tag', 'KEY=VALUE']],
+      ['a --tag key given twice (the second would silently win)', ['--tag', 'team=a', '--tag', 'team=b'], ['--tag team=… is given twice']],
       ['unknown flag', ['--volume-sise', '3'], ['volume-sise', 'usage']],
       ['missing config file', ['-c', 'nope.yaml'], ['nope.yaml', 'no such file']],
       ['unparsable config', ['-c', 'broken.yaml'], ['broken.yaml'], () => fs.writeFileSync(path.join(dir, 'broken.yaml'), 'a: [1, 2\n')],
@@ -156,6 +157,8 @@ describe('eks-nodegroup gen', function () {
       ['a volume size over the EBS limit, by flag', ['--volume-size', '99999'], [/invalid value for --volume-size: 99999 \(allowed: a whole number from 1 to \d+\)/]],
       ['scaling that leaves no room for a rolling update, by flags', ['--desired-capacity', '4', '--max-size', '4'], ['invalid value for scaling', '(from --desired-capacity, --max-size)']],
       // A value from the config file names the file, line and column.
+      // A flag merged into a config value that is no mapping does not hide it: the value is refused where it stands.
+      ['a config section that is not a mapping, with a flag for it', ['-c', 'vol.yaml', '--volume-size', '30'], [/vol\.yaml:1:9: invalid value for volume: 5 .*\(with --volume-size\)/], () => fs.writeFileSync(path.join(dir, 'vol.yaml'), 'volume: 5\n')],
       ['a config value the resolver refuses names the file:line:column', ['-c', 'pos.yaml'], [/pos\.yaml:3:13: invalid value for imds\.hopLimit: 0/], () => fs.writeFileSync(path.join(dir, 'pos.yaml'), 'amiFamily: al2023\nimds:\n  hopLimit: 0\n')],
     ];
     for (const [title, args, parts, setup] of CASES) {

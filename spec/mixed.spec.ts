@@ -8,16 +8,17 @@ import { expect } from 'chai';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { diffTemplates } from '../lib/diff';
+import { formatDiffText } from '../lib/format';
 import { architectureOf, listInstanceTypes } from '../lib/instance-types';
 import { maxPods } from '../lib/max-pods';
-import { buildNodeGroupTemplate, maxPodsTableFromTemplate, type NodeGroupOptions } from '../lib/nodegroup';
+import { buildNodeGroupTemplate, DEFAULTS, maxPodsTableFromTemplate, selectInstanceTypes, type NodeGroupOptions } from '../lib/nodegroup';
 import { MAX_MIXED_LAUNCH_TEMPLATES, MAX_MIXED_TYPES, mixedOverrides } from '../lib/nodegroup/mixed';
 import { maxPodsFromUserData, renderTemplate, userDataOf } from '../lib/render';
 import { validateTemplate } from '../lib/validate';
 import { amiPath } from '../lib/validate/node-checks';
 import { parseTemplate, toYaml } from '../lib/yaml';
 import { MIXED_CASES, MIXED_TYPES } from './aws-validator.spec';
-import { REQUIRED_PARAMETERS, requiredParameters, runCli, tempDir } from './helpers';
+import { failure, REQUIRED_PARAMETERS, requiredParameters, runCli, tempDir } from './helpers';
 
 type T = Record<string, unknown>;
 type Resources = Record<string, { Type: string; Properties: T }>;
@@ -28,6 +29,7 @@ const CASES: { title: string; options: NodeGroupOptions }[] = [
   { title: 'bottlerocket, both architectures', options: { amiFamily: 'bottlerocket', instanceTypes: MIXED_TYPES, mixedInstances: {} } },
   { title: 'al2, both architectures', options: { amiFamily: 'al2', instanceTypes: MIXED_TYPES, mixedInstances: {} } },
   { title: 'al2023, arm64 only', options: { instanceTypes: ['m7g.*', 'c7g.large'], excludeInstanceTypes: ['m7g.metal'], mixedInstances: {} } },
+  { title: 'al2023, x86_64 only', options: { instanceTypes: ['c6i.*', 'm5.large', 't3.medium'], excludeInstanceTypes: ['c6i.metal', 'c6i.32xlarge', 'c6i.24xlarge'], mixedInstances: true } },
 ];
 
 describe('mixed-instances groups: each type with its own max pods and AMI', function () {
@@ -39,6 +41,10 @@ describe('mixed-instances groups: each type with its own max pods and AMI', func
       const overrides = mixedOverrides(template);
       const types = overrides.map((o) => o.instanceType);
       expect(types.length).to.be.within(1, MAX_MIXED_TYPES);
+      // Exactly the requested types, in the order asked (a pattern's smallest first): none lost or doubled by the grouping.
+      expect(types).to.deep.equal(selectInstanceTypes(c.options.instanceTypes, c.options.excludeInstanceTypes));
+      const only = /(x86_64|arm64) only/.exec(c.title)?.[1];
+      if (only) expect([...new Set(types.map((t) => architectureOf(t)))]).to.deep.equal([only]);
       const rendered = renderTemplate(template, requiredParameters(template));
       const userData = new Map(userDataOf(rendered).map((u) => [u.logicalId, u.text]));
       const wrong: string[] = [];
@@ -75,6 +81,7 @@ describe('mixed-instances groups: each type with its own max pods and AMI', func
   it('the purchase options and weights land in the group as given; the defaults are stated once', () => {
     const t = buildNodeGroupTemplate({
       instanceTypes: ['m5.large', 'm5.xlarge'],
+      scaling: { desired: 3, max: 5 },
       mixedInstances: { onDemandBaseCapacity: 2, onDemandPercentageAboveBaseCapacity: 20, spotAllocationStrategy: 'capacity-optimized', capacityRebalance: false, weights: { 'm5.large': 1, 'm5.xlarge': 2 } },
     });
     const g = t.Resources.NodeGroup.Properties as T & { MixedInstancesPolicy: { InstancesDistribution: T; LaunchTemplate: { Overrides: T[] } } };
@@ -109,9 +116,17 @@ describe('gen --mixed-instances', function () {
     ['41 types', ['-t', x86.slice(0, MAX_MIXED_TYPES + 1).map((t) => t.name).join(',')], new RegExp(`at most ${MAX_MIXED_TYPES} types in a mixed-instances group`)],
     [`${MAX_MIXED_LAUNCH_TEMPLATES + 1} launch templates`, ['-t', distinct.slice(0, MAX_MIXED_LAUNCH_TEMPLATES + 1).join(',')], new RegExp(`at most ${MAX_MIXED_LAUNCH_TEMPLATES} launch templates .*these need ${MAX_MIXED_LAUNCH_TEMPLATES + 1}`)],
     ['no types named', [], /needs the types to mix: give instanceTypes \(-t\)/],
-    ['an on-demand percentage over 100', ['-t', 'm5.large', '--on-demand-percentage', '101'], /--on-demand-percentage: 101 \(allowed: a whole number from 0 to 100\)/],
+    ['an on-demand percentage over 100', ['-t', 'm5.large', '--on-demand-percentage', '101'], /--on-demand-percentage: "101" \(allowed: a whole number from 0 to 100\)/],
     ['an unknown Spot strategy', ['-t', 'm5.large', '--spot-allocation-strategy', 'cheapest'], /--spot-allocation-strategy: "cheapest" \(allowed: price-capacity-optimized, capacity-optimized/],
+    ['an on-demand percentage that is no number', ['-t', 'm5.large', '--on-demand-percentage', 'abc'], /--on-demand-percentage: "abc" \(allowed: a whole number from 0 to 100\)/],
     ['a weight of 0', ['-t', 'm5.large', '--weight', 'm5.large=0'], /--weight m5\.large/],
+    ['a weight over 999, named as the flag', ['-t', 'm5.large', '--weight', 'm5.large=1000'], /invalid value for --weight m5\.large=…: "1000" \(allowed: a whole number from 1 to 999\)/],
+    ['a weight given twice', ['-t', 'm5.large', '--weight', 'm5.large=1', '--weight', 'm5.large=2'], /--weight m5\.large=… is given twice/],
+    [
+      'weights with a max size that leaves no room for the largest weight',
+      ['-t', 'm5.large,m5.xlarge,m6i.2xlarge', '--weight', 'm5.large=1', '--weight', 'm5.xlarge=2', '--weight', 'm6i.2xlarge=4'],
+      new RegExp(`invalid value for scaling: .*mixedInstances\\.weights.*capacity units.*\\(${DEFAULTS.scaling.desired} \\+ 4 = ${DEFAULTS.scaling.desired + 4}\\).*--max-size ${DEFAULTS.scaling.desired + 4}`),
+    ],
     ['weights for some types only', ['-t', 'm5.large,m5.xlarge', '--weight', 'm5.large=2'], /every offered type or for none.*missing: m5\.xlarge/],
     ['a weight for a type not offered', ['-t', 'm5.large', '--weight', 'm5.larg=2'], /weights key: "m5\.larg".*did you mean m5\.large/],
     ['a layout', ['-t', 'm5.large', '--layout', 'per-type'], /--layout.*nothing with mixedInstances/],
@@ -125,6 +140,58 @@ describe('gen --mixed-instances', function () {
       expect(fs.existsSync(path.join(dir, 'refused.yaml'))).to.equal(false);
     });
   }
+
+  it('config mixedInstances: true is the group with every default, false none; another shape is refused by name', async () => {
+    const write = (name: string, value: string) => fs.writeFileSync(path.join(dir, name), `instanceTypes: [m5.large, m7g.large]\nmixedInstances: ${value}\n`);
+    const flags = await runCli(['gen', '--stdout', '--mixed-instances', '-t', 'm5.large,m7g.large'], { cwd: dir });
+    write('on.yaml', 'true');
+    expect((await runCli(['gen', '--stdout', '-c', 'on.yaml'], { cwd: dir })).stdout).to.equal(flags.stdout);
+    // A flag switches it on over `false`, and merges its value into `true`'s defaults.
+    write('off.yaml', 'false');
+    expect((await runCli(['gen', '--stdout', '-c', 'off.yaml', '--mixed-instances'], { cwd: dir })).stdout).to.equal(flags.stdout);
+    expect((await runCli(['gen', '--stdout', '-c', 'off.yaml'], { cwd: dir })).stdout).to.equal((await runCli(['gen', '--stdout', '-t', 'm5.large,m7g.large'], { cwd: dir })).stdout);
+    const off = await runCli(['gen', '--stdout', '-c', 'off.yaml', '--on-demand-base', '1'], { cwd: dir });
+    expect([off.code, off.stderr]).to.deep.equal([2, 'eks-nodegroup gen: --on-demand-base goes with --mixed-instances (or mixedInstances in the config file)\n']);
+    const spot = await runCli(['gen', '--stdout', '-c', 'on.yaml', '--on-demand-percentage', '0'], { cwd: dir });
+    expect(spot.stdout).to.equal((await runCli(['gen', '--stdout', '--mixed-instances', '-t', 'm5.large,m7g.large', '--on-demand-percentage', '0'], { cwd: dir })).stdout);
+    for (const bad of ['5', '[]', '"abc"', 'null']) {
+      write('bad.yaml', bad);
+      for (const extra of [[], ['--mixed-instances', '--on-demand-base', '1']]) {
+        const r = await runCli(['gen', '--stdout', '-c', 'bad.yaml', ...extra], { cwd: dir });
+        expect(r.code, `${bad} ${extra}`).to.equal(2);
+        expect(r.stderr).to.include(`bad.yaml:2:17: invalid value for mixedInstances: ${bad === '"abc"' ? bad : JSON.stringify(JSON.parse(bad))} (allowed: true, false or a mapping of onDemandBaseCapacity, onDemandPercentageAboveBaseCapacity`);
+      }
+    }
+    // The same in a nested value the flags merge into.
+    write('w.yaml', '{ weights: 5 }');
+    const w = await runCli(['gen', '--stdout', '-c', 'w.yaml', '--weight', 'm5.large=1', '--weight', 'm7g.large=1'], { cwd: dir });
+    expect(w.code).to.equal(2);
+    expect(w.stderr).to.match(/w\.yaml:2:\d+: invalid value for mixedInstances\.weights: 5 .*\(with --weight\)/);
+  });
+
+  it('the library takes mixedInstances: true and false as the config does', () => {
+    const types = ['m5.large', 'm7g.large'];
+    expect(buildNodeGroupTemplate({ instanceTypes: types, mixedInstances: true })).to.deep.equal(buildNodeGroupTemplate({ instanceTypes: types, mixedInstances: {} }));
+    expect(buildNodeGroupTemplate({ instanceTypes: types, mixedInstances: false })).to.deep.equal(buildNodeGroupTemplate({ instanceTypes: types }));
+    expect(() => buildNodeGroupTemplate({ instanceTypes: types, mixedInstances: 5 as unknown as boolean })).to.throw(/invalid value for mixedInstances: 5 \(allowed: true, false or a mapping of /);
+  });
+
+  it('with weights the sizes count capacity units: the parameters say so, and max must leave room for the largest weight', () => {
+    const weights = { 'm5.large': 1, 'm5.xlarge': 2, 'm6i.2xlarge': 4 };
+    const largest = Math.max(...Object.values(weights));
+    const options = { instanceTypes: Object.keys(weights), mixedInstances: { weights } };
+    const e = failure(() => buildNodeGroupTemplate(options));
+    expect(e.option).to.equal('scaling');
+    expect(e.message).to.include(`(${DEFAULTS.scaling.desired} + ${largest} = ${DEFAULTS.scaling.desired + largest})`);
+    const t = buildNodeGroupTemplate({ ...options, scaling: { desired: DEFAULTS.scaling.desired, max: DEFAULTS.scaling.desired + largest } });
+    const p = t.Parameters as Record<string, { Description: string }>;
+    for (const n of ['NodeAutoScalingGroupMinSize', 'NodeAutoScalingGroupDesiredCapacity', 'NodeAutoScalingGroupMaxSize']) expect(p[n].Description, n).to.include('in capacity units');
+    expect(p.NodeAutoScalingGroupMaxSize.Description).to.include(`NodeAutoScalingGroupDesiredCapacity + ${largest} (the largest weight)`);
+    // Through a parameter default too; and without weights the sizes count nodes, as before.
+    expect(failure(() => buildNodeGroupTemplate({ ...options, parameterDefaults: { NodeAutoScalingGroupMaxSize: DEFAULTS.scaling.desired + largest - 1 } })).option).to.equal('scaling');
+    const plain = buildNodeGroupTemplate({ instanceTypes: Object.keys(weights), mixedInstances: {} }).Parameters as typeof p;
+    expect(plain.NodeAutoScalingGroupMaxSize.Description).to.not.include('capacity units');
+  });
 
   it('purchase-option flags without --mixed-instances are refused', async () => {
     const r = await runCli(['gen', '-t', 'm5.large', '--on-demand-base', '1', '-o', 'x.yaml'], { cwd: dir });
@@ -162,6 +229,17 @@ describe('diff with mixed-instances groups: which nodes are replaced and why', (
     expect(d.nodes).to.have.length(1);
     expect(d.nodes![0]).to.include({ autoScalingGroup: 'NodeGroup', how: 'rolling', cause: 'it becomes a mixed-instances group' });
     expect(d.nodes![0].instanceTypes).to.deep.equal(MIXED_TYPES);
+  });
+
+  it('mixed → single type: every node is replaced because the group stops being mixed, its types named', () => {
+    const d = diffTemplates(mixed, single);
+    expect(d.nodes).to.have.length(1);
+    expect(d.nodes![0]).to.include({
+      autoScalingGroup: 'NodeGroup',
+      how: 'rolling',
+      cause: `it stops being a mixed-instances group (${MIXED_TYPES.length} types: ${MIXED_TYPES.join(', ')}): its nodes come back as the one type of its LaunchTemplate`,
+    });
+    expect(formatDiffText(d)).to.include('[!] NodeGroup: every node is replaced, 1 at a time').and.to.include('because it stops being a mixed-instances group');
   });
 
   it('two mixed groups differing in one type: the types added, removed or whose launch template changes', () => {
@@ -216,14 +294,15 @@ describe('mixed-instances groups: the review cases', function () {
   });
 
   it('diff: key order in the policy is no change; weights or override order are', () => {
-    const a = buildNodeGroupTemplate({ instanceTypes: ['m5.large', 'm5a.large'], mixedInstances: {} });
+    const scaling = { desired: 3, max: 5 };
+    const a = buildNodeGroupTemplate({ instanceTypes: ['m5.large', 'm5a.large'], scaling, mixedInstances: {} });
     const b = clone(a);
     const d = policyOf(b).InstancesDistribution;
     policyOf(b).InstancesDistribution = Object.fromEntries(Object.entries(d).reverse());
     expect(diffTemplates(a, b).nodes).to.equal(undefined);
-    const weighted = buildNodeGroupTemplate({ instanceTypes: ['m5.large', 'm5a.large'], mixedInstances: { weights: { 'm5.large': 1, 'm5a.large': 2 } } });
+    const weighted = buildNodeGroupTemplate({ instanceTypes: ['m5.large', 'm5a.large'], scaling, mixedInstances: { weights: { 'm5.large': 1, 'm5a.large': 2 } } });
     expect(diffTemplates(a, weighted).nodes![0].cause).to.equal('its MixedInstancesPolicy changes (override order or weights)');
-    const swapped = buildNodeGroupTemplate({ instanceTypes: ['m5a.large', 'm5.large'], mixedInstances: {} });
+    const swapped = buildNodeGroupTemplate({ instanceTypes: ['m5a.large', 'm5.large'], scaling, mixedInstances: {} });
     expect(diffTemplates(a, swapped).nodes![0].how).to.equal('rolling');
   });
 
@@ -256,6 +335,16 @@ describe('mixed-instances groups: the review cases', function () {
     // diff's images section sees it too, though it is not the first arm64 type.
     const arm = diffTemplates(buildNodeGroupTemplate({ instanceTypes: ['m5.large', 'm5.xlarge', 'm7g.large', 'm7g.xlarge'], mixedInstances: {} }), t).images!.find((c) => c.architecture === 'arm64')!;
     expect(arm.new).to.include({ example: 'm7g.xlarge', imageArchitecture: 'x86_64' });
+  });
+
+  it("validate points at the override's real place in Overrides, past overrides without an InstanceType", () => {
+    const t = clone(buildNodeGroupTemplate({ instanceTypes: ['m5.large', 'm7g.large'], mixedInstances: {} }));
+    const overrides = policyOf(t).LaunchTemplate.Overrides;
+    overrides[1].LaunchTemplateSpecification = overrides[0].LaunchTemplateSpecification;
+    overrides.unshift({ InstanceRequirements: { VCpuCount: { Min: 2 }, MemoryMiB: { Min: 4096 } } });
+    const f = validateTemplate(t).filter((x) => x.rule === 'ami-architecture');
+    expect(f.map((x) => x.pointer)).to.deep.equal([`/Resources/NodeGroup/Properties/MixedInstancesPolicy/LaunchTemplate/Overrides/${overrides.findIndex((o) => o.InstanceType === 'm7g.large')}`]);
+    expect(mixedOverrides(t).map((o) => [o.instanceType, o.index])).to.deep.equal([['m5.large', 1], ['m7g.large', 2]]);
   });
 
   it('a hand-edited max-pods line in valid TOML still counts for the table', () => {

@@ -376,6 +376,10 @@ describe('buildNodeGroupTemplate', function () {
       ['kubernetes version', { kubernetesVersion: '2' }, 'BAD_OPTION', 'kubernetesVersion'],
       ['layout', { maxPodsLayout: 'flat' as 'by-size' }, 'BAD_OPTION', 'maxPodsLayout', 'by-size, per-type'],
       ['not an object', 'al2' as unknown as NodeGroupOptions, 'BAD_OPTION', 'options'],
+      // A value no branch of an anyOf takes: every shape named, not only the first branch's type.
+      ['kubelet value of no allowed shape', { kubelet: { x: null as unknown as string } }, 'BAD_OPTION', 'kubelet.x: null', 'a string, a number, true, false, a list of strings or a map of strings'],
+      ['mixedInstances of another shape', { mixedInstances: [] as unknown as boolean }, 'BAD_OPTION', 'mixedInstances: []', 'true, false or a mapping of onDemandBaseCapacity'],
+      ['a bad value inside a mixedInstances mapping (not "must be boolean")', { mixedInstances: { onDemandPercentageAboveBaseCapacity: 101 } }, 'BAD_OPTION', 'mixedInstances.onDemandPercentageAboveBaseCapacity: 101', 'from 0 to 100'],
     ];
     for (const [title, o, code, ...parts] of BAD) {
       it(`rejects ${title}, naming the option and what is allowed (in the resolver, before the builder)`, () => {
@@ -384,34 +388,42 @@ describe('buildNodeGroupTemplate', function () {
       });
     }
 
-    it('DEFAULTS is what the schema documents (@default) and what an empty config resolves to', () => {
+    it('DEFAULTS is what the schema documents (@default), nested ones included, and what an empty config resolves to', () => {
       const schema = JSON.parse(fs.readFileSync(path.join(ROOT, 'schema', 'nodegroup-options.schema.json'), 'utf8'));
       const defs = schema.definitions;
-      const documented: Record<string, unknown> = {
-        amiFamily: defs.NodeGroupOptions.properties.amiFamily.default,
-        maxPodsLayout: defs.NodeGroupOptions.properties.maxPodsLayout.default,
-        'volume.size': defs.VolumeOptions.properties.size.default,
-        'volume.type': defs.VolumeOptions.properties.type.default,
-        'volume.encrypted': defs.VolumeOptions.properties.encrypted.default,
-        'imds.httpTokens': defs.ImdsOptions.properties.httpTokens.default,
-        'imds.hopLimit': defs.ImdsOptions.properties.hopLimit.default,
-        'scaling.min': defs.ScalingOptions.properties.min.default,
-        'scaling.desired': defs.ScalingOptions.properties.desired.default,
-        'scaling.max': defs.ScalingOptions.properties.max.default,
+      type Node = { $ref?: string; anyOf?: Node[]; properties?: Record<string, Node>; default?: unknown; description?: string };
+      // An option's schema through $ref, and the mapping branch of an anyOf (mixedInstances: boolean | {…}).
+      const resolve = (n: Node): Node => {
+        if (n.$ref) return resolve(defs[n.$ref.split('/').pop()!]);
+        const mapping = n.anyOf?.find((b) => resolve(b).properties);
+        return mapping ? resolve(mapping) : n;
       };
-      const stated: Record<string, unknown> = {
-        amiFamily: DEFAULTS.amiFamily,
-        maxPodsLayout: DEFAULTS.maxPodsLayout,
-        'volume.size': DEFAULTS.volume.size,
-        'volume.type': DEFAULTS.volume.type,
-        'volume.encrypted': DEFAULTS.volume.encrypted,
-        'imds.httpTokens': DEFAULTS.imds.httpTokens,
-        'imds.hopLimit': DEFAULTS.imds.hopLimit,
-        'scaling.min': DEFAULTS.scaling.min,
-        'scaling.desired': DEFAULTS.scaling.desired,
-        'scaling.max': DEFAULTS.scaling.max,
+      // Every @default reachable from NodeGroupOptions, by option path.
+      const documented: Record<string, unknown> = {};
+      const walk = (n: Node, prefix: string): void => {
+        for (const [k, p] of Object.entries(resolve(n).properties ?? {})) {
+          if (p.default !== undefined) documented[prefix + k] = p.default;
+          walk(p, `${prefix}${k}.`);
+        }
       };
+      walk(defs.NodeGroupOptions, '');
+      // Every leaf of DEFAULTS, by the same paths.
+      const stated: Record<string, unknown> = {};
+      const leaves = (o: object, prefix: string): void => {
+        for (const [k, v] of Object.entries(o)) {
+          if (v !== null && typeof v === 'object') leaves(v, `${prefix}${k}.`);
+          else stated[prefix + k] = v;
+        }
+      };
+      leaves(DEFAULTS, '');
+      // Two defaults depend on other options, so the schema gives them in words: the NodeInstanceType default (on the offered types), the Kubernetes version (per AMI family).
+      const inWords = Object.keys(stated).filter((k) => k === 'defaultInstanceType' || k.startsWith('kubernetesVersion.'));
+      expect(inWords).to.have.members(['defaultInstanceType', ...Object.keys(DEFAULTS.kubernetesVersion).map((f) => `kubernetesVersion.${f}`)]);
+      for (const k of inWords) delete stated[k];
+      expect(Object.keys(stated)).to.include.members(['scaling.max', 'mixedInstances.onDemandPercentageAboveBaseCapacity', 'mixedInstances.capacityRebalance']);
       expect(documented).to.deep.equal(stated);
+      expect(resolve(defs.NodeGroupOptions.properties.defaultInstanceType).description).to.include(DEFAULTS.defaultInstanceType);
+      expect(resolve(defs.NodeGroupOptions.properties.kubernetesVersion).description).to.include('DEFAULTS.kubernetesVersion');
       // No option description states a default number or name of its own (they would drift).
       const texts = JSON.stringify(defs).match(/"description":"[^"]*"/g) ?? [];
       for (const t of texts) expect(t, t).to.not.match(/\(default [^)]*\d|\(AWS: |default true|default (al2023|by-size|gp3|x86_64)\b/);
@@ -428,6 +440,8 @@ describe('buildNodeGroupTemplate', function () {
         NodeAutoScalingGroupMaxSize: DEFAULTS.scaling.max,
         NodeInstanceType: DEFAULTS.defaultInstanceType,
       });
+      const { launchTemplates: _, ...mixed } = resolveNodeGroupOptions({ instanceTypes: ['m5.large'], mixedInstances: true }).mixedInstances!;
+      expect(mixed).to.deep.equal(DEFAULTS.mixedInstances);
     });
   });
 

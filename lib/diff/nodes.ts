@@ -5,8 +5,9 @@
  * VPCZoneIdentifier or PlacementGroup changes (AWS CloudFormation User Guide, "UpdatePolicy
  * attribute"). Without an UpdatePolicy the group keeps its running instances: only nodes launched
  * later get the new configuration (e.g. a new max pods). This is the impact a node group's owner
- * cares about most, so the diff states it per Auto Scaling group; where the template leaves it to
- * a condition, or to a part of Auto Scaling this does not model, it says so instead of guessing.
+ * cares about most, so the diff states it per Auto Scaling group, and for a MixedInstancesPolicy
+ * per instance type (each override's launch template); where the template leaves it to a
+ * condition, or names a launch template in a form this cannot read, it says so instead of guessing.
  */
 import { isRecord as isObj, own, plural } from '../core';
 import { mixedOverrides } from '../nodegroup/mixed';
@@ -31,7 +32,10 @@ export type NodeUpdate =
   | 'version-pinned'
   /** An Fn::If decides (in the UpdatePolicy, the launch template reference or its Version). */
   | 'conditional'
-  /** The group uses the changed template through MixedInstancesPolicy, which this does not model. */
+  /**
+   * The group uses the changed template through a MixedInstancesPolicy whose overrides this cannot
+   * read (one names its launch template other than by Ref or Fn::GetAtt, or gives no InstanceType).
+   */
   | 'not-determined';
 
 export interface NodeReplacement {
@@ -184,6 +188,8 @@ export function nodeReplacements(
     } else {
       for (const p of POLICY_TRIGGERS) if (self?.properties.includes(p)) causes.push(`its ${p} changes`);
     }
+    // The launch template every node launches with: the group's own, or that of a MixedInstancesPolicy whose overrides name none of their own.
+    const spec = own(props, 'LaunchTemplate') ?? (mixedTypes ? undefined : commonLaunchTemplate(own(props, 'MixedInstancesPolicy')));
     for (const c of changed) {
       const res = own(newResources, c.name);
       // A change outside Properties (Metadata, DependsOn, …) makes no new launch template version.
@@ -195,7 +201,6 @@ export function nodeReplacements(
         continue;
       }
       if (res.Type !== 'AWS::EC2::LaunchTemplate') continue;
-      const spec = own(props, 'LaunchTemplate');
       if (!mentions(spec, c.name)) {
         if (mentions(own(props, 'MixedInstancesPolicy'), c.name) && !mixedTypes) mixed.push(c.name);
         continue;
@@ -212,11 +217,24 @@ export function nodeReplacements(
     }
     if (causes.length) out.push({ autoScalingGroup: name, cause: causes.join(mixedTypes ? '; ' : ', '), ...policyOf(group), ...(mixedTypes?.types.length ? { instanceTypes: mixedTypes.types, groupTypes: mixedTypes.count } : {}) });
     else if (conditions.length) out.push({ autoScalingGroup: name, cause: 'its launch template or configuration changes', how: 'conditional', conditions });
-    else if (mixed.length) out.push({ autoScalingGroup: name, cause: `${mixed.join(', ')} ${mixed.length === 1 ? 'changes' : 'change'} (used through MixedInstancesPolicy)`, how: 'not-determined' });
+    else if (mixed.length) out.push({ autoScalingGroup: name, cause: `${mixed.join(', ')} ${mixed.length === 1 ? 'changes' : 'change'} (used through a MixedInstancesPolicy whose overrides this cannot read)`, how: 'not-determined' });
     else if (newNodesOnly.length) out.push({ autoScalingGroup: name, cause: newNodesOnly.join(', '), how: 'new-nodes-only' });
     else if (pinned !== undefined) out.push({ autoScalingGroup: name, cause: 'its launch template changes', how: 'version-pinned', version: pinned });
   }
   return out;
+}
+
+/**
+ * A MixedInstancesPolicy's LaunchTemplateSpecification when every node launches with it: no
+ * override names a launch template of its own (none at all, or only InstanceType/InstanceRequirements
+ * and weights). Undefined otherwise.
+ */
+function commonLaunchTemplate(policy: unknown): unknown {
+  const lt = isObj(policy) ? own(policy, 'LaunchTemplate') : undefined;
+  if (!isObj(lt)) return undefined;
+  const overrides = own(lt, 'Overrides');
+  if (overrides !== undefined && (!Array.isArray(overrides) || overrides.some((o) => !isObj(o) || own(o, 'LaunchTemplateSpecification') !== undefined))) return undefined;
+  return own(lt, 'LaunchTemplateSpecification');
 }
 
 /**
@@ -227,6 +245,15 @@ export function nodeReplacements(
 function mixedChanges(group: string, oldResources: Obj, newResources: Obj, changed: readonly ChangedResource[]): { causes: string[]; types: string[]; count: number } | undefined {
   const after = mixedOverrides({ Resources: newResources }).filter((o) => o.group === group);
   const before = mixedOverrides({ Resources: oldResources }).filter((o) => o.group === group);
+  const policy = (r: Obj): Obj | undefined => {
+    const g = own(r, group);
+    const p = isObj(g) && isObj(g.Properties) ? own(g.Properties, 'MixedInstancesPolicy') : undefined;
+    return isObj(p) ? p : undefined;
+  };
+  if (!after.length && before.length && policy(newResources) === undefined) {
+    const types = before.map((o) => o.instanceType);
+    return { causes: [`it stops being a mixed-instances group (${plural(types.length, 'type')}: ${types.join(', ')}): its nodes come back as the one type of its LaunchTemplate`], types: [], count: 0 };
+  }
   if (!after.length || after.some((o) => o.launchTemplate === undefined)) return undefined;
   const was = new Map(before.map((o) => [o.instanceType, o.launchTemplate]));
   const now = new Map(after.map((o) => [o.instanceType, o.launchTemplate!]));
@@ -250,12 +277,7 @@ function mixedChanges(group: string, oldResources: Obj, newResources: Obj, chang
   for (const t of moved) causes.push(`${t} moves from ${was.get(t)} to ${now.get(t)}`);
   [...added, ...moved].forEach((t) => types.add(t));
   if (!before.length) return { causes: ['it becomes a mixed-instances group'], types: [...now.keys()], count: now.size };
-  const policy = (r: Obj): Obj => {
-    const g = own(r, group);
-    const p = isObj(g) && isObj(g.Properties) ? own(g.Properties, 'MixedInstancesPolicy') : undefined;
-    return isObj(p) ? p : {};
-  };
-  const [oldPolicy, newPolicy] = [policy(oldResources), policy(newResources)];
+  const [oldPolicy, newPolicy] = [policy(oldResources) ?? {}, policy(newResources) ?? {}];
   if (!cfnEqual(own(oldPolicy, 'InstancesDistribution') ?? {}, own(newPolicy, 'InstancesDistribution') ?? {})) causes.push('its purchase options (InstancesDistribution) change');
   // Anything else in the policy (weights, the order of the overrides): the group's MixedInstancesPolicy changes all the same.
   if (!causes.length && !cfnEqual(oldPolicy, newPolicy)) causes.push('its MixedInstancesPolicy changes (override order or weights)');

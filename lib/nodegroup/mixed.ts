@@ -69,6 +69,24 @@ export function resolveMixed(m: MixedInstancesOptions, offered: readonly string[
   };
 }
 
+/**
+ * With weights the group's sizes count capacity units, not instances, and a rolling update starts
+ * one node of any type above the desired capacity: the max size must leave room for the largest
+ * weight. https://docs.aws.amazon.com/autoscaling/ec2/userguide/asg-instance-weighting.html
+ */
+export function checkWeightedSizes(m: NonNullable<ResolvedNodeGroupOptions['mixedInstances']>, sizes: { min: number; desired: number; max: number }): void {
+  if (m.weights === undefined) return;
+  const largest = Math.max(...m.weights.values());
+  const need = sizes.desired + largest;
+  if (sizes.max < need) {
+    throw badOption(
+      'scaling',
+      sizes,
+      `with mixedInstances.weights, sizes in capacity units and a max size at least the desired capacity + the largest weight (${sizes.desired} + ${largest} = ${need}), so a rolling update can start a node of any type (e.g. --max-size ${need})`,
+    );
+  }
+}
+
 /** `3 types, 2 launch templates (max pods 29, 58)`: what gen and the description say. */
 export function mixedSummary(m: NonNullable<ResolvedNodeGroupOptions['mixedInstances']>, types: number): string {
   return `${plural(types, 'type')} fixed at generation (no NodeInstanceType parameter), ${plural(m.launchTemplates.length, 'launch template')} (one per max pods and architecture)`;
@@ -87,12 +105,21 @@ function launchTemplateRef(spec: unknown): string | undefined {
   return undefined;
 }
 
+/** One override of a MixedInstancesPolicy: its group, instance type, launch template and place in Overrides. */
+export interface MixedOverride {
+  group: string;
+  instanceType: string;
+  launchTemplate: string | undefined;
+  /** Its index in the policy's Overrides (overrides without an InstanceType are skipped, not renumbered). */
+  index: number;
+}
+
 /**
  * The overrides of every Auto Scaling group's MixedInstancesPolicy in a template (long form): each
  * instance type with the launch template it launches with (its own, else the policy's), by logical ID.
  */
-export function mixedOverrides(template: unknown): { group: string; instanceType: string; launchTemplate: string | undefined }[] {
-  const out: { group: string; instanceType: string; launchTemplate: string | undefined }[] = [];
+export function mixedOverrides(template: unknown): MixedOverride[] {
+  const out: MixedOverride[] = [];
   const resources = isRecord(template) && isRecord(template.Resources) ? template.Resources : {};
   for (const [group, r] of Object.entries(resources)) {
     if (!isRecord(r) || r.Type !== 'AWS::AutoScaling::AutoScalingGroup' || !isRecord(r.Properties)) continue;
@@ -102,13 +129,13 @@ export function mixedOverrides(template: unknown): { group: string; instanceType
     const main = launchTemplateRef(own(lt, 'LaunchTemplateSpecification'));
     const overrides = own(lt, 'Overrides');
     if (!Array.isArray(overrides)) continue;
-    for (const o of overrides) {
+    overrides.forEach((o, index) => {
       const type = isRecord(o) ? own(o, 'InstanceType') : undefined;
-      if (typeof type !== 'string') continue;
+      if (typeof type !== 'string') return;
       // An override without its own specification launches with the policy's; one this cannot read is undefined, never guessed.
       const spec = own(o as Record<string, unknown>, 'LaunchTemplateSpecification');
-      out.push({ group, instanceType: type, launchTemplate: spec === undefined ? main : launchTemplateRef(spec) });
-    }
+      out.push({ group, instanceType: type, launchTemplate: spec === undefined ? main : launchTemplateRef(spec), index });
+    });
   }
   return out;
 }

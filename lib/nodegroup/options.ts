@@ -95,7 +95,11 @@ export interface SshOptions {
   cidr?: string;
 }
 
-/** Auto Scaling group size defaults (AWS's template's parameter defaults). */
+/**
+ * Auto Scaling group size defaults (AWS's template's parameter defaults). With
+ * `mixedInstances.weights` they count capacity units (each node its weight), and max must be at
+ * least desired + the largest weight.
+ */
 export interface ScalingOptions {
   /**
    * @default 1
@@ -154,7 +158,10 @@ export interface MixedInstancesOptions {
    * @default true
    */
   capacityRebalance?: boolean;
-  /** WeightedCapacity per instance type (1–999), for every offered type or none. */
+  /**
+   * WeightedCapacity per instance type (1–999), for every offered type or none. With weights the
+   * scaling sizes count capacity units, not nodes.
+   */
   weights?: { [instanceType: string]: number };
 }
 
@@ -217,8 +224,12 @@ export interface NodeGroupOptions {
   parameterDefaults?: { [parameter: string]: string | number };
   /** Template Description (left out: AWS's "Amazon EKS - Node Group" with what was computed). */
   description?: string;
-  /** A mixed-instances group (Spot and On-Demand) over the offered types instead of one type per stack. */
-  mixedInstances?: MixedInstancesOptions;
+  /**
+   * A mixed-instances group (Spot and On-Demand) over the offered types instead of one type per
+   * stack: its purchase options, or `true` for the group with every default (`false`, or left
+   * out: one type per stack).
+   */
+  mixedInstances?: boolean | MixedInstancesOptions;
   /**
    * Build the template even where a node would have no memory left for pods (allocatable ≤ 0:
    * kube-reserved and the eviction threshold take it all); gen refuses otherwise.

@@ -54,8 +54,10 @@ export function parameterNames(family: AmiFamily, architectures: readonly ('x86_
 /** AllowedValues a parameter always has (NodeInstanceType's depend on the offered types). */
 export const PARAMETER_ALLOWED_VALUES: Readonly<Record<string, readonly string[]>> = Object.freeze({ AuthenticationMode: AUTHENTICATION_MODES });
 
-function descriptions(family: AmiFamily, offered: number, listed: boolean, both: boolean): Record<string, string> {
+function descriptions(family: AmiFamily, offered: number, listed: boolean, both: boolean, largestWeight?: number): Record<string, string> {
   const bottlerocket = family === 'bottlerocket';
+  // With instance weights, EC2 Auto Scaling counts the sizes in the weights' units.
+  const units = largestWeight === undefined ? '' : ', in capacity units (each instance counts its WeightedCapacity)';
   return {
     AuthenticationMode:
       'The Authentication Mode set on your EKS Cluster. If you select EKS API or EKS API and ConfigMap, an Access Entry for the EC2 IAM role will be automatically created.',
@@ -64,9 +66,12 @@ function descriptions(family: AmiFamily, offered: number, listed: boolean, both:
     NodeInstanceType: listed
       ? `EC2 instance type for the node instances (one of the ${offered} types this template holds max pods for).`
       : `EC2 instance type for the node instances. Max pods comes from the ${offered}-type table in this template; a type missing from it stops the deployment (regenerate the template to add it).`,
-    NodeAutoScalingGroupDesiredCapacity: 'Desired capacity of Node Group ASG.',
-    NodeAutoScalingGroupMaxSize: 'Maximum size of Node Group ASG. Set to at least 1 greater than NodeAutoScalingGroupDesiredCapacity.',
-    NodeAutoScalingGroupMinSize: 'Minimum size of Node Group ASG.',
+    NodeAutoScalingGroupDesiredCapacity: `Desired capacity of Node Group ASG${units}.`,
+    NodeAutoScalingGroupMaxSize:
+      largestWeight === undefined
+        ? 'Maximum size of Node Group ASG. Set to at least 1 greater than NodeAutoScalingGroupDesiredCapacity.'
+        : `Maximum size of Node Group ASG${units}. Set to at least NodeAutoScalingGroupDesiredCapacity + ${largestWeight} (the largest weight).`,
+    NodeAutoScalingGroupMinSize: `Minimum size of Node Group ASG${units}.`,
     NodeGroupName: 'Unique identifier for the Node Group.',
     NodeImageId: '(Optional) Specify your own custom image ID. This value overrides any AWS Systems Manager Parameter Store value specified above.',
     NodeImageIdSSMParam: both
@@ -89,7 +94,8 @@ const DESCRIPTION_FIRST = new Set(['CertificateAuthorityData', 'ApiServerEndpoin
 /** The Parameters section for resolved options. */
 export function templateParameters(r: ResolvedNodeGroupOptions): Record<string, Parameter> {
   const listed = !r.everyKnownType && r.instanceTypes.length <= ALLOWED_VALUES_LIMIT;
-  const text = descriptions(r.amiFamily, r.instanceTypes.length, listed, r.architectures.length > 1);
+  const weights = r.mixedInstances?.weights;
+  const text = descriptions(r.amiFamily, r.instanceTypes.length, listed, r.architectures.length > 1, weights && Math.max(...weights.values()));
   const out: Record<string, Parameter> = {};
   for (const name of parameterNames(r.amiFamily, r.architectures, r.mixedInstances !== undefined)) {
     const Type = PARAMETER_TYPES[name];

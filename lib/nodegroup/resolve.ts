@@ -11,8 +11,8 @@ import { checkMaxPodsOptions, maxPodsTable, nodeResourcesFromFacts } from '../ma
 import validateOptions from './generated/options-validator';
 import { namedInstanceTypes, selectInstanceTypes } from './instance-selection';
 import { tableMappings } from './layout';
-import { MAX_MIXED_TYPES, mixedSummary, resolveMixed } from './mixed';
-import { DEFAULTS, KUBERNETES_VERSIONS, KUBERNETES_VERSION_SOURCES, type AmiFamily, type NodeGroupOptions, type ResolvedNodeGroupOptions } from './options';
+import { checkWeightedSizes, MAX_MIXED_TYPES, mixedSummary, resolveMixed } from './mixed';
+import { DEFAULTS, KUBERNETES_VERSIONS, KUBERNETES_VERSION_SOURCES, type AmiFamily, type MixedInstancesOptions, type NodeGroupOptions, type ResolvedNodeGroupOptions } from './options';
 import { AMI_PARAMETERS, PARAMETER_ALLOWED_VALUES, PARAMETER_TYPES, parameterNames } from './parameters';
 import { checkKubeletSetting } from './user-data';
 
@@ -71,17 +71,54 @@ function allowedOf(e: AjvError): string {
     case 'pattern':
       return `text matching ${String(e.params.pattern)}${typeof ps.description === 'string' ? ` (${ps.description.split('. ')[0]})` : ''}`;
     case 'anyOf':
-      return 'a string, number, boolean, list of strings or map of strings';
+      return e.message ?? 'another value';
     default:
       return e.message ?? e.keyword;
   }
+}
+
+/** What a schema branch takes, in words (for a value that matches none of an anyOf's branches). */
+function shapeOf(s: Record<string, unknown> | undefined): string {
+  const items = s?.items as Record<string, unknown> | undefined;
+  const rest = s?.additionalProperties as Record<string, unknown> | undefined;
+  switch (s?.type) {
+    case 'boolean':
+      return 'true, false';
+    case 'string':
+      return 'a string';
+    case 'number':
+    case 'integer':
+      return 'a number';
+    case 'array':
+      return items?.type === 'string' ? 'a list of strings' : 'a list';
+    case 'object':
+      if (s.properties !== undefined) return `a mapping of ${Object.keys(s.properties as object).join(', ')}`;
+      return rest?.type === 'string' ? 'a map of strings' : 'a mapping';
+    default:
+      return 'another value';
+  }
+}
+
+/**
+ * The error to report. ajv lists, for a value no branch of an anyOf takes, each branch's errors and
+ * then the anyOf's: report the first error from inside a branch whose type fits (a bad value or
+ * unknown key within it), else the anyOf itself, with every branch's shape.
+ */
+function reportedError(errors: readonly AjvError[]): AjvError | undefined {
+  const anyOf = [...errors].reverse().find((e) => e.keyword === 'anyOf');
+  if (!anyOf) return errors[0];
+  const typeMismatch = (e: AjvError) => e.keyword === 'type' && e.instancePath === anyOf.instancePath;
+  const inside = errors.find((e) => e !== anyOf && !typeMismatch(e));
+  if (inside) return inside;
+  const shapes = errors.filter(typeMismatch).map((e) => shapeOf(e.parentSchema));
+  return { ...anyOf, message: shapes.length > 1 ? `${shapes.slice(0, -1).join(', ')} or ${shapes[shapes.length - 1]}` : shapes[0] };
 }
 
 /** Throws BAD_OPTION for the first value that breaks the schema. */
 function applySchema(options: unknown): NodeGroupOptions {
   const validate = validateOptions as unknown as Validator;
   if (validate(options)) return options as NodeGroupOptions;
-  const e = (validate.errors ?? [])[0];
+  const e = reportedError(validate.errors ?? []);
   if (!e) throw new EksNodegroupError('BAD_OPTION', 'invalid options');
   const at = optionName(e.instancePath);
   if (e.keyword === 'additionalProperties') {
@@ -104,6 +141,9 @@ function applySchema(options: unknown): NodeGroupOptions {
 }
 
 // ---------------------------------------------------------------- rules that span options
+
+/** The options once the schema passed, `mixedInstances` as the group's options (or none). */
+type Checked = Omit<NodeGroupOptions, 'mixedInstances'> & { mixedInstances?: MixedInstancesOptions };
 
 /** The smallest type (fewest vCPUs, then least memory, then name; unknown sizes last). */
 function smallest(types: readonly string[]): string | undefined {
@@ -271,7 +311,7 @@ function checkCidr(cidr: string): string {
 
 /** The Default of every parameter that has one: the dedicated options, then parameterDefaults over them. */
 function parameterDefaults(
-  o: NodeGroupOptions,
+  o: Checked,
   family: AmiFamily,
   kubernetesVersion: string,
   architectures: readonly Architecture[],
@@ -328,7 +368,9 @@ function parameterDefaults(
  */
 export function resolveNodeGroupOptions(options: NodeGroupOptions = {}): ResolvedNodeGroupOptions {
   checkTree(options, 'node-group options');
-  const o = applySchema(options);
+  const checked = applySchema(options);
+  // `mixedInstances: true` is the group with every default; `false` is none.
+  const o: Checked = { ...checked, mixedInstances: checked.mixedInstances === true ? {} : checked.mixedInstances || undefined };
   const family = o.amiFamily ?? DEFAULTS.amiFamily;
   const maxPodsLayout = o.maxPodsLayout ?? DEFAULTS.maxPodsLayout;
   const maxPods = checkMaxPodsOptions(o.maxPods ?? {});
@@ -373,6 +415,10 @@ export function resolveNodeGroupOptions(options: NodeGroupOptions = {}): Resolve
     throw badOption('description', description, 'non-empty text of at most 1024 bytes (CloudFormation limit)');
   }
   const parameters = parameterDefaults(o, family, kubernetesVersion, architectures, defaultType, offered);
+  if (mixed) {
+    const [min, desired, max] = [parameters.NodeAutoScalingGroupMinSize, parameters.NodeAutoScalingGroupDesiredCapacity, parameters.NodeAutoScalingGroupMaxSize].map(Number);
+    checkWeightedSizes(mixed, { min, desired, max });
+  }
   return {
     amiFamily: family,
     instanceTypes: offered,

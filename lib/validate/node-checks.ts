@@ -148,7 +148,7 @@ function mixedChecks(resources: Obj, parameters: Obj): Finding[] {
     if (typeof strategy === 'string' && !(SPOT_ALLOCATION_STRATEGIES as readonly string[]).includes(strategy)) {
       add('error', at('InstancesDistribution', 'SpotAllocationStrategy'), `SpotAllocationStrategy ${JSON.stringify(strategy)} is not one of ${SPOT_ALLOCATION_STRATEGIES.join(', ')}`);
     }
-    mine.forEach((o, i) => {
+    mine.forEach((o) => {
       const lt = o.launchTemplate === undefined ? undefined : resources[o.launchTemplate];
       const data = isRecord(lt) && isRecord(lt.Properties) && isRecord(lt.Properties.LaunchTemplateData) ? lt.Properties.LaunchTemplateData : undefined;
       // The image with the parameters' defaults: through NodeImageId's Fn::If, its else branch (NodeImageId defaults to "").
@@ -157,7 +157,7 @@ function mixedChecks(resources: Obj, parameters: Obj): Finding[] {
       const ami = typeof image === 'string' ? amiPath(image) : undefined;
       const arch = isInstanceType(o.instanceType) ? architectureOf(o.instanceType) : undefined;
       if (ami && arch && ami.architecture !== arch) {
-        out.push({ severity: 'warning', rule: 'ami-architecture', pointer: at('LaunchTemplate', 'Overrides', i), message: `${o.instanceType} (${arch}) launches with ${o.launchTemplate}, whose image is the ${ami.architecture} AMI of ${image}: EC2 refuses to launch it` });
+        out.push({ severity: 'warning', rule: 'ami-architecture', pointer: at('LaunchTemplate', 'Overrides', o.index), message: `${o.instanceType} (${arch}) launches with ${o.launchTemplate}, whose image is the ${ami.architecture} AMI of ${image}: EC2 refuses to launch it` });
       }
     });
   }

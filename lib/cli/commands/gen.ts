@@ -5,10 +5,10 @@
  * the file is replaced atomically, so a failed run leaves an existing output untouched.
  */
 import * as path from 'node:path';
-import { EksNodegroupError, plural } from '../../core';
+import { EksNodegroupError, isRecord, plural } from '../../core';
 import { DEFAULT_SYSTEM_PODS, typesWithoutRoom } from '../../capacity';
 import { MAX_MIXED_TYPES, mixedSummary, SPOT_ALLOCATION_STRATEGIES } from '../../nodegroup/mixed';
-import { DEFAULTS, nodeGroupTemplate, requiredCapabilities, resolveNodeGroupOptions, type NodeGroupOptions, type NodeGroupTemplate, type ResolvedNodeGroupOptions } from '../../nodegroup';
+import { DEFAULTS, nodeGroupTemplate, requiredCapabilities, resolveNodeGroupOptions, type MixedInstancesOptions, type NodeGroupOptions, type NodeGroupTemplate, type ResolvedNodeGroupOptions } from '../../nodegroup';
 import { checkOutput, readTextFile, writeFileAtomic } from '../files';
 import { formatFinding, hasErrors, validateTemplate } from '../../validate';
 import { parseTemplateWithSource, toYaml, type SourcePosition } from '../../yaml';
@@ -60,6 +60,9 @@ const OPTION_FLAGS: Readonly<Record<string, [string, FlagSpec[string]]>> = {
   weight: ['mixedInstances.weights', list],
   ...Object.fromEntries(Object.entries(MAX_POD_OPTION_FLAGS).map(([f, [key, spec]]) => [f, [`maxPods.${key}`, spec]])),
 };
+
+/** KEY=VALUE flags: their keys are added to the config file's mapping, not put in its place. */
+const MERGED_FLAGS: ReadonlySet<string> = new Set(['kubelet', 'tag', 'parameter', 'weight']);
 
 const FLAGS: FlagSpec = {
   ...Object.fromEntries(Object.entries(OPTION_FLAGS).map(([f, [, spec]]) => [f, spec])),
@@ -115,19 +118,34 @@ offered instance type, then prints its path, size and the deploy command that fi
                                  ${SPOT_ALLOCATION_STRATEGIES.join(' | ')}
                                  (default ${DEFAULTS.mixedInstances.spotAllocationStrategy})
         --no-capacity-rebalance  no Capacity Rebalancing (on by default)
-        --weight TYPE=N          WeightedCapacity 1–999 (repeatable; every type or none)
+        --weight TYPE=N          WeightedCapacity 1–999 (repeatable; every type or none); the sizes
+                                 then count capacity units: max ≥ desired + the largest weight
 ${MAX_POD_FLAGS_HELP}
 
 Exit codes: 0 written, 1 the generated template is invalid (nothing written), 2 bad usage or input
 (nothing written).`;
 
+/** KEY=VALUE flag values; a KEY given twice is refused (the second would silently win). */
 function keyValues(flag: string, values: unknown): [string, string][] {
   if (values === undefined) return [];
+  const seen = new Set<string>();
   return (values as string[]).map((kv) => {
     const eq = kv.indexOf('=');
     if (eq < 1) throw new EksNodegroupError('BAD_OPTION', `invalid value for --${flag}: ${JSON.stringify(kv)} (allowed: KEY=VALUE)`);
-    return [kv.slice(0, eq), kv.slice(eq + 1)];
+    const key = kv.slice(0, eq);
+    if (seen.has(key)) throw new EksNodegroupError('BAD_OPTION', `--${flag} ${key}=… is given twice: give each key once`);
+    seen.add(key);
+    return [key, kv.slice(eq + 1)];
   });
+}
+
+/**
+ * A config file's mapping with the flags' values over it. A config value that is not a mapping
+ * (a number, a list) stays as it is, so the resolver refuses it by name instead of it being lost.
+ */
+function mergeNested<T extends object>(base: unknown, flags: T): T {
+  if (base !== undefined && !isRecord(base)) return base as T;
+  return { ...base, ...flags };
 }
 
 function listOf(values: unknown): string[] | undefined {
@@ -171,17 +189,18 @@ function attribute(e: EksNodegroupError, values: Parsed['values'], config?: { sh
   const option = e.option;
   if (option === undefined) return e;
   const related = (p: string) => p === option || option.startsWith(`${p}.`) || p.startsWith(`${option}.`);
-  const flags = Object.keys(OPTION_FLAGS).filter((f) => values[f] !== undefined && related(OPTION_FLAGS[f][0]));
-  // The flag that sets exactly this option, when one does (not the one that only switches its parent on).
-  const exact = flags.filter((f) => OPTION_FLAGS[f][0] === option);
+  // A switch (--mixed-instances, --unencrypted-volume) carries no value, so no bad value comes from it.
+  const flags = Object.keys(OPTION_FLAGS).filter((f) => values[f] !== undefined && OPTION_FLAGS[f][1].type !== 'boolean' && related(OPTION_FLAGS[f][0]));
+  const pos = config?.locate('/' + option.split('.').join('/'));
+  // The flag that sets exactly this option, when one does; a KEY=VALUE flag's values merge into the config file's, so not when that has some too.
+  const exact = flags.filter((f) => OPTION_FLAGS[f][0] === option && !(pos && MERGED_FLAGS.has(f)));
   let message: string | undefined;
   if (exact.length === 1 && e.message.includes(`for ${option}:`)) {
     message = e.message.replace(`for ${option}:`, `for --${exact[0]}:`);
+  } else if (config && (pos || !flags.length)) {
+    message = `${config.shown}${pos ? `:${pos.line}:${pos.col}` : ''}: ${e.message}${flags.length ? ` (with ${flags.map((f) => `--${f}`).join(', ')})` : ''}`;
   } else if (flags.length) {
     message = `${e.message} (from ${flags.map((f) => `--${f}`).join(', ')})`;
-  } else if (config) {
-    const pos = config.locate('/' + option.split('.').join('/'));
-    message = `${config.shown}${pos ? `:${pos.line}:${pos.col}` : ''}: ${e.message}`;
   }
   if (message === undefined) return e;
   const out = new EksNodegroupError(e.code, message, e.exitCode);
@@ -205,7 +224,7 @@ export function optionsFromFlags(v: Parsed['values'], base: NodeGroupOptions = {
   const arch = choiceFlag('arch', v.arch, ['x86_64', 'arm64'] as const);
   if (arch) o.architecture = arch;
 
-  const volume = { ...base.volume };
+  const volume: NonNullable<NodeGroupOptions['volume']> = {};
   const size = intFlag('volume-size', v['volume-size'], 1);
   if (size !== undefined) volume.size = size;
   const vt = choiceFlag('volume-type', v['volume-type'], ['gp3', 'gp2', 'io1', 'io2', 'st1', 'sc1', 'standard'] as const);
@@ -216,58 +235,64 @@ export function optionsFromFlags(v: Parsed['values'], base: NodeGroupOptions = {
   if (throughput !== undefined) volume.throughput = throughput;
   if (v['unencrypted-volume']) volume.encrypted = false;
   if (v['kms-key-id'] !== undefined) volume.kmsKeyId = String(v['kms-key-id']);
-  if (Object.keys(volume).length) o.volume = volume;
+  if (Object.keys(volume).length) o.volume = mergeNested(base.volume, volume);
 
-  const imds = { ...base.imds };
+  const imds: NonNullable<NodeGroupOptions['imds']> = {};
   const tokens = choiceFlag('imds-tokens', v['imds-tokens'], ['required', 'optional'] as const);
   if (tokens) imds.httpTokens = tokens;
   const hops = intFlag('imds-hop-limit', v['imds-hop-limit'], 1);
   if (hops !== undefined) imds.hopLimit = hops;
-  if (Object.keys(imds).length) o.imds = imds;
+  if (Object.keys(imds).length) o.imds = mergeNested(base.imds, imds);
 
-  const ssh = { ...base.ssh };
+  const ssh: NonNullable<NodeGroupOptions['ssh']> = {};
   if (v['key-name'] !== undefined) ssh.keyName = String(v['key-name']);
   if (v['ssh-cidr'] !== undefined) ssh.cidr = String(v['ssh-cidr']);
-  if (Object.keys(ssh).length) o.ssh = ssh;
+  if (Object.keys(ssh).length) o.ssh = mergeNested(base.ssh, ssh);
 
-  const scaling = { ...base.scaling };
+  const scaling: NonNullable<NodeGroupOptions['scaling']> = {};
   const min = intFlag('min-size', v['min-size'], 0);
   if (min !== undefined) scaling.min = min;
   const desired = intFlag('desired-capacity', v['desired-capacity'], 0);
   if (desired !== undefined) scaling.desired = desired;
   const max = intFlag('max-size', v['max-size'], 1);
   if (max !== undefined) scaling.max = max;
-  if (Object.keys(scaling).length) o.scaling = scaling;
+  if (Object.keys(scaling).length) o.scaling = mergeNested(base.scaling, scaling);
 
   const kubelet = keyValues('kubelet', v.kubelet);
-  if (kubelet.length) o.kubelet = { ...base.kubelet, ...Object.fromEntries(kubelet.map(([k, x]) => [k, kubeletValue(x)])) };
+  if (kubelet.length) o.kubelet = mergeNested(base.kubelet, Object.fromEntries(kubelet.map(([k, x]) => [k, kubeletValue(x)])));
   const tags = keyValues('tag', v.tag);
-  if (tags.length) o.tags = { ...base.tags, ...Object.fromEntries(tags) };
+  if (tags.length) o.tags = mergeNested(base.tags, Object.fromEntries(tags));
   const params = keyValues('parameter', v.parameter);
   if (params.length) {
-    o.parameterDefaults = { ...base.parameterDefaults, ...Object.fromEntries(params.map(([k, x]) => [k, /^\d+$/.test(x) ? Number(x) : x])) };
+    o.parameterDefaults = mergeNested(base.parameterDefaults, Object.fromEntries(params.map(([k, x]) => [k, /^\d+$/.test(x) ? Number(x) : x])));
   }
   if (v.description !== undefined) o.description = String(v.description);
   if (v['accept-no-allocatable-memory']) o.acceptNoAllocatableMemory = true;
 
   const mixedFlags = ['on-demand-base', 'on-demand-percentage', 'spot-allocation-strategy', 'no-capacity-rebalance', 'weight'].filter((f) => v[f] !== undefined);
-  if (v['mixed-instances'] || mixedFlags.length || base.mixedInstances) {
-    if (!v['mixed-instances'] && !base.mixedInstances) throw new EksNodegroupError('BAD_USAGE', `--${mixedFlags[0]} goes with --mixed-instances`);
-    const m = { ...base.mixedInstances };
+  const fromConfig: unknown = base.mixedInstances;
+  if (mixedFlags.length && !v['mixed-instances'] && (fromConfig === undefined || fromConfig === false)) {
+    throw new EksNodegroupError('BAD_USAGE', `--${mixedFlags[0]} goes with --mixed-instances (or mixedInstances in the config file)`);
+  }
+  // The flags switch the group on (over a config's `false`) and merge into a config's mapping; a
+  // config value of another shape is passed on as it is, for the resolver to refuse by name.
+  if ((v['mixed-instances'] || mixedFlags.length) && (fromConfig === undefined || typeof fromConfig === 'boolean' || isRecord(fromConfig))) {
+    const m: MixedInstancesOptions = {};
     const odBase = intFlag('on-demand-base', v['on-demand-base'], 0);
     if (odBase !== undefined) m.onDemandBaseCapacity = odBase;
-    const pct = intFlag('on-demand-percentage', v['on-demand-percentage'], 0);
+    const pct = intFlag('on-demand-percentage', v['on-demand-percentage'], 0, 100);
     if (pct !== undefined) m.onDemandPercentageAboveBaseCapacity = pct;
     const strategy = choiceFlag('spot-allocation-strategy', v['spot-allocation-strategy'], SPOT_ALLOCATION_STRATEGIES);
     if (strategy) m.spotAllocationStrategy = strategy;
     if (v['no-capacity-rebalance']) m.capacityRebalance = false;
     const weights = keyValues('weight', v.weight);
-    if (weights.length) m.weights = { ...base.mixedInstances?.weights, ...Object.fromEntries(weights.map(([t, w]) => [t, intFlag(`weight ${t}`, w, 1)!])) };
-    o.mixedInstances = m;
+    // WeightedCapacity's range (1–999) checked here, so the message names the flag, not the option path.
+    if (weights.length) m.weights = mergeNested(isRecord(fromConfig) ? fromConfig.weights : undefined, Object.fromEntries(weights.map(([t, w]) => [t, intFlag(`weight ${t}=…`, w, 1, 999)!])));
+    o.mixedInstances = mergeNested(isRecord(fromConfig) ? fromConfig : undefined, m);
   }
 
   const modeFlags = Object.keys(MAX_POD_FLAGS).some((k) => v[k] !== undefined);
-  if (modeFlags) o.maxPods = { ...base.maxPods, ...maxPodsOptionsFromFlags(v) };
+  if (modeFlags) o.maxPods = mergeNested(base.maxPods, maxPodsOptionsFromFlags(v));
   return o;
 }
 
