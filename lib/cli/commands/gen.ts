@@ -167,7 +167,7 @@ export function readConfig(file: string, shown: string): { options: NodeGroupOpt
  * An error about an option, said where the value came from: the flag that set it
  * (`invalid value for --volume-size: …`), or the config file's line and column.
  */
-function attribute(e: EksNodegroupError, values: Parsed['values'], config?: { shown: string; locate(pointer: string): SourcePosition | undefined }): EksNodegroupError {
+function attribute(e: EksNodegroupError, values: Parsed['values'], config?: { shown: string; options: NodeGroupOptions; locate(pointer: string): SourcePosition | undefined }): EksNodegroupError {
   const option = e.option;
   if (option === undefined) return e;
   const related = (p: string) => p === option || option.startsWith(`${p}.`) || p.startsWith(`${option}.`);
@@ -175,12 +175,19 @@ function attribute(e: EksNodegroupError, values: Parsed['values'], config?: { sh
   // The flag that sets exactly this option, when one does (not the one that only switches its parent on).
   const exact = flags.filter((f) => OPTION_FLAGS[f][0] === option);
   let message: string | undefined;
+  const pointer = '/' + option.split('.').join('/');
+  // An option nobody set (its default broke a rule another option made): name it with its default.
+  const valueAt = (o: unknown): unknown => option.split('.').reduce<unknown>((d, k) => (d !== null && typeof d === 'object' ? (d as Record<string, unknown>)[k] : undefined), o);
+  const fallback = valueAt(DEFAULTS);
+  const own = Object.keys(OPTION_FLAGS).find((f) => OPTION_FLAGS[f][0] === option);
   if (exact.length === 1 && e.message.includes(`for ${option}:`)) {
     message = e.message.replace(`for ${option}:`, `for --${exact[0]}:`);
+  } else if (!flags.length && own && typeof fallback !== 'object' && fallback !== undefined && e.message.includes(`for ${option}:`) && valueAt(config?.options) === undefined) {
+    message = `${config ? `${config.shown}: ` : ''}${e.message.replace(`for ${option}:`, `for ${config ? option : `--${own}`} (default ${fallback}):`)}`;
   } else if (flags.length) {
     message = `${e.message} (from ${flags.map((f) => `--${f}`).join(', ')})`;
   } else if (config) {
-    const pos = config.locate('/' + option.split('.').join('/'));
+    const pos = config.locate(pointer);
     message = `${config.shown}${pos ? `:${pos.line}:${pos.col}` : ''}: ${e.message}`;
   }
   if (message === undefined) return e;
@@ -325,8 +332,10 @@ export const command: Command = {
     const text = toYaml(template);
     // Validate before anything is written: with error findings gen exits 1 and writes nothing.
     const findings = validateTemplate(template, { text });
-    // The inline size limit is handled below (the deploy command goes through S3).
-    const shownFindings = findings.filter((f) => f.rule !== 'template-size-inline');
+    // Warnings already said: the inline size limit (the deploy command below goes through S3), and max
+    // pods above the IPs or leaving no memory (the resolver's warnings above, in gen's words).
+    const said = ['template-size-inline', 'max-pods-ips', 'node-memory'];
+    const shownFindings = findings.filter((f) => f.severity === 'error' || !said.includes(f.rule));
     if (shownFindings.length) io.stderr.write(shownFindings.map((f) => `eks-nodegroup gen: ${formatFinding(f)}\n`).join(''));
     if (hasErrors(findings)) {
       io.stderr.write(`eks-nodegroup gen: the generated template is invalid (see above); nothing was written\n`);
