@@ -252,7 +252,7 @@ describe('mixed-instances groups: the review cases', function () {
     expect(messages).to.include('error mixed-instances SpotAllocationStrategy "cheapest"');
     expect(messages).to.include('error mixed-instances WeightedCapacity on 1 of 4 overrides');
     expect(messages).to.include('error mixed-instances an Auto Scaling group takes a LaunchTemplate or a MixedInstancesPolicy, not both');
-    expect(messages).to.match(/warning ami-architecture m7g\.xlarge \(arm64\) launches with \S+, whose image is the x86_64 AMI/);
+    expect(messages).to.match(/error ami-architecture m7g\.xlarge \(arm64\) launches with \S+, whose image is the x86_64 AMI/);
     // diff's images section sees it too, though it is not the first arm64 type.
     const arm = diffTemplates(buildNodeGroupTemplate({ instanceTypes: ['m5.large', 'm5.xlarge', 'm7g.large', 'm7g.xlarge'], mixedInstances: {} }), t).images!.find((c) => c.architecture === 'arm64')!;
     expect(arm.new).to.include({ example: 'm7g.xlarge', imageArchitecture: 'x86_64' });
