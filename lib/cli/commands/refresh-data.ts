@@ -52,7 +52,7 @@ Then run "npm run generate" (it builds, then rewrites the templates and docs fro
       source = String(values.source ?? 'EC2 DescribeInstanceTypes (live, @aws-sdk/client-ec2)');
     } else {
       if (positionals.length === 0) {
-        throw new EksNodegroupError('BAD_USAGE', `name describe-instance-types output file(s), e.g. "aws ec2 describe-instance-types --output json > types.json"\nusage: ${usage}`);
+        throw new EksNodegroupError('BAD_USAGE', `name one or more describe-instance-types output files, e.g. "aws ec2 describe-instance-types --output json > types.json"\nusage: ${usage}`);
       }
       pages = positionals.map((f) => ({ name: f, text: readTextFile(path.resolve(cwd, f), 1024 * 1024 * 1024, f) }));
       source = String(values.source ?? `aws ec2 describe-instance-types --output json: ${positionals.map((f) => path.basename(f)).join(', ')}`);
