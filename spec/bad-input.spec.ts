@@ -112,7 +112,7 @@ export const CASES: BadInputCase[] = [
   },
   { name: 'refresh-data: bad --date', argv: ['refresh-data', 'ok.json', '--date', '27/11/2026', '-o', 'existing.txt'], setup: (d) => { write('existing.txt', EXISTING)(d); write('ok.json', JSON.stringify({ InstanceTypes: [{ InstanceType: 'm5.large', NetworkInfo: { MaximumNetworkInterfaces: 3, Ipv4AddressesPerInterface: 10 } }] }))(d); }, code: 2, stderr: /--date: "27\/11\/2026"/ },
   // ---- gen
-  { name: 'gen: -p with a misspelt parameter name', argv: ['gen', '-p', 'ClusterNme=x', '-o', 'out.yaml'], code: 2, stderr: /parameterDefaults key: "ClusterNme" \(allowed: did you mean ClusterName\? .*\(from --parameter\)/ },
+  { name: 'gen: -p with a misspelt parameter name', argv: ['gen', '-p', 'ClusterNme=x', '-o', 'out.yaml'], code: 2, stderr: /invalid value for --parameter: "ClusterNme" is not a parameter of the template \(did you mean ClusterName\? / },
   { name: 'gen: --tag with a reserved aws: key', argv: ['gen', '--tag', 'aws:team=x', '-o', 'out.yaml'], code: 2, stderr: /invalid value for tag key: "aws:team" \(allowed: .*the aws: prefix is reserved for AWS\)/ },
   { name: 'gen: --tag Name', argv: ['gen', '--tag', 'Name=x', '-o', 'out.yaml'], code: 2, stderr: /tag key: "Name" .*the template sets it/ },
   { name: 'gen: unknown instance type', argv: ['gen', '-t', 't2.mcro', '-o', 'out.yaml'], code: 2, stderr: /t2\.mcro.*did you mean t2\.micro/ },

@@ -50,7 +50,7 @@ describe('format: diff reports', () => {
     expect(lines).to.include(`[~] LT AWS::EC2::LaunchTemplate — ${IMPACT_TEXT.replace}`);
     expect(lines).to.include(`    [~] LaunchTemplateName: x → "y" — ${IMPACT_TEXT.replace}`);
     expect(lines).to.include(`    [~] LaunchTemplateData.KeyName: !Ref KeyName → !If [HasKey, !Ref KeyName, !Ref AWS::NoValue] — ${IMPACT_TEXT.update}`);
-    expect(lines).to.include(`    [~] LaunchTemplateData.UserData (Fn::Base64 › Fn::Sub): text, 1 line(s) removed, 1 added — ${IMPACT_TEXT.update}`);
+    expect(lines).to.include(`    [~] LaunchTemplateData.UserData (Fn::Base64 › Fn::Sub): text, 1 line removed, 1 added — ${IMPACT_TEXT.update}`);
     expect(lines).to.include.members(['        @@ -1,3 +1,3 @@', '         one', '        -two', '        +2', '         three']);
     expect(text.endsWith('Summary: 0 added, 0 removed, 2 changed.\n')).to.equal(true);
   });

@@ -145,6 +145,8 @@ describe('refresh-data', () => {
       let r = await runCli(['refresh-data', 'a.json', 'b.json', '-o', 'data.ts', '--date', '2026-01-02'], { cwd: dir });
       expect(r.code, r.stderr).to.equal(0);
       expect(r.stdout).to.equal('wrote data.ts: 2 instance types\n');
+      const one = await runCli(['refresh-data', 'a.json', '-o', 'one.ts', '--date', '2026-01-02'], { cwd: dir });
+      expect(one.stdout).to.equal('wrote one.ts: 1 instance type\n');
       const before = fs.readFileSync(path.join(dir, 'data.ts'), 'utf8');
       expect(before).to.contain('"count":2').and.to.contain('a.json, b.json');
 

@@ -306,6 +306,8 @@ function makeValid(raw: RawCase): BuildCase {
   }
   if (options.maxPodsLayout === 'per-type' && offered.length > 200) options.maxPodsLayout = 'by-size';
   fitVersion(options, family);
+  // An HDD volume (st1, sc1) cannot boot: only Bottlerocket's data volume takes one.
+  if (family !== 'bottlerocket' && (options.volume?.type === 'st1' || options.volume?.type === 'sc1')) options.volume = { ...options.volume, type: 'gp2' };
   fitVolume(options);
   // Bottlerocket's template has no ServiceCidr; a node with no memory for pods is refused unless accepted.
   if (family === 'bottlerocket' && options.parameterDefaults) delete options.parameterDefaults.ServiceCidr;

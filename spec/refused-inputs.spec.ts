@@ -9,31 +9,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { EBS_LIMITS } from '../lib/core/aws';
 import { maxPods } from '../lib/max-pods';
-import { KUBERNETES_VERSIONS } from '../lib/nodegroup/options';
+import { parseTemplate } from '../lib/yaml';
 import { runCli, tempDir } from './helpers';
-
-const gp3 = EBS_LIMITS.gp3;
-const io1 = EBS_LIMITS.io1;
-const st1 = EBS_LIMITS.st1;
-const [al2023Oldest, al2023Newest] = KUBERNETES_VERSIONS.al2023;
-const al2Newest = KUBERNETES_VERSIONS.al2[1];
-
-/** [title, flags, what the message must hold]: each derived from the limits, not typed. */
-const REFUSED: [string, string[], (string | RegExp)[]][] = [
-  ['a malformed KMS key', ['--kms-key-id', 'not-a-key'], ['--kms-key-id', '"not-a-key"', 'key ARN', 'alias/']],
-  ['a volume below the type\'s minimum size', ['--volume-type', 'st1', '--volume-size', String(st1.size[0] - 1)], ['--volume-size', `st1 volumes are ${st1.size[0]} to ${st1.size[1]} GiB`]],
-  ['a volume over the maximum size', ['--volume-size', String(gp3.size[1] + 1)], ['--volume-size', String(gp3.size[1])]],
-  ['IOPS over the type\'s maximum', ['--volume-size', '1000', '--volume-iops', String(gp3.iops!.range[1] + 1)], ['--volume-iops', `gp3 IOPS are ${gp3.iops!.range[0]} to ${gp3.iops!.range[1]}`]],
-  ['IOPS over what the size allows (per GiB)', ['--volume-size', '20', '--volume-iops', String(20 * gp3.iops!.perGiB + 1000)], ['--volume-size', `${gp3.iops!.perGiB} IOPS per GiB`]],
-  ['io1 IOPS over what the size allows', ['--volume-type', 'io1', '--volume-size', '20', '--volume-iops', String(20 * io1.iops!.perGiB + 100)], [`${io1.iops!.perGiB} IOPS per GiB`]],
-  ['throughput over the maximum', ['--volume-throughput', String(gp3.throughput!.range[1] + 1)], ['--volume-throughput', String(gp3.throughput!.range[1])]],
-  ['throughput over what the IOPS allow', ['--volume-iops', '3000', '--volume-throughput', String(3000 * gp3.throughput!.perIops + 1)], ['--volume-throughput', `${gp3.throughput!.perIops} MiB/s per IOPS`]],
-  ['a Kubernetes version with no AMI', ['--kubernetes-version', '1.99'], ['--kubernetes-version', `1.${al2023Oldest} to 1.${al2023Newest}`, 'amazon-eks-ami CHANGELOG']],
-  ['an AL2 version past AL2\'s last AMIs', ['--ami-family', 'al2', '--kubernetes-version', `1.${al2Newest + 1}`], [`to 1.${al2Newest}`, 'use al2023 or bottlerocket']],
-  ['reserved ENIs that leave none for pods', ['-t', 'm5.large', '--reserved-enis', '99'], ['--reserved-enis', 'leave an ENI for pods']],
-  ['custom networking with one ENI', ['-t', 'm5.large', '--custom-networking', '--max-enis', '1'], ['--max-enis', 'leave an ENI for pods']],
-  ['a max-pods override above 250 without the opt-out', ['-t', 'm5.large', '--max-pods-override', '251'], ['--max-pods-override', 'at most 250', '--no-cap']],
-];
+import { REFUSED } from './refused';
 
 describe('gen refuses what AWS would refuse: exit 2, input and range named, nothing written', function () {
   this.timeout(60_000);
@@ -63,9 +41,28 @@ describe('gen refuses what AWS would refuse: exit 2, input and range named, noth
     expect(r.stderr).to.include(`more than the IPs of 1 type allow`).and.to.include('ContainerCreating').and.to.include(`m5.large (${ips})`);
   });
 
-  it('an override above 250 is accepted with --no-cap', async () => {
-    const r = await runCli(['gen', '-t', 'm5.24xlarge', '--max-pods-override', '300', '--no-cap', '-o', 'big.yaml'], { cwd: dir });
+  it('an override above 250 is accepted with --no-cap, the opt-out recorded, and gen says the IP warning once', async () => {
+    const r = await runCli(['gen', '-t', 'm5.24xlarge,m5.large', '--max-pods-override', '300', '--no-cap', '-o', 'big.yaml'], { cwd: dir });
     expect(r.code, r.stderr).to.equal(0);
+    expect(r.stderr.match(/ContainerCreating/g)).to.have.length(1);
+    const v = await runCli(['validate', 'big.yaml'], { cwd: dir });
+    expect(v.code, v.stdout).to.equal(0);
+    expect(v.stdout).to.not.include('max-pods-ceiling');
+    expect(v.stdout).to.include('warning [max-pods-ips]').and.to.include(`m5.large (300; its IPs give ${maxPods('m5.large')})`);
+  });
+
+  it('a Kubernetes version not of the form 1.N is told the allowed range, not the schema\'s pattern', async () => {
+    const r = await runCli(['gen', '--kubernetes-version', '2.0', '-o', 'v.yaml'], { cwd: dir });
+    expect(r.code).to.equal(2);
+    expect(r.stderr).to.not.match(/KUBERNETES_VERSIONS|\\d|\^1/);
+  });
+
+  it("an HDD volume is Bottlerocket's data volume only: its OS volume stays gp3", async () => {
+    const r = await runCli(['gen', '--ami-family', 'bottlerocket', '-t', 'm5.large', '--volume-type', 'st1', '--volume-size', String(EBS_LIMITS.st1.size[0]), '-o', 'br.yaml'], { cwd: dir });
+    expect(r.code, r.stderr).to.equal(0);
+    const t = parseTemplate(fs.readFileSync(path.join(dir, 'br.yaml'), 'utf8')) as Record<string, any>;
+    const devices = t.Resources.NodeLaunchTemplate.Properties.LaunchTemplateData.BlockDeviceMappings.map((b: any) => [b.DeviceName, b.Ebs.VolumeType]);
+    expect(devices).to.deep.equal([['/dev/xvda', 'gp3'], ['/dev/xvdb', 'st1']]);
   });
 });
 
@@ -93,6 +90,14 @@ describe('output paths refused before anything is written', function () {
     expect(r.code).to.equal(2);
     expect(r.stderr).to.include('types.json');
     expect(fs.readFileSync(input, 'utf8')).to.equal(text);
+  });
+
+  it('refresh-data -o naming a folder suggests a data file name in it, gen a template name', async () => {
+    const r = await runCli(['refresh-data', 'types.json', '-o', 'out/'], { cwd: dir });
+    expect(r.code).to.equal(2);
+    expect(r.stderr).to.include(`e.g. ${path.join('out', 'data.ts')}`);
+    const g = await runCli(['gen', '-o', 'out/'], { cwd: dir });
+    expect(g.stderr).to.include(`e.g. ${path.join('out', 'nodegroup.yaml')}`);
   });
 
   it('a symlink as output is written through to its target; the link stays a link', async function () {

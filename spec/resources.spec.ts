@@ -8,7 +8,8 @@ import { expect } from 'chai';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { listInstanceTypes, type InstanceTypeFacts } from '../lib/instance-types';
-import { AMI_FAMILIES, kubeReservedCpu, maxPods, nodeResources, type AmiFamily, type MaxPodsOptions } from '../lib/max-pods';
+import { AMI_FAMILIES, kubeReservedCpu, kubeReservedMemory, maxPods, nodeResources, type AmiFamily, type MaxPodsOptions } from '../lib/max-pods';
+import { RESERVED_SHARE_REASON, RESERVED_SHARE_WARNING } from '../lib/max-pods/limits';
 import { ROOT, runCli, tempDir } from './helpers';
 
 /** AWS's eni-max-pods.txt (the committed fixture): what AL2's bootstrap.sh reserves memory for. */
@@ -161,6 +162,42 @@ describe('max-pods --explain and gen report what a node keeps', function () {
     const r = await runCli(['gen', '--ami-family', 'bottlerocket', '--prefix-delegation', '-t', heavy[0].name, '-o', path.join(dir, 'ng.yaml')]);
     expect(r.code, r.stderr).to.equal(0);
     const n = nodeResources(heavy[0], 'bottlerocket', pd)!;
-    expect(r.stderr).to.include(`more than 50% of the node's memory: ${heavy[0].name} (${n.kubeReservedMemoryMiB + 100} of ${n.memoryCapacityMiB} MiB)`);
+    expect(r.stderr).to.include(`more than 50% of the node's memory (${RESERVED_SHARE_REASON}): ${heavy[0].name} (${n.kubeReservedMemoryMiB + 100} of ${n.memoryCapacityMiB} MiB)`);
+  });
+
+  // AL2023 and AL2 size kube-reserved for the ENI max pods: types where prefix delegation's max pods
+  // would need more than half the memory while the reservation, for fewer pods, stays under it.
+  const uncapped = { prefixDelegation: true, cap: false };
+  const underSized = (options: MaxPodsOptions) =>
+    sized.filter((t) => {
+      const r = nodeResources(t, 'al2023', options)!;
+      const pods = maxPods(t, options);
+      return r.allocatableMemoryMiB > 0 && r.reservedShare <= RESERVED_SHARE_WARNING && r.reservedForPods < pods && (kubeReservedMemory(pods) + 100) / r.memoryCapacityMiB > RESERVED_SHARE_WARNING;
+    });
+
+  for (const family of ['al2023', 'al2'] as const) {
+    it(`gen warns on ${family} where max pods is above what kube-reserved is sized for and that many pods would need more than half the memory`, async function () {
+      const under = underSized(uncapped);
+      if (!under.length) this.skip();
+      const t = under[0];
+      const r = await runCli(['gen', '--ami-family', family, '--prefix-delegation', '--no-cap', '-t', t.name, '-o', path.join(tempDir(), 'ng.yaml')]);
+      expect(r.code, r.stderr).to.equal(0);
+      const n = nodeResources(t, family, uncapped)!;
+      const pods = maxPods(t, uncapped);
+      expect(r.stderr).to.include(`max pods is higher than the pods ${family === 'al2' ? 'bootstrap.sh' : 'nodeadm'} sizes kube-reserved memory for`);
+      expect(r.stderr).to.include(`${t.name} (${pods} pods need ${kubeReservedMemory(pods) + 100} of ${n.memoryCapacityMiB} MiB; kube-reserved is ${n.kubeReservedMemoryMiB} MiB, for ${n.reservedForPods} pods)`);
+      expect(r.stderr).to.include(family === 'al2' ? `--kubelet 'kube-reserved=` : `--kubelet kubeReserved=`).and.to.include(RESERVED_SHARE_REASON);
+    });
+  }
+
+  it('the same warning with the cap kept names fewer types, and none where the capped pods fit in half the memory', async function () {
+    const capped = underSized(pd).map((t) => t.name);
+    const all = underSized(uncapped).map((t) => t.name);
+    expect(capped.every((t) => all.includes(t))).to.equal(true);
+    const fits = sized.find((t) => t.architecture === 'x86_64' && !capped.includes(t.name) && maxPods(t, pd) > maxPods(t) && nodeResources(t, 'al2023', pd)!.reservedShare <= RESERVED_SHARE_WARNING);
+    if (!fits) this.skip();
+    const r = await runCli(['gen', '--prefix-delegation', '-t', fits.name, '-o', path.join(tempDir(), 'ng.yaml')]);
+    expect(r.code, r.stderr).to.equal(0);
+    expect(r.stderr).to.not.include('sizes kube-reserved memory for');
   });
 });

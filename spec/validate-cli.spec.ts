@@ -56,7 +56,7 @@ describe('validate command', function () {
     // The line and column point at the value in the file.
     const text = fs.readFileSync(path.join(dir, 'bad.yaml'), 'utf8').split('\n');
     expect(text[Number(m![1]) - 1].slice(Number(m![2]) - 1)).to.equal('VpcID');
-    expect(lines[1]).to.equal('bad.yaml: invalid (1 error(s))');
+    expect(lines[1]).to.equal('bad.yaml: invalid (1 error)');
   });
 
   it('--json gives every file with its findings', async function () {

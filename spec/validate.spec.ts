@@ -16,6 +16,12 @@ import { findingsFromAjv } from '../lib/validate/schema-errors';
 import { parseTemplate, toYaml } from '../lib/yaml';
 import { EksNodegroupError } from '../lib/core';
 import { awsTemplateFiles, requireShared, ROOT, SHARED_TEMPLATES } from './helpers';
+import { REFUSED } from './refused';
+import { EBS_LIMITS } from '../lib/core/aws';
+import { hasOwn } from '../lib/core';
+import { architectureOf, isInstanceType } from '../lib/instance-types';
+import { maxPods } from '../lib/max-pods';
+import { KUBERNETES_VERSIONS } from '../lib/nodegroup/options';
 
 type T = Record<string, any>;
 
@@ -75,49 +81,88 @@ describe('validate: valid templates', function () {
     }
   });
 
-  it("AWS's 9 published node-group templates: no error; the warnings are their old AMI versions and arm64 types without an arm64 AMI", function () {
+  it("AWS's 9 published node-group templates: errors only where they list arm64 types with one x86_64 AMI; warnings for their old AMI versions", function () {
     requireShared(this, SHARED_TEMPLATES);
     const files = awsTemplateFiles();
     expect(files).to.have.length(9);
+    const withArm64 = files.filter(({ text }) => {
+      const p = (parseTemplate(text) as T).Parameters.NodeInstanceType;
+      return (p.AllowedValues ?? []).some((x: string) => isInstanceType(x) && architectureOf(x) === 'arm64');
+    });
+    expect(withArm64.length, 'some of AWS\'s templates list arm64 types').to.be.greaterThan(0);
     for (const { name, text } of files) {
       const findings = validateTemplateText(text, name);
-      expect(findings.filter((f) => f.severity === 'error'), name).to.deep.equal([]);
-      expect([...new Set(findings.map((f) => f.rule))].every((r) => r === 'ami-version' || r === 'ami-architecture'), name).to.equal(true);
+      const errors = findings.filter((f) => f.severity === 'error');
+      // Those offer arm64 types in NodeInstanceType's AllowedValues with one AMI parameter, x86_64 by default: such a node cannot launch.
+      expect(errors.map((f) => f.rule), name).to.deep.equal(withArm64.some((f) => f.name === name) ? ['ami-architecture'] : []);
+      expect(findings.filter((f) => f.severity === 'warning').every((f) => f.rule === 'ami-version'), name).to.equal(true);
     }
-    // The 2020-10 template lists arm64 types in NodeInstanceType's AllowedValues with an x86_64 AMI only.
     const f2020 = validateTemplateText(files.find((f) => f.name.includes('2020-10-21'))!.text, '2020-10-21');
-    expect(f2020.find((f) => f.rule === 'ami-architecture')?.message).to.match(/offers \d+ arm64 instance types \(a1\.2xlarge.*x86_64 only/);
+    expect(f2020.find((f) => f.rule === 'ami-architecture')?.message).to.match(/offers \d+ arm64 instance types \(a1\.2xlarge.*gives them the x86_64 AMI \(rendered for a1\.2xlarge/);
   });
 
-  describe('what EC2 or AWS refuses, planted in the committed template, is reported', () => {
-    type T = Record<string, any>;
-    const base = (): T => parseTemplate(fs.readFileSync(path.join(ROOT, 'templates', 'nodegroup.yaml'), 'utf8')) as T;
-    const ebs = (t: T): T => t.Resources.NodeLaunchTemplate.Properties.LaunchTemplateData.BlockDeviceMappings[0].Ebs;
-    const PLANTED: [string, (t: T) => void, string, RegExp][] = [
-      ['a malformed KMS key', (t) => void (ebs(t).KmsKeyId = 'not-a-key'), 'kms-key', /"not-a-key".*key ID.*F3017/],
-      ['an upper-case key ID', (t) => void (ebs(t).KmsKeyId = '1234ABCD-12AB-34CD-56EF-1234567890AB'), 'kms-key', /1234ABCD/],
-      ['a gp3 volume over 64 TiB (the default of NodeVolumeSize)', (t) => void (t.Parameters.NodeVolumeSize.Default = 70000), 'ebs-limits', /gp3 volumes are 1 to 65536 GiB, not 70000 \(the default of NodeVolumeSize\)/],
-      ['gp3 IOPS over 80,000', (t) => void (ebs(t).Iops = 90000), 'ebs-limits', /gp3 IOPS are 3000 to 80000, not 90000/],
-      ['more gp3 IOPS than 500 per GiB', (t) => void (ebs(t).Iops = 20000), 'ebs-limits', /20000 IOPS need at least 40 GiB on gp3/],
-      ['gp3 throughput over 0.25 MiB/s per IOPS', (t) => void (ebs(t).Throughput = 1000), 'ebs-limits', /throughput is 125 to 750 MiB\/s with 3000 IOPS/],
-      ['IOPS on gp2', (t) => Object.assign(ebs(t), { VolumeType: 'gp2', Iops: 3000 }), 'ebs-limits', /gp2 volumes take no provisioned IOPS/],
-      ['an st1 volume under 125 GiB', (t) => void (ebs(t).VolumeType = 'st1'), 'ebs-limits', /st1 volumes are 125 to 16384 GiB, not 20/],
-      ['an io1 volume with more than 50 IOPS per GiB', (t) => Object.assign(ebs(t), { VolumeType: 'io1', Iops: 3000 }), 'ebs-limits', /3000 IOPS need at least 60 GiB on io1/],
-      ['an AMI for a Kubernetes version with no AMI', (t) => void (t.Parameters.NodeImageIdSSMParam.Default = String(t.Parameters.NodeImageIdSSMParam.Default).replace(/\/1\.\d+\//, '/1.99/')), 'ami-version', /not 1\.99/],
-      ['arm64 types and an x86_64 AMI only', (t) => {
+  describe('what EC2 or AWS refuses, planted in a committed template, is reported', () => {
+    const base = (file = 'nodegroup.yaml'): T => parseTemplate(fs.readFileSync(path.join(ROOT, 'templates', file), 'utf8')) as T;
+    const lt = (t: T): T => t.Resources.NodeLaunchTemplate.Properties.LaunchTemplateData;
+    const ebs = (t: T, i = 0): T => lt(t).BlockDeviceMappings[i].Ebs;
+    /** Sets a type's max pods in a by-size template. */
+    const setMaxPods = (t: T, type: string, value: number): void => {
+      const [family, size] = type.split('.');
+      expect(t.Mappings.MaxPodsBySize[size][family.replace(/-/g, '')], type).to.be.a('number');
+      t.Mappings.MaxPodsBySize[size][family.replace(/-/g, '')] = value;
+    };
+    const version = (t: T, v: string): void => void (t.Parameters.NodeImageIdSSMParam.Default = String(t.Parameters.NodeImageIdSSMParam.Default).replace(/(optimized-ami\/|aws-k8s-)1\.\d+\//, `$1${v}/`));
+    const st1 = EBS_LIMITS.st1.size;
+    const gp3 = EBS_LIMITS.gp3;
+    const ips = maxPods('m5.large');
+    // Bottlerocket at the value the IPs give with prefix delegation, uncapped: no memory left on t3.small.
+    const noMemory = maxPods('t3.small', { prefixDelegation: true, cap: false });
+    /** title (those of spec/refused.ts for what gen refuses) → [template, plant, rule, severity, message]. */
+    const PLANTED: Record<string, [string, (t: T) => void, string, 'error' | 'warning', RegExp]> = {
+      'a malformed KMS key': ['nodegroup.yaml', (t) => void (ebs(t).KmsKeyId = 'not-a-key'), 'kms-key', 'error', /"not-a-key".*key ID.*F3017/],
+      'an upper-case key ID': ['nodegroup.yaml', (t) => void (ebs(t).KmsKeyId = '1234ABCD-12AB-34CD-56EF-1234567890AB'), 'kms-key', 'error', /1234ABCD/],
+      'an HDD (st1) root volume': ['nodegroup.yaml', (t) => Object.assign(ebs(t), { VolumeType: 'st1', VolumeSize: st1[0] }), 'ebs-boot-volume', 'error', /st1 on \/dev\/xvda, the root device .*cannot be boot volumes/],
+      "a volume below the type's minimum size": ['nodegroup-bottlerocket.yaml', (t) => Object.assign(ebs(t, 1), { VolumeType: 'st1', VolumeSize: st1[0] - 1 }), 'ebs-limits', 'error', new RegExp(`st1 volumes are ${st1[0]} to ${st1[1]} GiB, not ${st1[0] - 1}`)],
+      'a volume type whose minimum the default size is below': ['nodegroup-bottlerocket.yaml', (t) => void (ebs(t, 1).VolumeType = 'sc1'), 'ebs-limits', 'error', new RegExp(`sc1 volumes are ${st1[0]} to ${st1[1]} GiB, not 20 \\(the default of NodeVolumeSize\\)`)],
+      'a volume over the maximum size': ['nodegroup.yaml', (t) => void (t.Parameters.NodeVolumeSize.Default = gp3.size[1] + 1), 'ebs-limits', 'error', new RegExp(`gp3 volumes are 1 to ${gp3.size[1]} GiB, not ${gp3.size[1] + 1} \\(the default of NodeVolumeSize\\)`)],
+      "IOPS over the type's maximum": ['nodegroup.yaml', (t) => void (ebs(t).Iops = gp3.iops!.range[1] + 1), 'ebs-limits', 'error', new RegExp(`gp3 IOPS are ${gp3.iops!.range[0]} to ${gp3.iops!.range[1]}, not`)],
+      'IOPS over what the size allows (per GiB)': ['nodegroup.yaml', (t) => void (ebs(t).Iops = 20000), 'ebs-limits', 'error', /20000 IOPS need at least 40 GiB on gp3/],
+      'io1 IOPS over what the size allows': ['nodegroup.yaml', (t) => Object.assign(ebs(t), { VolumeType: 'io1', Iops: 3000 }), 'ebs-limits', 'error', /3000 IOPS need at least 60 GiB on io1/],
+      'IOPS on gp2': ['nodegroup.yaml', (t) => Object.assign(ebs(t), { VolumeType: 'gp2', Iops: 3000 }), 'ebs-limits', 'error', /gp2 volumes take no provisioned IOPS/],
+      'throughput over the maximum': ['nodegroup.yaml', (t) => Object.assign(ebs(t), { VolumeSize: 1000, Iops: 16000, Throughput: gp3.throughput!.range[1] + 1 }), 'ebs-limits', 'error', new RegExp(`throughput is 125 to ${gp3.throughput!.range[1]} MiB/s with 16000 IOPS`)],
+      'throughput over what the IOPS allow': ['nodegroup.yaml', (t) => void (ebs(t).Throughput = 1000), 'ebs-limits', 'error', /throughput is 125 to 750 MiB\/s with 3000 IOPS/],
+      'a Kubernetes version with no AMI': ['nodegroup.yaml', (t) => version(t, '1.99'), 'ami-version', 'error', /not 1\.99: the SSM parameter does not exist/],
+      'a Kubernetes version that is not 1.N': ['nodegroup-bottlerocket.yaml', (t) => version(t, '2.0'), 'ami-version', 'error', /bottlerocket AMIs for Kubernetes 1\.\d+ to 1\.\d+ .*not 2\.0/],
+      "an AL2 version past AL2's last AMIs": ['nodegroup-al2.yaml', (t) => version(t, `1.${KUBERNETES_VERSIONS.al2[1] + 1}`), 'ami-version', 'error', new RegExp(`al2 AMIs for Kubernetes .* not 1\\.${KUBERNETES_VERSIONS.al2[1] + 1}`)],
+      'a Kubernetes version AWS no longer publishes AMIs for': ['nodegroup.yaml', (t) => version(t, `1.${KUBERNETES_VERSIONS.al2023[0] - 1}`), 'ami-version', 'warning', /no longer publishes al2023 AMIs/],
+      'reserved ENIs that leave none for pods': ['nodegroup.yaml', (t) => setMaxPods(t, 'm5.large', 2), 'max-pods-eni', 'error', /max pods ≤ 2 on 1 type leaves no ENI for pods, so only host-network pods could run .*m5\.large \(2\)/],
+      'custom networking with one ENI': ['nodegroup-bottlerocket.yaml', (t) => setMaxPods(t, 'c7g.large', 2), 'max-pods-eni', 'error', /leaves no ENI for pods.*c7g\.large \(2\)/],
+      'a max-pods override above 250 without the opt-out': ['nodegroup.yaml', (t) => setMaxPods(t, 'm5.large', 251), 'max-pods-ceiling', 'error', /above 250 and not what the IPs give: m5\.large \(251\) \(allowed: at most 250.*--no-cap/],
+      'max pods above what the IPs give': ['nodegroup.yaml', (t) => setMaxPods(t, 'm5.large', ips + 11), 'max-pods-ips', 'warning', new RegExp(`more than the IPs of 1 type allow: pods beyond that stay ContainerCreating .*m5\\.large \\(${ips + 11}; its IPs give ${ips}\\)`)],
+      'a node with no memory left for pods': ['nodegroup-bottlerocket.yaml', (t) => setMaxPods(t, 't3.small', noMemory), 'node-memory', 'error', /on 1 type a node would have no memory left for pods: kube-reserved \(11 × max pods \+ 255 MiB on bottlerocket\).*t3\.small/],
+      'arm64 types on the x86_64 AMI (ImageId names one AMI parameter)': ['nodegroup.yaml', (t) => void (lt(t).ImageId = { 'Fn::If': ['HasNodeImageId', { Ref: 'NodeImageId' }, { Ref: 'NodeImageIdSSMParam' }] }), 'ami-architecture', 'error', /offers \d+ arm64 instance types .*gives them the x86_64 AMI/],
+      'arm64 types and no arm64 AMI parameter': ['nodegroup-al2.yaml', (t) => {
         delete t.Parameters.NodeImageIdSSMParamArm64;
-        t.Resources.NodeLaunchTemplate.Properties.LaunchTemplateData.ImageId = { 'Fn::If': ['HasNodeImageId', { Ref: 'NodeImageId' }, { Ref: 'NodeImageIdSSMParam' }] };
-      }, 'ami-architecture', /arm64 instance types .* x86_64 only/],
-    ];
-    it('the committed template itself has none of these findings', () => {
-      expect(validateTemplate(base()).filter((f) => /^(kms-key|ebs-limits|ami-)/.test(f.rule))).to.deep.equal([]);
+        lt(t).ImageId = { 'Fn::If': ['HasNodeImageId', { Ref: 'NodeImageId' }, { Ref: 'NodeImageIdSSMParam' }] };
+      }, 'ami-architecture', 'error', /arm64 instance types .*x86_64 AMI/],
+    };
+    const RULES = /^(kms-key|ebs-|ami-|max-pods-|node-memory)/;
+
+    it('every input gen refuses (spec/refused.ts) is planted here too', () => {
+      expect(REFUSED.map(([title]) => title).filter((title) => !hasOwn(PLANTED, title))).to.deep.equal([]);
     });
-    for (const [title, plant, rule, message] of PLANTED) {
-      it(title, () => {
-        const t = base();
+    it('the committed templates themselves have none of these findings', () => {
+      for (const file of ['nodegroup.yaml', 'nodegroup-bottlerocket.yaml', 'nodegroup-al2.yaml']) {
+        expect(validateTemplate(base(file)).filter((f) => RULES.test(f.rule)), file).to.deep.equal([]);
+      }
+    });
+    for (const [title, [file, plant, rule, severity, message]] of Object.entries(PLANTED)) {
+      it(`${title} (${file})`, () => {
+        const t = base(file);
         plant(t);
         const found = validateTemplate(t).filter((f) => f.rule === rule);
         expect(found, `${rule} findings`).to.have.length(1);
+        expect(found[0].severity).to.equal(severity);
         expect(found[0].message).to.match(message);
       });
     }

@@ -22,10 +22,11 @@ function linkTarget(file: string): string {
 /**
  * Checks an output path before any work is done: not empty, not a folder (a trailing "/"), and not
  * one of the command's inputs (the same file, also through a link), which writing would destroy.
+ * `example` is the file name a folder error suggests (the command's usual output).
  */
-export function checkOutput(out: string, inputs: readonly { file: string; shown: string }[], cwd: string): void {
+export function checkOutput(out: string, inputs: readonly { file: string; shown: string }[], cwd: string, example = 'nodegroup.yaml'): void {
   if (out.trim() === '') throw new EksNodegroupError('BAD_USAGE', 'the output path (-o) is empty: give a file name');
-  if (/[/\\]$/.test(out)) throw new EksNodegroupError('BAD_USAGE', `the output path "${out}" names a folder: give a file name, e.g. ${path.join(out, 'nodegroup.yaml')}`);
+  if (/[/\\]$/.test(out)) throw new EksNodegroupError('BAD_USAGE', `the output path "${out}" names a folder: give a file name, e.g. ${path.join(out, example)}`);
   const target = linkTarget(path.resolve(cwd, out));
   const same = (a: string, b: string): boolean => {
     try {

@@ -32,6 +32,16 @@ export const EBS_LIMITS: Readonly<Record<EbsVolumeType, EbsLimit>> = Object.free
   standard: { size: [1, 1024] },
 });
 
+/**
+ * EBS HDD types: "Throughput Optimized HDD (st1) and Cold HDD (sc1) volumes can't be used as boot
+ * volumes" (EC2 API Reference, CreateVolume, VolumeType; e.g.
+ * https://docs.aws.amazon.com/sdk-for-kotlin/api/latest/ec2/aws.sdk.kotlin.services.ec2.model/-create-volume-request/volume-type.html).
+ */
+export const EBS_HDD_TYPES: readonly EbsVolumeType[] = ['st1', 'sc1'];
+
+/** Device names the EKS AMIs (AL2023, AL2, Bottlerocket's OS volume: /dev/xvda) and other Linux AMIs (/dev/sda1) boot from. */
+export const ROOT_DEVICE_NAMES: readonly string[] = ['/dev/xvda', '/dev/sda1'];
+
 /** gp3's IOPS and throughput when none are provisioned. */
 const GP3_BASELINE = { iops: 3000, throughput: 125 };
 

@@ -16,3 +16,18 @@ export function shown(value: unknown, max = 120): string {
   if (text === undefined) text = value === undefined ? 'undefined' : typeof value !== 'object' ? `a ${typeof value}` : Array.isArray(value) ? 'a list' : 'an object';
   return text.length <= max ? text : `${text.slice(0, max - 20)}… (${text.length} characters)`;
 }
+
+/** A share (0–1) as a whole percent; a share above 0 that rounds to 0 is `<1%`, one below 1 that rounds to 100 is `>99%`. */
+export function percent(share: number): string {
+  const p = Math.round(share * 100);
+  if (p === 0 && share > 0) return '<1%';
+  if (p === 100 && share < 1) return '>99%';
+  return `${p}%`;
+}
+
+/** "a, b, c"; a list longer than `max` is cut with a count (`… 3 more`). */
+export function listOf(values: readonly unknown[], max = 12): string {
+  const shown = values.slice(0, max).map((v) => (typeof v === 'string' ? v : JSON.stringify(v)));
+  if (values.length > max) shown.push(`… ${values.length - max} more`);
+  return shown.join(', ');
+}

@@ -152,7 +152,7 @@ function countLines(c: ValueChange): string {
       else if (l.startsWith('-')) del++;
     }
   }
-  return `text, ${del} line(s) removed, ${add} added`;
+  return `text, ${plural(del, 'line')} removed, ${add} added`;
 }
 
 function writeEntry(w: Writer, e: DiffEntry): void {
@@ -174,7 +174,7 @@ function writeEntry(w: Writer, e: DiffEntry): void {
   if (e.kind === 'removed' && isScalar(e.old)) head += `: ${showValue(e.old)}`;
   if (e.section === 'Mappings' && e.key === undefined && e.kind !== 'changed') {
     const v = e.kind === 'added' ? e.new : e.old;
-    if (v && typeof v === 'object') head += ` (${Object.keys(v).length} entries)`;
+    if (v && typeof v === 'object') head += ` (${plural(Object.keys(v).length, 'entry', 'entries')})`;
   }
   w.push(head);
   const grouped = new Set<ValueChange>();
@@ -221,9 +221,9 @@ function writeMaxPods(w: Writer, v: MaxPodsView, all: boolean): void {
   w.push('');
   w.push(`Max pods per instance type: old, new, and computed from today's data with maxPods()${mode}`);
   const facts = [
-    `${v.rows.length} types`,
-    `${v.staleOld.length} old value(s) differ from the data`,
-    `${v.staleNew.length} new value(s) differ from the data`,
+    plural(v.rows.length, 'type'),
+    `${plural(v.staleOld.length, 'old value differs', 'old values differ')} from the data`,
+    `${plural(v.staleNew.length, 'new value differs', 'new values differ')} from the data`,
   ];
   if (v.onlyOld.length || v.onlyNew.length) facts.push(`${v.onlyOld.length} only in old`, `${v.onlyNew.length} only in new`);
   if (v.unknown.length) facts.push(`${v.unknown.length} unknown to the data`);

@@ -17,6 +17,7 @@ import type { SecurityGroupProperties } from 'cloudform-types/types/ec2/security
 import type { SecurityGroupIngressProperties } from 'cloudform-types/types/ec2/securityGroupIngress';
 import type { SecurityGroupEgressProperties } from 'cloudform-types/types/ec2/securityGroupEgress';
 import { badArgument, isRecord } from '../core';
+import { EBS_HDD_TYPES } from '../core/aws';
 import { dataProvenance } from '../instance-types';
 import { getAtt, ref, sub, type Cfn, type Intrinsic, type Resource, type Template } from './cfn';
 import { arm64Lookup, maxPodsLookup } from './layout';
@@ -159,8 +160,9 @@ function blockDevices(r: ResolvedNodeGroupOptions): Props<LaunchTemplateProperti
   });
   if (r.amiFamily === 'bottlerocket') {
     // Bottlerocket: /dev/xvda is the small OS volume (AMI size), /dev/xvdb holds containers and pods.
+    // An HDD type (st1, sc1) cannot boot: the OS volume then stays gp3, the data volume takes it.
     return [
-      { DeviceName: '/dev/xvda', Ebs: ebs(undefined) },
+      { DeviceName: '/dev/xvda', Ebs: EBS_HDD_TYPES.includes(v.type) ? { ...ebs(undefined), VolumeType: 'gp3' } : ebs(undefined) },
       { DeviceName: '/dev/xvdb', Ebs: ebs(ref('NodeVolumeSize')) },
     ];
   }
@@ -340,6 +342,8 @@ export function nodeGroupTemplate(r: ResolvedNodeGroupOptions): Template {
         InstanceTypes: r.maxPodsTable.size,
         InstanceData: { Date: provenance.date, Count: provenance.count, Sha256: provenance.sha256 },
         ...(r.mixedInstances ? {} : { UnknownInstanceType: 'not in the table: the stack operation fails before any change (no guessed max pods)' }),
+        // validate reads it: the types with no memory for pods were accepted (a warning, not an error).
+        ...(r.acceptNoAllocatableMemory ? { AcceptNoAllocatableMemory: true } : {}),
       },
     },
     Parameters: templateParameters(r),

@@ -320,6 +320,8 @@ export interface ResolvedNodeGroupOptions {
     /** WeightedCapacity per type, when given. */
     weights?: ReadonlyMap<string, number>;
   };
+  /** Set when some offered type leaves a node no memory for pods and acceptNoAllocatableMemory accepted it (the template records it). */
+  acceptNoAllocatableMemory?: true;
   /** What was left out of the offered types, and why (gen prints these). */
   warnings: readonly string[];
 }

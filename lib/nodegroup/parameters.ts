@@ -64,7 +64,7 @@ function descriptions(family: AmiFamily, offered: number, listed: boolean, both:
     ClusterControlPlaneSecurityGroup: 'The security group of the cluster control plane.',
     ClusterName: 'The cluster name provided when the cluster was created. If it is incorrect, nodes will not be able to join the cluster.',
     NodeInstanceType: listed
-      ? `EC2 instance type for the node instances (one of the ${offered} types this template holds max pods for).`
+      ? `EC2 instance type for the node instances (${offered === 1 ? 'the one type' : `one of the ${offered} types`} this template holds max pods for).`
       : `EC2 instance type for the node instances. Max pods comes from the ${offered}-type table in this template; a type missing from it stops the deployment (regenerate the template to add it).`,
     NodeAutoScalingGroupDesiredCapacity: `Desired capacity of Node Group ASG${units}.`,
     NodeAutoScalingGroupMaxSize:

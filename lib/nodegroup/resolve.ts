@@ -4,10 +4,11 @@
  * default (DEFAULTS). The builder takes only what it returns, so nothing after it checks an option.
  * Errors name the option, the value given and what is allowed.
  */
-import { badOption, checkTree, EksNodegroupError, fromPointer, plural, suggest } from '../core';
-import { EBS_LIMITS, ebsProblems, KMS_KEY_FORMS, KMS_KEY_PATTERN, minimumSize } from '../core/aws';
+import { badOption, checkTree, EksNodegroupError, fromPointer, hasOwn, listOf, plural, suggest } from '../core';
+import { EBS_HDD_TYPES, EBS_LIMITS, ebsProblems, KMS_KEY_FORMS, KMS_KEY_PATTERN, minimumSize, type EbsVolumeType } from '../core/aws';
 import { architectureOf, getInstanceType } from '../instance-types';
-import { checkMaxPodsOptions, maxPodsTable, nodeResourcesFromFacts } from '../max-pods';
+import { checkMaxPodsOptions, kubeReservedMemory, maxPodsTable, nodeResourcesFromFacts } from '../max-pods';
+import { CEILING_ALLOWED, MAX_PODS_CEILING, NO_ENI_TEXT, noMemoryText, overIpsText, RESERVED_SHARE_REASON, RESERVED_SHARE_WARNING, reservedOf } from '../max-pods/limits';
 import validateOptions from './generated/options-validator';
 import { namedInstanceTypes, selectInstanceTypes } from './instance-selection';
 import { tableMappings } from './layout';
@@ -114,6 +115,13 @@ function reportedError(errors: readonly AjvError[]): AjvError | undefined {
   return { ...anyOf, message: shapes.length > 1 ? `${shapes.slice(0, -1).join(', ')} or ${shapes[shapes.length - 1]}` : shapes[0] };
 }
 
+/** What kubernetesVersion may be for `family`: the range AWS publishes AMIs for, and where that range comes from. */
+function kubernetesVersions(family: AmiFamily, minor?: number): string {
+  const [oldest, newest] = KUBERNETES_VERSIONS[family];
+  const hint = family === 'al2' && minor !== undefined && minor > newest ? ' (AL2 AMIs end at 1.32, AL2 reached end of support in November 2025: use al2023 or bottlerocket)' : '';
+  return `a version AWS publishes ${family} AMIs for: 1.${oldest} to 1.${newest}, per ${KUBERNETES_VERSION_SOURCES[family]}${hint}`;
+}
+
 /** Throws BAD_OPTION for the first value that breaks the schema. */
 function applySchema(options: unknown): NodeGroupOptions {
   const validate = validateOptions as unknown as Validator;
@@ -121,6 +129,11 @@ function applySchema(options: unknown): NodeGroupOptions {
   const e = reportedError(validate.errors ?? []);
   if (!e) throw new EksNodegroupError('BAD_OPTION', 'invalid options');
   const at = optionName(e.instancePath);
+  if (at === 'kubernetesVersion' && e.keyword === 'pattern') {
+    // The allowed range, not the schema's regular expression (the family's, when it is a valid one).
+    const f = (options as NodeGroupOptions).amiFamily;
+    throw badOption(at, e.data, kubernetesVersions(f !== undefined && hasOwn(KUBERNETES_VERSIONS, f) ? f : DEFAULTS.amiFamily));
+  }
   if (e.keyword === 'additionalProperties') {
     const known = Object.keys((e.parentSchema?.properties as Record<string, unknown>) ?? {});
     const name = String(e.params.additionalProperty);
@@ -193,7 +206,7 @@ function servable(
       const [option, value] =
         maxPods.reservedEnis !== undefined ? ['maxPods.reservedEnis', maxPods.reservedEnis] : maxPods.maxEnis !== undefined ? ['maxPods.maxEnis', maxPods.maxEnis] : ['maxPods.customNetworking', true];
       const where = noEniNamed.length ? `on ${noEniNamed.join(', ')} none is left` : `no offered type keeps one (${types.length} offered)`;
-      throw badOption(option, value, `settings that leave an ENI for pods: ${where}, so only host-network pods could run`);
+      throw badOption(option, value, `settings that leave an ENI for pods: ${where}, ${NO_ENI_TEXT}`);
     }
     warnings.push(`left out ${plural(noEni.length, 'type')} on which these max-pods options leave no ENI for pods: ${noEni.join(', ')}`);
     for (const t of noEni) table.delete(t);
@@ -201,13 +214,9 @@ function servable(
   }
   if (maxPods.override !== undefined) {
     // Kubernetes' per-node limit AWS recommends at most (max-pods-calculator.sh's higher cap); --no-cap accepts more.
-    if (maxPods.override > 250 && maxPods.cap !== false) {
-      throw badOption('maxPods.override', maxPods.override, 'at most 250, the recommended cap for the largest nodes (give cap: false, --no-cap, to set more)');
-    }
+    if (maxPods.override > MAX_PODS_CEILING && maxPods.cap !== false) throw badOption('maxPods.override', maxPods.override, CEILING_ALLOWED);
     const short = types.filter((t) => byIps.get(t)! < maxPods.override!);
-    if (short.length) {
-      warnings.push(`max pods ${maxPods.override} is more than the IPs of ${plural(short.length, 'type')} allow: pods beyond that stay ContainerCreating (failed to assign an IP address): ${short.map((t) => `${t} (${byIps.get(t)})`).join(', ')}`);
-    }
+    if (short.length) warnings.push(`max pods ${maxPods.override} is ${overIpsText(short.length, short.map((t) => `${t} (${byIps.get(t)})`))}`);
   }
   const missingNamed = missing.filter((m) => named.has(m.type));
   if (missingNamed.length || (missing.length && table.size === 0)) {
@@ -225,45 +234,62 @@ function servable(
   return { types, table, warnings };
 }
 
-/**
- * Share of kubelet's memory capacity above which gen warns: there the node keeps more memory for
- * kubelet and eviction than it leaves for pods. AWS's plain max pods already cross it on the
- * 0.5 GiB types; higher max pods (prefix delegation on Bottlerocket) cross it on 2–4 GiB types.
- */
-export const RESERVED_SHARE_WARNING = 0.5;
+/** How each family's kubelet setting for kube-reserved memory is given with --kubelet (one value for every offered type). */
+const KUBE_RESERVED_FLAG: Record<'al2023' | 'al2', string> = { al2023: `--kubelet kubeReserved='{"memory":"<N>Mi"}'`, al2: `--kubelet 'kube-reserved={"memory":"<N>Mi"}'` };
 
-/** What each node keeps for itself: a warning above RESERVED_SHARE_WARNING, an error where nothing is left for pods. */
-function checkResources(types: readonly string[], table: ReadonlyMap<string, number>, family: AmiFamily, accept: boolean): string[] {
+/**
+ * What each node keeps for itself (lib/max-pods/resources.ts): an error where nothing is left for
+ * pods (unless accepted), a warning where kube-reserved and eviction take more than
+ * RESERVED_SHARE_WARNING of the memory, and on AL2023/AL2 — whose kube-reserved is sized for the
+ * ENI max pods, not for the maxPods kubelet gets — a warning where max pods is higher and that many
+ * pods would need more than the share (the same test Bottlerocket's reservation gets).
+ */
+function checkResources(types: readonly string[], table: ReadonlyMap<string, number>, family: AmiFamily, accept: boolean): { warnings: string[]; accepted: boolean } {
   const plain = maxPodsTable(types).table;
   const heavy: string[] = [];
   const none: string[] = [];
+  const under: string[] = [];
   for (const t of types) {
-    const r = nodeResourcesFromFacts(getInstanceType(t), family, table.get(t)!, plain.get(t)!);
+    const pods = table.get(t)!;
+    const r = nodeResourcesFromFacts(getInstanceType(t), family, pods, plain.get(t)!);
     if (r === undefined) continue; // no vCPU or memory figure: nothing to judge
-    const reserved = `${t} (${r.kubeReservedMemoryMiB + r.evictionHardMemoryMiB} of ${r.memoryCapacityMiB} MiB)`;
-    if (r.allocatableMemoryMiB <= 0) none.push(reserved);
-    else if (r.reservedShare > RESERVED_SHARE_WARNING) heavy.push(reserved);
+    const need = kubeReservedMemory(pods) + r.evictionHardMemoryMiB;
+    if (r.allocatableMemoryMiB <= 0) none.push(reservedOf(t, r));
+    else if (r.reservedShare > RESERVED_SHARE_WARNING) heavy.push(reservedOf(t, r));
+    else if (r.reservedForPods < pods && need / r.memoryCapacityMiB > RESERVED_SHARE_WARNING) {
+      under.push(`${t} (${pods} pods need ${need} of ${r.memoryCapacityMiB} MiB; kube-reserved is ${r.kubeReservedMemoryMiB} MiB, for ${r.reservedForPods} pods)`);
+    }
   }
   const warnings: string[] = [];
   if (none.length && !accept) {
     const e = new EksNodegroupError(
       'BAD_OPTION',
-      `on ${plural(none.length, 'type')} a node would have no memory left for pods: kube-reserved (11 × max pods + 255 MiB on ${family}) and the 100 MiB eviction threshold take it all: ` +
-        `${none.slice(0, 10).join(', ')}${none.length > 10 ? `, … ${none.length - 10} more` : ''}; lower max pods (keep the cap, or --max-pods-override), leave them out, or accept it (acceptNoAllocatableMemory, --accept-no-allocatable-memory)`,
+      `${noMemoryText(none.length, family, none)}; lower max pods (keep the cap, or --max-pods-override), leave them out, or accept it (acceptNoAllocatableMemory, --accept-no-allocatable-memory)`,
     );
     e.option = 'acceptNoAllocatableMemory';
     throw e;
   }
-  if (none.length) warnings.push(`on ${plural(none.length, 'type')} a node has no memory left for pods (accepted): ${none.join(', ')}`);
-  if (heavy.length) {
-    warnings.push(`on ${plural(heavy.length, 'type')} kubelet's reservation and eviction threshold take more than ${RESERVED_SHARE_WARNING * 100}% of the node's memory: ${heavy.join(', ')}`);
+  const share = `${RESERVED_SHARE_WARNING * 100}% of the node's memory (${RESERVED_SHARE_REASON})`;
+  if (none.length) warnings.push(`on ${plural(none.length, 'type')} a node has no memory left for pods (accepted): ${listOf(none, 10)}`);
+  if (heavy.length) warnings.push(`on ${plural(heavy.length, 'type')} kubelet's reservation and eviction threshold take more than ${share}: ${listOf(heavy, 10)}`);
+  if (under.length) {
+    const who = family === 'al2' ? 'bootstrap.sh' : 'nodeadm';
+    warnings.push(
+      `on ${plural(under.length, 'type')} max pods is higher than the pods ${who} sizes kube-reserved memory for (the ENI max pods), and that many pods would need more than ${share}: ${listOf(under, 10)}; ` +
+        `lower max pods (keep the cap, or --max-pods-override), or reserve the memory yourself (${KUBE_RESERVED_FLAG[family as 'al2023' | 'al2']}, one value for every offered type)`,
+    );
   }
-  return warnings;
+  return { warnings, accepted: none.length > 0 };
 }
 
-function resolveVolume(v: NonNullable<NodeGroupOptions['volume']>, size: number): ResolvedNodeGroupOptions['volume'] {
+function resolveVolume(v: NonNullable<NodeGroupOptions['volume']>, size: number, family: AmiFamily, sizeOption: string): ResolvedNodeGroupOptions['volume'] {
   const encrypted = v.encrypted ?? DEFAULTS.volume.encrypted;
   const type = v.type ?? DEFAULTS.volume.type;
+  if (EBS_HDD_TYPES.includes(type) && family !== 'bottlerocket') {
+    // On al2023 and al2 the node volume is the root device /dev/xvda; Bottlerocket's is its data volume /dev/xvdb.
+    const ssd = Object.keys(EBS_LIMITS).filter((t) => !EBS_HDD_TYPES.includes(t as EbsVolumeType));
+    throw badOption('volume.type', type, `${ssd.join(', ')}: on ${family} the node volume is the root volume (/dev/xvda), and EBS HDD volumes (${EBS_HDD_TYPES.join(', ')}) cannot be boot volumes (Bottlerocket's data volume can be one)`);
+  }
   if (v.kmsKeyId !== undefined && !encrypted) throw badOption('volume.kmsKeyId', v.kmsKeyId, 'nothing when volume.encrypted is false');
   if (v.kmsKeyId !== undefined && !KMS_KEY_PATTERN.test(v.kmsKeyId)) throw badOption('volume.kmsKeyId', v.kmsKeyId, KMS_KEY_FORMS);
   if ((type === 'io1' || type === 'io2') && v.iops === undefined) {
@@ -275,8 +301,9 @@ function resolveVolume(v: NonNullable<NodeGroupOptions['volume']>, size: number)
   if (v.throughput !== undefined && type !== 'gp3') throw badOption('volume.throughput', v.throughput, `nothing with volume type ${type} (only gp3)`);
   const [problem] = ebsProblems({ type, size, iops: v.iops, throughput: v.throughput });
   if (problem) {
-    const e = new EksNodegroupError('BAD_OPTION', `invalid value for volume.${problem.field}: ${problem.message} (EBS limits)`);
-    e.option = `volume.${problem.field}`;
+    const option = problem.field === 'size' ? sizeOption : `volume.${problem.field}`;
+    const e = new EksNodegroupError('BAD_OPTION', `invalid value for ${option}: ${problem.message} (EBS limits)`);
+    e.option = option;
     throw e;
   }
   return {
@@ -336,7 +363,9 @@ function parameterDefaults(
     if (type === undefined) {
       const near = suggest(name, names);
       const hint = near.length ? `did you mean ${near.join(', ')}? ` : '';
-      throw badOption('parameterDefaults key', name, `${hint}the template's parameters: ${[...names].sort().join(', ')}`, 'parameterDefaults');
+      const e = new EksNodegroupError('BAD_OPTION', `invalid value for parameterDefaults: ${JSON.stringify(name)} is not a parameter of the template (${hint}its parameters: ${[...names].sort().join(', ')})`);
+      e.option = 'parameterDefaults';
+      throw e;
     }
     const option = `parameterDefaults.${name}`;
     if (type === 'Number' && (typeof value !== 'number' || !Number.isInteger(value) || value < 0)) throw badOption(option, value, 'a whole number ≥ 0');
@@ -379,10 +408,7 @@ export function resolveNodeGroupOptions(options: NodeGroupOptions = {}): Resolve
   const kubernetesVersion = o.kubernetesVersion ?? DEFAULTS.kubernetesVersion[family];
   const [oldest, newest] = KUBERNETES_VERSIONS[family];
   const minor = Number(kubernetesVersion.slice(2));
-  if (minor < oldest || minor > newest) {
-    const hint = family === 'al2' && minor > newest ? ' (AL2 AMIs end at 1.32, AL2 reached end of support in November 2025: use al2023 or bottlerocket)' : '';
-    throw badOption('kubernetesVersion', kubernetesVersion, `a version AWS publishes ${family} AMIs for: 1.${oldest} to 1.${newest}, per ${KUBERNETES_VERSION_SOURCES[family]}${hint}`);
-  }
+  if (minor < oldest || minor > newest) throw badOption('kubernetesVersion', kubernetesVersion, kubernetesVersions(family, minor));
   if (o.mixedInstances !== undefined) {
     if (o.instanceTypes === undefined) {
       const e = new EksNodegroupError('BAD_OPTION', `a mixed-instances group needs the types to mix: give instanceTypes (-t), at most ${MAX_MIXED_TYPES}`);
@@ -403,14 +429,15 @@ export function resolveNodeGroupOptions(options: NodeGroupOptions = {}): Resolve
   if (!offered.includes(defaultType)) {
     throw badOption('defaultInstanceType', defaultType, `one of the offered types (${offered.length}), e.g. ${offered.slice(0, 5).join(', ')}`);
   }
-  warnings.push(...checkResources(offered, table, family, o.acceptNoAllocatableMemory === true));
+  const resources = checkResources(offered, table, family, o.acceptNoAllocatableMemory === true);
+  warnings.push(...resources.warnings);
   const kubelet = Object.entries(o.kubelet ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   for (const [k, v] of kubelet) checkKubeletSetting(family, k, v);
   const description =
     o.description ??
     (mixed
       ? `Amazon EKS - Node Group (${FAMILY_LABEL[family]}; mixed instances: ${mixedSummary(mixed, table.size)}; max pods computed by eks-nodegroup)`
-      : `Amazon EKS - Node Group (${FAMILY_LABEL[family]}; max pods computed for ${table.size} instance types by eks-nodegroup)`);
+      : `Amazon EKS - Node Group (${FAMILY_LABEL[family]}; max pods computed for ${plural(table.size, 'instance type')} by eks-nodegroup)`);
   if (description.length === 0 || Buffer.byteLength(description) > 1024) {
     throw badOption('description', description, 'non-empty text of at most 1024 bytes (CloudFormation limit)');
   }
@@ -429,7 +456,7 @@ export function resolveNodeGroupOptions(options: NodeGroupOptions = {}): Resolve
     mappings: mixed ? {} : tableMappings(table, maxPodsLayout, architectures.length > 1 ? new Set(offered.filter((t) => architectureOf(t) === 'arm64')) : undefined),
     kubernetesVersion,
     architectures,
-    volume: resolveVolume(o.volume ?? {}, Number(parameters.NodeVolumeSize)),
+    volume: resolveVolume(o.volume ?? {}, Number(parameters.NodeVolumeSize), family, o.parameterDefaults?.NodeVolumeSize !== undefined ? 'parameterDefaults.NodeVolumeSize' : 'volume.size'),
     imds: { httpTokens: o.imds?.httpTokens ?? DEFAULTS.imds.httpTokens, hopLimit: o.imds?.hopLimit ?? DEFAULTS.imds.hopLimit },
     ...(o.ssh?.cidr !== undefined ? { sshCidr: checkCidr(o.ssh.cidr) } : {}),
     kubelet,
@@ -437,6 +464,7 @@ export function resolveNodeGroupOptions(options: NodeGroupOptions = {}): Resolve
     parameterDefaults: parameters,
     description,
     ...(mixed ? { mixedInstances: mixed } : {}),
+    ...(resources.accepted ? { acceptNoAllocatableMemory: true as const } : {}),
     warnings,
   };
 }

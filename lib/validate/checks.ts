@@ -5,7 +5,7 @@
  * Each check skips values the schema already rejected for their shape, so one mistake gives
  * one finding.
  */
-import { didYouMean, hasOwn, QUOTAS, isRecord as isObj, MAX_PATTERN_STEPS, own, PSEUDO_PARAMETERS, templatePattern, toPointer as pointerOf, type TemplatePattern } from '../core';
+import { didYouMean, hasOwn, plural, QUOTAS, isRecord as isObj, MAX_PATTERN_STEPS, own, PSEUDO_PARAMETERS, templatePattern, toPointer as pointerOf, type TemplatePattern } from '../core';
 import type { Lazy, PendingFinding } from './findings';
 
 type Obj = Record<string, unknown>;
@@ -340,8 +340,8 @@ function checkParameters(parameters: Obj, err: Report, warn: Report): void {
       else if (pattern && matched === undefined) {
         warn(at, 'parameter-pattern', `${shown} is not checked against AllowedPattern: the match would take ${pattern.cost(v)} steps, over this tool's ${MAX_PATTERN_STEPS} (CloudFormation checks it)`);
       }
-      if (minLen !== undefined && v.length < minLen) err(at, 'parameter-default', `${shown} is ${v.length} characters; MinLength is ${minLen}`);
-      if (maxLen !== undefined && v.length > maxLen) err(at, 'parameter-default', `${shown} is ${v.length} characters; MaxLength is ${maxLen}`);
+      if (minLen !== undefined && v.length < minLen) err(at, 'parameter-default', `${shown} is ${plural(v.length, 'character')}; MinLength is ${minLen}`);
+      if (maxLen !== undefined && v.length > maxLen) err(at, 'parameter-default', `${shown} is ${plural(v.length, 'character')}; MaxLength is ${maxLen}`);
       if (numeric && minVal !== undefined && Number(v) < minVal) err(at, 'parameter-default', `${shown} is below MinValue ${minVal}`);
       if (numeric && maxVal !== undefined && Number(v) > maxVal) err(at, 'parameter-default', `${shown} is above MaxValue ${maxVal}`);
     }

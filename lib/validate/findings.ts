@@ -1,5 +1,5 @@
 /** What validation reports: one finding per mistake, with where it is and how to fix it. */
-import { badArgument, isRecord } from '../core';
+import { badArgument, isRecord, listOf } from '../core';
 
 export type Severity = 'error' | 'warning';
 
@@ -36,12 +36,7 @@ export function settle(f: PendingFinding): Finding {
 /** Most findings one template gets: the rest are counted, so a hostile template costs seconds, not minutes. */
 export const MAX_FINDINGS = 1000;
 
-/** "a", "a, b or c"; long lists are cut with a count. */
-export function listOf(values: readonly unknown[], max = 12): string {
-  const shown = values.slice(0, max).map((v) => (typeof v === 'string' ? v : JSON.stringify(v)));
-  if (values.length > max) shown.push(`… ${values.length - max} more`);
-  return shown.join(', ');
-}
+export { listOf };
 
 /** `file:line:col: error [rule] message (at /pointer)`. */
 export function formatFinding(f: Finding): string {

@@ -1,28 +1,36 @@
 /**
- * Checks of what a node gets, in any template: EBS volume settings EC2 refuses, KMS keys AWS's
- * validator calls fatal (F3017), AMI SSM parameters for a Kubernetes version AWS publishes no AMI
- * for, offered instance types of an architecture the template has no AMI for, and mixed-instances
- * groups EC2 Auto Scaling refuses. The same rules gen applies to its options (lib/core/aws.ts,
- * lib/nodegroup).
+ * Checks of what a node gets, in any template: EBS volume settings EC2 refuses (an HDD boot volume
+ * too), KMS keys AWS's validator calls fatal (F3017), AMI SSM parameters for a Kubernetes version
+ * AWS publishes no AMI for, offered instance types whose rendered image is of another architecture,
+ * max pods outside gen's limits (lib/max-pods/limits.ts) on the AMI family the user data is written
+ * for, and mixed-instances groups EC2 Auto Scaling refuses. The same rules gen applies to its
+ * options (lib/core/aws.ts, lib/nodegroup).
  */
-import { hasOwn, isRecord, toPointer } from '../core';
-import { EBS_LIMITS, ebsProblems, KMS_KEY_FORMS, KMS_KEY_PATTERN, type EbsVolumeType } from '../core/aws';
-import { architectureOf, isInstanceType } from '../instance-types';
-import { maxPodsTableFromTemplate } from '../nodegroup/layout';
+import { hasOwn, isRecord, listOf, plural, toPointer } from '../core';
+import { EBS_HDD_TYPES, EBS_LIMITS, ebsProblems, KMS_KEY_FORMS, KMS_KEY_PATTERN, ROOT_DEVICE_NAMES, type EbsVolumeType } from '../core/aws';
+import { imagesOf } from '../diff/images';
+import { architectureOf, getInstanceType, isInstanceType } from '../instance-types';
+import { checkMaxPodsOptions, maxPodsTable, nodeResourcesFromFacts, type MaxPodsOptions } from '../max-pods';
+import { CEILING_ALLOWED, MAX_PODS_CEILING, NO_ENI_TEXT, noMemoryText, overIpsText, reservedOf } from '../max-pods/limits';
+import { splitInstanceType } from '../nodegroup/instance-selection';
+import { BY_SIZE_MAPPING, maxPodsTableFromTemplate, PER_TYPE_MAPPING } from '../nodegroup/layout';
 import { MAX_MIXED_LAUNCH_TEMPLATES, MAX_MIXED_TYPES, mixedOverrides, SPOT_ALLOCATION_STRATEGIES } from '../nodegroup/mixed';
-import { KUBERNETES_VERSIONS, type AmiFamily } from '../nodegroup/options';
+import { KUBERNETES_VERSIONS, KUBERNETES_VERSION_SOURCES, type AmiFamily } from '../nodegroup/options';
+import { maxPodsFromUserData, renderTemplate, userDataOf, type UserDataFormat } from '../render';
 import type { Finding } from './findings';
 
 type Obj = Record<string, unknown>;
 
-/** Where a resource type keeps its EBS settings: the block device mappings, or the volume itself. */
-function ebsBlocks(type: string, props: Obj): { path: string[]; ebs: Obj }[] {
+/** Where a resource type keeps its EBS settings: the block device mappings (with their device names), or the volume itself. */
+function ebsBlocks(type: string, props: Obj): { path: string[]; ebs: Obj; device?: string }[] {
   if (type === 'AWS::EC2::Volume') return [{ path: [], ebs: { VolumeType: props.VolumeType, VolumeSize: props.Size, Iops: props.Iops, Throughput: props.Throughput, KmsKeyId: props.KmsKeyId } }];
   const data = type === 'AWS::EC2::LaunchTemplate' ? props.LaunchTemplateData : type === 'AWS::AutoScaling::LaunchConfiguration' || type === 'AWS::EC2::Instance' ? props : undefined;
   const base = type === 'AWS::EC2::LaunchTemplate' ? ['LaunchTemplateData'] : [];
   const mappings = isRecord(data) ? data.BlockDeviceMappings : undefined;
   if (!Array.isArray(mappings)) return [];
-  return mappings.flatMap((m, i) => (isRecord(m) && isRecord(m.Ebs) ? [{ path: [...base, 'BlockDeviceMappings', String(i), 'Ebs'], ebs: m.Ebs }] : []));
+  return mappings.flatMap((m, i) =>
+    isRecord(m) && isRecord(m.Ebs) ? [{ path: [...base, 'BlockDeviceMappings', String(i), 'Ebs'], ebs: m.Ebs, ...(typeof m.DeviceName === 'string' ? { device: m.DeviceName } : {}) }] : [],
+  );
 }
 
 /** A scalar as written, or the Default of the parameter a Ref names (what a deploy without overrides gets). */
@@ -36,36 +44,40 @@ function valueOf(v: unknown, parameters: Obj): { value: unknown; via?: string } 
 
 const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : undefined);
 
-/** Family, Kubernetes minor and architecture of an AWS-published AMI SSM parameter path. */
-export function amiPath(path: string): { family: AmiFamily; minor: number; architecture: 'x86_64' | 'arm64' } | undefined {
-  let m = /^\/aws\/service\/eks\/optimized-ami\/1\.(\d+)\/amazon-linux-2023\/(x86_64|arm64)\//.exec(path);
-  if (m) return { family: 'al2023', minor: Number(m[1]), architecture: m[2] as 'x86_64' | 'arm64' };
-  m = /^\/aws\/service\/eks\/optimized-ami\/1\.(\d+)\/amazon-linux-2(-arm64|-gpu)?\//.exec(path);
-  if (m) return { family: 'al2', minor: Number(m[1]), architecture: m[2] === '-arm64' ? 'arm64' : 'x86_64' };
-  m = /^\/aws\/service\/bottlerocket\/aws-k8s-1\.(\d+)(?:-[a-z]+)*\/(x86_64|arm64)\//.exec(path);
-  if (m) return { family: 'bottlerocket', minor: Number(m[1]), architecture: m[2] as 'x86_64' | 'arm64' };
+/** Family, Kubernetes version and architecture of an AWS-published AMI SSM parameter path. */
+export function amiPath(path: string): { family: AmiFamily; major: number; minor: number; architecture: Architecture } | undefined {
+  let m = /^\/aws\/service\/eks\/optimized-ami\/(\d+)\.(\d+)\/amazon-linux-2023\/(x86_64|arm64)\//.exec(path);
+  if (m) return { family: 'al2023', major: Number(m[1]), minor: Number(m[2]), architecture: m[3] as Architecture };
+  m = /^\/aws\/service\/eks\/optimized-ami\/(\d+)\.(\d+)\/amazon-linux-2(-arm64|-gpu)?\//.exec(path);
+  if (m) return { family: 'al2', major: Number(m[1]), minor: Number(m[2]), architecture: m[3] === '-arm64' ? 'arm64' : 'x86_64' };
+  m = /^\/aws\/service\/bottlerocket\/aws-k8s-(\d+)\.(\d+)(?:-[a-z]+)*\/(x86_64|arm64)\//.exec(path);
+  if (m) return { family: 'bottlerocket', major: Number(m[1]), minor: Number(m[2]), architecture: m[3] as Architecture };
   return undefined;
 }
+
+type Add = (severity: Finding['severity'], rule: string, path: (string | number)[], message: string) => void;
 
 /** The node checks on a template (partly invalid ones too: each check skips what it cannot read). */
 export function nodeChecks(t: Obj): Finding[] {
   const out: Finding[] = [];
   const parameters = isRecord(t.Parameters) ? t.Parameters : {};
   const resources = isRecord(t.Resources) ? t.Resources : {};
-  const add = (severity: Finding['severity'], rule: string, path: (string | number)[], message: string): void => {
-    out.push({ severity, rule, pointer: toPointer(path), message });
-  };
+  const add: Add = (severity, rule, path, message) => void out.push({ severity, rule, pointer: toPointer(path), message });
 
   for (const [name, r] of Object.entries(resources)) {
     if (!isRecord(r) || typeof r.Type !== 'string' || !isRecord(r.Properties)) continue;
-    for (const { path, ebs } of ebsBlocks(r.Type, r.Properties)) {
+    for (const { path, ebs, device } of ebsBlocks(r.Type, r.Properties)) {
       const at = (k: string): string[] => ['Resources', name, 'Properties', ...path, r.Type === 'AWS::EC2::Volume' && k === 'VolumeSize' ? 'Size' : k];
       const kms = valueOf(ebs.KmsKeyId, parameters);
       if (typeof kms.value === 'string' && !KMS_KEY_PATTERN.test(kms.value)) {
         add('error', 'kms-key', at('KmsKeyId'), `KmsKeyId ${JSON.stringify(kms.value)}${kms.via ? ` (the default of ${kms.via})` : ''} is not ${KMS_KEY_FORMS} (AWS's validator: F3017, fatal)`);
       }
-      const type = valueOf(ebs.VolumeType, parameters).value;
+      const typed = valueOf(ebs.VolumeType, parameters);
+      const type = typed.value;
       if (typeof type !== 'string' || !hasOwn(EBS_LIMITS, type)) continue;
+      if (device !== undefined && ROOT_DEVICE_NAMES.includes(device) && EBS_HDD_TYPES.includes(type as EbsVolumeType)) {
+        add('error', 'ebs-boot-volume', at('VolumeType'), `${type}${typed.via ? ` (the default of ${typed.via})` : ''} on ${device}, the root device the AMI boots from: EBS HDD volumes (${EBS_HDD_TYPES.join(', ')}) cannot be boot volumes, so EC2 refuses to launch (use gp3; an HDD type suits a data volume)`);
+      }
       const size = valueOf(ebs.VolumeSize, parameters);
       const iops = valueOf(ebs.Iops, parameters);
       const throughput = valueOf(ebs.Throughput, parameters);
@@ -77,48 +89,182 @@ export function nodeChecks(t: Obj): Finding[] {
     }
   }
 
-  // AMI parameters: the Kubernetes version and the architecture their AWS path names.
-  const amis: { name: string; architecture: 'x86_64' | 'arm64' }[] = [];
+  // AMI parameters: the Kubernetes version their AWS path names.
   for (const [name, p] of Object.entries(parameters)) {
     if (!isRecord(p) || p.Type !== 'AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>' || typeof p.Default !== 'string') continue;
     const ami = amiPath(p.Default);
     if (!ami) continue;
-    amis.push({ name, architecture: ami.architecture });
     const [oldest, newest] = KUBERNETES_VERSIONS[ami.family];
-    if (ami.minor < oldest) {
-      add('warning', 'ami-version', ['Parameters', name, 'Default'], `AWS no longer publishes ${ami.family} AMIs for Kubernetes 1.${ami.minor} (now 1.${oldest} to 1.${newest}): if the SSM parameter still exists, its AMI gets no fixes`);
-    } else if (ami.minor > newest) {
-      add('warning', 'ami-version', ['Parameters', name, 'Default'], `AWS publishes ${ami.family} AMIs for Kubernetes 1.${oldest} to 1.${newest} as far as this tool knows, not 1.${ami.minor}: if the SSM parameter does not exist, the stack fails to create`);
+    const version = `${ami.major}.${ami.minor}`;
+    if (ami.major === 1 && ami.minor < oldest) {
+      add('warning', 'ami-version', ['Parameters', name, 'Default'], `AWS no longer publishes ${ami.family} AMIs for Kubernetes ${version} (now 1.${oldest} to 1.${newest}): if the SSM parameter still exists, its AMI gets no fixes`);
+    } else if (ami.major !== 1 || ami.minor > newest) {
+      // The path names no parameter AWS publishes: the stack fails to create (gen refuses the version).
+      add('error', 'ami-version', ['Parameters', name, 'Default'], `AWS publishes ${ami.family} AMIs for Kubernetes 1.${oldest} to 1.${newest} (per ${KUBERNETES_VERSION_SOURCES[ami.family]}), not ${version}: the SSM parameter does not exist, so the stack fails to create`);
     }
   }
-  // Offered types of an architecture no AMI parameter has: EC2 refuses to launch them.
-  if (amis.length) {
-    const offered = new Set<string>(maxPodsTableFromTemplate(t)?.keys() ?? []);
-    const it = parameters.NodeInstanceType;
-    if (isRecord(it) && Array.isArray(it.AllowedValues)) for (const v of it.AllowedValues) if (typeof v === 'string') offered.add(v);
-    const have = new Set(amis.map((a) => a.architecture));
-    for (const arch of ['x86_64', 'arm64'] as const) {
-      if (have.has(arch)) continue;
-      const lacking = [...offered].filter((x) => isInstanceType(x) && architectureOf(x) === arch).sort();
-      if (lacking.length) {
-        add(
-          'warning',
-          'ami-architecture',
-          ['Parameters', amis[0].name],
-          `the template offers ${lacking.length} ${arch} instance type${lacking.length === 1 ? '' : 's'} (${lacking.slice(0, 5).join(', ')}${lacking.length > 5 ? ', …' : ''}) but its AMI parameters are ${[...have].join(' and ')} only: EC2 refuses to launch an AMI of another architecture`,
-        );
-      }
-    }
-  }
+  // A template that does not render (the other checks say why) gets the max-pods checks without its AMI family.
+  const table = maxPodsTableFromTemplate(t);
+  const listed = listedTypes(t, table);
+  const rendered = renderedNodes(t, listed);
+  if (rendered) architectureChecks(t, rendered, listed, add);
+  if (table) maxPodsChecks(t, table, rendered?.family, add);
   out.push(...mixedChecks(resources, parameters));
   return out;
+}
+
+type Architecture = 'x86_64' | 'arm64';
+
+/** The template rendered once (parameters' defaults, placeholders where none), and the AMI family its user data is written for. */
+interface RenderedNodes {
+  resources: Record<string, Record<string, unknown>>;
+  family: AmiFamily | undefined;
+}
+
+const FAMILY_OF_FORMAT: Partial<Record<UserDataFormat, AmiFamily>> = { nodeadm: 'al2023', bottlerocket: 'bottlerocket', 'bootstrap.sh': 'al2' };
+
+/** The types a template lists (its max-pods table, NodeInstanceType's AllowedValues, a mixed group's overrides): only these it offers. */
+function listedTypes(t: Obj, table: ReadonlyMap<string, number> | undefined): string[] {
+  const offered = new Set<string>(table?.keys() ?? []);
+  const it = isRecord(t.Parameters) ? t.Parameters.NodeInstanceType : undefined;
+  if (isRecord(it) && Array.isArray(it.AllowedValues)) for (const v of it.AllowedValues) if (typeof v === 'string') offered.add(v);
+  for (const o of mixedOverrides(t)) offered.add(o.instanceType);
+  return [...offered].filter(isInstanceType).sort();
+}
+
+/** Renders `t` with its defaults (NodeInstanceType, if it has no default, as a listed type); undefined when it does not render. */
+function renderedNodes(t: Obj, listed: readonly string[]): RenderedNodes | undefined {
+  const it = isRecord(t.Parameters) ? t.Parameters.NodeInstanceType : undefined;
+  const first = listed[0];
+  const params: Record<string, string> = isRecord(it) && it.Default === undefined && first !== undefined ? { NodeInstanceType: first } : {};
+  try {
+    const resources = renderTemplate(t, params, { placeholders: true }).Resources;
+    const [userData] = userDataOf({ Resources: resources });
+    return { resources, family: userData ? FAMILY_OF_FORMAT[maxPodsFromUserData(userData.text).format] : undefined };
+  } catch {
+    return undefined; // what keeps it from rendering is reported by the other checks
+  }
+}
+
+/** The image an AWS SSM path names, from a rendered ImageId (`<ssm:PATH>`). */
+const imageArchitecture = (image: unknown): Architecture | undefined => (typeof image === 'string' ? amiPath(image.replace(/^<ssm:(.*)>$/, '$1'))?.architecture : undefined);
+
+const launchTemplateImage = (r: unknown): unknown => (isRecord(r) && isRecord(r.Properties) && isRecord(r.Properties.LaunchTemplateData) ? r.Properties.LaunchTemplateData.ImageId : undefined);
+
+/**
+ * The image each offered type launches with, by rendering ImageId: for one listed type of each
+ * architecture (lib/diff/images.ts imagesOf), and for each launch template of a mixed group. An
+ * image whose AWS SSM path names the other architecture is an error: EC2 refuses to launch it.
+ */
+function architectureChecks(t: Obj, rendered: RenderedNodes, listed: readonly string[], add: Add): void {
+  const overrides = mixedOverrides(t);
+  const fix = 'give each architecture its own AMI parameter, chosen by the type (as gen writes it), or offer only one architecture';
+  if (overrides.length) {
+    // Each override where the mistake is: a type moved to a launch template of the other architecture.
+    for (const o of overrides) {
+      if (o.launchTemplate === undefined || !isInstanceType(o.instanceType)) continue;
+      const image = launchTemplateImage(rendered.resources[o.launchTemplate]);
+      const arch = imageArchitecture(image);
+      if (arch === undefined || architectureOf(o.instanceType) === arch) continue;
+      const at = ['Resources', o.group, 'Properties', 'MixedInstancesPolicy', 'LaunchTemplate', 'Overrides', o.index];
+      add('error', 'ami-architecture', at, `${o.instanceType} (${architectureOf(o.instanceType)}) launches with ${o.launchTemplate}, whose image is the ${arch} AMI of ${String(image).replace(/^<ssm:(.*)>$/, '$1')}: EC2 refuses to launch it; ${fix}`);
+    }
+    return;
+  }
+  if (!listed.length) return; // NodeInstanceType is free text: no type is offered as such
+  const images = imagesOf(t);
+  const where = Object.entries(rendered.resources).find(([, r]) => r.Type === 'AWS::EC2::LaunchTemplate' || r.Type === 'AWS::AutoScaling::LaunchConfiguration');
+  const pointer = where ? ['Resources', where[0], 'Properties', ...(where[1].Type === 'AWS::EC2::LaunchTemplate' ? ['LaunchTemplateData'] : []), 'ImageId'] : ['Resources'];
+  for (const arch of ['x86_64', 'arm64'] as const) {
+    const choice = images?.[arch];
+    if (!choice || choice.imageArchitecture === undefined || choice.imageArchitecture === arch) continue;
+    const mine = listed.filter((x) => architectureOf(x) === arch);
+    add(
+      'error',
+      'ami-architecture',
+      pointer,
+      `the template offers ${plural(mine.length, `${arch} instance type`)} (${listOf(mine, 5)}) but gives ${mine.length === 1 ? 'it' : 'them'} the ${choice.imageArchitecture} AMI (rendered for ${choice.example}: ${choice.image}): EC2 refuses to launch an AMI of another architecture; ${fix}`,
+    );
+  }
+}
+
+/** Where a type's max pods is written: its mapping entry, or the user data of its mixed group's launch template. */
+function maxPodsPointer(t: Obj, type: string): (string | number)[] {
+  const mappings = isRecord(t.Mappings) ? t.Mappings : {};
+  const perType = mappings[PER_TYPE_MAPPING];
+  if (isRecord(perType) && hasOwn(perType, type)) return ['Mappings', PER_TYPE_MAPPING, type, 'MaxPods'];
+  const bySize = mappings[BY_SIZE_MAPPING];
+  const { family, size } = splitInstanceType(type);
+  const key = family.replace(/-/g, '');
+  if (isRecord(bySize) && isRecord(bySize[size]) && hasOwn(bySize[size] as Obj, key)) return ['Mappings', BY_SIZE_MAPPING, size, key];
+  const lt = mixedOverrides(t).find((o) => o.instanceType === type)?.launchTemplate;
+  return lt !== undefined ? ['Resources', lt, 'Properties', 'LaunchTemplateData', 'UserData'] : ['Mappings'];
+}
+
+/**
+ * The max-pods options the template records (gen writes them in Metadata.EksNodegroup), checked;
+ * none (the plain formula) when it records none or ones that do not check.
+ */
+function recordedOptions(t: Obj): MaxPodsOptions {
+  const meta = isRecord(t.Metadata) && isRecord(t.Metadata.EksNodegroup) ? t.Metadata.EksNodegroup : {};
+  try {
+    return isRecord(meta.MaxPodsOptions) ? checkMaxPodsOptions({ ...meta.MaxPodsOptions }) : {};
+  } catch {
+    return {};
+  }
+}
+
+/**
+ * Each type's max pods against gen's limits (lib/max-pods/limits.ts): no ENI left for pods (≤ 2) and
+ * no memory left for pods on the template's AMI family are errors; above 250 is an error unless it
+ * is what the type's IPs give (AWS's own eni-max-pods.txt goes to 737) or the template records the
+ * opt-out (cap: false); above what the IPs give is a warning (those pods stay ContainerCreating).
+ * The IPs are counted with the max-pods options the template records (prefix delegation, ENIs).
+ */
+function maxPodsChecks(t: Obj, table: ReadonlyMap<string, number>, family: AmiFamily | undefined, add: Add): void {
+  const recorded = recordedOptions(t);
+  const { override: _override, cap, calculatorParity, ...mode } = recorded;
+  const ipsOptions: MaxPodsOptions = calculatorParity ? { ...mode, calculatorParity: { ...calculatorParity, showMaxAllowed: true } } : { ...mode, cap: false };
+  const meta = isRecord(t.Metadata) && isRecord(t.Metadata.EksNodegroup) ? t.Metadata.EksNodegroup : {};
+  const accepted = meta.AcceptNoAllocatableMemory === true;
+  const noEni: string[] = [];
+  const ceiling: string[] = [];
+  const overIps: string[] = [];
+  const noMemory: string[] = [];
+  const first = new Map<string, string>();
+  const note = (list: string[], kind: string, type: string, text: string): void => {
+    if (!first.has(kind)) first.set(kind, type);
+    list.push(text);
+  };
+  // What the IPs give (with the recorded mode, uncapped), and the plain value kube-reserved is sized for on AL2023/AL2.
+  const known = [...table.keys()].filter(isInstanceType);
+  const byIps = maxPodsTable(known, ipsOptions).table; // a type missing a fact these options need: nothing to compare with
+  const plain = maxPodsTable(known).table;
+  for (const [type, ips] of byIps) {
+    const value = table.get(type)!;
+    if (value <= 2) note(noEni, 'eni', type, `${type} (${value})`);
+    if (value > MAX_PODS_CEILING && value !== ips && cap !== false) note(ceiling, 'ceiling', type, `${type} (${value})`);
+    if (value > ips) note(overIps, 'ips', type, `${type} (${value}; its IPs give ${ips})`);
+    const r = family === undefined ? undefined : nodeResourcesFromFacts(getInstanceType(type), family, value, plain.get(type)!);
+    if (r && r.allocatableMemoryMiB <= 0) note(noMemory, 'memory', type, reservedOf(type, r));
+  }
+  const at = (kind: string): (string | number)[] => maxPodsPointer(t, first.get(kind)!);
+  if (noEni.length) add('error', 'max-pods-eni', at('eni'), `max pods ≤ 2 on ${plural(noEni.length, 'type')} leaves no ENI for pods, ${NO_ENI_TEXT} (aws-node, kube-proxy): ${listOf(noEni, 10)}`);
+  if (ceiling.length) {
+    const allowed = `${CEILING_ALLOWED.replace(/\)$/, '')}: the template then records it in Metadata.EksNodegroup.MaxPodsOptions), or exactly what the type's IPs give`;
+    add('error', 'max-pods-ceiling', at('ceiling'), `max pods on ${plural(ceiling.length, 'type')} is above ${MAX_PODS_CEILING} and not what the IPs give: ${listOf(ceiling, 10)} (allowed: ${allowed})`);
+  }
+  if (overIps.length) add('warning', 'max-pods-ips', at('ips'), `max pods is ${overIpsText(overIps.length, overIps)}`);
+  if (noMemory.length) {
+    if (accepted) add('warning', 'node-memory', at('memory'), `on ${plural(noMemory.length, 'type')} a node has no memory left for pods (accepted: Metadata.EksNodegroup.AcceptNoAllocatableMemory): ${listOf(noMemory, 10)}`);
+    else add('error', 'node-memory', at('memory'), `${noMemoryText(noMemory.length, family!, noMemory)}: kubelet cannot run pods that request memory (gen refuses it unless acceptNoAllocatableMemory)`);
+  }
 }
 
 /**
  * A mixed-instances group as EC2 Auto Scaling takes it: not beside a LaunchTemplate, at most 40
  * types and 20 launch templates, WeightedCapacity on every override or none, the distribution's
- * values in range; and each override's image of its type's architecture (from the AMI parameter's
- * default SSM path, where the launch template names one).
+ * values in range (each launch template's image: architectureChecks).
  */
 function mixedChecks(resources: Obj, parameters: Obj): Finding[] {
   const out: Finding[] = [];
@@ -148,18 +294,6 @@ function mixedChecks(resources: Obj, parameters: Obj): Finding[] {
     if (typeof strategy === 'string' && !(SPOT_ALLOCATION_STRATEGIES as readonly string[]).includes(strategy)) {
       add('error', at('InstancesDistribution', 'SpotAllocationStrategy'), `SpotAllocationStrategy ${JSON.stringify(strategy)} is not one of ${SPOT_ALLOCATION_STRATEGIES.join(', ')}`);
     }
-    mine.forEach((o) => {
-      const lt = o.launchTemplate === undefined ? undefined : resources[o.launchTemplate];
-      const data = isRecord(lt) && isRecord(lt.Properties) && isRecord(lt.Properties.LaunchTemplateData) ? lt.Properties.LaunchTemplateData : undefined;
-      // The image with the parameters' defaults: through NodeImageId's Fn::If, its else branch (NodeImageId defaults to "").
-      const written = data && isRecord(data.ImageId) && Array.isArray(data.ImageId['Fn::If']) ? data.ImageId['Fn::If'][2] : data?.ImageId;
-      const image = valueOf(written, parameters).value;
-      const ami = typeof image === 'string' ? amiPath(image) : undefined;
-      const arch = isInstanceType(o.instanceType) ? architectureOf(o.instanceType) : undefined;
-      if (ami && arch && ami.architecture !== arch) {
-        out.push({ severity: 'warning', rule: 'ami-architecture', pointer: at('LaunchTemplate', 'Overrides', o.index), message: `${o.instanceType} (${arch}) launches with ${o.launchTemplate}, whose image is the ${ami.architecture} AMI of ${image}: EC2 refuses to launch it` });
-      }
-    });
   }
   return out;
 }

@@ -6,7 +6,7 @@
  * (their inner error names the key), and a "missing required property" that is really a
  * misspelling of an unknown property on the same object (one finding: the misspelt key).
  */
-import { didYouMean, fromPointer, pointerSegment, suggest, VALUE_FUNCTIONS as FUNCTION_NAMES } from '../core';
+import { didYouMean, fromPointer, plural, pointerSegment, suggest, VALUE_FUNCTIONS as FUNCTION_NAMES } from '../core';
 import { listOf, type Finding } from './findings';
 
 /** The subset of ajv's ErrorObject (with `verbose: true`) used here. */
@@ -204,12 +204,12 @@ export function findingsFromAjv(errors: readonly AjvError[], template: Record<st
         const fn = at.split('/').pop() ?? '';
         const n = Array.isArray(data) ? data.length : 0;
         const limit = e.keyword === 'additionalItems' ? (Array.isArray(e.parentSchema?.items) ? e.parentSchema.items.length : 0) : Number(e.params.limit);
-        const bound = e.keyword === 'minItems' ? `at least ${limit}` : `at most ${limit}`;
+        const bound = `${e.keyword === 'minItems' ? 'at least' : 'at most'} ${plural(limit, 'item')}`;
         add({
           severity: 'error',
           rule: 'arguments',
           pointer: at,
-          message: `${fn.startsWith('Fn::') || fn === 'Condition' ? fn : describe(template, at)} takes ${bound} item(s), got ${n}`,
+          message: `${fn.startsWith('Fn::') || fn === 'Condition' ? fn : describe(template, at)} takes ${bound}, got ${n}`,
         });
         break;
       }
@@ -225,7 +225,7 @@ export function findingsFromAjv(errors: readonly AjvError[], template: Record<st
         add({ severity: 'error', rule: 'arguments', pointer: at, message: `expected exactly one condition function, got ${jsonType(data)}` });
         break;
       case 'maxLength':
-        add({ severity: 'error', rule: 'length', pointer: at, message: `is ${String(data).length} characters long; the limit is ${String(e.params.limit)}` });
+        add({ severity: 'error', rule: 'length', pointer: at, message: `is ${plural(String(data).length, 'character')} long; the limit is ${String(e.params.limit)}` });
         break;
       case 'not':
         add({ severity: 'error', rule: 'missing-value', pointer: at, message: 'must have a value (it is empty/null)' });

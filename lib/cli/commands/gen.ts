@@ -5,7 +5,7 @@
  * the file is replaced atomically, so a failed run leaves an existing output untouched.
  */
 import * as path from 'node:path';
-import { EksNodegroupError, isRecord, plural } from '../../core';
+import { EksNodegroupError, isRecord, plural, toPointer } from '../../core';
 import { DEFAULT_SYSTEM_PODS, typesWithoutRoom } from '../../capacity';
 import { MAX_MIXED_TYPES, mixedSummary, SPOT_ALLOCATION_STRATEGIES } from '../../nodegroup/mixed';
 import { DEFAULTS, nodeGroupTemplate, requiredCapabilities, resolveNodeGroupOptions, type MixedInstancesOptions, type NodeGroupOptions, type NodeGroupTemplate, type ResolvedNodeGroupOptions } from '../../nodegroup';
@@ -185,18 +185,24 @@ export function readConfig(file: string, shown: string): { options: NodeGroupOpt
  * An error about an option, said where the value came from: the flag that set it
  * (`invalid value for --volume-size: …`), or the config file's line and column.
  */
-function attribute(e: EksNodegroupError, values: Parsed['values'], config?: { shown: string; locate(pointer: string): SourcePosition | undefined }): EksNodegroupError {
+function attribute(e: EksNodegroupError, values: Parsed['values'], config?: { shown: string; options: NodeGroupOptions; locate(pointer: string): SourcePosition | undefined }): EksNodegroupError {
   const option = e.option;
   if (option === undefined) return e;
   const related = (p: string) => p === option || option.startsWith(`${p}.`) || p.startsWith(`${option}.`);
   // A switch (--mixed-instances, --unencrypted-volume) carries no value, so no bad value comes from it.
   const flags = Object.keys(OPTION_FLAGS).filter((f) => values[f] !== undefined && OPTION_FLAGS[f][1].type !== 'boolean' && related(OPTION_FLAGS[f][0]));
-  const pos = config?.locate('/' + option.split('.').join('/'));
+  const pos = config?.locate(toPointer(option.split('.')));
   // The flag that sets exactly this option, when one does; a KEY=VALUE flag's values merge into the config file's, so not when that has some too.
   const exact = flags.filter((f) => OPTION_FLAGS[f][0] === option && !(pos && MERGED_FLAGS.has(f)));
   let message: string | undefined;
+  // An option nobody set (its default broke a rule another option made): name it with its default.
+  const valueAt = (o: unknown): unknown => option.split('.').reduce<unknown>((d, k) => (d !== null && typeof d === 'object' ? (d as Record<string, unknown>)[k] : undefined), o);
+  const fallback = valueAt(DEFAULTS);
+  const own = Object.keys(OPTION_FLAGS).find((f) => OPTION_FLAGS[f][0] === option);
   if (exact.length === 1 && e.message.includes(`for ${option}:`)) {
     message = e.message.replace(`for ${option}:`, `for --${exact[0]}:`);
+  } else if (!flags.length && own && typeof fallback !== 'object' && fallback !== undefined && e.message.includes(`for ${option}:`) && valueAt(config?.options) === undefined) {
+    message = `${config ? `${config.shown}: ` : ''}${e.message.replace(`for ${option}:`, `for ${config ? option : `--${own}`} (default ${fallback}):`)}`;
   } else if (config && (pos || !flags.length)) {
     message = `${config.shown}${pos ? `:${pos.line}:${pos.col}` : ''}: ${e.message}${flags.length ? ` (with ${flags.map((f) => `--${f}`).join(', ')})` : ''}`;
   } else if (flags.length) {
@@ -350,8 +356,10 @@ export const command: Command = {
     const text = toYaml(template);
     // Validate before anything is written: with error findings gen exits 1 and writes nothing.
     const findings = validateTemplate(template, { text });
-    // The inline size limit is handled below (the deploy command goes through S3).
-    const shownFindings = findings.filter((f) => f.rule !== 'template-size-inline');
+    // Warnings already said: the inline size limit (the deploy command below goes through S3), and max
+    // pods above the IPs or leaving no memory (the resolver's warnings above, in gen's words).
+    const said = ['template-size-inline', 'max-pods-ips', 'node-memory'];
+    const shownFindings = findings.filter((f) => f.severity === 'error' || !said.includes(f.rule));
     if (shownFindings.length) io.stderr.write(shownFindings.map((f) => `eks-nodegroup gen: ${formatFinding(f)}\n`).join(''));
     if (hasErrors(findings)) {
       io.stderr.write(`eks-nodegroup gen: the generated template is invalid (see above); nothing was written\n`);

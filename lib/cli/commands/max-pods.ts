@@ -1,6 +1,6 @@
-import { EksNodegroupError, plural } from '../../core';
+import { EksNodegroupError, percent, plural } from '../../core';
 import { getInstanceType, instanceTypeNames } from '../../instance-types';
-import { AMI_FAMILIES, explainMaxPods, maxPods, nodeResourcesFromFacts, type AmiFamily, type MaxPodsExplanation, type MaxPodsOptions, type NodeResources } from '../../max-pods';
+import { AMI_FAMILIES, explainMaxPods, kubeReservedMemory, maxPods, nodeResourcesFromFacts, type AmiFamily, type MaxPodsExplanation, type MaxPodsOptions, type NodeResources } from '../../max-pods';
 import { DEFAULTS } from '../../nodegroup/options';
 import { choiceFlag, intFlag, parseFlags, type FlagSpec, type Parsed } from '../args';
 import type { CliIO, Command } from '../io';
@@ -67,7 +67,7 @@ export function maxPodsOptionsFromFlags(v: Parsed['values']): MaxPodsOptions {
 }
 
 /** What a node of the type keeps for kubelet and leaves for pods, in one paragraph. */
-function resourcesText(r: NodeResources | undefined): string[] {
+function resourcesText(r: NodeResources | undefined, pods: number): string[] {
   if (!r) return ['  node: vCPUs or memory unknown in the instance data: kube-reserved and allocatable cannot be computed'];
   const whose = {
     al2023: "nodeadm reserves for its own ENI max pods, whatever maxPods kubelet gets",
@@ -77,7 +77,10 @@ function resourcesText(r: NodeResources | undefined): string[] {
   return [
     `  node (${r.family}): ${r.ec2MemoryMiB} MiB memory − ${r.vmOverheadMiB} MiB the VM keeps = ${r.memoryCapacityMiB} MiB kubelet capacity; ${r.cpuMillicores}m CPU`,
     `  kube-reserved: ${r.kubeReservedMemoryMiB} MiB = 11 × ${r.reservedForPods} pods + 255 (${whose}), ${r.kubeReservedCpuMillicores}m CPU; hard eviction ${r.evictionHardMemoryMiB} MiB`,
-    `  allocatable: ${r.allocatableMemoryMiB} MiB memory, ${r.allocatableCpuMillicores}m CPU (kubelet and eviction keep ${Math.round(r.reservedShare * 100)}% of the memory)`,
+    `  allocatable: ${r.allocatableMemoryMiB} MiB memory, ${r.allocatableCpuMillicores}m CPU (kubelet and eviction keep ${percent(r.reservedShare)} of the memory)`,
+    ...(r.reservedForPods < pods
+      ? [`  kube-reserved is sized for ${r.reservedForPods} pods, not the ${pods} kubelet may run: ${pods} pods would need ${kubeReservedMemory(pods)} MiB (with eviction ${percent((kubeReservedMemory(pods) + r.evictionHardMemoryMiB) / r.memoryCapacityMiB)} of the memory)`]
+      : []),
   ];
 }
 
@@ -93,7 +96,7 @@ function explainText(e: MaxPodsExplanation, r: NodeResources | undefined): strin
     `  facts: ${i.defaultCardEnis} ENIs on the default card, ${i.ipv4PerEni} IPv4 per ENI, ${facts.join(', ')}`,
     ...e.steps.map((s, n) => `  ${n + 1}. ${s}`),
     `  formula: ${e.formula}`,
-    ...resourcesText(r),
+    ...resourcesText(r, e.maxPods),
     '',
   ].join('\n');
 }
@@ -164,7 +167,7 @@ ${MAX_POD_FLAGS_HELP}
       // --all names no type: the ones a mode cannot compute are left out, as gen does.
       io.stderr.write(`eks-nodegroup max-pods: warning: left out ${plural(failures.length, 'type')} these options cannot compute:\n${failures.join('\n')}\n`);
     } else if (failures.length) {
-      io.stderr.write(`eks-nodegroup max-pods: ${failures.length} type(s) could not be computed:\n${failures.join('\n')}\n`);
+      io.stderr.write(`eks-nodegroup max-pods: ${plural(failures.length, 'type')} could not be computed:\n${failures.join('\n')}\n`);
       return 2;
     }
     return 0;

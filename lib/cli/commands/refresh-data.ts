@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { EksNodegroupError } from '../../core';
+import { EksNodegroupError, plural } from '../../core';
 import { refreshData } from '../../instance-types/refresh';
 import { checkOutput, readTextFile, writeFileAtomic } from '../files';
 import { parseFlags } from '../args';
@@ -43,7 +43,7 @@ Then run "npm run generate" (it builds, then rewrites the templates and docs fro
       usage,
     );
     const cwd = io.cwd ?? process.cwd();
-    if (!values.stdout) checkOutput(String(values.output ?? values.out ?? DATA_FILE), positionals.map((f) => ({ file: f, shown: f })), cwd);
+    if (!values.stdout) checkOutput(String(values.output ?? values.out ?? DATA_FILE), positionals.map((f) => ({ file: f, shown: f })), cwd, path.basename(DATA_FILE));
     let pages: { name: string; text: string }[];
     let source: string;
     if (values.live) {
@@ -52,7 +52,7 @@ Then run "npm run generate" (it builds, then rewrites the templates and docs fro
       source = String(values.source ?? 'EC2 DescribeInstanceTypes (live, @aws-sdk/client-ec2)');
     } else {
       if (positionals.length === 0) {
-        throw new EksNodegroupError('BAD_USAGE', `name describe-instance-types output file(s), e.g. "aws ec2 describe-instance-types --output json > types.json"\nusage: ${usage}`);
+        throw new EksNodegroupError('BAD_USAGE', `name one or more describe-instance-types output files, e.g. "aws ec2 describe-instance-types --output json > types.json"\nusage: ${usage}`);
       }
       pages = positionals.map((f) => ({ name: f, text: readTextFile(path.resolve(cwd, f), 1024 * 1024 * 1024, f) }));
       source = String(values.source ?? `aws ec2 describe-instance-types --output json: ${positionals.map((f) => path.basename(f)).join(', ')}`);
@@ -72,7 +72,7 @@ Then run "npm run generate" (it builds, then rewrites the templates and docs fro
     }
     writeFileAtomic(out, text, String(given ?? DATA_FILE));
     const count = (text.match(/^ {4}\[/gm) ?? []).length;
-    io.stdout.write(`wrote ${path.relative(cwd, out) || out}: ${count} instance types\n`);
+    io.stdout.write(`wrote ${path.relative(cwd, out) || out}: ${plural(count, 'instance type')}\n`);
     return 0;
   },
 };

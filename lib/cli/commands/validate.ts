@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { EksNodegroupError } from '../../core';
+import { EksNodegroupError, plural } from '../../core';
 import { readTextFile } from '../files';
 import { formatFinding, validateTemplateText, type Finding } from '../../validate';
 import { parseFlags } from '../args';
@@ -63,7 +63,7 @@ Exit codes: 0 valid (warnings allowed), 1 findings, 2 a file could not be read o
         if (!r.error) {
           const errors = r.findings.filter((f) => f.severity === 'error').length;
           const warnings = r.findings.length - errors;
-          const counts = [errors ? `${errors} error(s)` : '', warnings ? `${warnings} warning(s)` : ''].filter(Boolean).join(', ');
+          const counts = [errors ? plural(errors, 'error') : '', warnings ? plural(warnings, 'warning') : ''].filter(Boolean).join(', ');
           io.stdout.write(`${r.file}: ${r.valid ? 'valid' : 'invalid'}${counts ? ` (${counts})` : ''}\n`);
         }
       }
