@@ -116,11 +116,11 @@ describe('gen --mixed-instances', function () {
     ['41 types', ['-t', x86.slice(0, MAX_MIXED_TYPES + 1).map((t) => t.name).join(',')], new RegExp(`at most ${MAX_MIXED_TYPES} types in a mixed-instances group`)],
     [`${MAX_MIXED_LAUNCH_TEMPLATES + 1} launch templates`, ['-t', distinct.slice(0, MAX_MIXED_LAUNCH_TEMPLATES + 1).join(',')], new RegExp(`at most ${MAX_MIXED_LAUNCH_TEMPLATES} launch templates .*these need ${MAX_MIXED_LAUNCH_TEMPLATES + 1}`)],
     ['no types named', [], /needs the types to mix: give instanceTypes \(-t\)/],
-    ['an on-demand percentage over 100', ['-t', 'm5.large', '--on-demand-percentage', '101'], /--on-demand-percentage: "101" \(allowed: a whole number from 0 to 100\)/],
+    ['an on-demand percentage over 100', ['-t', 'm5.large', '--on-demand-percentage', '101'], /--on-demand-percentage: 101 \(allowed: a whole number from 0 to 100\)/],
     ['an unknown Spot strategy', ['-t', 'm5.large', '--spot-allocation-strategy', 'cheapest'], /--spot-allocation-strategy: "cheapest" \(allowed: price-capacity-optimized, capacity-optimized/],
     ['an on-demand percentage that is no number', ['-t', 'm5.large', '--on-demand-percentage', 'abc'], /--on-demand-percentage: "abc" \(allowed: a whole number from 0 to 100\)/],
     ['a weight of 0', ['-t', 'm5.large', '--weight', 'm5.large=0'], /--weight m5\.large/],
-    ['a weight over 999, named as the flag', ['-t', 'm5.large', '--weight', 'm5.large=1000'], /invalid value for --weight m5\.large=…: "1000" \(allowed: a whole number from 1 to 999\)/],
+    ['a weight over 999, named as the flag', ['-t', 'm5.large', '--weight', 'm5.large=1000'], /invalid value for --weight m5\.large=…: 1000 \(allowed: a whole number from 1 to 999\)/],
     ['a weight given twice', ['-t', 'm5.large', '--weight', 'm5.large=1', '--weight', 'm5.large=2'], /--weight m5\.large=… is given twice/],
     [
       'weights with a max size that leaves no room for the largest weight',

@@ -5,14 +5,14 @@
  * the file is replaced atomically, so a failed run leaves an existing output untouched.
  */
 import * as path from 'node:path';
-import { EksNodegroupError, isRecord, plural, toPointer } from '../../core';
+import { EksNodegroupError, isRecord, own, plural, setOwn, toPointer } from '../../core';
 import { DEFAULT_SYSTEM_PODS, typesWithoutRoom } from '../../capacity';
 import { MAX_MIXED_TYPES, mixedSummary, SPOT_ALLOCATION_STRATEGIES } from '../../nodegroup/mixed';
-import { DEFAULTS, nodeGroupTemplate, requiredCapabilities, resolveNodeGroupOptions, type MixedInstancesOptions, type NodeGroupOptions, type NodeGroupTemplate, type ResolvedNodeGroupOptions } from '../../nodegroup';
+import { DEFAULTS, nodeGroupTemplate, requiredCapabilities, resolveNodeGroupOptions, type NodeGroupOptions, type NodeGroupTemplate, type ResolvedNodeGroupOptions } from '../../nodegroup';
 import { checkOutput, readTextFile, writeFileAtomic } from '../files';
 import { formatFinding, hasErrors, validateTemplate } from '../../validate';
 import { parseTemplateWithSource, toYaml, type SourcePosition } from '../../yaml';
-import { intFlag, choiceFlag, parseFlags, type FlagSpec, type Parsed } from '../args';
+import { parseFlags, type FlagSpec, type Parsed } from '../args';
 import type { CliIO, Command } from '../io';
 import { EXIT_FINDINGS, EXIT_OK } from '../io';
 import { MAX_POD_FLAGS, MAX_POD_FLAGS_HELP, MAX_POD_OPTION_FLAGS, maxPodsOptionsFromFlags } from './max-pods';
@@ -22,50 +22,55 @@ export const DEFAULT_OUTPUT = path.join('templates', 'nodegroup.yaml');
 /** CloudFormation's limit for a template body passed inline (without --s3-bucket). */
 export const INLINE_TEMPLATE_LIMIT = 51_200;
 
-const str = { type: 'string' } as const;
-const list = { type: 'string', multiple: true } as const;
+/** How a flag's text becomes its option's value; the resolver then checks the value (ranges, choices) once. */
+type FlagKind = 'text' | 'number' | 'list' | 'on' | 'off' | 'map';
 
-/** The flags that set an option, each with the option's path in NodeGroupOptions (named in errors about its value). */
-const OPTION_FLAGS: Readonly<Record<string, [string, FlagSpec[string]]>> = {
-  'ami-family': ['amiFamily', str],
-  'instance-types': ['instanceTypes', { ...list, short: 't' }],
-  exclude: ['excludeInstanceTypes', list],
-  'default-instance-type': ['defaultInstanceType', str],
-  layout: ['maxPodsLayout', str],
-  'kubernetes-version': ['kubernetesVersion', str],
-  arch: ['architecture', str],
-  'volume-size': ['volume.size', str],
-  'volume-type': ['volume.type', str],
-  'volume-iops': ['volume.iops', str],
-  'volume-throughput': ['volume.throughput', str],
-  'unencrypted-volume': ['volume.encrypted', { type: 'boolean' }],
-  'kms-key-id': ['volume.kmsKeyId', str],
-  'imds-tokens': ['imds.httpTokens', str],
-  'imds-hop-limit': ['imds.hopLimit', str],
-  'key-name': ['ssh.keyName', str],
-  'ssh-cidr': ['ssh.cidr', str],
-  'min-size': ['scaling.min', str],
-  'desired-capacity': ['scaling.desired', str],
-  'max-size': ['scaling.max', str],
-  kubelet: ['kubelet', list],
-  tag: ['tags', list],
-  parameter: ['parameterDefaults', { ...list, short: 'p' }],
-  description: ['description', str],
-  'accept-no-allocatable-memory': ['acceptNoAllocatableMemory', { type: 'boolean' }],
-  'mixed-instances': ['mixedInstances', { type: 'boolean' }],
-  'on-demand-base': ['mixedInstances.onDemandBaseCapacity', str],
-  'on-demand-percentage': ['mixedInstances.onDemandPercentageAboveBaseCapacity', str],
-  'spot-allocation-strategy': ['mixedInstances.spotAllocationStrategy', str],
-  'no-capacity-rebalance': ['mixedInstances.capacityRebalance', { type: 'boolean' }],
-  weight: ['mixedInstances.weights', list],
-  ...Object.fromEntries(Object.entries(MAX_POD_OPTION_FLAGS).map(([f, [key, spec]]) => [f, [`maxPods.${key}`, spec]])),
+/** The flags that set an option: the option's path in NodeGroupOptions (named in errors about its value), the flag's kind, its short name. */
+const OPTION_FLAGS: Readonly<Record<string, readonly [string, FlagKind, string?]>> = {
+  'ami-family': ['amiFamily', 'text'],
+  'instance-types': ['instanceTypes', 'list', 't'],
+  exclude: ['excludeInstanceTypes', 'list'],
+  'default-instance-type': ['defaultInstanceType', 'text'],
+  layout: ['maxPodsLayout', 'text'],
+  'kubernetes-version': ['kubernetesVersion', 'text'],
+  arch: ['architecture', 'text'],
+  'volume-size': ['volume.size', 'number'],
+  'volume-type': ['volume.type', 'text'],
+  'volume-iops': ['volume.iops', 'number'],
+  'volume-throughput': ['volume.throughput', 'number'],
+  'unencrypted-volume': ['volume.encrypted', 'off'],
+  'kms-key-id': ['volume.kmsKeyId', 'text'],
+  'imds-tokens': ['imds.httpTokens', 'text'],
+  'imds-hop-limit': ['imds.hopLimit', 'number'],
+  'key-name': ['ssh.keyName', 'text'],
+  'ssh-cidr': ['ssh.cidr', 'text'],
+  'min-size': ['scaling.min', 'number'],
+  'desired-capacity': ['scaling.desired', 'number'],
+  'max-size': ['scaling.max', 'number'],
+  kubelet: ['kubelet', 'map'],
+  tag: ['tags', 'map'],
+  parameter: ['parameterDefaults', 'map', 'p'],
+  description: ['description', 'text'],
+  'accept-no-allocatable-memory': ['acceptNoAllocatableMemory', 'on'],
+  'mixed-instances': ['mixedInstances', 'on'],
+  'on-demand-base': ['mixedInstances.onDemandBaseCapacity', 'number'],
+  'on-demand-percentage': ['mixedInstances.onDemandPercentageAboveBaseCapacity', 'number'],
+  'spot-allocation-strategy': ['mixedInstances.spotAllocationStrategy', 'text'],
+  'no-capacity-rebalance': ['mixedInstances.capacityRebalance', 'off'],
+  weight: ['mixedInstances.weights', 'map'],
 };
 
-/** KEY=VALUE flags: their keys are added to the config file's mapping, not put in its place. */
-const MERGED_FLAGS: ReadonlySet<string> = new Set(['kubelet', 'tag', 'parameter', 'weight']);
+/** The max-pods mode flags (shared with max-pods), each with its path under maxPods. */
+const MODE_FLAGS: Readonly<Record<string, string>> = Object.fromEntries(Object.entries(MAX_POD_OPTION_FLAGS).map(([f, [key]]) => [f, `maxPods.${key}`]));
 
 const FLAGS: FlagSpec = {
-  ...Object.fromEntries(Object.entries(OPTION_FLAGS).map(([f, [, spec]]) => [f, spec])),
+  ...Object.fromEntries(
+    Object.entries(OPTION_FLAGS).map(([f, [, kind, short]]) => [
+      f,
+      { type: kind === 'on' || kind === 'off' ? 'boolean' : 'string', ...(kind === 'list' || kind === 'map' ? { multiple: true } : {}), ...(short ? { short } : {}) },
+    ]),
+  ),
+  ...MAX_POD_FLAGS,
   config: { type: 'string', short: 'c' },
   output: { type: 'string', short: 'o' },
   stdout: { type: 'boolean' },
@@ -139,20 +144,6 @@ function keyValues(flag: string, values: unknown): [string, string][] {
   });
 }
 
-/**
- * A config file's mapping with the flags' values over it. A config value that is not a mapping
- * (a number, a list) stays as it is, so the resolver refuses it by name instead of it being lost.
- */
-function mergeNested<T extends object>(base: unknown, flags: T): T {
-  if (base !== undefined && !isRecord(base)) return base as T;
-  return { ...base, ...flags };
-}
-
-function listOf(values: unknown): string[] | undefined {
-  if (values === undefined) return undefined;
-  return (values as string[]).flatMap((v) => v.split(',')).map((s) => s.trim()).filter((s) => s !== '');
-}
-
 /** A kubelet value from the command line: JSON when it parses as JSON, else the text. */
 function kubeletValue(text: string): NonNullable<NodeGroupOptions['kubelet']>[string] {
   try {
@@ -188,19 +179,22 @@ export function readConfig(file: string, shown: string): { options: NodeGroupOpt
 function attribute(e: EksNodegroupError, values: Parsed['values'], config?: { shown: string; options: NodeGroupOptions; locate(pointer: string): SourcePosition | undefined }): EksNodegroupError {
   const option = e.option;
   if (option === undefined) return e;
+  const pathOf = (f: string): string => OPTION_FLAGS[f]?.[0] ?? MODE_FLAGS[f];
   const related = (p: string) => p === option || option.startsWith(`${p}.`) || p.startsWith(`${option}.`);
   // A switch (--mixed-instances, --unencrypted-volume) carries no value, so no bad value comes from it.
-  const flags = Object.keys(OPTION_FLAGS).filter((f) => values[f] !== undefined && OPTION_FLAGS[f][1].type !== 'boolean' && related(OPTION_FLAGS[f][0]));
+  const flags = Object.keys(FLAGS).filter((f) => pathOf(f) !== undefined && values[f] !== undefined && FLAGS[f].type !== 'boolean' && related(pathOf(f)));
   const pos = config?.locate(toPointer(option.split('.')));
-  // The flag that sets exactly this option, when one does; a KEY=VALUE flag's values merge into the config file's, so not when that has some too.
-  const exact = flags.filter((f) => OPTION_FLAGS[f][0] === option && !(pos && MERGED_FLAGS.has(f)));
+  const isMap = (f: string) => OPTION_FLAGS[f]?.[1] === 'map';
+  // The flag that sets exactly this option (a KEY=VALUE flag: one of its keys), unless the config file has the value too.
+  const exact = flags.filter((f) => (pathOf(f) === option || (isMap(f) && option.startsWith(`${pathOf(f)}.`))) && !(pos && isMap(f)));
   let message: string | undefined;
   // An option nobody set (its default broke a rule another option made): name it with its default.
   const valueAt = (o: unknown): unknown => option.split('.').reduce<unknown>((d, k) => (d !== null && typeof d === 'object' ? (d as Record<string, unknown>)[k] : undefined), o);
   const fallback = valueAt(DEFAULTS);
   const own = Object.keys(OPTION_FLAGS).find((f) => OPTION_FLAGS[f][0] === option);
   if (exact.length === 1 && e.message.includes(`for ${option}:`)) {
-    message = e.message.replace(`for ${option}:`, `for --${exact[0]}:`);
+    const f = exact[0];
+    message = e.message.replace(`for ${option}:`, `for --${f}${pathOf(f) === option ? '' : ` ${option.slice(pathOf(f).length + 1)}=…`}:`);
   } else if (!flags.length && own && typeof fallback !== 'object' && fallback !== undefined && e.message.includes(`for ${option}:`) && valueAt(config?.options) === undefined) {
     message = `${config ? `${config.shown}: ` : ''}${e.message.replace(`for ${option}:`, `for ${config ? option : `--${own}`} (default ${fallback}):`)}`;
   } else if (config && (pos || !flags.length)) {
@@ -214,92 +208,58 @@ function attribute(e: EksNodegroupError, values: Parsed['values'], config?: { sh
   return out;
 }
 
-/** Options from the flags, merged over the config file's (flags win, nested objects merge). */
-export function optionsFromFlags(v: Parsed['values'], base: NodeGroupOptions = {}): NodeGroupOptions {
-  const o: NodeGroupOptions = { ...base };
-  const family = choiceFlag('ami-family', v['ami-family'], ['al2023', 'bottlerocket', 'al2'] as const);
-  if (family) o.amiFamily = family;
-  const types = listOf(v['instance-types']);
-  if (types) o.instanceTypes = types;
-  const exclude = listOf(v.exclude);
-  if (exclude) o.excludeInstanceTypes = exclude;
-  if (v['default-instance-type'] !== undefined) o.defaultInstanceType = String(v['default-instance-type']);
-  const layout = choiceFlag('layout', v.layout, ['by-size', 'per-type'] as const);
-  if (layout) o.maxPodsLayout = layout;
-  if (v['kubernetes-version'] !== undefined) o.kubernetesVersion = String(v['kubernetes-version']);
-  const arch = choiceFlag('arch', v.arch, ['x86_64', 'arm64'] as const);
-  if (arch) o.architecture = arch;
-
-  const volume: NonNullable<NodeGroupOptions['volume']> = {};
-  const size = intFlag('volume-size', v['volume-size'], 1);
-  if (size !== undefined) volume.size = size;
-  const vt = choiceFlag('volume-type', v['volume-type'], ['gp3', 'gp2', 'io1', 'io2', 'st1', 'sc1', 'standard'] as const);
-  if (vt) volume.type = vt;
-  const iops = intFlag('volume-iops', v['volume-iops'], 100);
-  if (iops !== undefined) volume.iops = iops;
-  const throughput = intFlag('volume-throughput', v['volume-throughput'], 125);
-  if (throughput !== undefined) volume.throughput = throughput;
-  if (v['unencrypted-volume']) volume.encrypted = false;
-  if (v['kms-key-id'] !== undefined) volume.kmsKeyId = String(v['kms-key-id']);
-  if (Object.keys(volume).length) o.volume = mergeNested(base.volume, volume);
-
-  const imds: NonNullable<NodeGroupOptions['imds']> = {};
-  const tokens = choiceFlag('imds-tokens', v['imds-tokens'], ['required', 'optional'] as const);
-  if (tokens) imds.httpTokens = tokens;
-  const hops = intFlag('imds-hop-limit', v['imds-hop-limit'], 1);
-  if (hops !== undefined) imds.hopLimit = hops;
-  if (Object.keys(imds).length) o.imds = mergeNested(base.imds, imds);
-
-  const ssh: NonNullable<NodeGroupOptions['ssh']> = {};
-  if (v['key-name'] !== undefined) ssh.keyName = String(v['key-name']);
-  if (v['ssh-cidr'] !== undefined) ssh.cidr = String(v['ssh-cidr']);
-  if (Object.keys(ssh).length) o.ssh = mergeNested(base.ssh, ssh);
-
-  const scaling: NonNullable<NodeGroupOptions['scaling']> = {};
-  const min = intFlag('min-size', v['min-size'], 0);
-  if (min !== undefined) scaling.min = min;
-  const desired = intFlag('desired-capacity', v['desired-capacity'], 0);
-  if (desired !== undefined) scaling.desired = desired;
-  const max = intFlag('max-size', v['max-size'], 1);
-  if (max !== undefined) scaling.max = max;
-  if (Object.keys(scaling).length) o.scaling = mergeNested(base.scaling, scaling);
-
-  const kubelet = keyValues('kubelet', v.kubelet);
-  if (kubelet.length) o.kubelet = mergeNested(base.kubelet, Object.fromEntries(kubelet.map(([k, x]) => [k, kubeletValue(x)])));
-  const tags = keyValues('tag', v.tag);
-  if (tags.length) o.tags = mergeNested(base.tags, Object.fromEntries(tags));
-  const params = keyValues('parameter', v.parameter);
-  if (params.length) {
-    o.parameterDefaults = mergeNested(base.parameterDefaults, Object.fromEntries(params.map(([k, x]) => [k, /^\d+$/.test(x) ? Number(x) : x])));
+/** A flag's value as its option takes it; the resolver checks it (a number that does not parse is passed on as text, for it to refuse). */
+function flagValue(flag: string, kind: FlagKind, raw: unknown): unknown {
+  const number = (t: string): number | string => (/^-?\d+$/.test(t.trim()) ? Number(t) : t);
+  switch (kind) {
+    case 'on':
+      return true;
+    case 'off':
+      return false;
+    case 'number':
+      return number(String(raw));
+    case 'list':
+      return (raw as string[]).flatMap((v) => v.split(',')).map((t) => t.trim()).filter((t) => t !== '');
+    case 'map':
+      return Object.fromEntries(keyValues(flag, raw).map(([k, x]) => [k, flag === 'kubelet' ? kubeletValue(x) : flag === 'tag' ? x : number(x)]));
+    default:
+      return String(raw);
   }
-  if (v.description !== undefined) o.description = String(v.description);
-  if (v['accept-no-allocatable-memory']) o.acceptNoAllocatableMemory = true;
+}
 
-  const mixedFlags = ['on-demand-base', 'on-demand-percentage', 'spot-allocation-strategy', 'no-capacity-rebalance', 'weight'].filter((f) => v[f] !== undefined);
-  const fromConfig: unknown = base.mixedInstances;
-  if (mixedFlags.length && !v['mixed-instances'] && (fromConfig === undefined || fromConfig === false)) {
+/**
+ * Sets `path` in `o` (copying the mappings on the way, so the config file's stay as read). A config
+ * value that is not a mapping stays as it is, for the resolver to refuse by name; a switch only
+ * replaces a boolean (`--mixed-instances` keeps a config's `mixedInstances: {…}`), and `true` below
+ * a path becomes a mapping (`mixedInstances: true` with `--on-demand-base`).
+ */
+function setPath(o: Record<string, unknown>, path: readonly string[], value: unknown): void {
+  const [key, ...rest] = path;
+  const here = own(o, key);
+  if (rest.length === 0) {
+    const free = here === undefined || typeof here === 'boolean';
+    if (isRecord(value)) setOwn(o, key, isRecord(here) ? { ...here, ...value } : free ? value : here);
+    else if (value !== true || free) setOwn(o, key, value);
+    return;
+  }
+  if (here !== undefined && typeof here !== 'boolean' && !isRecord(here)) return;
+  const next = isRecord(here) ? { ...here } : {};
+  setPath(next, rest, value);
+  setOwn(o, key, next);
+}
+
+/** Options from the flags, merged over the config file's (flags win, nested mappings merge). */
+export function optionsFromFlags(v: Parsed['values'], base: NodeGroupOptions = {}): NodeGroupOptions {
+  const mixedFlags = Object.keys(OPTION_FLAGS).filter((f) => f !== 'mixed-instances' && OPTION_FLAGS[f][0].startsWith('mixedInstances.') && v[f] !== undefined);
+  if (mixedFlags.length && !v['mixed-instances'] && (base.mixedInstances === undefined || base.mixedInstances === false)) {
     throw new EksNodegroupError('BAD_USAGE', `--${mixedFlags[0]} goes with --mixed-instances (or mixedInstances in the config file)`);
   }
-  // The flags switch the group on (over a config's `false`) and merge into a config's mapping; a
-  // config value of another shape is passed on as it is, for the resolver to refuse by name.
-  if ((v['mixed-instances'] || mixedFlags.length) && (fromConfig === undefined || typeof fromConfig === 'boolean' || isRecord(fromConfig))) {
-    const m: MixedInstancesOptions = {};
-    const odBase = intFlag('on-demand-base', v['on-demand-base'], 0);
-    if (odBase !== undefined) m.onDemandBaseCapacity = odBase;
-    const pct = intFlag('on-demand-percentage', v['on-demand-percentage'], 0, 100);
-    if (pct !== undefined) m.onDemandPercentageAboveBaseCapacity = pct;
-    const strategy = choiceFlag('spot-allocation-strategy', v['spot-allocation-strategy'], SPOT_ALLOCATION_STRATEGIES);
-    if (strategy) m.spotAllocationStrategy = strategy;
-    if (v['no-capacity-rebalance']) m.capacityRebalance = false;
-    const weights = keyValues('weight', v.weight);
-    // WeightedCapacity's range (1–999) checked here, so the message names the flag, not the option path.
-    if (weights.length) m.weights = mergeNested(isRecord(fromConfig) ? fromConfig.weights : undefined, Object.fromEntries(weights.map(([t, w]) => [t, intFlag(`weight ${t}=…`, w, 1, 999)!])));
-    o.mixedInstances = mergeNested(isRecord(fromConfig) ? fromConfig : undefined, m);
+  const o: Record<string, unknown> = { ...base };
+  for (const [flag, [path, kind]] of Object.entries(OPTION_FLAGS)) {
+    if (v[flag] !== undefined) setPath(o, path.split('.'), flagValue(flag, kind, v[flag]));
   }
-
-  const modeFlags = Object.keys(MAX_POD_FLAGS).some((k) => v[k] !== undefined);
-  if (modeFlags) o.maxPods = mergeNested(base.maxPods, maxPodsOptionsFromFlags(v));
-  return o;
+  if (Object.keys(MODE_FLAGS).some((k) => v[k] !== undefined)) setPath(o, ['maxPods'], maxPodsOptionsFromFlags(v));
+  return o as NodeGroupOptions;
 }
 
 function shellQuote(s: string): string {
