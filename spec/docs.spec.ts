@@ -26,6 +26,26 @@ describe('README and docs: every console example is real output', function () {
     expect([...names].sort()).to.deep.equal(Object.keys(api).sort());
   });
 
+  it("docs/gen.md's option table states every default as DEFAULTS has it", () => {
+    const gen = fs.readFileSync(path.join(ROOT, 'docs', 'gen.md'), 'utf8');
+    const d = api.DEFAULTS;
+    const m = d.mixedInstances;
+    const stated = [
+      `\`${d.amiFamily}\` (default)`,
+      `\`${d.defaultInstanceType}\` when offered`,
+      `\`${d.maxPodsLayout}\` (default)`,
+      `al2023 ${d.kubernetesVersion.al2023}, bottlerocket ${d.kubernetesVersion.bottlerocket}, al2 ${d.kubernetesVersion.al2}`,
+      `default ${d.volume.size} GiB ${d.volume.type}${d.volume.encrypted ? ', encrypted' : ''}`,
+      `\`${d.imds.httpTokens}\` and ${d.imds.hopLimit} by default`,
+      `(${d.scaling.min} / ${d.scaling.desired} / ${d.scaling.max})`,
+      `(default ${m.onDemandBaseCapacity})`,
+      `(default ${m.onDemandPercentageAboveBaseCapacity}`,
+      `\`${m.spotAllocationStrategy}\` (default)`,
+      m.capacityRebalance ? 'Capacity Rebalancing off (on by default)' : 'Capacity Rebalancing on',
+    ];
+    expect(stated.filter((s) => !gen.includes(s)), 'defaults docs/gen.md states otherwise (or no longer states)').to.deep.equal([]);
+  });
+
   for (const file of documentFiles()) {
     describe(file, () => {
       const examples = consoleExamples(fs.readFileSync(path.join(ROOT, file), 'utf8'));
