@@ -10,7 +10,7 @@ import * as lib from '../lib';
 import { EksNodegroupError, MAX_DEPTH, QUOTAS, shown } from '../lib/core';
 import { cfnEqual, diffTemplates, MAX_CHANGES } from '../lib/diff';
 import { resourceImpacts } from '../lib/diff/impact';
-import { renderTemplate } from '../lib/render';
+import { maxPodsFromUserData, renderTemplate } from '../lib/render';
 import { validateTemplate } from '../lib/validate';
 import { MAX_FINDINGS } from '../lib/validate/findings';
 import { parseTemplate, toYaml } from '../lib/yaml';
@@ -24,14 +24,17 @@ const TEMPLATE = path.join(ROOT, 'templates', 'nodegroup.yaml');
 
 type Codes = number | { validate: number; diff: number; render: number };
 
-/** Runs `validate FILE`, `diff FILE templates/nodegroup.yaml` and `render FILE` on `text`: each exits with its code and says what matches `says`. */
-export function everyCommand(text: string, code: Codes, says: RegExp): void {
+/**
+ * Runs `validate FILE`, `diff FILE templates/nodegroup.yaml` and `render [renderFlags] FILE` on
+ * `text`: each exits with its code and says what matches `says`.
+ */
+export function everyCommand(text: string, code: Codes, says: RegExp, renderFlags: string[] = []): void {
   const dir = tempDir();
   const file = path.join(dir, 'hostile.yaml');
   fs.writeFileSync(file, text);
-  for (const argv of [['validate', file], ['diff', file, TEMPLATE], ['render', file]]) {
+  for (const argv of [['validate', file], ['diff', file, TEMPLATE], ['render', ...renderFlags, file]]) {
     const t0 = Date.now();
-    const r = runBin(argv);
+    const r = runBin(argv, { timeoutMs: 3 * CASE_MS });
     const ms = Date.now() - t0;
     const want = typeof code === 'number' ? code : code[argv[0] as keyof typeof code];
     expect(r.code, `${argv[0]}: exit code; stderr: ${r.stderr.slice(0, 500)}`).to.equal(want);
@@ -169,6 +172,46 @@ describe('hostile templates: regular expressions run in linear time', () => {
     expect(Date.now() - t0).to.be.below(CASE_MS);
     expect(findings.map((f) => f.rule)).to.deep.equal(['parameter-pattern']);
     expect(findings[0].message).to.match(/would take \d+ steps, over this tool's \d+/);
+  });
+});
+
+describe('hostile templates: every regular expression over template text runs in linear time', () => {
+  // Each input took minutes before (quadratic or worse in JavaScript's backtracking engine).
+  const json = (t: unknown) => JSON.stringify(t);
+  const launchTemplate = (userData: string) => json({ Resources: { LT: { Type: 'AWS::EC2::LaunchTemplate', Properties: { LaunchTemplateData: { UserData: { 'Fn::Base64': userData } } } } } });
+
+  it('a Number MaxValue of 100,000 digits and an "x" is a schema finding in validate, ignored by render (NaN bounds nothing)', function () {
+    const text = json({ Parameters: { P: { Type: 'Number', Default: '1', MaxValue: `${'1'.repeat(100_000)}x` } }, Resources: { T: { Type: 'AWS::SNS::Topic' } } });
+    everyCommand(text, { validate: 1, diff: 1, render: 0 }, /MaxValue\)|nodegroup\.yaml|P: "1"/);
+    expect(validateTemplate(parseTemplate(text)).filter((f) => f.severity === 'error').map((f) => f.pointer)).to.deep.equal(['/Parameters/P/MaxValue']);
+  });
+
+  it('a Fn::Sub of 100,000 "${" without a "}" has no variables: validate, diff and render take it as text', function () {
+    const text = json({ Resources: { T: { Type: 'AWS::SNS::Topic', Properties: { TopicName: { 'Fn::Sub': `\${AWS::Region}-${'${'.repeat(100_000)}` } } } } });
+    everyCommand(text, { validate: 0, diff: 1, render: 0 }, /valid|nodegroup\.yaml|TopicName: us-east-1-\$\{\$\{/);
+  });
+
+  it('user data of Bottlerocket settings with a key of 100,000 spaces: render --user-data --json reads it in linear time', function () {
+    everyCommand(launchTemplate(`[settings]\na${' '.repeat(100_000)}b\n`), { validate: 0, diff: 1, render: 0 }, /valid|nodegroup\.yaml|"format": "bottlerocket"/, ['--user-data', '--json']);
+  });
+
+  it('user data of 100,000 spaces and an "x" (the NodeConfig test searched from every leading space)', function () {
+    everyCommand(launchTemplate(`${' '.repeat(100_000)}x`), { validate: 0, diff: 1, render: 0 }, /valid|nodegroup\.yaml|"format": "unknown"/, ['--user-data', '--json']);
+  });
+
+  it('maxPodsFromUserData (exported) reads long MIME headers, trailing spaces and TOML keys in linear time, with the same results', () => {
+    const spaces = ' '.repeat(100_000);
+    const cases: [string, Record<string, unknown>][] = [
+      [`Content-Type: multipart/mixed; boundary="B"\nX-Long:${spaces}x\ry\n\n--B${spaces}\nContent-Type: text/x-shellscript\n\n#!/bin/bash\n/etc/eks/bootstrap.sh c --kubelet-extra-args '--max-pods=11'\n--B--\n`, { format: 'bootstrap.sh', maxPods: 11 }],
+      [`[settings.kubernetes]\n"${'a'.repeat(100_000)} = 3\nmax-pods = 17\n"a=b" = 3\n`, { format: 'bottlerocket', maxPods: 17 }],
+      [`[settings]\nkubernetes.max-pods=${spaces}29 # c\n`, { format: 'bottlerocket', maxPods: 29 }],
+      [`${spaces}\napiVersion: node.eks.aws/v1alpha1\nkind: NodeConfig\nspec:\n  kubelet:\n    config:\n      maxPods: 58\n`, { format: 'nodeadm', maxPods: 58 }],
+    ];
+    for (const [text, want] of cases) {
+      const t0 = Date.now();
+      expect(maxPodsFromUserData(text)).to.deep.include(want);
+      expect(Date.now() - t0, JSON.stringify(want)).to.be.below(CASE_MS / 5);
+    }
   });
 });
 

@@ -56,6 +56,29 @@ export function intrinsicKey(v: unknown): string | undefined {
   return keys.length === 1 && Object.prototype.hasOwnProperty.call(SHORT_FORM, keys[0]) ? keys[0] : undefined;
 }
 
+/** One `${…}` of a Fn::Sub string: where it starts, where it ends (after the `}`), and the name inside. */
+export interface SubReference {
+  start: number;
+  end: number;
+  name: string;
+}
+
+/**
+ * The `${…}` references of a Fn::Sub string, in order (`${!Literal}` included, name `!Literal`).
+ * A scan rather than /\$\{([^}]*)\}/g, which retries from every `${` to the end of the text when
+ * no `}` follows: quadratic in hostile text.
+ */
+export function subReferences(text: string): SubReference[] {
+  const out: SubReference[] = [];
+  for (let at = text.indexOf('${'); at >= 0; ) {
+    const close = text.indexOf('}', at + 2);
+    if (close < 0) break; // no later `${` has a `}` after it either
+    out.push({ start: at, end: close + 1, name: text.slice(at + 2, close) });
+    at = text.indexOf('${', close + 1);
+  }
+  return out;
+}
+
 /** The top-level sections of a template that hold name → definition mappings. */
 const MAPPING_SECTIONS = ['Resources', 'Parameters', 'Outputs', 'Mappings', 'Conditions', 'Metadata', 'Rules'];
 const SECTIONS = [...MAPPING_SECTIONS, 'AWSTemplateFormatVersion', 'Description', 'Transform'];

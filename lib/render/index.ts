@@ -19,7 +19,7 @@
  * Outputs whose condition is false are left out, and Mappings, Transform and Rules are dropped
  * (mappings are inlined where used; Rules are not evaluated).
  */
-import { assertTemplate, plural, badArgument, checkTree, shown, EksNodegroupError, hasOwn as has, intrinsicKey, isRecord as isObject, pointerSegment as esc, PSEUDO_PARAMETERS, setOwn, suggest, templatePattern, type ErrorCode } from '../core';
+import { assertTemplate, plural, badArgument, checkTree, shown, EksNodegroupError, hasOwn as has, intrinsicKey, isRecord as isObject, pointerSegment as esc, PSEUDO_PARAMETERS, setOwn, subReferences, suggest, templatePattern, type ErrorCode } from '../core';
 
 /** A parameter value as a caller gives it: a string (lists comma-separated), a number or a list. */
 export type ParameterValue = string | number | boolean | readonly (string | number)[];
@@ -363,7 +363,7 @@ function findInMap(ctx: Context, arg: unknown, ptr: string): Resolved {
   }
   const map = ctx.mappings[mapName] as Record<string, unknown>;
   // Name the parameter values the keys came from: that is what the user can change.
-  const from = parametersIn(a.slice(0, 3))
+  const from = [...parametersIn(a.slice(0, 3))]
     .filter((n) => has(ctx.params, n))
     .map((n) => `${n}=${q(ctx.params[n])}`);
   const deploy = `${from.length ? `the keys come from ${from.join(', ')}; ` : ''}CloudFormation would fail to deploy the stack with these parameters`;
@@ -382,22 +382,20 @@ function findInMap(ctx: Context, arg: unknown, ptr: string): Resolved {
 }
 
 /** Names referenced by Ref and Fn::Sub inside `v`, in order, without repeats. */
-function parametersIn(v: unknown, out: string[] = []): string[] {
+function parametersIn(v: unknown, out = new Set<string>()): Set<string> {
   if (Array.isArray(v)) v.forEach((x) => parametersIn(x, out));
   else if (isObject(v)) {
     for (const [k, x] of Object.entries(v)) {
-      if (k === 'Ref' && typeof x === 'string' && !out.includes(x)) out.push(x);
+      if (k === 'Ref' && typeof x === 'string') out.add(x);
       else if (k === 'Fn::Sub') {
         const text = Array.isArray(x) ? x[0] : x;
-        if (typeof text === 'string') for (const m of text.matchAll(SUB_VAR)) if (!m[1].startsWith('!') && !out.includes(m[1])) out.push(m[1]);
+        if (typeof text === 'string') for (const { name } of subReferences(text)) if (!name.startsWith('!')) out.add(name);
         if (Array.isArray(x)) parametersIn(x[1], out);
       } else parametersIn(x, out);
     }
   }
   return out;
 }
-
-const SUB_VAR = /\$\{([^}]*)\}/g;
 
 function sub(ctx: Context, arg: unknown, ptr: string): string {
   let text: unknown;
@@ -413,7 +411,7 @@ function sub(ctx: Context, arg: unknown, ptr: string): string {
   if (typeof text !== 'string') fail(ptr, `Fn::Sub takes a string or [string, {variables}], got ${q(text)}`);
   const textPtr = Array.isArray(arg) ? `${ptr}/0` : ptr;
   const cache = new Map<string, string>();
-  return text.replace(SUB_VAR, (whole, name: string) => {
+  const value = (name: string, whole: string): string => {
     if (name.startsWith('!')) return `\${${name.slice(1)}}`; // ${!Literal} stays literal
     const seen = cache.get(name);
     if (seen !== undefined) return seen;
@@ -430,7 +428,15 @@ function sub(ctx: Context, arg: unknown, ptr: string): string {
     const s = asString(textPtr, `Fn::Sub ${whole}`, v);
     cache.set(name, s);
     return s;
-  });
+  };
+  const parts: string[] = [];
+  let last = 0;
+  for (const ref of subReferences(text)) {
+    parts.push(text.slice(last, ref.start), value(ref.name, text.slice(ref.start, ref.end)));
+    last = ref.end;
+  }
+  parts.push(text.slice(last));
+  return parts.join('');
 }
 
 function getAZs(ctx: Context, arg: unknown, ptr: string): string[] {

@@ -101,7 +101,7 @@ function parseHeaders(block: string): Record<string, string> {
       headers[last] += ' ' + line.trim(); // folded header
       continue;
     }
-    const m = /^([A-Za-z0-9-]+):\s*(.*)$/.exec(line);
+    const m = /^([A-Za-z0-9-]+):(.*)$/s.exec(line); // the value trimmed below (`:\s*(.*)$` backtracks quadratically)
     if (m) {
       last = m[1].toLowerCase();
       headers[last] = m[2].trim();
@@ -143,7 +143,7 @@ function mimeParts(text: string): MimePart[] | undefined {
     else parts.push(part);
   };
   for (const line of lines) {
-    const l = line.replace(/\s+$/, '');
+    const l = line.trimEnd();
     if (l === `--${boundary}--`) {
       flush();
       current = undefined;
@@ -201,6 +201,21 @@ function tomlKeyPath(s: string): string[] | undefined {
 }
 
 /**
+ * A TOML `key = value` line as [key, value]: the key is quoted strings and bare characters up to
+ * the first `=` outside quotes. A scan: the one regex for it backtracked quadratically on long keys.
+ */
+function tomlKeyValue(line: string): [string, string] | undefined {
+  const token = /"(?:[^"\\]|\\.)*"|'[^']*'|[A-Za-z0-9_.\s-]+/y;
+  let at = 0;
+  while (at < line.length && line[at] !== '=') {
+    token.lastIndex = at;
+    if (!token.exec(line)) return undefined;
+    at = token.lastIndex;
+  }
+  return at > 0 && at < line.length ? [line.slice(0, at).trimEnd(), line.slice(at + 1).trimStart()] : undefined;
+}
+
+/**
  * Bottlerocket settings: the value of `settings.kubernetes.max-pods` in TOML, whether written
  * under `[settings.kubernetes]`, under `[settings]` as `kubernetes.max-pods`, or as a dotted key.
  * Reads tables, dotted keys and integer values only — all that this one setting needs.
@@ -222,10 +237,10 @@ function bottlerocketMaxPods(text: string, result: UserDataMaxPods): boolean {
       if (table[0] === 'settings') sawSettings = true;
       continue;
     }
-    const eq = /^((?:"(?:[^"\\]|\\.)*"|'[^']*'|[A-Za-z0-9_.\s-])+?)\s*=\s*(.*)$/.exec(line);
+    const eq = tomlKeyValue(line);
     if (!eq) continue;
-    const key = tomlKeyPath(eq[1]);
-    const value = eq[2];
+    const key = tomlKeyPath(eq[0]);
+    const value = eq[1];
     const ml = /^("""|''')/.exec(value);
     if (ml && !value.slice(3).includes(ml[1])) {
       inMultiline = ml[1];
@@ -291,7 +306,7 @@ export function maxPodsFromUserData(text: string): UserDataMaxPods {
     result.format = format ?? 'unknown';
     return result;
   }
-  if (/^\s*(---\s*\n)?[\s\S]*\bkind:\s*NodeConfig\b/.test(text) && !/^#!/.test(text.trimStart())) {
+  if (/\bkind:\s*NodeConfig\b/.test(text) && !/^#!/.test(text.trimStart())) {
     if (nodeConfigMaxPods(text, 'user data', result)) {
       result.format = 'nodeadm';
       return result;

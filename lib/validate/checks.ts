@@ -5,7 +5,7 @@
  * Each check skips values the schema already rejected for their shape, so one mistake gives
  * one finding.
  */
-import { didYouMean, hasOwn, QUOTAS, isRecord as isObj, MAX_PATTERN_STEPS, own, PSEUDO_PARAMETERS, templatePattern, toPointer as pointerOf, type TemplatePattern } from '../core';
+import { didYouMean, hasOwn, QUOTAS, isRecord as isObj, MAX_PATTERN_STEPS, own, PSEUDO_PARAMETERS, subReferences, templatePattern, toPointer as pointerOf, type TemplatePattern } from '../core';
 import type { Lazy, PendingFinding } from './findings';
 
 type Obj = Record<string, unknown>;
@@ -189,8 +189,8 @@ export function codeChecks(t: Obj, ctx: CheckContext): PendingFinding[] {
           if (Array.isArray(arg) && isObj(arg[1])) walk(arg[1], [...at, 1], inConditions, subVars);
           if (text === undefined) return;
           const subPath = typeof arg === 'string' ? at : [...at, 0];
-          for (const m of text.matchAll(/\$\{([^}]*)\}/g)) {
-            const name = m[1].trim();
+          for (const ref of subReferences(text)) {
+            const name = ref.name.trim();
             if (name.startsWith('!')) continue; // ${!Literal} is written as ${Literal}
             if ((Array.isArray(arg) && isObj(arg[1]) && hasOwn(arg[1], name)) || subVars.includes(name)) continue;
             const dot = name.indexOf('.');
