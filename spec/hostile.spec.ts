@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fullDiff } from '@aws-cdk/cloudformation-diff';
 import * as lib from '../lib';
-import { EksNodegroupError, MAX_DEPTH, QUOTAS, shown } from '../lib/core';
+import { EksNodegroupError, MAX_DEPTH, MAX_PATTERN_LENGTH, QUOTAS, shown, templatePattern } from '../lib/core';
 import { cfnEqual, diffTemplates, MAX_CHANGES } from '../lib/diff';
 import { resourceImpacts } from '../lib/diff/impact';
 import { maxPodsFromUserData, renderTemplate } from '../lib/render';
@@ -163,6 +163,19 @@ describe('hostile templates: regular expressions run in linear time', () => {
       }
     });
   }
+
+  it('an AllowedPattern of "{", 4,990 digits, "x" and 4,990 "}" is translated in one pass (it took minutes: each "}" rescanned the output)', function () {
+    const pattern = `{${'1'.repeat(4990)}x${'}'.repeat(4990)}`;
+    expect(pattern.length).to.be.below(MAX_PATTERN_LENGTH);
+    const text = JSON.stringify({ Parameters: { P: { Type: 'String', AllowedPattern: pattern, Default: 'a' } }, Resources: { T: { Type: 'AWS::SNS::Topic' } } });
+    everyCommand(text, { validate: 1, diff: 1, render: 2 }, /does not match (its )?AllowedPattern|nodegroup\.yaml/);
+  });
+
+  it('a counted repeat followed by "+" is possessive; an escaped or bracketed "{" opens no repeat', () => {
+    expect(templatePattern('a{2,3}+')).to.have.property('unsupported').that.matches(/possessive/);
+    expect(templatePattern('a{2,}+')).to.have.property('unsupported').that.matches(/possessive/);
+    for (const p of ['\\{1}+', '[{]1}+']) expect(templatePattern(p), p).to.not.have.property('unsupported');
+  });
 
   it('a match whose cost (program size × value length) is over the budget is a warning, not minutes of work', () => {
     const t = parseTemplate(MINIMAL);

@@ -40,6 +40,7 @@ function translate(java: string): string {
   let out = '';
   let inClass = false;
   let quantified = false; // the last token was a quantifier (a `+` after it is possessive)
+  let brace: number | undefined; // where in `out` the last `{` outside a class is, until a `}` closes it
   const set = (body: string, negated = false): string => (inClass ? (negated ? fail('a negated class escape inside [...]') : body) : `[${negated ? '^' : ''}${body}]`);
   const fail = (what: string): never => {
     throw what;
@@ -109,7 +110,10 @@ function translate(java: string): string {
     }
     if (c === '+' && wasQuantified) fail('a possessive quantifier (*+, ++, ?+, {n}+)');
     if (c === '*' || c === '+' || c === '?') quantified = !wasQuantified || c !== '?'; // `*?` is lazy: no possessive after it
-    if (c === '}' && /\{\d*,?\d*$/.test(out)) quantified = true;
+    // `{n}`, `{n,}`, `{n,m}` is a quantifier: each `{…}` is looked at once, so the pass stays linear.
+    if (c === '}' && brace !== undefined && /^\{\d*(?:,\d*)?$/.test(out.slice(brace))) quantified = true;
+    if (c === '{') brace = out.length;
+    else if (c === '}') brace = undefined;
     out += c;
   }
   return out;
