@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fullDiff } from '@aws-cdk/cloudformation-diff';
 import * as lib from '../lib';
-import { EksNodegroupError, MAX_DEPTH, MAX_PATTERN_LENGTH, QUOTAS, shown, templatePattern } from '../lib/core';
+import { EksNodegroupError, MAX_DEPTH, MAX_PATTERN_LENGTH, MAX_PATTERN_STEPS, patternBudget, patternBudgetSpent, QUOTAS, shown, templatePattern } from '../lib/core';
 import { cfnEqual, diffTemplates, MAX_CHANGES } from '../lib/diff';
 import { resourceImpacts } from '../lib/diff/impact';
 import { maxPodsFromUserData, renderTemplate } from '../lib/render';
@@ -172,9 +172,9 @@ describe('hostile templates: regular expressions run in linear time', () => {
   });
 
   it('a counted repeat followed by "+" is possessive; an escaped or bracketed "{" opens no repeat', () => {
-    expect(templatePattern('a{2,3}+')).to.have.property('unsupported').that.matches(/possessive/);
-    expect(templatePattern('a{2,}+')).to.have.property('unsupported').that.matches(/possessive/);
-    for (const p of ['\\{1}+', '[{]1}+']) expect(templatePattern(p), p).to.not.have.property('unsupported');
+    expect(templatePattern('a{2,3}+', patternBudget())).to.have.property('unsupported').that.matches(/possessive/);
+    expect(templatePattern('a{2,}+', patternBudget())).to.have.property('unsupported').that.matches(/possessive/);
+    for (const p of ['\\{1}+', '[{]1}+']) expect(templatePattern(p, patternBudget()), p).to.not.have.property('unsupported');
   });
 
   it('a match whose cost (program size × value length) is over the budget is a warning, not minutes of work', () => {
@@ -184,7 +184,46 @@ describe('hostile templates: regular expressions run in linear time', () => {
     const findings = validateTemplate(t).filter((f) => f.pointer.startsWith('/Parameters/P'));
     expect(Date.now() - t0).to.be.below(CASE_MS);
     expect(findings.map((f) => f.rule)).to.deep.equal(['parameter-pattern']);
-    expect(findings[0].message).to.match(/would take \d+ steps, over this tool's \d+/);
+    expect(findings[0].message).to.include(`is not checked against AllowedPattern: this tool spends at most ${MAX_PATTERN_STEPS} steps`);
+  });
+
+  /** `n` parameters whose Defaults each cost about the whole budget to match (they took 0.3 s each, a minute for 200). */
+  const costly = (n: number) => ({
+    Parameters: Object.fromEntries(Array.from({ length: n }, (_, i) => [`P${i}`, { Type: 'String', AllowedPattern: `(?:(?:a|aa)?){480}a*${'b?'.repeat(i)}`, Default: 'a'.repeat(4095) }])),
+    Resources: { T: { Type: 'AWS::SNS::Topic' } },
+  });
+
+  it('the budget is one for the whole template: past it, validate warns once and checks no more values, render warns and renders', function () {
+    everyCommand(JSON.stringify(costly(20)), { validate: 0, diff: 1, render: 0 }, new RegExp(`later values are not checked against AllowedPattern: this tool spends at most ${MAX_PATTERN_STEPS} steps|nodegroup\\.yaml`));
+  });
+
+  it('validateTemplate and renderTemplate: one warning, at the first value not checked, counting the values after it', () => {
+    const t = costly(20);
+    const warnings = validateTemplate(t).filter((f) => f.rule === 'parameter-pattern');
+    expect(warnings).to.have.length(1);
+    const first = Number(/^\/Parameters\/P(\d+)\/Default$/.exec(warnings[0].pointer)?.[1]);
+    expect(warnings[0].message).to.include(`and ${19 - first} later values are not checked`);
+    const told: [string, string][] = [];
+    renderTemplate(t, {}, { onWarning: (message, pointer) => told.push([message, pointer]) });
+    expect(told).to.deep.equal([[`the value of parameter P${first} and ${19 - first} later values are not checked against AllowedPattern: ${patternBudgetSpent} (CloudFormation checks them)`, `/Parameters/P${first}`]]);
+  });
+
+  it('compiling spends the same budget: 100 distinct patterns of 60,000 instructions each are not all compiled', function () {
+    const t = {
+      Parameters: Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`P${i}`, { Type: 'String', AllowedPattern: `${'(?:[a-z]{10}){100}'.repeat(60)}${'b?'.repeat(i)}`, Default: 'x' }])),
+      Resources: { T: { Type: 'AWS::SNS::Topic' } },
+    };
+    everyCommand(JSON.stringify(t), { validate: 1, diff: 1, render: 2 }, /"x" does not match (its )?AllowedPattern|nodegroup\.yaml/);
+    const findings = validateTemplate(t).filter((f) => f.pointer.startsWith('/Parameters/'));
+    expect(findings.map((f) => `${f.rule} ${f.pointer}`)).to.deep.equal(['parameter-default /Parameters/P0/Default', 'parameter-pattern /Parameters/P1/Default']);
+  });
+
+  it('render warns of an AllowedPattern it cannot check (Java syntax RE2 lacks) and renders', () => {
+    const t = { Parameters: { P: { Type: 'String', AllowedPattern: '(a)\\1', Default: 'aa' } }, Resources: { T: { Type: 'AWS::SNS::Topic' } } };
+    const told: string[] = [];
+    expect(renderTemplate(t, {}, { onWarning: (m) => told.push(m) }).Parameters.P).to.equal('aa');
+    expect(told).to.have.length(1);
+    expect(told[0]).to.match(/^parameter P: AllowedPattern not checked \(a back reference, .*\); CloudFormation checks it$/);
   });
 });
 
@@ -330,6 +369,16 @@ describe('hostile templates: what CloudFormation refuses is refused first, with 
     expect(findings[MAX_FINDINGS]).to.include({ rule: 'too-many-findings', severity: 'error' });
     const more = Number(/^(\d+) more findings/.exec(findings[MAX_FINDINGS].message)?.[1]);
     expect(more + MAX_FINDINGS).to.be.at.least(50_000);
+  });
+
+  it('50 list parameters of 680 values, none among 4,500 AllowedValues: render names the first few of each, validate its first findings, in seconds', function () {
+    const allowed = `[${Array.from({ length: 4500 }, (_, i) => `v${i}`).join(', ')}]`;
+    const lines = ['Parameters:'];
+    const items = 680;
+    for (let i = 0; i < 50; i++) lines.push(`  P${i}:`, '    Type: CommaDelimitedList', `    AllowedValues: ${i ? '*allowed' : `&allowed ${allowed}`}`, `    Default: ${Array(items).fill('v44x').join(',')}`);
+    everyCommand(`${lines.join('\n')}\n${MINIMAL}`, { validate: 1, diff: 1, render: 2 }, /is not one of (its|the parameter's) AllowedValues|nodegroup\.yaml/);
+    const e = failure(() => renderTemplate(parseTemplate(`${lines.join('\n')}\n${MINIMAL}`)));
+    expect(e.message).to.include(`; and ${items - 5} more problems with its values`);
   });
 
   it('within the quotas, the library refuses nothing: a template at every limit validates, diffs and renders', () => {

@@ -19,7 +19,7 @@
  * Outputs whose condition is false are left out, and Mappings, Transform and Rules are dropped
  * (mappings are inlined where used; Rules are not evaluated).
  */
-import { assertTemplate, plural, badArgument, checkTree, shown, EksNodegroupError, hasOwn as has, intrinsicKey, isRecord as isObject, pointerSegment as esc, PSEUDO_PARAMETERS, setOwn, subReferences, suggest, templatePattern, type ErrorCode } from '../core';
+import { assertTemplate, plural, badArgument, checkTree, shown, EksNodegroupError, hasOwn as has, intrinsicKey, isRecord as isObject, pointerSegment as esc, PSEUDO_PARAMETERS, patternBudget, patternBudgetSpent, setOwn, subReferences, suggest, templatePattern, type ErrorCode } from '../core';
 
 /** A parameter value as a caller gives it: a string (lists comma-separated), a number or a list. */
 export type ParameterValue = string | number | boolean | readonly (string | number)[];
@@ -52,6 +52,11 @@ export interface RenderOptions {
    * (unchecked) instead of refusing: for looking at a template without its deploy-time values.
    */
   placeholders?: boolean;
+  /**
+   * Told what render leaves to CloudFormation unchecked (an AllowedPattern in Java syntax RE2 lacks,
+   * values past the pattern budget), with the JSON pointer of the parameter. Unset: nothing is said.
+   */
+  onWarning?: (message: string, pointer: string) => void;
 }
 
 /** A rendered template: what CloudFormation would create for these parameter values. */
@@ -161,6 +166,9 @@ function resolveParameters(
     problems.push(`missing value for parameter(s) without a Default: ${missing.join(', ')} (give each one a value, e.g. ${missing[0]}=…)`);
   }
   const values: Record<string, Resolved> = {};
+  const budget = patternBudget(); // one for the template: past it, values are not checked
+  let unchecked: string | undefined; // the first parameter whose value the budget could not pay for
+  const warn = (message: string, name: string): void => options.onWarning?.(message, `/Parameters/${esc(name)}`);
   for (const name of names) {
     const spec: ParameterSpec = isObject(declared[name]) ? (declared[name] as ParameterSpec) : {};
     const type = typeof spec.Type === 'string' ? spec.Type : 'String';
@@ -199,36 +207,45 @@ function resolveParameters(
     }
     const isNumber = valueType === 'Number' || valueType === 'List<Number>';
     const bad: string[] = [];
+    let unshown = 0; // problems past the first few of a list, counted (a message each would be megabytes)
+    const flag = (message: () => string): void => {
+      if (bad.length < 5) bad.push(message());
+      else unshown++;
+    };
+    const pattern = typeof spec.AllowedPattern === 'string' && !isNumber ? templatePattern(spec.AllowedPattern, budget) : undefined;
+    if (pattern && 'unsupported' in pattern) warn(`parameter ${name}: AllowedPattern not checked (${pattern.unsupported}); CloudFormation checks it`, name);
+    const allowed = Array.isArray(spec.AllowedValues) ? spec.AllowedValues.map((a) => String(a)) : undefined;
+    const allowedSet = new Set(allowed);
     for (const item of items) {
       if (isNumber) {
         if (!NUMBER.test(item.trim())) {
-          bad.push(`${q(item)} is not a Number`);
+          flag(() => `${q(item)} is not a Number`);
           continue;
         }
         const n = Number(item);
-        if (spec.MinValue !== undefined && n < Number(spec.MinValue)) bad.push(`${item} is below its MinValue ${spec.MinValue}`);
-        if (spec.MaxValue !== undefined && n > Number(spec.MaxValue)) bad.push(`${item} is above its MaxValue ${spec.MaxValue}`);
+        if (spec.MinValue !== undefined && n < Number(spec.MinValue)) flag(() => `${item} is below its MinValue ${spec.MinValue}`);
+        if (spec.MaxValue !== undefined && n > Number(spec.MaxValue)) flag(() => `${item} is above its MaxValue ${spec.MaxValue}`);
       } else {
         if (spec.MinLength !== undefined && item.length < Number(spec.MinLength)) {
-          bad.push(`${q(item)} is shorter than its MinLength ${spec.MinLength}`);
+          flag(() => `${q(item)} is shorter than its MinLength ${spec.MinLength}`);
         }
         if (spec.MaxLength !== undefined && item.length > Number(spec.MaxLength)) {
-          bad.push(`${q(item)} is longer than its MaxLength ${spec.MaxLength}`);
+          flag(() => `${q(item)} is longer than its MaxLength ${spec.MaxLength}`);
         }
-        if (typeof spec.AllowedPattern === 'string') {
-          // A Java pattern RE2 cannot run, or too costly a match, is left to CloudFormation.
-          const re = templatePattern(spec.AllowedPattern);
-          if (!('unsupported' in re) && re.matches(item) === false) bad.push(`${q(item)} does not match its AllowedPattern ${spec.AllowedPattern}`);
+        if (pattern && !('unsupported' in pattern)) {
+          const matched = pattern.matches(item, budget);
+          if (matched === false) flag(() => `${q(item)} does not match its AllowedPattern ${spec.AllowedPattern}`);
+          if (matched === undefined) unchecked ??= name;
         }
       }
-      if (Array.isArray(spec.AllowedValues)) {
-        const allowed = spec.AllowedValues.map((a) => String(a));
-        if (!allowed.includes(item)) {
+      if (allowed && !allowedSet.has(item)) {
+        flag(() => {
           const hint = suggest(item, allowed);
-          bad.push(`${q(item)} is not one of its AllowedValues (${hint.length ? `closest: ${hint.join(', ')}; ` : ''}allowed: ${listSample(allowed)})`);
-        }
+          return `${q(item)} is not one of its AllowedValues (${hint.length ? `closest: ${hint.join(', ')}; ` : ''}allowed: ${listSample(allowed)})`;
+        });
       }
     }
+    if (unshown) bad.push(`and ${plural(unshown, 'more problem')} with its values`);
     if (bad.length) {
       const why = typeof spec.ConstraintDescription === 'string' ? ` — ${spec.ConstraintDescription}` : '';
       problems.push(`${where}: ${bad.join('; ')}${why}`);
@@ -236,6 +253,10 @@ function resolveParameters(
     }
     // CloudFormation hands a Number parameter to Ref as a string; lists become arrays.
     values[name] = list ? items : items[0];
+  }
+  if (unchecked !== undefined) {
+    const more = budget.skipped > 1 ? ` and ${plural(budget.skipped - 1, 'later value')} are` : ' is';
+    warn(`the value of parameter ${unchecked}${more} not checked against AllowedPattern: ${patternBudgetSpent} (CloudFormation checks them)`, unchecked);
   }
   if (problems.length) throw new RenderError('BAD_INPUT', problems.join('\n'));
   return values;

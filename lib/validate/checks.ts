@@ -5,7 +5,7 @@
  * Each check skips values the schema already rejected for their shape, so one mistake gives
  * one finding.
  */
-import { didYouMean, hasOwn, QUOTAS, isRecord as isObj, MAX_PATTERN_STEPS, own, PSEUDO_PARAMETERS, subReferences, templatePattern, toPointer as pointerOf, type TemplatePattern } from '../core';
+import { didYouMean, hasOwn, QUOTAS, isRecord as isObj, own, patternBudget, patternBudgetSpent, plural, PSEUDO_PARAMETERS, subReferences, templatePattern, toPointer as pointerOf, type TemplatePattern } from '../core';
 import type { Lazy, PendingFinding } from './findings';
 
 type Obj = Record<string, unknown>;
@@ -295,6 +295,7 @@ type Report = (path: (string | number)[], rule: string, message: Lazy<string>, a
 
 /** Each parameter's Default must satisfy the parameter's own constraints. */
 function checkParameters(parameters: Obj, err: Report, warn: Report): void {
+  const budget = patternBudget(); // one for the template: past it, one warning and no more matches
   for (const [name, p] of Object.entries(parameters)) {
     if (!isObj(p) || typeof p.Type !== 'string') continue;
     const type = p.Type;
@@ -312,7 +313,7 @@ function checkParameters(parameters: Obj, err: Report, warn: Report): void {
     // CloudFormation matches the whole value against AllowedPattern (a Java regular expression).
     let pattern: Exclude<TemplatePattern, { unsupported: string }> | undefined;
     if (typeof p.AllowedPattern === 'string') {
-      const compiled = templatePattern(p.AllowedPattern);
+      const compiled = templatePattern(p.AllowedPattern, budget);
       if ('unsupported' in compiled) {
         warn([...path, 'AllowedPattern'], 'parameter-pattern', `AllowedPattern cannot be checked here (${compiled.unsupported}); CloudFormation checks it as a Java regular expression`);
       } else pattern = compiled;
@@ -325,20 +326,22 @@ function checkParameters(parameters: Obj, err: Report, warn: Report): void {
     const at = [...path, 'Default'];
     const scalars = Array.isArray(p.AllowedValues) && p.AllowedValues.every((a) => ['string', 'number', 'boolean'].includes(typeof a));
     const allowed = scalars ? (p.AllowedValues as unknown[]).map(String) : undefined;
+    const allowedSet = new Set(allowed);
+    const quoted = JSON.stringify(text); // once, not once per element of a list
     for (const v of values) {
-      const shown = isList ? `element ${JSON.stringify(v)} of Default ${JSON.stringify(text)}` : `Default ${JSON.stringify(text)}`;
+      const shown = isList ? `element ${JSON.stringify(v)} of Default ${quoted}` : `Default ${quoted}`;
       if (numeric && (v.trim() === '' || isNaN(Number(v)))) {
         err(at, 'parameter-default', `${shown} is not a number, but parameter ${name} is ${type}`);
         continue;
       }
-      if (allowed && !allowed.includes(v)) {
+      if (allowed && !allowedSet.has(v)) {
         err(at, 'parameter-default', () => `${shown} is not one of the parameter's AllowedValues${didYouMean(v, allowed)}`, allowed);
         continue;
       }
-      const matched = pattern?.matches(v);
+      const matched = pattern?.matches(v, budget);
       if (matched === false) err(at, 'parameter-default', `${shown} does not match AllowedPattern ${JSON.stringify(p.AllowedPattern)}`);
-      else if (pattern && matched === undefined) {
-        warn(at, 'parameter-pattern', `${shown} is not checked against AllowedPattern: the match would take ${pattern.cost(v)} steps, over this tool's ${MAX_PATTERN_STEPS} (CloudFormation checks it)`);
+      else if (pattern && matched === undefined && budget.skipped === 1) {
+        warn(at, 'parameter-pattern', () => `${shown} ${budget.skipped > 1 ? `and ${plural(budget.skipped - 1, 'later value')} are` : 'is'} not checked against AllowedPattern: ${patternBudgetSpent} (CloudFormation checks them)`);
       }
       if (minLen !== undefined && v.length < minLen) err(at, 'parameter-default', `${shown} is ${v.length} characters; MinLength is ${minLen}`);
       if (maxLen !== undefined && v.length > maxLen) err(at, 'parameter-default', `${shown} is ${v.length} characters; MaxLength is ${maxLen}`);
