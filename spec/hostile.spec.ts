@@ -267,6 +267,39 @@ describe('hostile templates: every regular expression over template text runs in
   });
 });
 
+describe('hostile templates: conditions are evaluated in dependency order, cycles refused', () => {
+  /** `n` conditions, each the negation of the next; the last is `last`. */
+  const chain = (n: number, last: string) =>
+    ['Conditions:', ...Array.from({ length: n - 1 }, (_, i) => `  C${i.toString(36)}: !Not [!Condition C${(i + 1).toString(36)}]`), `  C${(n - 1).toString(36)}: ${last}`, MINIMAL.replace('AWS::SNS::Topic', 'AWS::SNS::Topic\n    Condition: C0')].join('\n');
+
+  it('a chain of 800 conditions renders (it overflowed the stack: exit 70)', function () {
+    // The last is true and C0 negates it 799 times: false, so the topic is left out.
+    everyCommand(chain(800, '!Equals [a, a]'), { validate: 0, diff: 1, render: 0 }, /valid|nodegroup\.yaml|Resources: \{\}/);
+    const r = renderTemplate(parseTemplate(chain(800, '!Equals [a, a]')));
+    expect(Object.values(r.Conditions).filter((v) => v)).to.have.length(800 / 2);
+    expect(r.Conditions.C0).to.equal(false);
+  });
+
+  it('30,000 conditions (CloudFormation sets no quota on them) validate, diff and render in linear time', function () {
+    const text = chain(30_000, '!Equals [a, a]');
+    expect(Buffer.byteLength(text)).to.be.below(QUOTAS.s3BodyBytes);
+    everyCommand(text, { validate: 0, diff: 1, render: 0 }, /valid|nodegroup\.yaml|Resources: \{\}/);
+  });
+
+  it('a cycle of conditions is refused by render (exit 2) and an error finding of validate, naming the cycle', function () {
+    everyCommand(chain(3, '!Not [!Condition C0]'), { validate: 1, diff: 1, render: 2 }, /condition "C0" depends on itself \(C0 → C1 → C2 → C0\); CloudFormation refuses circular condition dependencies|nodegroup\.yaml/);
+    const findings = validateTemplate(parseTemplate(chain(3, '!Not [!Condition C0]')));
+    expect(findings.filter((f) => f.severity === 'error').map((f) => `${f.rule} ${f.pointer}`)).to.deep.equal(['condition-cycle /Conditions/C0']);
+  });
+
+  it('a condition used through Fn::If comes first; one named inside Fn::Equals is a value, not a use', () => {
+    const t = parseTemplate(`Conditions:\n  A: !Equals [!If [B, x, y], x]\n  B: !Equals [a, a]\n  C: !Equals [{Condition: C}, {Condition: C}]\n${MINIMAL}`);
+    expect(renderTemplate(t).Conditions).to.deep.equal({ A: true, B: true, C: true });
+    const cyclic = parseTemplate(`Conditions:\n  A: !Equals [!If [A, x, y], x]\n${MINIMAL}`);
+    expect(failure(() => renderTemplate(cyclic)).message).to.equal('/Conditions/A: condition "A" depends on itself (A → A); CloudFormation refuses circular condition dependencies');
+  });
+});
+
 describe('hostile templates: diff judges impact one resource at a time', () => {
   /** What cloudformation-diff's fullDiff says of each changed resource when given whole templates (the oracle). */
   function wholeTemplate(a: Record<string, unknown>, b: Record<string, unknown>): Record<string, { impact: string; properties: Record<string, string> }> {

@@ -19,7 +19,7 @@
  * Outputs whose condition is false are left out, and Mappings, Transform and Rules are dropped
  * (mappings are inlined where used; Rules are not evaluated).
  */
-import { assertTemplate, plural, badArgument, checkTree, shown, EksNodegroupError, hasOwn as has, intrinsicKey, isRecord as isObject, pointerSegment as esc, PSEUDO_PARAMETERS, patternBudget, patternBudgetSpent, setOwn, subReferences, suggest, templatePattern, type ErrorCode } from '../core';
+import { assertTemplate, plural, badArgument, checkTree, conditionOrder, cycleText, shown, EksNodegroupError, hasOwn as has, intrinsicKey, isRecord as isObject, pointerSegment as esc, PSEUDO_PARAMETERS, patternBudget, patternBudgetSpent, setOwn, subReferences, suggest, templatePattern, type ErrorCode } from '../core';
 
 /** A parameter value as a caller gives it: a string (lists comma-separated), a number or a list. */
 export type ParameterValue = string | number | boolean | readonly (string | number)[];
@@ -669,7 +669,10 @@ export function renderTemplate(
     options,
   };
   ctx.params = resolveParameters(section(template, 'Parameters') as Record<string, ParameterSpec>, parameters, options);
-  for (const name of Object.keys(ctx.conditionDefs)) condition(ctx, name, `/Conditions/${esc(name)}`);
+  // Each condition after those it uses, so none waits on a chain of others (800 overflowed the stack).
+  const { order, cycle } = conditionOrder(ctx.conditionDefs);
+  if (cycle) fail(`/Conditions/${esc(cycle[0])}`, `condition ${q(cycle[0])} depends on itself (${cycleText(cycle)}); CloudFormation refuses circular condition dependencies`);
+  for (const name of order) condition(ctx, name, `/Conditions/${esc(name)}`);
 
   const included = (what: 'Resources' | 'Outputs', id: string, entry: unknown): boolean => {
     if (!isObject(entry) || entry.Condition === undefined) return true;

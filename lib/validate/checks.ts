@@ -5,7 +5,7 @@
  * Each check skips values the schema already rejected for their shape, so one mistake gives
  * one finding.
  */
-import { didYouMean, hasOwn, QUOTAS, isRecord as isObj, own, patternBudget, patternBudgetSpent, plural, PSEUDO_PARAMETERS, subReferences, templatePattern, toPointer as pointerOf, type TemplatePattern } from '../core';
+import { conditionOrder, cycleText, didYouMean, hasOwn, QUOTAS, isRecord as isObj, own, patternBudget, patternBudgetSpent, plural, PSEUDO_PARAMETERS, subReferences, templatePattern, toPointer as pointerOf, type TemplatePattern } from '../core';
 import type { Lazy, PendingFinding } from './findings';
 
 type Obj = Record<string, unknown>;
@@ -284,6 +284,8 @@ export function codeChecks(t: Obj, ctx: CheckContext): PendingFinding[] {
   }
   for (const name of Object.keys(outputs)) walk(outputs[name], ['Outputs', name], false, []);
   for (const name of conditionNames) walk(conditions[name], ['Conditions', name], true, []);
+  const { cycle } = conditionOrder(conditions);
+  if (cycle) err(['Conditions', cycle[0]], 'condition-cycle', `condition ${JSON.stringify(cycle[0])} depends on itself (${cycleText(cycle)}); CloudFormation refuses circular condition dependencies`);
 
   checkParameters(parameters, err, warn);
   checkQuotas(t, ctx, err, warn);
