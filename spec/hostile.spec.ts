@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fullDiff } from '@aws-cdk/cloudformation-diff';
 import * as lib from '../lib';
-import { EksNodegroupError, MAX_DEPTH, MAX_PATTERN_LENGTH, MAX_PATTERN_STEPS, patternBudget, patternBudgetSpent, QUOTAS, shown, templatePattern } from '../lib/core';
+import { EksNodegroupError, MAX_DEPTH, MAX_PATTERN_LENGTH, MAX_PATTERN_STEPS, patternBudget, patternBudgetSpent, QUOTAS, RENDER_LIMITS, shown, templatePattern } from '../lib/core';
 import { cfnEqual, diffTemplates, MAX_CHANGES } from '../lib/diff';
 import { resourceImpacts } from '../lib/diff/impact';
 import { maxPodsFromUserData, renderTemplate } from '../lib/render';
@@ -264,6 +264,58 @@ describe('hostile templates: every regular expression over template text runs in
       expect(maxPodsFromUserData(text)).to.deep.include(want);
       expect(Date.now() - t0, JSON.stringify(want)).to.be.below(CASE_MS / 5);
     }
+  });
+});
+
+describe('hostile templates: render builds no value past CloudFormation\'s largest body', () => {
+  const { value: MAX, text: TEXT } = RENDER_LIMITS;
+  /** A template whose topic's Metadata.x is `x`. */
+  const holding = (x: unknown, extra: Record<string, unknown> = {}) => ({ ...extra, Resources: { T: { Type: 'AWS::SNS::Topic', Metadata: { x } } } });
+  const half = 'a'.repeat(MAX / 2);
+
+  it('a Fn::Split of a string joined from aliases (4.5 KB; 262 MB crashed Node, exit 133) is refused at the first Fn::Join over the limit', function () {
+    const text = fs.readFileSync(path.join(ROOT, 'spec', 'fixtures', 'hostile', 'split-bomb.yaml'), 'utf8');
+    everyCommand(text, { validate: 0, diff: 1, render: 2 }, new RegExp(`valid|nodegroup\\.yaml|:9:21: /Resources/Topic/Metadata/a2/Fn::Join: Fn::Join would return a string of ${16 * 16 * 4000} characters; render builds at most ${MAX} characters`));
+  });
+
+  // Each function's result is measured before it is built: one character or item over is refused, naming the function and where.
+  const over: [string, unknown, string, Record<string, unknown>?][] = [
+    ['Fn::Join', { 'Fn::Join': ['-', [half, half]] }, `a string of ${MAX + 1} characters`],
+    ['Fn::Sub', { 'Fn::Sub': ['${A}${A}x', { A: half }] }, `a string of ${MAX + 1} characters`],
+    ['Fn::Sub', { 'Fn::Sub': `\${P}`.repeat(MAX / 4000 + 1) }, `a string of ${(MAX / 4000 + 1) * 4000} characters`, { Parameters: { P: { Type: 'String', Default: 'p'.repeat(4000) } } }],
+    ['Fn::Split', { 'Fn::Split': [',', ','.repeat(MAX)] }, `a list of ${MAX + 1} items`],
+    ['Fn::Base64', { 'Fn::Base64': 'a'.repeat((MAX / 4) * 3 + 1) }, `a string of ${MAX + 4} characters`],
+    ['Fn::ToJsonString', { 'Fn::ToJsonString': [half.slice(3), half.slice(3)] }, `a string of ${MAX + 1} characters`], // ["…","…"]: 7 more
+  ];
+  for (const [fn, call, what, extra] of over) {
+    it(`${fn} that would return ${what} is refused before it is built`, () => {
+      const e = failure(() => renderTemplate(holding(call, extra)));
+      expect(e.code).to.equal('BAD_INPUT');
+      expect(e.message).to.equal(`/Resources/T/Metadata/x/${fn}: ${fn} would return ${what}; render builds at most ${MAX} ${what.endsWith('items') ? 'items' : 'characters'}, the size of CloudFormation's largest template body`);
+    });
+  }
+
+  it('results of exactly the limit are built', () => {
+    const r = renderTemplate(holding({ a: { 'Fn::Join': ['', [half, half]] }, b: { 'Fn::Split': [',', ','.repeat(MAX - 1)] } }));
+    const x = r.Resources.T.Metadata as { x: { a: string; b: string[] } };
+    expect([x.x.a.length, x.x.b.length]).to.deep.equal([MAX, MAX]);
+  });
+
+  it(`${TEXT} characters of text in all: a long string repeated through aliases, or a 4 KB parameter through 20,000 Refs, is refused where it passes`, function () {
+    const shared = 'y'.repeat(MAX - 100);
+    const e = failure(() => renderTemplate(holding(Array(20).fill(shared))));
+    expect(e.message).to.equal(`/Resources/T/Metadata/x/${Math.floor(TEXT / shared.length)}: this string takes the rendered template past ${TEXT} characters of text, this tool's limit (ten times CloudFormation's largest template body); is a value repeated over and over (YAML aliases, Ref)?`);
+    const refs = `Parameters:\n  P:\n    Type: String\n    Default: ${'p'.repeat(QUOTAS.parameterValueBytes)}\n${MINIMAL}    Metadata:\n      r: [${Array(20_000).fill('!Ref P').join(', ')}]\n`;
+    everyCommand(refs, { validate: 0, diff: 1, render: 2 }, new RegExp(`valid|nodegroup\\.yaml|/Resources/Topic/Metadata/r/\\d+/Ref: Ref P takes the rendered template past ${TEXT} characters`));
+  });
+
+  it('a message about a huge argument shows its kind, not gigabytes of JSON (the Node process aborted)', function () {
+    const dir = tempDir();
+    const file = path.join(dir, 'select.yaml');
+    fs.writeFileSync(file, `${MINIMAL}    Metadata:\n      a: &a ${'y'.repeat(900_000)}\n      n: !Select {x: [${Array(5000).fill('*a').join(',')}]}\n`);
+    const r = runBin(['render', file], { timeoutMs: 3 * CASE_MS });
+    expect(r.code, r.stderr.slice(0, 300)).to.equal(2);
+    expect(r.stderr).to.match(/\/Resources\/Topic\/Metadata\/n\/Fn::Select: Fn::Select takes a list of 2 arguments, got an object\n$/);
   });
 });
 

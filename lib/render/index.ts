@@ -19,7 +19,7 @@
  * Outputs whose condition is false are left out, and Mappings, Transform and Rules are dropped
  * (mappings are inlined where used; Rules are not evaluated).
  */
-import { assertTemplate, plural, badArgument, checkTree, conditionOrder, cycleText, shown, EksNodegroupError, hasOwn as has, intrinsicKey, isRecord as isObject, pointerSegment as esc, PSEUDO_PARAMETERS, patternBudget, patternBudgetSpent, setOwn, subReferences, suggest, templatePattern, type ErrorCode } from '../core';
+import { assertTemplate, plural, badArgument, checkTree, conditionOrder, cycleText, shown, EksNodegroupError, hasOwn as has, intrinsicKey, isRecord as isObject, jsonLength, pointerSegment as esc, PSEUDO_PARAMETERS, patternBudget, patternBudgetSpent, RENDER_LIMITS, setOwn, subReferences, suggest, templatePattern, type ErrorCode } from '../core';
 
 /** A parameter value as a caller gives it: a string (lists comma-separated), a number or a list. */
 export type ParameterValue = string | number | boolean | readonly (string | number)[];
@@ -91,7 +91,8 @@ const PSEUDO = new Set(PSEUDO_PARAMETERS);
 const NO_VALUE: unique symbol = Symbol('AWS::NoValue');
 type Resolved = unknown;
 
-const q = (v: unknown): string => JSON.stringify(v);
+/** A value in a message: JSON, cut when long (a template value may be megabytes through aliases). */
+const q = (v: unknown): string => shown(v, 100_000);
 
 /** Partition and URL suffix of a region, by its prefix (AWS's partitions.json). */
 export function partitionOfRegion(region: string): { partition: string; urlSuffix: string } {
@@ -275,10 +276,29 @@ interface Context {
   /** Logical IDs of resources left out because their condition is false. */
   excluded: Set<string>;
   options: RenderOptions;
+  /** Characters of text resolved so far (RENDER_LIMITS.text). */
+  text: number;
 }
 
 function fail(pointer: string, message: string, code: ErrorCode = 'BAD_INPUT'): never {
   throw new RenderError(code, `${pointer}: ${message}`, pointer);
+}
+
+/** Counts `size` characters of resolved text, made by `what`, against RENDER_LIMITS.text. */
+function spend(ctx: Context, size: number, ptr: string, what: string): void {
+  ctx.text += size;
+  if (ctx.text > RENDER_LIMITS.text) {
+    fail(ptr, `${what} takes the rendered template past ${RENDER_LIMITS.text} characters of text, this tool's limit (ten times CloudFormation's largest template body); is a value repeated over and over (YAML aliases, Ref)?`);
+  }
+}
+
+/** Refuses what `fn` would return, a string of `size` characters or a list of `size` items, over RENDER_LIMITS.value (before it is built); counts it. */
+function build(ctx: Context, size: number, ptr: string, fn: string, list = false): void {
+  const [what, unit] = list ? ['a list', 'items'] : ['a string', 'characters'];
+  if (size > RENDER_LIMITS.value) {
+    fail(ptr, `${fn} would return ${what} of ${size} ${unit}; render builds at most ${RENDER_LIMITS.value} ${unit}, the size of CloudFormation's largest template body`);
+  }
+  spend(ctx, size, ptr, fn);
 }
 
 function argList(ptr: string, fn: string, arg: unknown, min: number, max = min): unknown[] {
@@ -399,6 +419,7 @@ function findInMap(ctx: Context, arg: unknown, ptr: string): Resolved {
     const keys = Object.keys(entry);
     fail(ptr, `Fn::FindInMap: mapping ${mapName}, key ${q(top)} has no second-level key ${q(second)} (${closestOf(second, keys)}${plural(keys.length, 'key')}) — ${deploy}`);
   }
+  spend(ctx, jsonLength(entry[second], RENDER_LIMITS.text), ptr, 'Fn::FindInMap');
   return entry[second];
 }
 
@@ -450,12 +471,15 @@ function sub(ctx: Context, arg: unknown, ptr: string): string {
     cache.set(name, s);
     return s;
   };
+  const refs = subReferences(text);
+  const values = refs.map((ref) => value(ref.name, text.slice(ref.start, ref.end)));
+  build(ctx, refs.reduce((n, ref, i) => n - (ref.end - ref.start) + values[i].length, text.length), ptr, 'Fn::Sub');
   const parts: string[] = [];
   let last = 0;
-  for (const ref of subReferences(text)) {
-    parts.push(text.slice(last, ref.start), value(ref.name, text.slice(ref.start, ref.end)));
+  refs.forEach((ref, i) => {
+    parts.push(text.slice(last, ref.start), values[i]);
     last = ref.end;
-  }
+  });
   parts.push(text.slice(last));
   return parts.join('');
 }
@@ -521,6 +545,7 @@ function cidr(ctx: Context, arg: unknown, ptr: string): string[] {
 
 /** Resolves every intrinsic in `v`. `cond` is true inside condition functions. */
 function resolve(ctx: Context, v: unknown, ptr: string, cond = false): Resolved {
+  if (typeof v === 'string') spend(ctx, v.length, ptr, 'this string');
   if (v === null || typeof v !== 'object') return v;
   if (Array.isArray(v)) {
     const out: unknown[] = [];
@@ -538,10 +563,16 @@ function resolve(ctx: Context, v: unknown, ptr: string, cond = false): Resolved 
     const arg = obj[fn];
     const p = `${ptr}/${esc(fn)}`;
     switch (fn) {
-      case 'Ref':
-        return refValue(ctx, arg, p);
-      case 'Fn::GetAtt':
-        return getAtt(ctx, arg, p);
+      case 'Ref': {
+        const r = refValue(ctx, arg, p);
+        if (r !== NO_VALUE) spend(ctx, jsonLength(r, RENDER_LIMITS.text), p, `Ref ${arg}`);
+        return r;
+      }
+      case 'Fn::GetAtt': {
+        const r = getAtt(ctx, arg, p);
+        spend(ctx, String(r).length, p, 'Fn::GetAtt');
+        return r;
+      }
       case 'Fn::If': {
         const a = argList(p, 'Fn::If', arg, 3);
         return condition(ctx, a[0], `${p}/0`) ? resolve(ctx, a[1], `${p}/1`, cond) : resolve(ctx, a[2], `${p}/2`, cond);
@@ -577,31 +608,50 @@ function resolve(ctx: Context, v: unknown, ptr: string, cond = false): Resolved 
         const delim = asString(`${p}/0`, 'the Fn::Split delimiter', resolve(ctx, a[0], `${p}/0`));
         const text = asString(`${p}/1`, 'the Fn::Split source', resolve(ctx, a[1], `${p}/1`));
         if (delim === '') fail(`${p}/0`, 'Fn::Split needs a non-empty delimiter');
+        let items = 1;
+        for (let at = text.indexOf(delim); at >= 0; at = text.indexOf(delim, at + delim.length)) items++;
+        build(ctx, items, p, 'Fn::Split', true);
+        spend(ctx, text.length - (items - 1) * delim.length, p, 'Fn::Split');
         return text.split(delim);
       }
       case 'Fn::Join': {
         const a = argList(p, 'Fn::Join', arg, 2);
         const delim = asString(`${p}/0`, 'the Fn::Join delimiter', resolve(ctx, a[0], `${p}/0`));
         const list = asList(`${p}/1`, 'the Fn::Join list', resolve(ctx, a[1], `${p}/1`));
-        return list.map((x, i) => asString(`${p}/1/${i}`, 'a Fn::Join item', x)).join(delim);
+        const items = list.map((x, i) => asString(`${p}/1/${i}`, 'a Fn::Join item', x));
+        build(ctx, items.reduce((n, x) => n + x.length, Math.max(0, items.length - 1) * delim.length), p, 'Fn::Join');
+        return items.join(delim);
       }
       case 'Fn::Sub':
         return sub(ctx, arg, p);
-      case 'Fn::Base64':
-        return Buffer.from(asString(p, 'the Fn::Base64 argument', resolve(ctx, arg, p)), 'utf8').toString('base64');
-      case 'Fn::GetAZs':
-        return getAZs(ctx, arg, p);
+      case 'Fn::Base64': {
+        const text = asString(p, 'the Fn::Base64 argument', resolve(ctx, arg, p));
+        build(ctx, 4 * Math.ceil(Buffer.byteLength(text, 'utf8') / 3), p, 'Fn::Base64');
+        return Buffer.from(text, 'utf8').toString('base64');
+      }
+      case 'Fn::GetAZs': {
+        const r = getAZs(ctx, arg, p);
+        spend(ctx, jsonLength(r, RENDER_LIMITS.text), p, 'Fn::GetAZs');
+        return r;
+      }
       case 'Fn::Length':
         return asList(p, 'the Fn::Length argument', resolve(ctx, arg, p)).length;
       case 'Fn::ToJsonString': {
         const r = resolve(ctx, arg, p);
         if (!isObject(r) && !Array.isArray(r)) fail(p, `Fn::ToJsonString takes a map or a list, got ${q(r)}`);
+        build(ctx, jsonLength(r, RENDER_LIMITS.value), p, 'Fn::ToJsonString');
         return JSON.stringify(r);
       }
-      case 'Fn::ImportValue':
-        return `<import:${asString(p, 'the Fn::ImportValue name', resolve(ctx, arg, p))}>`;
-      case 'Fn::Cidr':
-        return cidr(ctx, arg, p);
+      case 'Fn::ImportValue': {
+        const r = `<import:${asString(p, 'the Fn::ImportValue name', resolve(ctx, arg, p))}>`;
+        spend(ctx, r.length, p, 'Fn::ImportValue');
+        return r;
+      }
+      case 'Fn::Cidr': {
+        const r = cidr(ctx, arg, p);
+        spend(ctx, jsonLength(r, RENDER_LIMITS.text), p, 'Fn::Cidr');
+        return r;
+      }
       case 'Fn::Transform':
         fail(p, 'Fn::Transform runs a CloudFormation macro, which render cannot run');
     }
@@ -609,6 +659,7 @@ function resolve(ctx: Context, v: unknown, ptr: string, cond = false): Resolved 
   const out: Record<string, unknown> = {};
   for (const k of keys) {
     if (k.startsWith('Fn::ForEach::')) fail(`${ptr}/${esc(k)}`, 'Fn::ForEach (AWS::LanguageExtensions) is not supported by render');
+    spend(ctx, k.length, `${ptr}/${esc(k)}`, 'this key');
     const r = resolve(ctx, obj[k], `${ptr}/${esc(k)}`, cond);
     if (r !== NO_VALUE) setOwn(out, k, r);
   }
@@ -667,6 +718,7 @@ export function renderTemplate(
     resources: section(template, 'Resources'),
     excluded: new Set(),
     options,
+    text: 0,
   };
   ctx.params = resolveParameters(section(template, 'Parameters') as Record<string, ParameterSpec>, parameters, options);
   // Each condition after those it uses, so none waits on a chain of others (800 overflowed the stack).
@@ -697,6 +749,8 @@ export function renderTemplate(
   if (template.AWSTemplateFormatVersion !== undefined) rendered.AWSTemplateFormatVersion = template.AWSTemplateFormatVersion;
   if (template.Description !== undefined) rendered.Description = template.Description;
   if (template.Metadata !== undefined) rendered.Metadata = template.Metadata;
+  // Copied as they are, but counted: through aliases they may repeat long strings.
+  spend(ctx, jsonLength([template.Description, template.Metadata], RENDER_LIMITS.text), '/Metadata', 'the template Description and Metadata');
   // Key order of the output: the template's own order of sections.
   const ordered: Record<string, unknown> = {};
   for (const k of ['AWSTemplateFormatVersion', 'Description', 'Metadata', 'Parameters', 'Conditions', 'Resources'] as const) {
