@@ -218,6 +218,10 @@ describe('hostile templates: regular expressions run in linear time', () => {
     expect(findings.map((f) => `${f.rule} ${f.pointer}`)).to.deep.equal(['parameter-default /Parameters/P0/Default', 'parameter-pattern /Parameters/P1/Default']);
   });
 
+  it('renderTemplate refuses an onWarning that is not a function, naming it', () => {
+    expect(failure(() => renderTemplate({ Resources: {} }, {}, { onWarning: 'log' as unknown as () => void })).message).to.equal('renderTemplate: options.onWarning must be a function (message, pointer), got "log"');
+  });
+
   it('render warns of an AllowedPattern it cannot check (Java syntax RE2 lacks) and renders', () => {
     const t = { Parameters: { P: { Type: 'String', AllowedPattern: '(a)\\1', Default: 'aa' } }, Resources: { T: { Type: 'AWS::SNS::Topic' } } };
     const told: string[] = [];

@@ -688,6 +688,7 @@ export function renderTemplate(
   if (!isObject(parameters)) throw new RenderError('BAD_INPUT', `parameters must be a map of name → value, got ${shown(parameters)}`);
   checkTree(parameters, 'parameters');
   if (!isObject(options as unknown)) throw badArgument('renderTemplate', 'options', 'an object (or nothing)', options);
+  if (options.onWarning !== undefined && typeof options.onWarning !== 'function') throw badArgument('renderTemplate', 'options.onWarning', 'a function (message, pointer)', options.onWarning);
   checkTree(options, 'render options');
   const transforms = template.Transform === undefined ? [] : Array.isArray(template.Transform) ? template.Transform : [template.Transform];
   for (const t of transforms) {
