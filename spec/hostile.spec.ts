@@ -255,6 +255,17 @@ describe('hostile templates: every regular expression over template text runs in
     everyCommand(launchTemplate(`${' '.repeat(100_000)}x`), { validate: 0, diff: 1, render: 0 }, /valid|nodegroup\.yaml|"format": "unknown"/, ['--user-data', '--json']);
   });
 
+  it('a mixed-instances group whose launch template user data is 100,000 blank lines: diff reads its max pods in linear time (it took 105 s)', function () {
+    const overrides = ['large', 'xlarge', '2xlarge', '4xlarge', '8xlarge'].map((size) => ({ InstanceType: `m5.${size}` }));
+    const text = json({
+      Resources: {
+        LT: { Type: 'AWS::EC2::LaunchTemplate', Properties: { LaunchTemplateData: { UserData: { 'Fn::Base64': { 'Fn::Sub': `${'\n'.repeat(100_000)}x` } } } } },
+        ASG: { Type: 'AWS::AutoScaling::AutoScalingGroup', Properties: { MinSize: '1', MaxSize: '2', MixedInstancesPolicy: { LaunchTemplate: { LaunchTemplateSpecification: { LaunchTemplateId: { Ref: 'LT' }, Version: '1' }, Overrides: overrides } } } },
+      },
+    });
+    everyCommand(text, { validate: 0, diff: 1, render: 0 }, /valid|nodegroup\.yaml|LaunchTemplateData/);
+  });
+
   it('maxPodsFromUserData (exported) reads long MIME headers, trailing spaces and TOML keys in linear time, with the same results', () => {
     const spaces = ' '.repeat(100_000);
     const cases: [string, Record<string, unknown>][] = [
