@@ -292,11 +292,16 @@ function spend(ctx: Context, size: number, ptr: string, what: string): void {
   }
 }
 
-/** Refuses what `fn` would return, a string of `size` characters or a list of `size` items, over RENDER_LIMITS.value (before it is built); counts it. */
+/**
+ * Refuses what `fn` would return, a string of `size` characters or a list of `size` items, over
+ * RENDER_LIMITS.value (before it is built); counts it. A size past RENDER_LIMITS.text may be a
+ * count stopped early (jsonLength), so it is said as "more than".
+ */
 function build(ctx: Context, size: number, ptr: string, fn: string, list = false): void {
   const [what, unit] = list ? ['a list', 'items'] : ['a string', 'characters'];
   if (size > RENDER_LIMITS.value) {
-    fail(ptr, `${fn} would return ${what} of ${size} ${unit}; render builds at most ${RENDER_LIMITS.value} ${unit}, the size of CloudFormation's largest template body`);
+    const n = size > RENDER_LIMITS.text ? `more than ${RENDER_LIMITS.text}` : size;
+    fail(ptr, `${fn} would return ${what} of ${n} ${unit}; render builds at most ${RENDER_LIMITS.value} ${unit}, the size of CloudFormation's largest template body`);
   }
   spend(ctx, size, ptr, fn);
 }
@@ -639,7 +644,7 @@ function resolve(ctx: Context, v: unknown, ptr: string, cond = false): Resolved 
       case 'Fn::ToJsonString': {
         const r = resolve(ctx, arg, p);
         if (!isObject(r) && !Array.isArray(r)) fail(p, `Fn::ToJsonString takes a map or a list, got ${q(r)}`);
-        build(ctx, jsonLength(r, RENDER_LIMITS.value), p, 'Fn::ToJsonString');
+        build(ctx, jsonLength(r, RENDER_LIMITS.text), p, 'Fn::ToJsonString');
         return JSON.stringify(r);
       }
       case 'Fn::ImportValue': {
