@@ -266,6 +266,20 @@ describe('hostile templates: every regular expression over template text runs in
     everyCommand(text, { validate: 0, diff: 1, render: 0 }, /valid|nodegroup\.yaml|LaunchTemplateData/);
   });
 
+  /** User data of `depth` multipart levels around a bootstrap.sh script that sets max pods 7. */
+  const nestedMime = (depth: number): string => {
+    let text = '#!/bin/bash\n/etc/eks/bootstrap.sh c --max-pods=7\n';
+    for (let i = depth; i > 0; i--) text = `Content-Type: multipart/mixed; boundary="b${i}"\n\n--b${i}\n${i === depth ? 'Content-Type: text/x-shellscript\n\n' : ''}${text}--b${i}--\n`;
+    return text;
+  };
+
+  it('user data of 6,000 nested multipart levels is refused naming the limit (each level was read again whole; it overflowed the stack)', function () {
+    everyCommand(launchTemplate(nestedMime(6000)), { validate: 0, diff: 1, render: 2 }, /valid|nodegroup\.yaml|user data: MIME multipart parts nest more than \d+ levels deep/, ['--user-data', '--json']);
+    const limit = Number(/more than (\d+) levels/.exec(failure(() => maxPodsFromUserData(nestedMime(6000))).message)?.[1]);
+    expect(maxPodsFromUserData(nestedMime(limit))).to.deep.include({ format: 'bootstrap.sh', maxPods: 7 });
+    expect(failure(() => maxPodsFromUserData(nestedMime(limit + 1))).code).to.equal('BAD_INPUT');
+  });
+
   it('maxPodsFromUserData (exported) reads long MIME headers, trailing spaces and TOML keys in linear time, with the same results', () => {
     const spaces = ' '.repeat(100_000);
     const cases: [string, Record<string, unknown>][] = [

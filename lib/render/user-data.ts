@@ -125,8 +125,14 @@ function boundaryOf(contentType: string | undefined): string | undefined {
   return m ? m[1] ?? m[2] : undefined;
 }
 
+/**
+ * Most levels of multipart in one user data (real ones have 1 or 2): each level is read again
+ * whole, so 100 levels of 750 KB took 4.6 s, and 6,000 overflowed the stack.
+ */
+const MAX_MIME_DEPTH = 10;
+
 /** The leaf parts of a MIME multipart message (nested multiparts flattened), or undefined. */
-function mimeParts(text: string): MimePart[] | undefined {
+function mimeParts(text: string, depth = 1): MimePart[] | undefined {
   const msg = splitMessage(text);
   const boundary = boundaryOf(msg?.headers['content-type']);
   if (!msg || !boundary) return undefined;
@@ -138,7 +144,10 @@ function mimeParts(text: string): MimePart[] | undefined {
     const raw = current.join('\n');
     // A part without headers starts with its blank line.
     const part = (raw.startsWith('\n') ? undefined : splitMessage(raw)) ?? { headers: {}, body: raw.replace(/^\n/, '') };
-    const nested = boundaryOf(part.headers['content-type']) ? mimeParts(raw) : undefined;
+    if (boundaryOf(part.headers['content-type']) && depth >= MAX_MIME_DEPTH) {
+      throw new EksNodegroupError('BAD_INPUT', `user data: MIME multipart parts nest more than ${MAX_MIME_DEPTH} levels deep (the most this tool reads; real user data nests 1 or 2)`);
+    }
+    const nested = boundaryOf(part.headers['content-type']) ? mimeParts(raw, depth + 1) : undefined;
     if (nested) parts.push(...nested);
     else parts.push(part);
   };
