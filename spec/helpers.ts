@@ -80,13 +80,14 @@ export async function runCli(argv: string[], opts: { cwd?: string; env?: Record<
 }
 
 /** Spawns the real built CLI (end-to-end: process streams and exit code). */
-export function runBin(argv: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {}): CliResult {
+export function runBin(argv: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string; timeoutMs?: number } = {}): CliResult {
   const r = spawnSync(process.execPath, [BIN, ...argv], {
     cwd: opts.cwd ?? ROOT,
     env: opts.env ?? process.env,
     input: opts.input,
     encoding: 'utf8',
     maxBuffer: 1 << 28,
+    timeout: opts.timeoutMs, // killed (code -1) when over: a hang fails its test instead of the run
   });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }

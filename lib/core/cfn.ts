@@ -56,6 +56,89 @@ export function intrinsicKey(v: unknown): string | undefined {
   return keys.length === 1 && hasOwn(SHORT_FORM, keys[0]) ? keys[0] : undefined;
 }
 
+/** One `${…}` of a Fn::Sub string: where it starts, where it ends (after the `}`), and the name inside. */
+export interface SubReference {
+  start: number;
+  end: number;
+  name: string;
+}
+
+/**
+ * The `${…}` references of a Fn::Sub string, in order (`${!Literal}` included, name `!Literal`).
+ * A scan rather than /\$\{([^}]*)\}/g, which retries from every `${` to the end of the text when
+ * no `}` follows: quadratic in hostile text.
+ */
+export function subReferences(text: string): SubReference[] {
+  const out: SubReference[] = [];
+  for (let at = text.indexOf('${'); at >= 0; ) {
+    const close = text.indexOf('}', at + 2);
+    if (close < 0) break; // no later `${` has a `}` after it either
+    out.push({ start: at, end: close + 1, name: text.slice(at + 2, close) });
+    at = text.indexOf('${', close + 1);
+  }
+  return out;
+}
+
+/**
+ * The conditions `v` uses, as render evaluates it: `{Condition: Name}` where a condition is
+ * expected (a condition's body, inside Fn::And, Fn::Or, Fn::Not) and the first argument of Fn::If.
+ */
+function conditionsUsed(v: unknown, inCondition: boolean, out: Set<string>): Set<string> {
+  if (Array.isArray(v)) {
+    for (const x of v) conditionsUsed(x, inCondition, out);
+    return out;
+  }
+  if (!isRecord(v)) return out;
+  const fn = intrinsicKey(v);
+  const arg = fn && v[fn];
+  if (fn === 'Condition' && inCondition) {
+    if (typeof arg === 'string') out.add(arg);
+  } else if (fn === 'Fn::If' && Array.isArray(arg)) {
+    if (typeof arg[0] === 'string') out.add(arg[0]);
+    conditionsUsed(arg.slice(1), inCondition, out);
+  } else if (fn && fn !== 'Condition') conditionsUsed(arg, fn === 'Fn::And' || fn === 'Fn::Or' || fn === 'Fn::Not', out);
+  else for (const x of Object.values(v)) conditionsUsed(x, inCondition, out);
+  return out;
+}
+
+/**
+ * The Conditions section in an order where each condition comes after the conditions it uses
+ * (declaration order otherwise), and the first cycle among them as [A, B, …, A]: CloudFormation
+ * refuses circular condition dependencies. Iterative, so a chain of any length cannot overflow the stack.
+ */
+export function conditionOrder(conditions: Record<string, unknown>): { order: string[]; cycle?: string[] } {
+  const order: string[] = [];
+  let cycle: string[] | undefined;
+  const state = new Map<string, 'open' | 'done'>();
+  for (const root of Object.keys(conditions)) {
+    if (state.has(root)) continue;
+    const stack = [{ name: root, uses: [...conditionsUsed(conditions[root], true, new Set())], i: 0 }];
+    state.set(root, 'open');
+    while (stack.length) {
+      const top = stack[stack.length - 1];
+      if (top.i === top.uses.length) {
+        state.set(top.name, 'done');
+        order.push(top.name);
+        stack.pop();
+        continue;
+      }
+      const next = top.uses[top.i++];
+      if (!hasOwn(conditions, next)) continue; // unknown: the caller reports it where it is used
+      if (state.get(next) === 'open') cycle ??= [...stack.slice(stack.findIndex((f) => f.name === next)).map((f) => f.name), next];
+      else if (!state.has(next)) {
+        state.set(next, 'open');
+        stack.push({ name: next, uses: [...conditionsUsed(conditions[next], true, new Set())], i: 0 });
+      }
+    }
+  }
+  return cycle ? { order, cycle } : { order };
+}
+
+/** A cycle of conditions for a message: `A → B → A`, the middle of a long one left out. */
+export function cycleText(cycle: readonly string[]): string {
+  return cycle.length <= 12 ? cycle.join(' → ') : `${cycle.slice(0, 5).join(' → ')} → … → ${cycle.slice(-5).join(' → ')} (${cycle.length - 1} conditions)`;
+}
+
 /** The top-level sections of a template that hold name → definition mappings. */
 const MAPPING_SECTIONS = ['Resources', 'Parameters', 'Outputs', 'Mappings', 'Conditions', 'Metadata', 'Rules'];
 const SECTIONS = [...MAPPING_SECTIONS, 'AWSTemplateFormatVersion', 'Description', 'Transform'];

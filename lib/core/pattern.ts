@@ -16,13 +16,43 @@ import type { RE2JS as Engine } from 're2js';
 let engine: typeof Engine | undefined;
 const RE2JS = (): typeof Engine => (engine ??= (require('re2js') as typeof import('re2js')).RE2JS);
 
-/** A compiled pattern, or why it cannot be checked here. */
-export type TemplatePattern = { matches(value: string): boolean | undefined; cost(value: string): number } | { unsupported: string };
+/**
+ * A compiled pattern, or why it cannot be checked here. `matches` spends `budget`, and is
+ * undefined (not checked, counted in `budget.skipped`) once the budget cannot pay for the match.
+ */
+export type TemplatePattern = { matches(value: string, budget: PatternBudget): boolean | undefined } | { unsupported: string };
 
-/** Most steps (program instructions × characters) one match may take: about 2 s in the worst case. */
+/**
+ * Most steps the AllowedPattern checks of one template (one validate or render call) take in all,
+ * a fraction of a second: a match costs program instructions × (characters + 1), compiling
+ * COMPILE_STEPS per instruction. A budget per match let 200 parameters take a minute.
+ */
 export const MAX_PATTERN_STEPS = 10_000_000;
 
-/** Longest pattern compiled (compiling is linear too, about 4 ms per 1,000 characters). */
+/** Compiling an instruction takes as long as about this many match steps (re2js, measured). */
+const COMPILE_STEPS = 100;
+
+/** What is left of one template's MAX_PATTERN_STEPS, and how many values went unchecked when it ran out. */
+export interface PatternBudget {
+  left: number;
+  skipped: number;
+}
+
+/** Why values past the budget are not checked, for messages. */
+export const patternBudgetSpent = `this tool spends at most ${MAX_PATTERN_STEPS} steps (program instructions × characters) on the AllowedPattern checks of one template`;
+
+/** A fresh budget for the AllowedPattern checks of one template. */
+export const patternBudget = (): PatternBudget => ({ left: MAX_PATTERN_STEPS, skipped: 0 });
+
+/** Past the budget: no more compiling, every value unchecked. */
+const OUT_OF_BUDGET: TemplatePattern = {
+  matches: (_value, budget) => {
+    budget.skipped++;
+    return undefined;
+  },
+};
+
+/** Longest pattern compiled (its program may still be large, `a{1000}` is 1,000 instructions: the budget counts them). */
 export const MAX_PATTERN_LENGTH = 10_000;
 
 const POSIX: Readonly<Record<string, string>> = {
@@ -40,6 +70,7 @@ function translate(java: string): string {
   let out = '';
   let inClass = false;
   let quantified = false; // the last token was a quantifier (a `+` after it is possessive)
+  let brace: number | undefined; // where in `out` the last `{` outside a class is, until a `}` closes it
   const set = (body: string, negated = false): string => (inClass ? (negated ? fail('a negated class escape inside [...]') : body) : `[${negated ? '^' : ''}${body}]`);
   const fail = (what: string): never => {
     throw what;
@@ -109,28 +140,57 @@ function translate(java: string): string {
     }
     if (c === '+' && wasQuantified) fail('a possessive quantifier (*+, ++, ?+, {n}+)');
     if (c === '*' || c === '+' || c === '?') quantified = !wasQuantified || c !== '?'; // `*?` is lazy: no possessive after it
-    if (c === '}' && /\{\d*,?\d*$/.test(out)) quantified = true;
+    // `{n}`, `{n,}`, `{n,m}` is a quantifier: each `{…}` is looked at once, so the pass stays linear.
+    if (c === '}' && brace !== undefined && /^\{\d*(?:,\d*)?$/.test(out.slice(brace))) quantified = true;
+    if (c === '{') brace = out.length;
+    else if (c === '}') brace = undefined;
     out += c;
   }
   return out;
 }
 
-const cache = new Map<string, TemplatePattern>();
+/** A pattern compiled, or why not: `compiling` when RE2 refused it (so it cost a compile). */
+type Compiled = { re: Engine; size: number } | { unsupported: string; compiling: boolean };
+const cache = new Map<string, Compiled>();
 
-/** `java` compiled for RE2, matched against whole values (Java's String.matches), cached. */
-export function templatePattern(java: string): TemplatePattern {
-  let p = cache.get(java);
-  if (p) return p;
-  try {
-    if (java.length > MAX_PATTERN_LENGTH) throw `a length of ${java.length} characters (this tool compiles patterns of up to ${MAX_PATTERN_LENGTH})`;
-    const re = RE2JS().compile(translate(java));
-    const size = (re.re2().prog as { numInst(): number }).numInst();
-    const cost = (value: string): number => size * (value.length + 1);
-    p = { matches: (value) => (cost(value) > MAX_PATTERN_STEPS ? undefined : re.matches(value)), cost };
-  } catch (e) {
-    p = { unsupported: typeof e === 'string' ? (e.startsWith('a length') ? e : `${e}, which Java has and RE2 (linear time) does not`) : String((e as Error).message).replace(/^error parsing regexp: /, '') };
+/**
+ * `java` compiled for RE2, matched against whole values (Java's String.matches). Compiling spends
+ * `budget` whether or not the program is cached (so results never depend on what ran before), and
+ * once the budget is spent nothing more is compiled or matched.
+ */
+export function templatePattern(java: string, budget: PatternBudget): TemplatePattern {
+  let c = cache.get(java);
+  if (!c) {
+    try {
+      if (java.length > MAX_PATTERN_LENGTH) throw `a length of ${java.length} characters (this tool compiles patterns of up to ${MAX_PATTERN_LENGTH})`;
+      const re2 = translate(java);
+      if (budget.left <= 0) return OUT_OF_BUDGET;
+      try {
+        const re = RE2JS().compile(re2);
+        c = { re, size: (re.re2().prog as { numInst(): number }).numInst() };
+      } catch (e) {
+        c = { unsupported: String((e as Error).message).replace(/^error parsing regexp: /, ''), compiling: true };
+      }
+    } catch (e) {
+      c = { unsupported: typeof e === 'string' ? (e.startsWith('a length') ? e : `${e}, which Java has and RE2 (linear time) does not`) : String((e as Error).message), compiling: false };
+    }
+    if (cache.size > 1000) cache.clear();
+    cache.set(java, c);
   }
-  if (cache.size > 1000) cache.clear();
-  cache.set(java, p);
-  return p;
+  if ('unsupported' in c) return c.compiling && budget.left <= 0 ? OUT_OF_BUDGET : { unsupported: c.unsupported };
+  if (budget.left <= 0) return OUT_OF_BUDGET;
+  budget.left -= c.size * COMPILE_STEPS;
+  const { re, size } = c;
+  return {
+    matches: (value, b) => {
+      const cost = size * (value.length + 1);
+      if (cost > b.left) {
+        b.left = 0; // the checks stop at the first value the budget cannot pay for
+        b.skipped++;
+        return undefined;
+      }
+      b.left -= cost;
+      return re.matches(value);
+    },
+  };
 }

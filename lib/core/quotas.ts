@@ -23,6 +23,20 @@ export const QUOTAS = Object.freeze({
   s3BodyBytes: 1_000_000,
 });
 
+/**
+ * What render's intrinsic functions may build (this tool's limits, from CloudFormation's largest
+ * template body: a resolved value cannot sensibly be larger than the template it comes from).
+ */
+export const RENDER_LIMITS = Object.freeze({
+  /** Characters of one string, or items of one list, a function returns (Fn::Join, Fn::Sub, Fn::Split, …). */
+  value: QUOTAS.s3BodyBytes,
+  /**
+   * Characters of text in one rendered template, counted as it is resolved (function results,
+   * and strings and keys copied from the template, so aliases and Refs count each time they appear).
+   */
+  text: 10 * QUOTAS.s3BodyBytes,
+});
+
 /** One quota a template is over: where, and what the limit is. */
 export interface QuotaProblem {
   path: string[];

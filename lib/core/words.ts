@@ -5,11 +5,38 @@ export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 
+/**
+ * The length of JSON.stringify(value), escapes included, counted only until it passes `limit`
+ * (a value sharing its parts, or one containing itself, may be endless as JSON).
+ */
+export function jsonLength(value: unknown, limit: number): number {
+  let n = 0;
+  const stack: unknown[] = [value];
+  while (stack.length && n <= limit) {
+    const x = stack.pop();
+    if (Array.isArray(x)) {
+      n += 1 + Math.max(1, x.length);
+      for (const y of x) stack.push(y);
+    } else if (x !== null && typeof x === 'object') {
+      const keys = Object.keys(x);
+      n += 1 + Math.max(1, keys.length);
+      for (const k of keys) {
+        n += JSON.stringify(k).length + 1;
+        stack.push((x as Record<string, unknown>)[k]);
+      }
+    } else n += typeof x === 'bigint' ? String(x).length : (JSON.stringify(x)?.length ?? 4);
+  }
+  return n;
+}
+
+/** Longest JSON `shown` writes before cutting it (a message needs no more). */
+const SHOWN_SOURCE = 1_000_000;
+
 /** A value as JSON for a message, cut to about `max` characters (with its length) when longer. */
 export function shown(value: unknown, max = 120): string {
   let text: string | undefined;
   try {
-    text = JSON.stringify(value);
+    text = jsonLength(value, SHOWN_SOURCE) <= SHOWN_SOURCE ? JSON.stringify(value) : undefined;
   } catch {
     text = undefined; // circular, nested too deep, or a BigInt
   }

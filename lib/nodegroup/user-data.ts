@@ -158,6 +158,7 @@ export function maxPodsWritten(userData: unknown): number | undefined {
   const sub = isRecord(b64) ? b64['Fn::Sub'] : b64;
   const text = Array.isArray(sub) ? sub[0] : sub;
   if (typeof text !== 'string') return undefined;
-  const m = /^\s*maxPods:\s*(\d+)\s*$|^\s*max-pods\s*=\s*(\d+)\s*$|--max-pods(?:=|\s+)(\d+)\b/m.exec(text);
+  // Indentation is [ \t]*: a line-anchored \s* ran over every blank line after each line start (quadratic).
+  const m = /^[ \t]*maxPods:\s*(\d+)\s*$|^[ \t]*max-pods\s*=\s*(\d+)\s*$|--max-pods(?:=|\s+)(\d+)\b/m.exec(text);
   return m ? Number(m[1] ?? m[2] ?? m[3]) : undefined;
 }

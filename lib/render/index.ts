@@ -19,7 +19,7 @@
  * Outputs whose condition is false are left out, and Mappings, Transform and Rules are dropped
  * (mappings are inlined where used; Rules are not evaluated).
  */
-import { assertTemplate, plural, badArgument, checkTree, shown, EksNodegroupError, hasOwn as has, intrinsicKey, isRecord as isObject, pointerSegment as esc, PSEUDO_PARAMETERS, setOwn, suggest, templatePattern, type ErrorCode } from '../core';
+import { assertTemplate, plural, badArgument, checkTree, conditionOrder, cycleText, shown, EksNodegroupError, hasOwn as has, intrinsicKey, isRecord as isObject, jsonLength, pointerSegment as esc, PSEUDO_PARAMETERS, patternBudget, patternBudgetSpent, RENDER_LIMITS, setOwn, subReferences, suggest, templatePattern, type ErrorCode } from '../core';
 
 /** A parameter value as a caller gives it: a string (lists comma-separated), a number or a list. */
 export type ParameterValue = string | number | boolean | readonly (string | number)[];
@@ -52,6 +52,11 @@ export interface RenderOptions {
    * (unchecked) instead of refusing: for looking at a template without its deploy-time values.
    */
   placeholders?: boolean;
+  /**
+   * Told what render leaves to CloudFormation unchecked (an AllowedPattern in Java syntax RE2 lacks,
+   * values past the pattern budget), with the JSON pointer of the parameter. Unset: nothing is said.
+   */
+  onWarning?: (message: string, pointer: string) => void;
 }
 
 /** A rendered template: what CloudFormation would create for these parameter values. */
@@ -86,7 +91,8 @@ const PSEUDO = new Set(PSEUDO_PARAMETERS);
 const NO_VALUE: unique symbol = Symbol('AWS::NoValue');
 type Resolved = unknown;
 
-const q = (v: unknown): string => JSON.stringify(v);
+/** A value in a message: JSON, cut when long (a template value may be megabytes through aliases). */
+const q = (v: unknown): string => shown(v, 100_000);
 
 /** Partition and URL suffix of a region, by its prefix (AWS's partitions.json). */
 export function partitionOfRegion(region: string): { partition: string; urlSuffix: string } {
@@ -161,6 +167,9 @@ function resolveParameters(
     problems.push(`missing value for parameter(s) without a Default: ${missing.join(', ')} (give each one a value, e.g. ${missing[0]}=…)`);
   }
   const values: Record<string, Resolved> = {};
+  const budget = patternBudget(); // one for the template: past it, values are not checked
+  let unchecked: string | undefined; // the first parameter whose value the budget could not pay for
+  const warn = (message: string, name: string): void => options.onWarning?.(message, `/Parameters/${esc(name)}`);
   for (const name of names) {
     const spec: ParameterSpec = isObject(declared[name]) ? (declared[name] as ParameterSpec) : {};
     const type = typeof spec.Type === 'string' ? spec.Type : 'String';
@@ -199,36 +208,45 @@ function resolveParameters(
     }
     const isNumber = valueType === 'Number' || valueType === 'List<Number>';
     const bad: string[] = [];
+    let unshown = 0; // problems past the first few of a list, counted (a message each would be megabytes)
+    const flag = (message: () => string): void => {
+      if (bad.length < 5) bad.push(message());
+      else unshown++;
+    };
+    const pattern = typeof spec.AllowedPattern === 'string' && !isNumber ? templatePattern(spec.AllowedPattern, budget) : undefined;
+    if (pattern && 'unsupported' in pattern) warn(`parameter ${name}: AllowedPattern not checked (${pattern.unsupported}); CloudFormation checks it`, name);
+    const allowed = Array.isArray(spec.AllowedValues) ? spec.AllowedValues.map((a) => String(a)) : undefined;
+    const allowedSet = new Set(allowed);
     for (const item of items) {
       if (isNumber) {
         if (!NUMBER.test(item.trim())) {
-          bad.push(`${q(item)} is not a Number`);
+          flag(() => `${q(item)} is not a Number`);
           continue;
         }
         const n = Number(item);
-        if (spec.MinValue !== undefined && n < Number(spec.MinValue)) bad.push(`${item} is below its MinValue ${spec.MinValue}`);
-        if (spec.MaxValue !== undefined && n > Number(spec.MaxValue)) bad.push(`${item} is above its MaxValue ${spec.MaxValue}`);
+        if (spec.MinValue !== undefined && n < Number(spec.MinValue)) flag(() => `${item} is below its MinValue ${spec.MinValue}`);
+        if (spec.MaxValue !== undefined && n > Number(spec.MaxValue)) flag(() => `${item} is above its MaxValue ${spec.MaxValue}`);
       } else {
         if (spec.MinLength !== undefined && item.length < Number(spec.MinLength)) {
-          bad.push(`${q(item)} is shorter than its MinLength ${spec.MinLength}`);
+          flag(() => `${q(item)} is shorter than its MinLength ${spec.MinLength}`);
         }
         if (spec.MaxLength !== undefined && item.length > Number(spec.MaxLength)) {
-          bad.push(`${q(item)} is longer than its MaxLength ${spec.MaxLength}`);
+          flag(() => `${q(item)} is longer than its MaxLength ${spec.MaxLength}`);
         }
-        if (typeof spec.AllowedPattern === 'string') {
-          // A Java pattern RE2 cannot run, or too costly a match, is left to CloudFormation.
-          const re = templatePattern(spec.AllowedPattern);
-          if (!('unsupported' in re) && re.matches(item) === false) bad.push(`${q(item)} does not match its AllowedPattern ${spec.AllowedPattern}`);
+        if (pattern && !('unsupported' in pattern)) {
+          const matched = pattern.matches(item, budget);
+          if (matched === false) flag(() => `${q(item)} does not match its AllowedPattern ${spec.AllowedPattern}`);
+          if (matched === undefined) unchecked ??= name;
         }
       }
-      if (Array.isArray(spec.AllowedValues)) {
-        const allowed = spec.AllowedValues.map((a) => String(a));
-        if (!allowed.includes(item)) {
+      if (allowed && !allowedSet.has(item)) {
+        flag(() => {
           const hint = suggest(item, allowed);
-          bad.push(`${q(item)} is not one of its AllowedValues (${hint.length ? `closest: ${hint.join(', ')}; ` : ''}allowed: ${listSample(allowed)})`);
-        }
+          return `${q(item)} is not one of its AllowedValues (${hint.length ? `closest: ${hint.join(', ')}; ` : ''}allowed: ${listSample(allowed)})`;
+        });
       }
     }
+    if (unshown) bad.push(`and ${plural(unshown, 'more problem')} with its values`);
     if (bad.length) {
       const why = typeof spec.ConstraintDescription === 'string' ? ` — ${spec.ConstraintDescription}` : '';
       problems.push(`${where}: ${bad.join('; ')}${why}`);
@@ -236,6 +254,10 @@ function resolveParameters(
     }
     // CloudFormation hands a Number parameter to Ref as a string; lists become arrays.
     values[name] = list ? items : items[0];
+  }
+  if (unchecked !== undefined) {
+    const more = budget.skipped > 1 ? ` and ${plural(budget.skipped - 1, 'later value')} are` : ' is';
+    warn(`the value of parameter ${unchecked}${more} not checked against AllowedPattern: ${patternBudgetSpent} (CloudFormation checks them)`, unchecked);
   }
   if (problems.length) throw new RenderError('BAD_INPUT', problems.join('\n'));
   return values;
@@ -254,10 +276,34 @@ interface Context {
   /** Logical IDs of resources left out because their condition is false. */
   excluded: Set<string>;
   options: RenderOptions;
+  /** Characters of text resolved so far (RENDER_LIMITS.text). */
+  text: number;
 }
 
 function fail(pointer: string, message: string, code: ErrorCode = 'BAD_INPUT'): never {
   throw new RenderError(code, `${pointer}: ${message}`, pointer);
+}
+
+/** Counts `size` characters of resolved text, made by `what`, against RENDER_LIMITS.text. */
+function spend(ctx: Context, size: number, ptr: string, what: string): void {
+  ctx.text += size;
+  if (ctx.text > RENDER_LIMITS.text) {
+    fail(ptr, `${what} takes the rendered template past ${RENDER_LIMITS.text} characters of text, this tool's limit (ten times CloudFormation's largest template body); is a value repeated over and over (YAML aliases, Ref)?`);
+  }
+}
+
+/**
+ * Refuses what `fn` would return, a string of `size` characters or a list of `size` items, over
+ * RENDER_LIMITS.value (before it is built); counts it. A size past RENDER_LIMITS.text may be a
+ * count stopped early (jsonLength), so it is said as "more than".
+ */
+function build(ctx: Context, size: number, ptr: string, fn: string, list = false): void {
+  const [what, unit] = list ? ['a list', 'items'] : ['a string', 'characters'];
+  if (size > RENDER_LIMITS.value) {
+    const n = size > RENDER_LIMITS.text ? `more than ${RENDER_LIMITS.text}` : size;
+    fail(ptr, `${fn} would return ${what} of ${n} ${unit}; render builds at most ${RENDER_LIMITS.value} ${unit}, the size of CloudFormation's largest template body`);
+  }
+  spend(ctx, size, ptr, fn);
 }
 
 function argList(ptr: string, fn: string, arg: unknown, min: number, max = min): unknown[] {
@@ -363,7 +409,7 @@ function findInMap(ctx: Context, arg: unknown, ptr: string): Resolved {
   }
   const map = ctx.mappings[mapName] as Record<string, unknown>;
   // Name the parameter values the keys came from: that is what the user can change.
-  const from = parametersIn(a.slice(0, 3))
+  const from = [...parametersIn(a.slice(0, 3))]
     .filter((n) => has(ctx.params, n))
     .map((n) => `${n}=${q(ctx.params[n])}`);
   const deploy = `${from.length ? `the keys come from ${from.join(', ')}; ` : ''}CloudFormation would fail to deploy the stack with these parameters`;
@@ -378,26 +424,25 @@ function findInMap(ctx: Context, arg: unknown, ptr: string): Resolved {
     const keys = Object.keys(entry);
     fail(ptr, `Fn::FindInMap: mapping ${mapName}, key ${q(top)} has no second-level key ${q(second)} (${closestOf(second, keys)}${plural(keys.length, 'key')}) — ${deploy}`);
   }
+  spend(ctx, jsonLength(entry[second], RENDER_LIMITS.text), ptr, 'Fn::FindInMap');
   return entry[second];
 }
 
 /** Names referenced by Ref and Fn::Sub inside `v`, in order, without repeats. */
-function parametersIn(v: unknown, out: string[] = []): string[] {
+function parametersIn(v: unknown, out = new Set<string>()): Set<string> {
   if (Array.isArray(v)) v.forEach((x) => parametersIn(x, out));
   else if (isObject(v)) {
     for (const [k, x] of Object.entries(v)) {
-      if (k === 'Ref' && typeof x === 'string' && !out.includes(x)) out.push(x);
+      if (k === 'Ref' && typeof x === 'string') out.add(x);
       else if (k === 'Fn::Sub') {
         const text = Array.isArray(x) ? x[0] : x;
-        if (typeof text === 'string') for (const m of text.matchAll(SUB_VAR)) if (!m[1].startsWith('!') && !out.includes(m[1])) out.push(m[1]);
+        if (typeof text === 'string') for (const { name } of subReferences(text)) if (!name.startsWith('!')) out.add(name);
         if (Array.isArray(x)) parametersIn(x[1], out);
       } else parametersIn(x, out);
     }
   }
   return out;
 }
-
-const SUB_VAR = /\$\{([^}]*)\}/g;
 
 function sub(ctx: Context, arg: unknown, ptr: string): string {
   let text: unknown;
@@ -413,7 +458,7 @@ function sub(ctx: Context, arg: unknown, ptr: string): string {
   if (typeof text !== 'string') fail(ptr, `Fn::Sub takes a string or [string, {variables}], got ${q(text)}`);
   const textPtr = Array.isArray(arg) ? `${ptr}/0` : ptr;
   const cache = new Map<string, string>();
-  return text.replace(SUB_VAR, (whole, name: string) => {
+  const value = (name: string, whole: string): string => {
     if (name.startsWith('!')) return `\${${name.slice(1)}}`; // ${!Literal} stays literal
     const seen = cache.get(name);
     if (seen !== undefined) return seen;
@@ -430,7 +475,18 @@ function sub(ctx: Context, arg: unknown, ptr: string): string {
     const s = asString(textPtr, `Fn::Sub ${whole}`, v);
     cache.set(name, s);
     return s;
+  };
+  const refs = subReferences(text);
+  const values = refs.map((ref) => value(ref.name, text.slice(ref.start, ref.end)));
+  build(ctx, refs.reduce((n, ref, i) => n - (ref.end - ref.start) + values[i].length, text.length), ptr, 'Fn::Sub');
+  const parts: string[] = [];
+  let last = 0;
+  refs.forEach((ref, i) => {
+    parts.push(text.slice(last, ref.start), values[i]);
+    last = ref.end;
   });
+  parts.push(text.slice(last));
+  return parts.join('');
 }
 
 function getAZs(ctx: Context, arg: unknown, ptr: string): string[] {
@@ -494,6 +550,7 @@ function cidr(ctx: Context, arg: unknown, ptr: string): string[] {
 
 /** Resolves every intrinsic in `v`. `cond` is true inside condition functions. */
 function resolve(ctx: Context, v: unknown, ptr: string, cond = false): Resolved {
+  if (typeof v === 'string') spend(ctx, v.length, ptr, 'this string');
   if (v === null || typeof v !== 'object') return v;
   if (Array.isArray(v)) {
     const out: unknown[] = [];
@@ -511,10 +568,16 @@ function resolve(ctx: Context, v: unknown, ptr: string, cond = false): Resolved 
     const arg = obj[fn];
     const p = `${ptr}/${esc(fn)}`;
     switch (fn) {
-      case 'Ref':
-        return refValue(ctx, arg, p);
-      case 'Fn::GetAtt':
-        return getAtt(ctx, arg, p);
+      case 'Ref': {
+        const r = refValue(ctx, arg, p);
+        if (r !== NO_VALUE) spend(ctx, jsonLength(r, RENDER_LIMITS.text), p, `Ref ${arg}`);
+        return r;
+      }
+      case 'Fn::GetAtt': {
+        const r = getAtt(ctx, arg, p);
+        spend(ctx, String(r).length, p, 'Fn::GetAtt');
+        return r;
+      }
       case 'Fn::If': {
         const a = argList(p, 'Fn::If', arg, 3);
         return condition(ctx, a[0], `${p}/0`) ? resolve(ctx, a[1], `${p}/1`, cond) : resolve(ctx, a[2], `${p}/2`, cond);
@@ -550,31 +613,50 @@ function resolve(ctx: Context, v: unknown, ptr: string, cond = false): Resolved 
         const delim = asString(`${p}/0`, 'the Fn::Split delimiter', resolve(ctx, a[0], `${p}/0`));
         const text = asString(`${p}/1`, 'the Fn::Split source', resolve(ctx, a[1], `${p}/1`));
         if (delim === '') fail(`${p}/0`, 'Fn::Split needs a non-empty delimiter');
+        let items = 1;
+        for (let at = text.indexOf(delim); at >= 0; at = text.indexOf(delim, at + delim.length)) items++;
+        build(ctx, items, p, 'Fn::Split', true);
+        spend(ctx, text.length - (items - 1) * delim.length, p, 'Fn::Split');
         return text.split(delim);
       }
       case 'Fn::Join': {
         const a = argList(p, 'Fn::Join', arg, 2);
         const delim = asString(`${p}/0`, 'the Fn::Join delimiter', resolve(ctx, a[0], `${p}/0`));
         const list = asList(`${p}/1`, 'the Fn::Join list', resolve(ctx, a[1], `${p}/1`));
-        return list.map((x, i) => asString(`${p}/1/${i}`, 'a Fn::Join item', x)).join(delim);
+        const items = list.map((x, i) => asString(`${p}/1/${i}`, 'a Fn::Join item', x));
+        build(ctx, items.reduce((n, x) => n + x.length, Math.max(0, items.length - 1) * delim.length), p, 'Fn::Join');
+        return items.join(delim);
       }
       case 'Fn::Sub':
         return sub(ctx, arg, p);
-      case 'Fn::Base64':
-        return Buffer.from(asString(p, 'the Fn::Base64 argument', resolve(ctx, arg, p)), 'utf8').toString('base64');
-      case 'Fn::GetAZs':
-        return getAZs(ctx, arg, p);
+      case 'Fn::Base64': {
+        const text = asString(p, 'the Fn::Base64 argument', resolve(ctx, arg, p));
+        build(ctx, 4 * Math.ceil(Buffer.byteLength(text, 'utf8') / 3), p, 'Fn::Base64');
+        return Buffer.from(text, 'utf8').toString('base64');
+      }
+      case 'Fn::GetAZs': {
+        const r = getAZs(ctx, arg, p);
+        spend(ctx, jsonLength(r, RENDER_LIMITS.text), p, 'Fn::GetAZs');
+        return r;
+      }
       case 'Fn::Length':
         return asList(p, 'the Fn::Length argument', resolve(ctx, arg, p)).length;
       case 'Fn::ToJsonString': {
         const r = resolve(ctx, arg, p);
         if (!isObject(r) && !Array.isArray(r)) fail(p, `Fn::ToJsonString takes a map or a list, got ${q(r)}`);
+        build(ctx, jsonLength(r, RENDER_LIMITS.text), p, 'Fn::ToJsonString');
         return JSON.stringify(r);
       }
-      case 'Fn::ImportValue':
-        return `<import:${asString(p, 'the Fn::ImportValue name', resolve(ctx, arg, p))}>`;
-      case 'Fn::Cidr':
-        return cidr(ctx, arg, p);
+      case 'Fn::ImportValue': {
+        const r = `<import:${asString(p, 'the Fn::ImportValue name', resolve(ctx, arg, p))}>`;
+        spend(ctx, r.length, p, 'Fn::ImportValue');
+        return r;
+      }
+      case 'Fn::Cidr': {
+        const r = cidr(ctx, arg, p);
+        spend(ctx, jsonLength(r, RENDER_LIMITS.text), p, 'Fn::Cidr');
+        return r;
+      }
       case 'Fn::Transform':
         fail(p, 'Fn::Transform runs a CloudFormation macro, which render cannot run');
     }
@@ -582,6 +664,7 @@ function resolve(ctx: Context, v: unknown, ptr: string, cond = false): Resolved 
   const out: Record<string, unknown> = {};
   for (const k of keys) {
     if (k.startsWith('Fn::ForEach::')) fail(`${ptr}/${esc(k)}`, 'Fn::ForEach (AWS::LanguageExtensions) is not supported by render');
+    spend(ctx, k.length, `${ptr}/${esc(k)}`, 'this key');
     const r = resolve(ctx, obj[k], `${ptr}/${esc(k)}`, cond);
     if (r !== NO_VALUE) setOwn(out, k, r);
   }
@@ -610,6 +693,7 @@ export function renderTemplate(
   if (!isObject(parameters)) throw new RenderError('BAD_INPUT', `parameters must be a map of name → value, got ${shown(parameters)}`);
   checkTree(parameters, 'parameters');
   if (!isObject(options as unknown)) throw badArgument('renderTemplate', 'options', 'an object (or nothing)', options);
+  if (options.onWarning !== undefined && typeof options.onWarning !== 'function') throw badArgument('renderTemplate', 'options.onWarning', 'a function (message, pointer)', options.onWarning);
   checkTree(options, 'render options');
   const transforms = template.Transform === undefined ? [] : Array.isArray(template.Transform) ? template.Transform : [template.Transform];
   for (const t of transforms) {
@@ -640,9 +724,13 @@ export function renderTemplate(
     resources: section(template, 'Resources'),
     excluded: new Set(),
     options,
+    text: 0,
   };
   ctx.params = resolveParameters(section(template, 'Parameters') as Record<string, ParameterSpec>, parameters, options);
-  for (const name of Object.keys(ctx.conditionDefs)) condition(ctx, name, `/Conditions/${esc(name)}`);
+  // Each condition after those it uses, so none waits on a chain of others (800 overflowed the stack).
+  const { order, cycle } = conditionOrder(ctx.conditionDefs);
+  if (cycle) fail(`/Conditions/${esc(cycle[0])}`, `condition ${q(cycle[0])} depends on itself (${cycleText(cycle)}); CloudFormation refuses circular condition dependencies`);
+  for (const name of order) condition(ctx, name, `/Conditions/${esc(name)}`);
 
   const included = (what: 'Resources' | 'Outputs', id: string, entry: unknown): boolean => {
     if (!isObject(entry) || entry.Condition === undefined) return true;
@@ -667,6 +755,8 @@ export function renderTemplate(
   if (template.AWSTemplateFormatVersion !== undefined) rendered.AWSTemplateFormatVersion = template.AWSTemplateFormatVersion;
   if (template.Description !== undefined) rendered.Description = template.Description;
   if (template.Metadata !== undefined) rendered.Metadata = template.Metadata;
+  // Copied as they are, but counted: through aliases they may repeat long strings.
+  spend(ctx, jsonLength([template.Description, template.Metadata], RENDER_LIMITS.text), '/Metadata', 'the template Description and Metadata');
   // Key order of the output: the template's own order of sections.
   const ordered: Record<string, unknown> = {};
   for (const k of ['AWSTemplateFormatVersion', 'Description', 'Metadata', 'Parameters', 'Conditions', 'Resources'] as const) {

@@ -101,7 +101,7 @@ function parseHeaders(block: string): Record<string, string> {
       headers[last] += ' ' + line.trim(); // folded header
       continue;
     }
-    const m = /^([A-Za-z0-9-]+):\s*(.*)$/.exec(line);
+    const m = /^([A-Za-z0-9-]+):(.*)$/s.exec(line); // the value trimmed below (`:\s*(.*)$` backtracks quadratically)
     if (m) {
       last = m[1].toLowerCase();
       headers[last] = m[2].trim();
@@ -125,8 +125,14 @@ function boundaryOf(contentType: string | undefined): string | undefined {
   return m ? m[1] ?? m[2] : undefined;
 }
 
+/**
+ * Most levels of multipart in one user data (real ones have 1 or 2): each level is read again
+ * whole, so 100 levels of 750 KB took 4.6 s, and 6,000 overflowed the stack.
+ */
+const MAX_MIME_DEPTH = 10;
+
 /** The leaf parts of a MIME multipart message (nested multiparts flattened), or undefined. */
-function mimeParts(text: string): MimePart[] | undefined {
+function mimeParts(text: string, depth = 1): MimePart[] | undefined {
   const msg = splitMessage(text);
   const boundary = boundaryOf(msg?.headers['content-type']);
   if (!msg || !boundary) return undefined;
@@ -138,12 +144,15 @@ function mimeParts(text: string): MimePart[] | undefined {
     const raw = current.join('\n');
     // A part without headers starts with its blank line.
     const part = (raw.startsWith('\n') ? undefined : splitMessage(raw)) ?? { headers: {}, body: raw.replace(/^\n/, '') };
-    const nested = boundaryOf(part.headers['content-type']) ? mimeParts(raw) : undefined;
+    if (boundaryOf(part.headers['content-type']) && depth >= MAX_MIME_DEPTH) {
+      throw new EksNodegroupError('BAD_INPUT', `user data: MIME multipart parts nest more than ${MAX_MIME_DEPTH} levels deep (the most this tool reads; real user data nests 1 or 2)`);
+    }
+    const nested = boundaryOf(part.headers['content-type']) ? mimeParts(raw, depth + 1) : undefined;
     if (nested) parts.push(...nested);
     else parts.push(part);
   };
   for (const line of lines) {
-    const l = line.replace(/\s+$/, '');
+    const l = line.trimEnd();
     if (l === `--${boundary}--`) {
       flush();
       current = undefined;
@@ -201,6 +210,21 @@ function tomlKeyPath(s: string): string[] | undefined {
 }
 
 /**
+ * A TOML `key = value` line as [key, value]: the key is quoted strings and bare characters up to
+ * the first `=` outside quotes. A scan: the one regex for it backtracked quadratically on long keys.
+ */
+function tomlKeyValue(line: string): [string, string] | undefined {
+  const token = /"(?:[^"\\]|\\.)*"|'[^']*'|[A-Za-z0-9_.\s-]+/y;
+  let at = 0;
+  while (at < line.length && line[at] !== '=') {
+    token.lastIndex = at;
+    if (!token.exec(line)) return undefined;
+    at = token.lastIndex;
+  }
+  return at > 0 && at < line.length ? [line.slice(0, at).trimEnd(), line.slice(at + 1).trimStart()] : undefined;
+}
+
+/**
  * Bottlerocket settings: the value of `settings.kubernetes.max-pods` in TOML, whether written
  * under `[settings.kubernetes]`, under `[settings]` as `kubernetes.max-pods`, or as a dotted key.
  * Reads tables, dotted keys and integer values only — all that this one setting needs.
@@ -222,10 +246,10 @@ function bottlerocketMaxPods(text: string, result: UserDataMaxPods): boolean {
       if (table[0] === 'settings') sawSettings = true;
       continue;
     }
-    const eq = /^((?:"(?:[^"\\]|\\.)*"|'[^']*'|[A-Za-z0-9_.\s-])+?)\s*=\s*(.*)$/.exec(line);
+    const eq = tomlKeyValue(line);
     if (!eq) continue;
-    const key = tomlKeyPath(eq[1]);
-    const value = eq[2];
+    const key = tomlKeyPath(eq[0]);
+    const value = eq[1];
     const ml = /^("""|''')/.exec(value);
     if (ml && !value.slice(3).includes(ml[1])) {
       inMultiline = ml[1];
@@ -291,7 +315,7 @@ export function maxPodsFromUserData(text: string): UserDataMaxPods {
     result.format = format ?? 'unknown';
     return result;
   }
-  if (/^\s*(---\s*\n)?[\s\S]*\bkind:\s*NodeConfig\b/.test(text) && !/^#!/.test(text.trimStart())) {
+  if (/\bkind:\s*NodeConfig\b/.test(text) && !/^#!/.test(text.trimStart())) {
     if (nodeConfigMaxPods(text, 'user data', result)) {
       result.format = 'nodeadm';
       return result;

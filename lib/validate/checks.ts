@@ -5,7 +5,7 @@
  * Each check skips values the schema already rejected for their shape, so one mistake gives
  * one finding.
  */
-import { didYouMean, hasOwn, plural, QUOTAS, isRecord as isObj, MAX_PATTERN_STEPS, own, PSEUDO_PARAMETERS, templatePattern, toPointer as pointerOf, type TemplatePattern } from '../core';
+import { conditionOrder, cycleText, didYouMean, hasOwn, QUOTAS, isRecord as isObj, own, patternBudget, patternBudgetSpent, plural, PSEUDO_PARAMETERS, subReferences, templatePattern, toPointer as pointerOf, type TemplatePattern } from '../core';
 import type { Lazy, PendingFinding } from './findings';
 
 type Obj = Record<string, unknown>;
@@ -189,8 +189,8 @@ export function codeChecks(t: Obj, ctx: CheckContext): PendingFinding[] {
           if (Array.isArray(arg) && isObj(arg[1])) walk(arg[1], [...at, 1], inConditions, subVars);
           if (text === undefined) return;
           const subPath = typeof arg === 'string' ? at : [...at, 0];
-          for (const m of text.matchAll(/\$\{([^}]*)\}/g)) {
-            const name = m[1].trim();
+          for (const ref of subReferences(text)) {
+            const name = ref.name.trim();
             if (name.startsWith('!')) continue; // ${!Literal} is written as ${Literal}
             if ((Array.isArray(arg) && isObj(arg[1]) && hasOwn(arg[1], name)) || subVars.includes(name)) continue;
             const dot = name.indexOf('.');
@@ -284,6 +284,8 @@ export function codeChecks(t: Obj, ctx: CheckContext): PendingFinding[] {
   }
   for (const name of Object.keys(outputs)) walk(outputs[name], ['Outputs', name], false, []);
   for (const name of conditionNames) walk(conditions[name], ['Conditions', name], true, []);
+  const { cycle } = conditionOrder(conditions);
+  if (cycle) err(['Conditions', cycle[0]], 'condition-cycle', `condition ${JSON.stringify(cycle[0])} depends on itself (${cycleText(cycle)}); CloudFormation refuses circular condition dependencies`);
 
   checkParameters(parameters, err, warn);
   checkQuotas(t, ctx, err, warn);
@@ -295,6 +297,7 @@ type Report = (path: (string | number)[], rule: string, message: Lazy<string>, a
 
 /** Each parameter's Default must satisfy the parameter's own constraints. */
 function checkParameters(parameters: Obj, err: Report, warn: Report): void {
+  const budget = patternBudget(); // one for the template: past it, one warning and no more matches
   for (const [name, p] of Object.entries(parameters)) {
     if (!isObj(p) || typeof p.Type !== 'string') continue;
     const type = p.Type;
@@ -312,7 +315,7 @@ function checkParameters(parameters: Obj, err: Report, warn: Report): void {
     // CloudFormation matches the whole value against AllowedPattern (a Java regular expression).
     let pattern: Exclude<TemplatePattern, { unsupported: string }> | undefined;
     if (typeof p.AllowedPattern === 'string') {
-      const compiled = templatePattern(p.AllowedPattern);
+      const compiled = templatePattern(p.AllowedPattern, budget);
       if ('unsupported' in compiled) {
         warn([...path, 'AllowedPattern'], 'parameter-pattern', `AllowedPattern cannot be checked here (${compiled.unsupported}); CloudFormation checks it as a Java regular expression`);
       } else pattern = compiled;
@@ -325,20 +328,22 @@ function checkParameters(parameters: Obj, err: Report, warn: Report): void {
     const at = [...path, 'Default'];
     const scalars = Array.isArray(p.AllowedValues) && p.AllowedValues.every((a) => ['string', 'number', 'boolean'].includes(typeof a));
     const allowed = scalars ? (p.AllowedValues as unknown[]).map(String) : undefined;
+    const allowedSet = new Set(allowed);
+    const quoted = JSON.stringify(text); // once, not once per element of a list
     for (const v of values) {
-      const shown = isList ? `element ${JSON.stringify(v)} of Default ${JSON.stringify(text)}` : `Default ${JSON.stringify(text)}`;
+      const shown = isList ? `element ${JSON.stringify(v)} of Default ${quoted}` : `Default ${quoted}`;
       if (numeric && (v.trim() === '' || isNaN(Number(v)))) {
         err(at, 'parameter-default', `${shown} is not a number, but parameter ${name} is ${type}`);
         continue;
       }
-      if (allowed && !allowed.includes(v)) {
+      if (allowed && !allowedSet.has(v)) {
         err(at, 'parameter-default', () => `${shown} is not one of the parameter's AllowedValues${didYouMean(v, allowed)}`, allowed);
         continue;
       }
-      const matched = pattern?.matches(v);
+      const matched = pattern?.matches(v, budget);
       if (matched === false) err(at, 'parameter-default', `${shown} does not match AllowedPattern ${JSON.stringify(p.AllowedPattern)}`);
-      else if (pattern && matched === undefined) {
-        warn(at, 'parameter-pattern', `${shown} is not checked against AllowedPattern: the match would take ${pattern.cost(v)} steps, over this tool's ${MAX_PATTERN_STEPS} (CloudFormation checks it)`);
+      else if (pattern && matched === undefined && budget.skipped === 1) {
+        warn(at, 'parameter-pattern', () => `${shown} ${budget.skipped > 1 ? `and ${plural(budget.skipped - 1, 'later value')} are` : 'is'} not checked against AllowedPattern: ${patternBudgetSpent} (CloudFormation checks them)`);
       }
       if (minLen !== undefined && v.length < minLen) err(at, 'parameter-default', `${shown} is ${plural(v.length, 'character')}; MinLength is ${minLen}`);
       if (maxLen !== undefined && v.length > maxLen) err(at, 'parameter-default', `${shown} is ${plural(v.length, 'character')}; MaxLength is ${maxLen}`);

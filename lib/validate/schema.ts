@@ -152,7 +152,8 @@ function valueDef(kind: Kind, self: string, literal: Schema): Schema {
 
 // ---------------------------------------------------------------- building
 
-const NUMBER_PATTERN = '^\\s*[-+]?(\\d+\\.?\\d*|\\.\\d+)([eE][-+]?\\d+)?\\s*$';
+// Unambiguous (each character has one way to match), so JavaScript's backtracking engine runs it in linear time.
+const NUMBER_PATTERN = '^\\s*[-+]?(?:\\d+(?:\\.\\d*)?|\\.\\d+)(?:[eE][-+]?\\d+)?\\s*$';
 const INTEGER_PATTERN = '^\\s*[-+]?\\d+\\s*$';
 const BOOLEANS = [true, false, 'true', 'false', 'True', 'False', 'TRUE', 'FALSE'];
 

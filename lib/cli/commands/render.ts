@@ -120,14 +120,18 @@ or a template CloudFormation would refuse for these values (e.g. a Fn::FindInMap
     const text = readTextFile(full, undefined, file);
     assertBodySize(text, file);
     const parsed = parseTemplateWithSource(text, file);
+    const place = (pointer: string): string => {
+      const at = parsed.locate(pointer);
+      return `${file}${at ? `:${at.line}:${at.col}` : ''}`;
+    };
+    options.onWarning = (message, pointer) => io.stderr.write(`${place(pointer)}: warning: ${message}\n`);
     let rendered;
     try {
       rendered = renderTemplate(parsed.template, parameters, options);
     } catch (e) {
       if (e instanceof RenderError && e.pointer) {
-        const at = parsed.locate(e.pointer);
         const hint = instanceTypeHint(parameters.NodeInstanceType, parsed.template);
-        throw new EksNodegroupError(e.code, `${file}${at ? `:${at.line}:${at.col}` : ''}: ${e.message}${hint ? `\n${hint}` : ''}`, e.exitCode);
+        throw new EksNodegroupError(e.code, `${place(e.pointer)}: ${e.message}${hint ? `\n${hint}` : ''}`, e.exitCode);
       }
       if (e instanceof EksNodegroupError) throw new EksNodegroupError(e.code, `${file}: ${e.message.replace(/^template: /, '')}`, e.exitCode);
       throw e;
