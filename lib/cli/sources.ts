@@ -14,7 +14,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { badArgument, EksNodegroupError } from '../core';
+import { badArgument, checkTree, EksNodegroupError } from '../core';
 import { readTextFile, writeFileAtomic } from './files';
 
 export const AWS_TEMPLATE_BASE_URL = 'https://s3.us-west-2.amazonaws.com/amazon-eks/cloudformation';
@@ -148,6 +148,7 @@ export async function downloadText(raw: string, timeoutMs = DEFAULT_TIMEOUT_MS, 
 export async function loadSource<T>(spec: string, check: (text: string, label: string) => T, options: SourceOptions = {}): Promise<LoadedSource<T>> {
   if (typeof spec !== 'string' || spec === '') throw badArgument('loadSource', 'spec', 'a path, an https:// URL or aws:<date>', spec);
   if (typeof check !== 'function') throw badArgument('loadSource', 'check', 'a function (text, label) that parses the text', check);
+  checkTree(options, 'loadSource: options', { opaque: true });
   if (options === null || typeof options !== 'object') throw badArgument('loadSource', 'options', 'an object (or nothing)', options);
   const env = options.env ?? process.env;
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;

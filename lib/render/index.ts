@@ -607,10 +607,10 @@ export function renderTemplate(
   options: RenderOptions = {},
 ): RenderedTemplate {
   const template = assertTemplate(templateArg, 'template');
-  if (!isObject(parameters)) throw new RenderError('BAD_INPUT', `parameters must be a map of name → value, got ${shown(parameters)}`);
   checkTree(parameters, 'parameters');
-  if (!isObject(options as unknown)) throw badArgument('renderTemplate', 'options', 'an object (or nothing)', options);
+  if (!isObject(parameters)) throw new RenderError('BAD_INPUT', `parameters must be a map of name → value, got ${shown(parameters)}`);
   checkTree(options, 'render options');
+  if (!isObject(options as unknown)) throw badArgument('renderTemplate', 'options', 'an object (or nothing)', options);
   const transforms = template.Transform === undefined ? [] : Array.isArray(template.Transform) ? template.Transform : [template.Transform];
   for (const t of transforms) {
     if (t !== 'AWS::LanguageExtensions') {

@@ -96,11 +96,12 @@ function sortFindings<F extends { pointer: string }>(findings: F[], template: un
  * or warnings only means CloudFormation would accept the template.
  */
 export function validateTemplate(template: unknown, options: ValidateOptions = {}): Finding[] {
+  checkTree(template, 'template');
+  checkTree(options, 'validateTemplate: options', { opaque: true });
   if (!isRecord(options as unknown)) throw badArgument('validateTemplate', 'options', 'an object (or nothing)', options);
   if (!isRecord(template)) {
     throw new EksNodegroupError('BAD_INPUT', `validateTemplate: expected a template object (a mapping with a Resources section), got ${template === null ? 'null' : Array.isArray(template) ? 'a list' : typeof template}`);
   }
-  checkTree(template, 'template');
   const t = template;
   // What CloudFormation refuses outright is reported alone, before the schema and the checks run.
   const quota = quotaProblems(t);
@@ -162,6 +163,7 @@ function place(findings: Finding[], options: ValidateOptions): Finding[] {
 export function validateTemplateText(text: string, file = 'template', options: Omit<ValidateOptions, 'text' | 'file' | 'locate'> = {}): Finding[] {
   if (typeof text !== 'string') throw badArgument('validateTemplateText', 'text', 'the template text', text);
   if (typeof file !== 'string') throw badArgument('validateTemplateText', 'file', 'a file name (for messages)', file);
+  checkTree(options, 'validateTemplateText: options');
   if (!isRecord(options as unknown)) throw badArgument('validateTemplateText', 'options', 'an object (or nothing)', options);
   const bytes = Buffer.byteLength(text, 'utf8');
   if (bytes > QUOTAS.s3BodyBytes) {

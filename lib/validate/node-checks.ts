@@ -8,7 +8,7 @@
 import { hasOwn, isRecord, toPointer } from '../core';
 import { EBS_LIMITS, ebsProblems, KMS_KEY_FORMS, KMS_KEY_PATTERN, type EbsVolumeType } from '../core/aws';
 import { architectureOf, isInstanceType } from '../instance-types';
-import { maxPodsTableFromTemplate } from '../nodegroup/layout';
+import { templateMaxPods } from '../nodegroup/layout';
 import { MAX_MIXED_LAUNCH_TEMPLATES, MAX_MIXED_TYPES, mixedOverrides, SPOT_ALLOCATION_STRATEGIES } from '../nodegroup/mixed';
 import { KUBERNETES_VERSIONS, type AmiFamily } from '../nodegroup/options';
 import type { Finding } from './findings';
@@ -93,7 +93,7 @@ export function nodeChecks(t: Obj): Finding[] {
   }
   // Offered types of an architecture no AMI parameter has: EC2 refuses to launch them.
   if (amis.length) {
-    const offered = new Set<string>(maxPodsTableFromTemplate(t)?.keys() ?? []);
+    const offered = new Set<string>(templateMaxPods(t)?.keys() ?? []);
     const it = parameters.NodeInstanceType;
     if (isRecord(it) && Array.isArray(it.AllowedValues)) for (const v of it.AllowedValues) if (typeof v === 'string') offered.add(v);
     const have = new Set(amis.map((a) => a.architecture));

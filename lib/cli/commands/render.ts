@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { assertBodySize, EksNodegroupError } from '../../core';
-import { maxPodsTableFromTemplate } from '../../nodegroup/layout';
+import { templateMaxPods } from '../../nodegroup/layout';
 import { mixedOverrides } from '../../nodegroup/mixed';
 import { maxPodsFromUserData, renderTemplate, RenderError, userDataOf, type ParameterValue, type RenderOptions } from '../../render';
 import { architectureOf, getInstanceType } from '../../instance-types';
@@ -41,7 +41,7 @@ function instanceTypeHint(value: ParameterValue | undefined, template: unknown):
   } catch (e) {
     return e instanceof EksNodegroupError ? `NodeInstanceType: ${e.message}` : undefined;
   }
-  if (maxPodsTableFromTemplate(template)?.has(value) !== false) return undefined;
+  if (templateMaxPods(template)?.has(value) !== false) return undefined;
   if (architectureOf(value) === undefined) {
     return `NodeInstanceType: ${value} is a known type, but this template holds no max pods for it: gen leaves out types whose CPU architecture the instance data does not know (refresh the data with "eks-nodegroup refresh-data", then generate again)`;
   }
