@@ -3,6 +3,7 @@
  * or 1, never 70, no stack trace, within a time bound) and through the library (a typed error).
  */
 import { expect } from 'chai';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fullDiff } from '@aws-cdk/cloudformation-diff';
@@ -471,5 +472,56 @@ describe('hostile templates: text multiplied by aliases, lists of shared parts',
     }
     const d = inBound(() => diffTemplates(parseTemplate(sharedParts(1000, 'A')), parseTemplate(sharedParts(999, 'B'))));
     expect(d.entries.map((e) => e.changes.length)).to.deep.equal([1999]);
+  });
+});
+
+describe('hostile inputs: files that are not what they say', () => {
+  /** Every command that reads a file, with `file` in the place of its input. */
+  const readers = (file: string): string[][] => [
+    ['validate', file],
+    ['diff', file, TEMPLATE],
+    ['render', file],
+    ['gen', '-c', file, '-o', path.join(tempDir(), 'out.yaml')],
+    ['pods', 'm5.large', '--replicas', '1', '--system-pods', file],
+    ['refresh-data', file, '--stdout'],
+  ];
+
+  for (const dev of ['/dev/zero', '/dev/urandom']) {
+    it(`${dev} (size 0 to stat, endless to read) is refused as binary by every command that reads files, at once`, function () {
+      if (!fs.existsSync(dev)) this.skip();
+      for (const argv of readers(dev)) {
+        const r = bounded(argv);
+        expect(r.code, argv.join(' ')).to.equal(2);
+        expect(r.stderr, argv.join(' ')).to.include(`cannot read ${dev}: it is a binary file, not text`);
+      }
+    });
+  }
+
+  it('a FIFO fed without end is read up to the limit and refused (it once read 6.5 GB in 20 s)', function () {
+    const fifo = path.join(tempDir(), 'fifo.yaml');
+    if (spawnSync('mkfifo', [fifo]).status !== 0) {
+      console.log('      (skipped: no mkfifo on this machine)');
+      this.skip();
+    }
+    // A writer in another process: comments without end.
+    const writer = spawn(process.execPath, ['-e', `const fs = require('fs'); const fd = fs.openSync(${JSON.stringify(fifo)}, 'w'); const b = Buffer.alloc(1 << 16, '#'); for (;;) fs.writeSync(fd, b);`], { stdio: 'ignore' });
+    try {
+      const r = bounded(['validate', fifo]);
+      expect(r.code).to.equal(2);
+      expect(r.stderr).to.match(/fifo\.yaml: more than \d+ bytes is over the \d+-byte limit/);
+    } finally {
+      writer.kill('SIGKILL');
+    }
+  });
+
+  it('bytes that are not UTF-8 are refused with their offset and line, not read as U+FFFD (a real U+FFFD is text)', function () {
+    const file = path.join(tempDir(), 'latin1.yaml');
+    const head = Buffer.from(`${MINIMAL}    Metadata: {ok: "\uFFFD", name: "caf`);
+    fs.writeFileSync(file, Buffer.concat([head, Buffer.from([0xe9]), Buffer.from('"}\n')]));
+    for (const argv of readers(file).slice(0, 3)) {
+      const r = bounded(argv);
+      expect(r.code, argv[0]).to.equal(2);
+      expect(r.stderr, argv[0]).to.include(`latin1.yaml: not UTF-8 text: byte 0xE9 at offset ${head.length} (line 4) is not valid UTF-8`);
+    }
   });
 });

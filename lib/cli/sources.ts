@@ -15,7 +15,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { badArgument, checkTree, EksNodegroupError } from '../core';
-import { readTextFile, writeFileAtomic } from './files';
+import { decodeText, readTextFile, writeFileAtomic } from './files';
 
 export const AWS_TEMPLATE_BASE_URL = 'https://s3.us-west-2.amazonaws.com/amazon-eks/cloudformation';
 export const AWS_TEMPLATE_FILE = 'amazon-eks-nodegroup.yaml';
@@ -138,7 +138,7 @@ export async function downloadText(raw: string, timeoutMs = DEFAULT_TIMEOUT_MS, 
   }
   const buf = Buffer.concat(chunks);
   if (buf.includes(0)) throw new EksNodegroupError('READ_ERROR', `cannot download ${label}: the answer is binary data, not a template`);
-  return buf.toString('utf8');
+  return decodeText(buf, `the download of ${label}`);
 }
 
 /**
