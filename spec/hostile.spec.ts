@@ -525,3 +525,63 @@ describe('hostile inputs: files that are not what they say', () => {
     }
   });
 });
+
+describe('gaps: what CloudFormation refuses or does that validate, render and diff missed', () => {
+  it(`resources that depend on each other in a ring of ${QUOTAS.resources} (Ref, Fn::GetAtt, Fn::Sub, DependsOn) are one error naming the cycle`, () => {
+    const n = QUOTAS.resources;
+    const ref = (i: number): unknown => [{ Ref: `R${i}` }, { 'Fn::GetAtt': [`R${i}`, 'TopicName'] }, { 'Fn::Sub': `\${R${i}}-x` }][i % 3];
+    const resources: Record<string, unknown> = {};
+    for (let i = 0; i < n; i++) {
+      const to = (i + 1) % n;
+      resources[`R${i}`] = i % 4 === 3 ? { Type: 'AWS::SNS::Topic', DependsOn: `R${to}` } : { Type: 'AWS::SNS::Topic', Properties: { TopicName: ref(to) } };
+    }
+    const findings = inBound(() => validateTemplate({ Resources: resources })).filter((f) => f.rule === 'circular-dependency');
+    expect(findings).to.have.length(1);
+    expect(findings[0].message).to.equal(`circular dependency between resources: ${[...Array.from({ length: n }, (_, i) => `R${i}`), 'R0'].join(' → ')}; CloudFormation refuses the template (remove one of these references or DependsOn)`);
+    expect(findings[0].pointer).to.match(new RegExp(`^/Resources/R${n - 1}/`));
+  });
+
+  it('a parameter named __proto__ is rendered like any other; -p __proto__=x on a template without it is an unknown parameter', function () {
+    const dir = tempDir();
+    const text = (name: string) => `Parameters:\n  ${name}:\n    Type: String\n    Default: d\nResources:\n  T:\n    Type: AWS::SNS::Topic\n    Properties:\n      TopicName: !Sub "\${${name}}-x"\n`;
+    fs.writeFileSync(path.join(dir, 'proto.yaml'), text('__proto__'));
+    fs.writeFileSync(path.join(dir, 'other.yaml'), text('Other'));
+    const given = bounded(['render', path.join(dir, 'proto.yaml'), '-p', '__proto__=x']);
+    expect(given.code, given.stderr).to.equal(0);
+    expect(given.stdout).to.include('TopicName: x-x');
+    expect(bounded(['render', path.join(dir, 'proto.yaml')]).stdout).to.include('TopicName: d-x');
+    const unknown = bounded(['render', path.join(dir, 'other.yaml'), '-p', '__proto__=x']);
+    expect(unknown.code).to.equal(2);
+    expect(unknown.stderr).to.include('unknown parameter "__proto__" (template parameters: Other)');
+  });
+
+  it(`a parameter value over ${QUOTAS.parameterValueBytes} bytes is refused, from -p and from the library, as CloudFormation refuses it`, function () {
+    const file = path.join(tempDir(), 't.yaml');
+    fs.writeFileSync(file, `Parameters:\n  Name:\n    Type: String\n${MINIMAL}`);
+    const at = (n: number) => bounded(['render', file, '-p', `Name=${'é'.repeat(n / 2)}`]);
+    expect(at(QUOTAS.parameterValueBytes).code).to.equal(0);
+    const over = at(QUOTAS.parameterValueBytes + 2);
+    expect(over.code).to.equal(2);
+    expect(over.stderr).to.include(`parameter Name: the value is ${QUOTAS.parameterValueBytes + 2} bytes; CloudFormation allows parameter values of at most ${QUOTAS.parameterValueBytes}`);
+    expect(() => renderTemplate(parseTemplate(fs.readFileSync(file, 'utf8')), { Name: ['a', 'b'.repeat(QUOTAS.parameterValueBytes)] })).to.throw(EksNodegroupError, /parameter Name: the value is \d+ bytes/);
+  });
+
+  it('diff: a changed property the AWS resource database does not know is an update, and the header says so (it said "no change to the resource")', () => {
+    const t = (v: number) => ({ Resources: { SG: { Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: 'd', Gx0: v, Gx1: v, Gx2: v, Gx3: v } } } });
+    const d = diffTemplates(t(1), t(2));
+    expect(d.entries[0]).to.deep.include({ impact: 'update', unknownProperties: ['Gx0', 'Gx1', 'Gx2', 'Gx3'] });
+    const text = lib.formatDiffText(d);
+    expect(text).to.include('[~] SG AWS::EC2::SecurityGroup — updated in place (4 properties unknown to the AWS resource database for this type: Gx0, Gx1, Gx2 and 1 more; newer than the database, or misspelt)');
+    expect(text).to.not.include('no change to the resource');
+  });
+
+  it('a group with many cycles is one finding (the shortest cycle through its first resource, and the group size); a self-Ref is a cycle; separate groups are separate findings', () => {
+    const topic = (...refs: string[]) => ({ Type: 'AWS::SNS::Topic', Properties: { Tags: refs.map((r) => ({ Key: r, Value: { Ref: r } })) } });
+    const t = { Resources: { A: topic('B', 'C'), B: topic('C', 'A'), C: topic('A', 'B'), D: topic('D'), E: topic('F'), F: topic('E'), G: topic('A') } };
+    expect(validateTemplate(t).filter((f) => f.rule === 'circular-dependency').map((f) => `${f.pointer}: ${f.message.replace(/; CloudFormation.*/, '')}`)).to.deep.equal([
+      '/Resources/B/Properties/Tags/1/Value/Ref: circular dependency between resources: A → B → A (3 resources depend on each other in all)',
+      '/Resources/D/Properties/Tags/0/Value/Ref: circular dependency between resources: D → D',
+      '/Resources/F/Properties/Tags/0/Value/Ref: circular dependency between resources: E → F → E',
+    ]);
+  });
+});

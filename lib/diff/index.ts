@@ -83,6 +83,12 @@ export interface DiffEntry {
    * database), so `impact` is the least CloudFormation does (update); its provider may replace it.
    */
   typeUnknown?: boolean;
+  /**
+   * Resources: changed properties the AWS resource database does not know for the type (newer
+   * than the database, or misspelt); cloudformation-diff sees no change in them, so each counts as
+   * an update.
+   */
+  unknownProperties?: string[];
 }
 
 export interface DiffSummary {
@@ -466,10 +472,16 @@ export function diffTemplates(oldTemplate: object, newTemplate: object, options:
         e.typeUnknown = true;
         if (e.impact === 'none') e.impact = 'update';
       }
+      const unknown = new Set<string>();
       for (const c of e.changes) {
         if (c.path[0] !== 'Properties' || c.path.length < 2) continue;
         const p = r?.properties[c.path[1]];
         c.impact = p === undefined || p === 'none' ? 'update' : p;
+        if (p === 'none' && !e.typeUnknown) unknown.add(c.path[1]);
+      }
+      if (unknown.size) {
+        e.unknownProperties = [...unknown];
+        if (e.impact === 'none') e.impact = 'update';
       }
     }
     const changedResources = resourceEntries

@@ -171,6 +171,11 @@ function writeEntry(w: Writer, e: DiffEntry): void {
   }
   head += impactNote(w, e.impact);
   if (e.typeUnknown) head += ' (type unknown to the AWS resource database: its provider may replace it)';
+  const unknown = e.unknownProperties ?? [];
+  if (unknown.length) {
+    const names = unknown.length > 3 ? `${unknown.slice(0, 3).join(', ')} and ${unknown.length - 3} more` : unknown.join(', ');
+    head += ` (${plural(unknown.length, 'property', 'properties')} unknown to the AWS resource database for this type: ${names}; newer than the database, or misspelt)`;
+  }
   const scalarSection = e.name === e.section && e.changes.length === 1 && e.changes[0].path.length === 0 && !e.changes[0].lines;
   if (scalarSection) {
     const c = e.changes[0];

@@ -19,7 +19,7 @@
  * Outputs whose condition is false are left out, and Mappings, Transform and Rules are dropped
  * (mappings are inlined where used; Rules are not evaluated).
  */
-import { assertTemplate, plural, badArgument, checkTree, shown, EksNodegroupError, hasOwn as has, intrinsicKey, isRecord as isObject, pointerSegment as esc, PSEUDO_PARAMETERS, setOwn, suggest, templatePattern, type ErrorCode } from '../core';
+import { assertTemplate, plural, badArgument, checkTree, shown, EksNodegroupError, hasOwn as has, intrinsicKey, isRecord as isObject, pointerSegment as esc, PSEUDO_PARAMETERS, QUOTAS, setOwn, suggest, templatePattern, type ErrorCode } from '../core';
 
 /** A parameter value as a caller gives it: a string (lists comma-separated), a number or a list. */
 export type ParameterValue = string | number | boolean | readonly (string | number)[];
@@ -147,6 +147,9 @@ function resolveParameters(
   const names = Object.keys(declared);
   const problems: string[] = [];
   for (const k of Object.keys(given)) {
+    const v = given[k];
+    const bytes = Buffer.byteLength(Array.isArray(v) ? v.join(',') : String(v), 'utf8');
+    if (bytes > QUOTAS.parameterValueBytes) problems.push(`parameter ${k}: the value is ${bytes} bytes; CloudFormation allows parameter values of at most ${QUOTAS.parameterValueBytes}`);
     if (!has(declared, k)) {
       const hint = suggest(k, names);
       problems.push(
@@ -169,7 +172,7 @@ function resolveParameters(
     const list = isListType(valueType);
     const from = has(given, name) ? given[name] : spec.Default;
     if (from === undefined) {
-      if (options.placeholders) values[name] = list ? [`<${name}>`] : `<${name}>`;
+      if (options.placeholders) setOwn(values, name, list ? [`<${name}>`] : `<${name}>`);
       continue; // otherwise reported as missing
     }
     const where = `parameter ${name}`;
@@ -194,7 +197,7 @@ function resolveParameters(
       const pathText = items.join(',');
       const got = options.ssmParameters && has(options.ssmParameters, pathText) ? options.ssmParameters[pathText] : undefined;
       const resolvedText = got ?? `<ssm:${pathText}>`;
-      values[name] = list ? (got === undefined ? [resolvedText] : got.split(',').map((s) => s.trim())) : resolvedText;
+      setOwn(values, name, list ? (got === undefined ? [resolvedText] : got.split(',').map((s) => s.trim())) : resolvedText);
       continue;
     }
     const isNumber = valueType === 'Number' || valueType === 'List<Number>';
@@ -235,7 +238,7 @@ function resolveParameters(
       continue;
     }
     // CloudFormation hands a Number parameter to Ref as a string; lists become arrays.
-    values[name] = list ? items : items[0];
+    setOwn(values, name, list ? items : items[0]);
   }
   if (problems.length) throw new RenderError('BAD_INPUT', problems.join('\n'));
   return values;

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { assertBodySize, EksNodegroupError } from '../../core';
+import { assertBodySize, EksNodegroupError, setOwn } from '../../core';
 import { templateMaxPods } from '../../nodegroup/layout';
 import { mixedOverrides } from '../../nodegroup/mixed';
 import { maxPodsFromUserData, renderTemplate, RenderError, userDataOf, type ParameterValue, type RenderOptions } from '../../render';
@@ -25,7 +25,7 @@ function pairs(flag: string, values: unknown, what: string): Record<string, stri
     if (Object.prototype.hasOwnProperty.call(out, key)) {
       throw new EksNodegroupError('BAD_USAGE', `${flag} ${key} is given twice (${JSON.stringify(out[key])} and ${JSON.stringify(s.slice(eq + 1))}); give it once`);
     }
-    out[key] = s.slice(eq + 1);
+    setOwn(out, key, s.slice(eq + 1));
   }
   return out;
 }
