@@ -13,6 +13,8 @@ import { cfnEqual, diffTemplates, MAX_CHANGES } from '../lib/diff';
 import { resourceImpacts } from '../lib/diff/impact';
 import { renderTemplate } from '../lib/render';
 import { validateTemplate } from '../lib/validate';
+import { AJV_OPTIONS, buildTemplateSchema, loadSpecDatabase } from '../lib/validate/schema';
+import Ajv from 'ajv';
 import { MAX_FINDINGS } from '../lib/validate/findings';
 import { parseTemplate, toYaml } from '../lib/yaml';
 import { awsTemplateFiles, failure, ROOT, runBinTimed, SHARED_TEMPLATES, tempDir, type TimedResult } from './helpers';
@@ -583,5 +585,49 @@ describe('gaps: what CloudFormation refuses or does that validate, render and di
       '/Resources/D/Properties/Tags/0/Value/Ref: circular dependency between resources: D → D',
       '/Resources/F/Properties/Tags/0/Value/Ref: circular dependency between resources: E → F → E',
     ]);
+  });
+});
+
+describe('validate --all-types: what a run compiles', () => {
+  /** Every `step`-th type of the AWS resource database, up to `n`. */
+  const someTypes = (n: number): string[] => {
+    const all = loadSpecDatabase()
+      .db.all('resource')
+      .map((r) => r.cloudFormationType)
+      .sort();
+    const step = Math.floor(all.length / n);
+    return all.filter((_, i) => i % step === 0).slice(0, n);
+  };
+
+  it(`a template of ${QUOTAS.resources} distinct resource types is checked within the bound (compiling every type's properties took 9.5 s)`, function () {
+    const types = someTypes(QUOTAS.resources);
+    const file = path.join(tempDir(), 'types.yaml');
+    fs.writeFileSync(file, `Resources:\n${types.map((t, i) => `  R${i}:\n    Type: ${t}\n`).join('')}`);
+    const r = bounded(['validate', '--all-types', file]);
+    expect(r.code, r.stderr).to.be.oneOf([0, 1]);
+    expect(r.stdout).to.not.include('unchecked-type');
+  });
+
+  it('the schema built for the properties a template sets finds what the full schema finds', () => {
+    const { db, version } = loadSpecDatabase();
+    // Each type's properties set to a string, a list and an object in turn: shapes right and wrong.
+    const samples: unknown[] = ['x', ['x'], { Key: 'k', Value: 'v' }];
+    const resources: Record<string, unknown> = {};
+    const used = new Map<string, Set<string>>();
+    someTypes(30).forEach((type, i) => {
+      const names = Object.keys(db.lookup('resource', 'cloudFormationType', 'equals', type).only().properties).filter((_, j) => j % 2 === i % 2);
+      resources[`R${i}`] = { Type: type, Properties: Object.fromEntries(names.map((p, j) => [p, samples[(i + j) % samples.length]])) };
+      used.set(type, new Set(names));
+    });
+    const template = { Resources: resources };
+    const errors = (schema: Record<string, unknown>): string[] => {
+      const validate = new Ajv({ ...AJV_OPTIONS, code: { optimize: false } }).compile(schema);
+      validate(template);
+      return (validate.errors ?? []).map((e) => `${e.instancePath} ${e.keyword} ${JSON.stringify(e.params)}`).sort();
+    };
+    const types = [...used.keys()];
+    const full = errors(buildTemplateSchema(db, types, version).schema);
+    expect(full.length).to.be.greaterThan(30);
+    expect(errors(buildTemplateSchema(db, types, version, used).schema)).to.deep.equal(full);
   });
 });

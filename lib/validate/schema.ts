@@ -267,13 +267,14 @@ class Builder {
     });
   }
 
-  objectSchema(props: Record<string, SpecProperty>, owner: string): Schema {
+  /** `used`: the keys whose values are checked; the others are only allowed (`{}`), so their types are not built. */
+  objectSchema(props: Record<string, SpecProperty>, owner: string, used?: ReadonlySet<string>): Schema {
     const properties: Schema = {};
     const required: string[] = [];
     for (const key of Object.keys(props).sort()) {
       const p = props[key];
       if (p.deprecated === 'IGNORE') continue;
-      properties[key] = ref(this.typeName(p.type, owner));
+      properties[key] = used && !used.has(key) ? {} : ref(this.typeName(p.type, owner));
       if (p.required) required.push(key);
     }
     const s: Schema = { type: 'object', properties, additionalProperties: false };
@@ -281,8 +282,8 @@ class Builder {
     return s;
   }
 
-  resource(r: SpecResource): Schema {
-    const props = this.objectSchema(r.properties, r.cloudFormationType);
+  resource(r: SpecResource, used?: ReadonlySet<string>): Schema {
+    const props = this.objectSchema(r.properties, r.cloudFormationType, used);
     const s: Schema = { properties: { Properties: props } };
     if (props.required) s.required = ['Properties'];
     return s;
@@ -471,9 +472,11 @@ export interface BuiltSchema {
 
 /**
  * The template schema covering `types` (all types in the database when `types` is 'all').
- * Deterministic: definitions and properties are sorted.
+ * Deterministic: definitions and properties are sorted. With `used` (type → the properties one
+ * template sets), only those properties' types are built: the schema checks that template as the
+ * full one would, and compiles in a fraction of the time (500 types: 4,457 definitions in full).
  */
-export function buildTemplateSchema(db: SpecDatabase, types: readonly string[] | 'all', specVersion: string): BuiltSchema {
+export function buildTemplateSchema(db: SpecDatabase, types: readonly string[] | 'all', specVersion: string, used?: ReadonlyMap<string, ReadonlySet<string>>): BuiltSchema {
   const b = new Builder(db);
   const names = types === 'all' ? db.all('resource').map((r) => r.cloudFormationType) : [...types];
   const sorted = [...new Set(names)].sort();
@@ -486,7 +489,7 @@ export function buildTemplateSchema(db: SpecDatabase, types: readonly string[] |
       throw new Error(`resource type ${t} is not in @aws-cdk/aws-service-spec ${specVersion}`);
     }
     const name = `resource:${t}`;
-    b.definitions[name] = b.resource(r);
+    b.definitions[name] = b.resource(r, used && (used.get(t) ?? new Set()));
     dispatch.push({ if: { properties: { Type: { const: t } }, required: ['Type'] }, then: ref(name) });
   }
   Object.assign(b.definitions, anatomy(dispatch));
