@@ -13,8 +13,9 @@ import { cfnEqual, diffTemplates, MAX_CHANGES } from '../lib/diff';
 import { resourceImpacts } from '../lib/diff/impact';
 import { renderTemplate } from '../lib/render';
 import { validateTemplate } from '../lib/validate';
-import { AJV_OPTIONS, buildTemplateSchema, loadSpecDatabase } from '../lib/validate/schema';
-import Ajv from 'ajv';
+import { allTypesValidator } from '../lib/validate';
+import { AJV_OPTIONS, buildTemplateSchema, loadSpecDatabase, type SpecPropertyType } from '../lib/validate/schema';
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { MAX_FINDINGS } from '../lib/validate/findings';
 import { parseTemplate, toYaml } from '../lib/yaml';
 import { awsTemplateFiles, failure, ROOT, runBinTimed, SHARED_TEMPLATES, tempDir, type TimedResult } from './helpers';
@@ -608,26 +609,31 @@ describe('validate --all-types: what a run compiles', () => {
     expect(r.stdout).to.not.include('unchecked-type');
   });
 
-  it('the schema built for the properties a template sets finds what the full schema finds', () => {
+  it('the schema built for the property names a template uses finds what the full schema finds', () => {
     const { db, version } = loadSpecDatabase();
-    // Each type's properties set to a string, a list and an object in turn: shapes right and wrong.
-    const samples: unknown[] = ['x', ['x'], { Key: 'k', Value: 'v' }];
+    // Half of each type's properties, two levels deep where the property is a structure; the
+    // leaves a string, a list or a mapping in turn, so shapes are right and wrong.
+    const leaves: unknown[] = ['x', ['x'], { Key: 'k', Value: 'v' }];
+    let n = 0;
+    const value = (t: SpecPropertyType, depth: number): unknown => {
+      if (t.type !== 'ref' || depth === 2) return leaves[n++ % leaves.length];
+      const props = db.get('typeDefinition', t.reference!.$ref).properties;
+      return Object.fromEntries(Object.keys(props).filter((_, j) => (j + n) % 2 === 0).map((k) => [k, value(props[k].type, depth + 1)]));
+    };
     const resources: Record<string, unknown> = {};
-    const used = new Map<string, Set<string>>();
-    someTypes(30).forEach((type, i) => {
-      const names = Object.keys(db.lookup('resource', 'cloudFormationType', 'equals', type).only().properties).filter((_, j) => j % 2 === i % 2);
-      resources[`R${i}`] = { Type: type, Properties: Object.fromEntries(names.map((p, j) => [p, samples[(i + j) % samples.length]])) };
-      used.set(type, new Set(names));
-    });
+    for (const [i, type] of someTypes(40).entries()) {
+      const props = db.lookup('resource', 'cloudFormationType', 'equals', type).only().properties;
+      resources[`R${i}`] = { Type: type, Properties: Object.fromEntries(Object.keys(props).filter((_, j) => j % 2 === i % 2).map((k) => [k, value(props[k].type, 0)])) };
+    }
     const template = { Resources: resources };
-    const errors = (schema: Record<string, unknown>): string[] => {
-      const validate = new Ajv({ ...AJV_OPTIONS, code: { optimize: false } }).compile(schema);
+    const errors = (validate: ValidateFunction | ((t: unknown) => boolean) & { errors?: ErrorObject[] | null }): string[] => {
       validate(template);
       return (validate.errors ?? []).map((e) => `${e.instancePath} ${e.keyword} ${JSON.stringify(e.params)}`).sort();
     };
-    const types = [...used.keys()];
-    const full = errors(buildTemplateSchema(db, types, version).schema);
-    expect(full.length).to.be.greaterThan(30);
-    expect(errors(buildTemplateSchema(db, types, version, used).schema)).to.deep.equal(full);
+    const { validate, types } = allTypesValidator(template);
+    const full = errors(new Ajv({ ...AJV_OPTIONS, code: { optimize: false } }).compile(buildTemplateSchema(db, [...types], version).schema));
+    expect(full.length).to.be.greaterThan(100);
+    expect(full.some((e) => e.split('/').length > 5), 'errors inside structures').to.equal(true);
+    expect(errors(validate as never)).to.deep.equal(full);
   });
 });

@@ -43,24 +43,34 @@ export const RESOURCE_ATTRIBUTES: ResourceAttributes = {
   types: () => Object.keys(ATTRIBUTES),
 };
 
+/** Every key of every mapping in `v` (a checked tree). */
+function keysIn(v: unknown, into: Set<string>): Set<string> {
+  if (Array.isArray(v)) for (const x of v) keysIn(x, into);
+  else if (isRecord(v)) {
+    for (const k of Object.keys(v)) {
+      into.add(k);
+      keysIn(v[k], into);
+    }
+  }
+  return into;
+}
+
 /**
  * Compiles (at run time) a schema covering the bundled types plus every type in `template`, for
- * the properties the template sets: ajv compiles about 1 ms per definition, and 500 types hold
- * 4,457 of them in full.
+ * the property names the template's resources use: ajv compiles about 1–2 ms per definition, and
+ * 500 types hold 4,457 of them in full.
  */
-function allTypesValidator(template: Record<string, unknown>): { validate: ValidateFn; types: Set<string> } {
+export function allTypesValidator(template: Record<string, unknown>): { validate: ValidateFn; types: Set<string> } {
   const { db, version } = loadSpecDatabase();
   const known = new Set(db.all('resource').map((r) => r.cloudFormationType));
   const resources = isRecord(template.Resources) ? Object.values(template.Resources) : [];
   const types = new Set(SCHEMA_TYPES);
-  const used = new Map<string, Set<string>>();
+  const used = new Set<string>();
   for (const r of resources) {
     const t = isRecord(r) ? r.Type : undefined;
     if (typeof t !== 'string' || !known.has(t)) continue;
     types.add(t);
-    const set = used.get(t) ?? new Set<string>();
-    used.set(t, set);
-    if (isRecord(r) && isRecord(r.Properties)) for (const k of Object.keys(r.Properties)) set.add(k);
+    keysIn((r as Record<string, unknown>).Properties, used);
   }
   const { schema } = buildTemplateSchema(db, [...types], version, used);
   // Required here: only --all-types compiles a schema at run time (ajv's compiler loads in 15–35 ms).

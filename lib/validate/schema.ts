@@ -158,7 +158,11 @@ const BOOLEANS = [true, false, 'true', 'false', 'True', 'False', 'TRUE', 'FALSE'
 
 class Builder {
   readonly definitions: Record<string, Schema> = {};
-  constructor(private readonly db: SpecDatabase) {
+  /** `used`: the keys to check; other properties are only allowed (`{}`), so their types are not built. */
+  constructor(
+    private readonly db: SpecDatabase,
+    private readonly used?: ReadonlySet<string>,
+  ) {
     this.definitions.str = valueDef('scalar', 'str', { type: ['string', 'number', 'boolean'] });
     this.definitions.num = valueDef('scalar', 'num', { type: ['number', 'string'], pattern: NUMBER_PATTERN });
     this.definitions.int = valueDef('scalar', 'int', { type: ['integer', 'string'], pattern: INTEGER_PATTERN });
@@ -267,14 +271,13 @@ class Builder {
     });
   }
 
-  /** `used`: the keys whose values are checked; the others are only allowed (`{}`), so their types are not built. */
-  objectSchema(props: Record<string, SpecProperty>, owner: string, used?: ReadonlySet<string>): Schema {
+  objectSchema(props: Record<string, SpecProperty>, owner: string): Schema {
     const properties: Schema = {};
     const required: string[] = [];
     for (const key of Object.keys(props).sort()) {
       const p = props[key];
       if (p.deprecated === 'IGNORE') continue;
-      properties[key] = used && !used.has(key) ? {} : ref(this.typeName(p.type, owner));
+      properties[key] = this.used && !this.used.has(key) ? {} : ref(this.typeName(p.type, owner));
       if (p.required) required.push(key);
     }
     const s: Schema = { type: 'object', properties, additionalProperties: false };
@@ -282,8 +285,8 @@ class Builder {
     return s;
   }
 
-  resource(r: SpecResource, used?: ReadonlySet<string>): Schema {
-    const props = this.objectSchema(r.properties, r.cloudFormationType, used);
+  resource(r: SpecResource): Schema {
+    const props = this.objectSchema(r.properties, r.cloudFormationType);
     const s: Schema = { properties: { Properties: props } };
     if (props.required) s.required = ['Properties'];
     return s;
@@ -472,12 +475,13 @@ export interface BuiltSchema {
 
 /**
  * The template schema covering `types` (all types in the database when `types` is 'all').
- * Deterministic: definitions and properties are sorted. With `used` (type → the properties one
- * template sets), only those properties' types are built: the schema checks that template as the
- * full one would, and compiles in a fraction of the time (500 types: 4,457 definitions in full).
+ * Deterministic: definitions and properties are sorted. With `used` (every key that occurs in one
+ * template's resource properties, at any depth), a property whose name occurs nowhere is allowed
+ * unchecked and its type is not built: the schema checks that template as the full one would, and
+ * compiles in a fraction of the time (500 types hold 4,457 definitions in full).
  */
-export function buildTemplateSchema(db: SpecDatabase, types: readonly string[] | 'all', specVersion: string, used?: ReadonlyMap<string, ReadonlySet<string>>): BuiltSchema {
-  const b = new Builder(db);
+export function buildTemplateSchema(db: SpecDatabase, types: readonly string[] | 'all', specVersion: string, used?: ReadonlySet<string>): BuiltSchema {
+  const b = new Builder(db, used);
   const names = types === 'all' ? db.all('resource').map((r) => r.cloudFormationType) : [...types];
   const sorted = [...new Set(names)].sort();
   const dispatch: Schema[] = [];
@@ -489,7 +493,7 @@ export function buildTemplateSchema(db: SpecDatabase, types: readonly string[] |
       throw new Error(`resource type ${t} is not in @aws-cdk/aws-service-spec ${specVersion}`);
     }
     const name = `resource:${t}`;
-    b.definitions[name] = b.resource(r, used && (used.get(t) ?? new Set()));
+    b.definitions[name] = b.resource(r);
     dispatch.push({ if: { properties: { Type: { const: t } }, required: ['Type'] }, then: ref(name) });
   }
   Object.assign(b.definitions, anatomy(dispatch));
