@@ -637,3 +637,26 @@ describe('validate --all-types: what a run compiles', () => {
     expect(errors(validate as never)).to.deep.equal(full);
   });
 });
+
+describe('hostile templates: text multiplied by references when rendering', () => {
+  /** A template whose TopicName (or Tags) repeats a 4,000-character parameter 120,000 times (about 1 MB of text). */
+  const repeating = (value: string, transform = ''): string =>
+    `${transform}Parameters:\n  P:\n    Type: String\n    Default: ${'p'.repeat(4000)}\nResources:\n  T:\n    Type: AWS::SNS::Topic\n    Properties:\n      ${value}\n`;
+  const cases: [string, string, RegExp][] = [
+    ['Fn::Sub', `TopicName: !Sub "${'${P}'.repeat(240_000)}"`, /hostile\.yaml:9:\d+: \/Resources\/T\/Properties\/TopicName\/Fn::Sub: Fn::Sub would make more than \d+ characters of text/],
+    ['Fn::Join', `TopicName: !Join ["", [${Array(120_000).fill('!Ref P').join(', ')}]]`, /\/Resources\/T\/Properties\/TopicName\/Fn::Join: Fn::Join would make more than \d+ characters/],
+    ['Ref', `Tags: [${Array(120_000).fill('!Ref P').join(', ')}]`, /the rendered template holds more than \d+ characters of text/],
+    ['Fn::ToJsonString', `TopicName: !ToJsonString [${Array(120_000).fill('!Ref P').join(', ')}]`, /the Fn::ToJsonString argument holds more than \d+ characters/],
+  ];
+  for (const [fn, value, says] of cases) {
+    it(`${fn} repeating a 4 KB parameter past ${MAX_TEXT} characters: render refuses it (Fn::Sub once ended in exit 70, Invalid string length)`, function () {
+      const file = path.join(tempDir(), 'hostile.yaml');
+      fs.writeFileSync(file, repeating(value, fn === 'Fn::ToJsonString' ? 'Transform: AWS::LanguageExtensions\n' : ''));
+      for (const json of [false, true]) {
+        const r = bounded(['render', ...(json ? ['--json'] : []), file]);
+        expect(r.code, r.stderr).to.equal(2);
+        expect(r.stderr).to.match(says);
+      }
+    });
+  }
+});

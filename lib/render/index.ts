@@ -19,7 +19,7 @@
  * Outputs whose condition is false are left out, and Mappings, Transform and Rules are dropped
  * (mappings are inlined where used; Rules are not evaluated).
  */
-import { assertTemplate, plural, badArgument, checkTree, shown, EksNodegroupError, hasOwn as has, intrinsicKey, isRecord as isObject, pointerSegment as esc, PSEUDO_PARAMETERS, QUOTAS, setOwn, suggest, templatePattern, type ErrorCode } from '../core';
+import { assertTemplate, plural, badArgument, checkTree, shown, EksNodegroupError, hasOwn as has, intrinsicKey, isRecord as isObject, pointerSegment as esc, MAX_TEXT, PSEUDO_PARAMETERS, QUOTAS, setOwn, suggest, templatePattern, type ErrorCode } from '../core';
 
 /** A parameter value as a caller gives it: a string (lists comma-separated), a number or a list. */
 export type ParameterValue = string | number | boolean | readonly (string | number)[];
@@ -263,6 +263,11 @@ function fail(pointer: string, message: string, code: ErrorCode = 'BAD_INPUT'): 
   throw new RenderError(code, `${pointer}: ${message}`, pointer);
 }
 
+/** Refuses text a function would make past MAX_TEXT characters (a 4 KB parameter repeated by Fn::Sub or Fn::Join). */
+function textBound(ptr: string, fn: string, length: number): void {
+  if (length > MAX_TEXT) fail(ptr, `${fn} would make more than ${MAX_TEXT} characters of text (a long value repeated?)`);
+}
+
 function argList(ptr: string, fn: string, arg: unknown, min: number, max = min): unknown[] {
   if (!Array.isArray(arg) || arg.length < min || arg.length > max) {
     const n = min === max ? `${min}` : `${min} to ${max}`;
@@ -416,10 +421,14 @@ function sub(ctx: Context, arg: unknown, ptr: string): string {
   if (typeof text !== 'string') fail(ptr, `Fn::Sub takes a string or [string, {variables}], got ${q(text)}`);
   const textPtr = Array.isArray(arg) ? `${ptr}/0` : ptr;
   const cache = new Map<string, string>();
+  let length = text.length;
   return text.replace(SUB_VAR, (whole, name: string) => {
     if (name.startsWith('!')) return `\${${name.slice(1)}}`; // ${!Literal} stays literal
     const seen = cache.get(name);
-    if (seen !== undefined) return seen;
+    if (seen !== undefined) {
+      textBound(textPtr, 'Fn::Sub', (length += seen.length));
+      return seen;
+    }
     let v: Resolved;
     if (has(vars, name)) v = resolve(ctx, vars[name], `${ptr}/1/${esc(name)}`);
     else if (has(ctx.params, name) || PSEUDO.has(name) || has(ctx.resources, name)) v = refValue(ctx, name, textPtr);
@@ -431,6 +440,7 @@ function sub(ctx: Context, arg: unknown, ptr: string): string {
     }
     if (Array.isArray(v)) fail(textPtr, `Fn::Sub: ${whole} is a list (${q(v)}); Fn::Sub takes strings only (join it with Fn::Join)`);
     const s = asString(textPtr, `Fn::Sub ${whole}`, v);
+    textBound(textPtr, 'Fn::Sub', (length += s.length));
     cache.set(name, s);
     return s;
   });
@@ -559,7 +569,9 @@ function resolve(ctx: Context, v: unknown, ptr: string, cond = false): Resolved 
         const a = argList(p, 'Fn::Join', arg, 2);
         const delim = asString(`${p}/0`, 'the Fn::Join delimiter', resolve(ctx, a[0], `${p}/0`));
         const list = asList(`${p}/1`, 'the Fn::Join list', resolve(ctx, a[1], `${p}/1`));
-        return list.map((x, i) => asString(`${p}/1/${i}`, 'a Fn::Join item', x)).join(delim);
+        const items = list.map((x, i) => asString(`${p}/1/${i}`, 'a Fn::Join item', x));
+        textBound(p, 'Fn::Join', items.reduce((n, x) => n + x.length + delim.length, 0));
+        return items.join(delim);
       }
       case 'Fn::Sub':
         return sub(ctx, arg, p);
@@ -572,6 +584,7 @@ function resolve(ctx: Context, v: unknown, ptr: string, cond = false): Resolved 
       case 'Fn::ToJsonString': {
         const r = resolve(ctx, arg, p);
         if (!isObject(r) && !Array.isArray(r)) fail(p, `Fn::ToJsonString takes a map or a list, got ${q(r)}`);
+        checkTree(r, `${p}: the Fn::ToJsonString argument`);
         return JSON.stringify(r);
       }
       case 'Fn::ImportValue':
@@ -691,6 +704,8 @@ export function renderTemplate(
     }
     ordered.Outputs = outputs;
   }
+  // Each function's text is bounded; a value referred to over and over (Ref of a 4 KB parameter) is bounded here.
+  checkTree(ordered, 'the rendered template');
   return ordered as unknown as RenderedTemplate;
 }
 
