@@ -181,6 +181,12 @@ export class Runner {
     const child = fork(__filename, ['--runner', this.module], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
     this.stderr = '';
     child.stderr!.on('data', (d: Buffer) => (this.stderr = (this.stderr + d.toString()).slice(-2000)));
+    // A child that ends between commands is replaced on the next one; a send to one that has just
+    // ended fails with an 'error' event, and its 'exit' reports the command.
+    child.on('exit', () => {
+      if (this.child === child) this.child = undefined;
+    });
+    child.on('error', () => undefined);
     return child;
   }
 
