@@ -311,7 +311,7 @@ function imageChangeText(w: Writer, c: ImageChange): string {
 
 /** The arguments of the two formatters: a diff as diffTemplates returns it, and options. */
 function checkDiff(fn: string, diff: unknown, options: unknown): void {
-  // A diff holds parts of both templates (each up to MAX_VALUES, nested a few levels below an entry): bounds 4 times one template's.
+  // A diff holds parts of both templates (each up to MAX_VALUES and MAX_TEXT, nested a few levels below an entry) and pointers: bounds 4 times one template's.
   checkTree(diff, `${fn}: diff`, { depth: MAX_DEPTH + 10, values: 4 * MAX_VALUES, text: 4 * MAX_TEXT });
   checkTree(options, `${fn}: options`);
   const d = diff as Partial<TemplateDiff> | null;

@@ -283,7 +283,7 @@ function firstProblem(errors: readonly YAMLError[], text: string, source: string
 /** Parses one YAML or JSON document with the CloudFormation tags; errors are PARSE_ERRORs with line:column. */
 function read(text: string, source: string): { value: unknown; locate(pointer: string): SourcePosition | undefined } {
   if (typeof source !== 'string') throw badArgument('parse', 'the source name', 'a string (a file name for messages)', source);
-  if (typeof text !== 'string') throw parseError(source, 'expected text');
+  if (typeof text !== 'string') throw badArgument('parseTemplate', 'text', 'the template text (YAML or JSON)', text);
   if (text.includes('\u0000')) throw parseError(source, 'binary data, not YAML or JSON');
   const lineCounter = new LineCounter();
   const docs = documents(text, source, lineCounter, true);
