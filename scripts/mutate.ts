@@ -1,23 +1,30 @@
 /**
  * `npm run mutate -- --count N [--seed S]`: random mutations of the committed templates and AWS's
- * published ones (../shared/reference, when present) through validate, diff and render, in
- * process. A mutant fails when a command ends in an internal error (the bin's exit 70), prints a
- * stack trace, or takes longer than the bound. Seeded (fast-check), so a failure replays exactly:
- * each one is printed with its seed and index and written to a file.
+ * published ones (../shared/reference, when present) through validate, diff and render. A mutant
+ * fails when a command ends in an internal error (the bin's exit 70, or the process dying), prints
+ * a stack trace, uses more CPU time than the bound, or is still running at the kill time. Seeded
+ * (fast-check), so a failure replays exactly: each one is printed with its seed and index and
+ * written to a file.
+ *
+ * Commands run in a child process (a Runner) that loads the CLI once and runs them one after
+ * another: a hang is killed, a V8 fatal error ends only the child, and the next command gets a new one.
  */
+import { fork, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import fc from 'fast-check';
-import { cli } from '../lib/cli';
+import type { cli } from '../lib/cli';
 import { INTRINSICS, isRecord } from '../lib/core';
 import { parseTemplate } from '../lib/yaml';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const AWS_TEMPLATES = path.resolve(ROOT, '..', 'shared', 'reference', 'aws-nodegroup-templates');
 
-/** Longest one command may take on one mutant (the issue's bound). */
+/** Most CPU time one command may use on one mutant (the issue's bound). */
 export const BOUND_MS = 5000;
+/** Wall time after which a command is killed as a hang (CPU time stretches less than wall time on a loaded machine). */
+export const KILL_MS = 2 * BOUND_MS;
 
 export interface Source {
   name: string;
@@ -120,35 +127,120 @@ export function apply(text: string, m: Mutation): string {
 
 export interface Outcome {
   command: string;
+  /** Exit code; 70 for an internal error or a process that died, -1 when killed. */
   code: number;
+  /** CPU time the command used (the whole run's wall time when it was killed). */
   ms: number;
   /** Why the run fails the test (internal error, stack trace, too slow); undefined when it is fine. */
   problem?: string;
 }
 
-/** Runs validate, diff (source → mutant) and render on a mutant, in process. */
-export async function runMutant(source: Source, text: string, dir: string): Promise<Outcome[]> {
+/** What the runner child answers for one command. */
+interface Answer {
+  code: number;
+  cpuMs: number;
+  error?: string;
+  trace?: string;
+}
+
+/** In the runner child: runs each command it is sent with cli() of `module`, answers code, CPU time and any stack trace. */
+function serve(module: string): void {
+  const { cli: run } = require(module) as { cli: typeof cli };
+  process.on('message', (m: { argv: string[] }) => {
+    let said = '';
+    const io = { stdout: { write: (s: string) => (said += s) }, stderr: { write: (s: string) => (said += s) }, env: { NO_COLOR: '1' } };
+    const t0 = process.cpuUsage();
+    const answer = (a: Omit<Answer, 'cpuMs'>): void => {
+      const { user, system } = process.cpuUsage(t0);
+      const trace = /\n\s+at .*:\d+:\d+/.test(said) ? said.slice(0, 2000) : undefined;
+      process.send!({ ...a, cpuMs: (user + system) / 1000, ...(trace ? { trace } : {}) });
+    };
+    Promise.resolve()
+      .then(() => run(m.argv, io))
+      .then(
+        (code) => answer({ code }),
+        (e: unknown) => answer({ code: 70, error: (e as Error)?.stack ?? String(e) }),
+      );
+  });
+}
+
+/**
+ * Runs CLI commands in a child process that loads the CLI once. A command still running after
+ * `killMs` is killed, a child that dies (a V8 fatal error) is reported, and the next command
+ * starts a new child. `module` exports cli(argv, io): the package's, or a test's stand-in.
+ */
+export class Runner {
+  private child?: ChildProcess;
+  private stderr = '';
+  constructor(
+    private readonly module = path.join(__dirname, '..', 'lib', 'cli'),
+    private readonly limits = { boundMs: BOUND_MS, killMs: KILL_MS },
+  ) {}
+
+  private start(): ChildProcess {
+    const child = fork(__filename, ['--runner', this.module], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+    this.stderr = '';
+    child.stderr!.on('data', (d: Buffer) => (this.stderr = (this.stderr + d.toString()).slice(-2000)));
+    // A child that ends between commands is replaced on the next one; a send to one that has just
+    // ended fails with an 'error' event, and its 'exit' reports the command.
+    child.on('exit', () => {
+      if (this.child === child) this.child = undefined;
+    });
+    child.on('error', () => undefined);
+    return child;
+  }
+
+  run(argv: string[]): Promise<Outcome> {
+    const child = (this.child ??= this.start());
+    const { boundMs, killMs } = this.limits;
+    const command = argv[0];
+    return new Promise((resolve) => {
+      const t0 = Date.now();
+      let killed = false;
+      const timer = setTimeout(() => {
+        killed = true;
+        child.kill('SIGKILL');
+      }, killMs);
+      const done = (o: Outcome): void => {
+        clearTimeout(timer);
+        child.off('message', onMessage);
+        child.off('exit', onExit);
+        resolve(o);
+      };
+      const onMessage = (a: Answer): void => {
+        const ms = Math.round(a.cpuMs);
+        if (a.error) done({ command, code: a.code, ms, problem: `internal error: ${a.error}` });
+        else if (a.trace) done({ command, code: a.code, ms, problem: `stack trace in the output: ${a.trace}` });
+        else if (a.cpuMs > boundMs) done({ command, code: a.code, ms, problem: `took ${ms} ms of CPU (bound ${boundMs} ms)` });
+        else done({ command, code: a.code, ms });
+      };
+      const onExit = (code: number | null, signal: string | null): void => {
+        this.child = undefined;
+        const ms = Date.now() - t0;
+        if (killed) done({ command, code: -1, ms, problem: `took ${ms} ms: still running after ${killMs} ms, killed` });
+        else done({ command, code: 70, ms, problem: `internal error: the process died (${signal ?? `exit code ${code}`}): ${this.stderr.trim()}` });
+      };
+      child.on('message', onMessage);
+      child.on('exit', onExit);
+      child.send({ argv });
+    });
+  }
+
+  close(): void {
+    this.child?.kill('SIGKILL');
+    this.child = undefined;
+  }
+}
+
+/** Runs validate, diff (source → mutant) and render on a mutant. */
+export async function runMutant(runner: Runner, source: Source, text: string, dir: string): Promise<Outcome[]> {
   const original = path.join(dir, 'original.yaml');
   const mutant = path.join(dir, 'mutant.yaml');
   fs.writeFileSync(original, source.text);
   fs.writeFileSync(mutant, text);
   const out: Outcome[] = [];
   for (const argv of [['validate', mutant], ['diff', original, mutant], ['render', mutant, ...source.parameters.flatMap((p) => ['-p', p])]]) {
-    let said = '';
-    const io = { stdout: { write: (s: string) => (said += s) }, stderr: { write: (s: string) => (said += s) }, env: { NO_COLOR: '1' } };
-    const t0 = Date.now();
-    let code: number;
-    let problem: string | undefined;
-    try {
-      code = await cli(argv, io);
-    } catch (e) {
-      code = 70;
-      problem = `internal error: ${(e as Error)?.stack ?? String(e)}`;
-    }
-    const ms = Date.now() - t0;
-    if (!problem && /\n\s+at .*:\d+:\d+/.test(said)) problem = `stack trace in the output: ${said.slice(0, 2000)}`;
-    if (!problem && ms > BOUND_MS) problem = `took ${ms} ms (bound ${BOUND_MS} ms)`;
-    out.push({ command: argv[0], code, ms, problem });
+    out.push(await runner.run(argv));
   }
   return out;
 }
@@ -169,6 +261,7 @@ export interface Report {
 export async function mutate(seed: number, count: number, keep?: string, progress?: (done: number) => void): Promise<Report> {
   const sources = corpus();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eks-nodegroup-mutate-'));
+  const runner = new Runner();
   const report: Report = { mutants: 0, runs: 0, internalErrors: 0, timeouts: 0, stackTraces: 0, slowestMs: 0, codes: {}, failures: [] };
   try {
     const plans = fc.sample(plan(sources.length), { seed, numRuns: count });
@@ -176,13 +269,13 @@ export async function mutate(seed: number, count: number, keep?: string, progres
       const source = sources[p.source];
       const text = p.mutations.reduce(apply, source.text);
       report.mutants++;
-      for (const o of await runMutant(source, text, dir)) {
+      for (const o of await runMutant(runner, source, text, dir)) {
         report.runs++;
         report.slowestMs = Math.max(report.slowestMs, o.ms);
         const codes = (report.codes[o.command] ??= {});
         codes[o.code] = (codes[o.code] ?? 0) + 1;
         if (!o.problem) continue;
-        if (o.code === 70) report.internalErrors++;
+        if (o.problem.startsWith('internal error')) report.internalErrors++;
         else if (o.problem.startsWith('took')) report.timeouts++;
         else report.stackTraces++;
         let file: string | undefined;
@@ -196,6 +289,7 @@ export async function mutate(seed: number, count: number, keep?: string, progres
       progress?.(index + 1);
     }
   } finally {
+    runner.close();
     fs.rmSync(dir, { recursive: true, force: true });
   }
   return report;
@@ -224,7 +318,9 @@ async function main(): Promise<number> {
   return r.failures.length ? 1 : 0;
 }
 
-if (require.main === module) {
+if (require.main === module && process.argv[2] === '--runner') {
+  serve(process.argv[3]);
+} else if (require.main === module) {
   main().then(
     (code) => (process.exitCode = code),
     (e: Error) => {

@@ -138,7 +138,7 @@ export const CASES: BadInputCase[] = [
   { name: 'render: empty file', argv: ['render', 'empty.yaml'], setup: write('empty.yaml', ''), code: 2, stderr: /empty\.yaml: not a CloudFormation template/ },
   { name: 'render: binary file', argv: ['render', 'bin.yaml'], setup: write('bin.yaml', BINARY), code: 2, stderr: /bin\.yaml: it is a binary file/ },
   { name: 'render: huge file (50 MB)', argv: ['render', 'huge.yaml'], setup: hugeFile('huge.yaml'), code: 2, stderr: /huge\.yaml: \d+ bytes is over the \d+-byte limit/ },
-  { name: 'render: YAML bomb', argv: ['render', 'bomb.yaml'], setup: write('bomb.yaml', yamlBomb('Resources')), code: 2, stderr: /bomb\.yaml: .*alias bomb/ },
+  { name: 'render: YAML bomb', argv: ['render', 'bomb.yaml'], setup: write('bomb.yaml', yamlBomb('Resources')), code: 2, stderr: /bomb\.yaml:\d+:\d+: alias \*\w+ expands the document to more than \d+ values \(a YAML alias bomb\?\)/ },
   { name: 'render: unknown tag', argv: ['render', 'tag.yaml'], setup: write('tag.yaml', 'Resources:\n  A:\n    Type: !Reff X\n'), code: 2, stderr: /tag\.yaml:3:11: unknown tag !Reff \(did you mean !Ref\?/ },
   { name: 'render: malformed -p', argv: ['render', 't.yaml', '-p', 'Foo'], setup: write('t.yaml', MINIMAL), code: 2, stderr: /-p "Foo": expected Key=VALUE/ },
   { name: 'render: unknown parameter', argv: ['render', 't.yaml', '-p', 'Nmae=x'], setup: write('t.yaml', MINIMAL), code: 2, stderr: /Nmae/ },

@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
 import { cfnEqual, diffTemplates, type DiffEntry, type TemplateDiff } from '../lib/diff';
+import { valueNumbering } from '../lib/diff/equal';
 import { formatDiffText } from '../lib/format';
 import { EksNodegroupError } from '../lib/core';
 import { architectureOf, getInstanceType } from '../lib/instance-types';
@@ -705,7 +706,7 @@ function canonical(v: unknown): unknown {
   return v;
 }
 
-describe('diff: cfnEqual is isDeepStrictEqual on the canonical forms', function () {
+describe('diff: cfnEqual (and valueNumbering, which list diffs compare by) is isDeepStrictEqual on the canonical forms', function () {
   // Values built from few scalars, so that equal and unequal pairs both occur often.
   const scalar = fc.constantFrom<unknown>(0, 1, '1', '01', 1.5, '1.5', true, 'true', false, 'false', null, 'a', '', undefined);
   const { value } = fc.letrec((tie) => ({
@@ -716,12 +717,16 @@ describe('diff: cfnEqual is isDeepStrictEqual on the canonical forms', function 
     const reordered = (v: unknown): unknown =>
       Array.isArray(v) ? v.map(reordered) : v !== null && typeof v === 'object' ? Object.fromEntries(Object.entries(v).reverse().map(([k, x]) => [k, reordered(x)])) : v;
     let equalPairs = 0;
+    // One numbering for every pair: numbers stay consistent however many values it has seen.
+    const number = valueNumbering();
     fc.assert(
       fc.property(value, value, (a, b) => {
         const expected = isDeepStrictEqual(canonical(a), canonical(b));
         if (expected) equalPairs++;
         expect(cfnEqual(a, b), `${JSON.stringify(a)} vs ${JSON.stringify(b)}`).to.equal(expected);
         expect(cfnEqual(a, reordered(a))).to.equal(true);
+        expect(number(a) === number(b), `numbers of ${JSON.stringify(a)} vs ${JSON.stringify(b)}`).to.equal(expected);
+        expect(number(reordered(a))).to.equal(number(a));
       }),
       { numRuns: 2000, seed: 20261128 },
     );

@@ -92,6 +92,32 @@ export function runBin(argv: string[], opts: { cwd?: string; env?: NodeJS.Proces
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
+export interface TimedResult extends CliResult {
+  /** CPU time of the process (user + system, all its threads), in ms; NaN when it was killed. */
+  cpuMs: number;
+  /** True when it ran past `killMs` of wall time and was killed (a hang). */
+  killed: boolean;
+}
+
+/**
+ * Spawns the real built CLI and measures its CPU time, which other work on the machine stretches
+ * much less than wall time (spec/cpu-usage.ts writes it at exit). A run past `killMs` of wall time
+ * is killed: a hang fails the test instead of stopping the suite.
+ */
+export function runBinTimed(argv: string[], opts: { cwd?: string; killMs?: number } = {}): TimedResult {
+  const r = spawnSync(process.execPath, ['--require', path.join(__dirname, 'cpu-usage.js'), BIN, ...argv], {
+    cwd: opts.cwd ?? ROOT,
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+    stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
+    timeout: opts.killMs ?? 60_000,
+    killSignal: 'SIGKILL',
+  });
+  const killed = r.signal === 'SIGKILL' || (r.error as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT';
+  const cpu = (r.output[3] as string | null) ?? '';
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr, cpuMs: cpu === '' ? NaN : Number(cpu), killed };
+}
+
 const tempDirs: string[] = [];
 
 /** A fresh temporary folder, removed after the process exits (one exit listener for all of them). */

@@ -240,6 +240,13 @@ const MUTATIONS: Mutation[] = [
   { name: 'Fn::GetAtt of a missing resource', mutate: (t) => void (t.Outputs.NodeInstanceRole.Value = { 'Fn::GetAtt': ['NodeRole', 'Arn'] }), pointer: '/Outputs/NodeInstanceRole/Value/Fn::GetAtt', rule: 'getatt-target', aws: 'error' },
   { name: 'Fn::GetAtt of a missing attribute', mutate: (t) => void (t.Outputs.NodeInstanceRole.Value = { 'Fn::GetAtt': ['NodeInstanceRole', 'Ar'] }), pointer: '/Outputs/NodeInstanceRole/Value/Fn::GetAtt', rule: 'getatt-attribute', aws: 'error' },
   { name: 'DependsOn a missing resource', mutate: (t) => void (t.Resources.NodeSecurityGroupIngress.DependsOn = 'NodeSecurityGroupp'), pointer: '/Resources/NodeSecurityGroupIngress/DependsOn', rule: 'depends-on-target', aws: 'error' },
+  {
+    name: 'circular dependency (DependsOn against Ref)',
+    mutate: (t) => void (t.Resources.NodeSecurityGroup.DependsOn = 'NodeSecurityGroupIngress'),
+    pointer: '/Resources/NodeSecurityGroupIngress/DependsOn',
+    rule: 'circular-dependency',
+    aws: 'error',
+  },
   { name: 'resource Condition not defined', mutate: (t) => void (t.Resources.NodeAccessEntry.Condition = 'CreateAccessEntri'), pointer: '/Resources/NodeAccessEntry/Condition', rule: 'condition-target', aws: 'error' },
   { name: 'Fn::If condition not defined', mutate: (t) => void (ltd(t).KeyName['Fn::If'][0] = 'HasKeyNam'), pointer: `${LTD}/KeyName/Fn::If/0`, rule: 'condition-target', aws: 'error' },
   {

@@ -57,9 +57,9 @@ export function table(header: string[], rows: string[][]): string {
 
 /** `kubectl get pods -A -o wide`, the warning events, and why. */
 export function formatSimulation(sim: PodSimulation, systemPodsLabel: string): string {
+  checkTree(sim, 'formatSimulation: sim');
   if (!isRecord(sim) || !Array.isArray(sim.groups)) throw badArgument('formatSimulation', 'sim', 'a simulation, as simulatePods returns it', sim);
   if (typeof systemPodsLabel !== 'string') throw badArgument('formatSimulation', 'systemPodsLabel', 'a string', systemPodsLabel);
-  checkTree(sim, 'formatSimulation: sim');
   const rows = podRows(sim);
   const types = simulatedTypes(sim);
   const nodes = types.map((t) => `${plural(t.count, 'node')} of ${t.instanceType}, maxPods ${t.maxPods}`).join(' + ');

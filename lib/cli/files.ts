@@ -1,4 +1,5 @@
 /** File helpers: atomic writes (temporary file + rename) and reads with clear errors. */
+import { isUtf8 } from 'node:buffer';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { EksNodegroupError } from '../core';
@@ -84,29 +85,67 @@ export function writeFileAtomic(file: string, data: string | Uint8Array, shown =
 /** Largest template, config or system-pods file read (CloudFormation itself takes at most 1 MB). */
 export const MAX_INPUT_BYTES = 16 * 1024 * 1024;
 
+const binary = (shown: string): EksNodegroupError => new EksNodegroupError('READ_ERROR', `cannot read ${shown}: it is a binary file, not text`);
+
+/**
+ * The text of bytes read from `shown`: READ_ERROR for binary data (a NUL byte) or bytes that are
+ * not UTF-8, with the offset of the first bad byte (CloudFormation reads templates as UTF-8;
+ * decoding would silently turn them into U+FFFD).
+ */
+export function decodeText(buf: Buffer, shown: string): string {
+  if (buf.includes(0)) throw binary(shown);
+  const text = buf.toString('utf8');
+  if (isUtf8(buf)) return text;
+  // Every U+FFFD before the first bad byte stands for its own three bytes (EF BF BD) in the file.
+  let offset = 0;
+  let from = 0;
+  for (let i = text.indexOf('\uFFFD'); i >= 0; i = text.indexOf('\uFFFD', i + 1)) {
+    offset += Buffer.byteLength(text.slice(from, i), 'utf8');
+    from = i;
+    if (buf[offset] !== 0xef || buf[offset + 1] !== 0xbf || buf[offset + 2] !== 0xbd) break;
+  }
+  let line = 1;
+  for (let i = buf.indexOf(10); i >= 0 && i < offset; i = buf.indexOf(10, i + 1)) line++;
+  const byte = buf[offset].toString(16).toUpperCase().padStart(2, '0');
+  throw new EksNodegroupError('READ_ERROR', `cannot read ${shown}: not UTF-8 text: byte 0x${byte} at offset ${offset} (line ${line}) is not valid UTF-8; save the file as UTF-8 (CloudFormation reads templates as UTF-8)`);
+}
+
 /**
  * Reads a text file; a missing, unreadable or binary file gives a READ_ERROR naming it as the user
- * wrote it (`shown`, default the path itself).
+ * wrote it (`shown`, default the path itself). At most `maxBytes` + 1 bytes are read, whatever the
+ * file is (`/dev/zero`, a pipe, a FIFO report size 0).
  */
 export function readTextFile(file: string, maxBytes = MAX_INPUT_BYTES, shown = file): string {
-  let buf: Buffer;
+  const tooLarge = (size: string): EksNodegroupError =>
+    new EksNodegroupError(
+      'READ_ERROR',
+      `cannot read ${shown}: ${size} is over the ${maxBytes}-byte limit for this input` +
+        (maxBytes === MAX_INPUT_BYTES ? ' (a CloudFormation template is at most 1 MB; is this the right file?)' : ''),
+    );
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let fd: number | undefined;
   try {
-    const st = fs.statSync(file);
+    fd = fs.openSync(file, 'r');
+    const st = fs.fstatSync(fd);
     if (st.isDirectory()) throw new EksNodegroupError('READ_ERROR', `cannot read ${shown}: it is a directory`);
-    if (st.size > maxBytes) {
-      throw new EksNodegroupError(
-        'READ_ERROR',
-        `cannot read ${shown}: ${st.size} bytes is over the ${maxBytes}-byte limit for this input` +
-          (maxBytes === MAX_INPUT_BYTES ? ' (a CloudFormation template is at most 1 MB; is this the right file?)' : ''),
-      );
+    if (st.size > maxBytes) throw tooLarge(`${st.size} bytes`);
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(Math.min(1 << 20, maxBytes + 1 - size));
+      const n = fs.readSync(fd, chunk, 0, chunk.length, null);
+      if (n === 0) break;
+      chunks.push(chunk.subarray(0, n));
+      if (chunk.subarray(0, n).includes(0)) throw binary(shown);
+      size += n;
+      if (size > maxBytes) throw tooLarge(`more than ${maxBytes} bytes`);
     }
-    buf = fs.readFileSync(file);
   } catch (e) {
     if (e instanceof EksNodegroupError) throw e;
     const err = e as NodeJS.ErrnoException;
-    const why = err.code === 'ENOENT' ? 'no such file' : err.code === 'EACCES' ? 'permission denied' : err.message;
+    const why = err.code === 'ENOENT' ? 'no such file' : err.code === 'EACCES' ? 'permission denied' : err.code === 'EISDIR' ? 'it is a directory' : err.message;
     throw new EksNodegroupError('READ_ERROR', `cannot read ${shown}: ${why}`);
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
   }
-  if (buf.includes(0)) throw new EksNodegroupError('READ_ERROR', `cannot read ${shown}: it is a binary file, not text`);
-  return buf.toString('utf8');
+  return decodeText(Buffer.concat(chunks), shown);
 }

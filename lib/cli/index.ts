@@ -2,7 +2,7 @@
  * The CLI: `cli(argv, io)` runs one command and returns its exit code (0 ok, 1 findings, 2 bad
  * usage or input).
  */
-import { badArgument, EksNodegroupError, hasOwn, isRecord, suggest } from '../core';
+import { badArgument, checkTree, EksNodegroupError, hasOwn, isRecord, suggest } from '../core';
 import type { CliIO, Command } from './io';
 import { EXIT_USAGE } from './io';
 import * as fs from 'node:fs';
@@ -49,6 +49,8 @@ function mainHelp(): string {
 
 /** Runs the CLI. Never throws for user errors: they are printed and turned into exit codes. */
 export async function cli(argv: string[], io: CliIO): Promise<number> {
+  checkTree(argv, 'cli: argv');
+  checkTree(io, 'cli: io', { opaque: true });
   if (!Array.isArray(argv) || !argv.every((a) => typeof a === 'string')) throw badArgument('cli', 'argv', 'a list of strings (the arguments after the program name)', argv);
   if (!isRecord(io) || typeof io.stdout?.write !== 'function' || typeof io.stderr?.write !== 'function') {
     throw badArgument('cli', 'io', 'an object with stdout and stderr, each with write(text)', io);

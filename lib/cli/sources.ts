@@ -14,8 +14,8 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { badArgument, EksNodegroupError } from '../core';
-import { readTextFile, writeFileAtomic } from './files';
+import { badArgument, checkTree, EksNodegroupError } from '../core';
+import { decodeText, readTextFile, writeFileAtomic } from './files';
 
 export const AWS_TEMPLATE_BASE_URL = 'https://s3.us-west-2.amazonaws.com/amazon-eks/cloudformation';
 export const AWS_TEMPLATE_FILE = 'amazon-eks-nodegroup.yaml';
@@ -138,7 +138,7 @@ export async function downloadText(raw: string, timeoutMs = DEFAULT_TIMEOUT_MS, 
   }
   const buf = Buffer.concat(chunks);
   if (buf.includes(0)) throw new EksNodegroupError('READ_ERROR', `cannot download ${label}: the answer is binary data, not a template`);
-  return buf.toString('utf8');
+  return decodeText(buf, `the download of ${label}`);
 }
 
 /**
@@ -148,6 +148,7 @@ export async function downloadText(raw: string, timeoutMs = DEFAULT_TIMEOUT_MS, 
 export async function loadSource<T>(spec: string, check: (text: string, label: string) => T, options: SourceOptions = {}): Promise<LoadedSource<T>> {
   if (typeof spec !== 'string' || spec === '') throw badArgument('loadSource', 'spec', 'a path, an https:// URL or aws:<date>', spec);
   if (typeof check !== 'function') throw badArgument('loadSource', 'check', 'a function (text, label) that parses the text', check);
+  checkTree(options, 'loadSource: options', { opaque: true });
   if (options === null || typeof options !== 'object') throw badArgument('loadSource', 'options', 'an object (or nothing)', options);
   const env = options.env ?? process.env;
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;

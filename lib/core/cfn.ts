@@ -149,6 +149,7 @@ const SECTIONS = [...MAPPING_SECTIONS, 'AWSTemplateFormatVersion', 'Description'
  * BAD_INPUT naming `label` otherwise.
  */
 export function assertTemplate(t: unknown, label: string): Record<string, unknown> {
+  checkTree(t, label);
   if (!isRecord(t)) {
     throw new EksNodegroupError('BAD_INPUT', `${label}: expected a CloudFormation template object, got ${t === null ? 'null' : Array.isArray(t) ? 'a list' : typeof t}`);
   }
@@ -164,7 +165,6 @@ export function assertTemplate(t: unknown, label: string): Record<string, unknow
       throw new EksNodegroupError('BAD_INPUT', `${label}: ${s} must be a mapping of names to definitions, got ${Array.isArray(t[s]) ? 'a list' : typeof t[s]}`);
     }
   }
-  checkTree(t, label);
   assertWithinQuotas(t, label);
   return t;
 }

@@ -1,3 +1,4 @@
+import { types } from 'node:util';
 import { shown } from './words';
 
 /**
@@ -44,6 +45,6 @@ export function requireInteger(option: string, value: unknown, min: number): num
 
 /** A wrong argument to a library function: BAD_INPUT naming the function, the argument and what it takes. */
 export function badArgument(fn: string, argument: string, expected: string, given: unknown): EksNodegroupError {
-  const what = given === null ? 'null' : given === undefined ? 'undefined' : Array.isArray(given) ? 'a list' : typeof given === 'object' ? 'an object' : `${shown(given)}`;
+  const what = given === null ? 'null' : given === undefined ? 'undefined' : types.isProxy(given) ? 'a Proxy' : Array.isArray(given) ? 'a list' : typeof given === 'object' ? 'an object' : `${shown(given)}`;
   return new EksNodegroupError('BAD_INPUT', `${fn}: ${argument} must be ${expected}, got ${what}`);
 }

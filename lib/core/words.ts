@@ -1,4 +1,5 @@
 /** Words in messages: counts with the right noun, and long values shown short. */
+import { types } from 'node:util';
 
 /** `1 pod`, `2 pods`; `many` for irregular plurals. */
 export function plural(n: number, one: string, many = `${one}s`): string {
@@ -16,6 +17,7 @@ export function jsonLength(value: unknown, limit: number): number {
     const x = stack.pop();
     if (Array.isArray(x)) {
       n += 1 + Math.max(1, x.length);
+      if (n > limit) break; // a sparse list of 10^8 holes is counted, not walked
       for (const y of x) stack.push(y);
     } else if (x !== null && typeof x === 'object') {
       const keys = Object.keys(x);
@@ -34,13 +36,14 @@ const SHOWN_SOURCE = 1_000_000;
 
 /** A value as JSON for a message, cut to about `max` characters (with its length) when longer. */
 export function shown(value: unknown, max = 120): string {
+  if (types.isProxy(value)) return 'a Proxy';
   let text: string | undefined;
   try {
     text = jsonLength(value, SHOWN_SOURCE) <= SHOWN_SOURCE ? JSON.stringify(value) : undefined;
   } catch {
-    text = undefined; // circular, nested too deep, or a BigInt
+    text = undefined; // circular, nested too deep, a BigInt, or too long
   }
-  if (text === undefined) text = value === undefined ? 'undefined' : typeof value !== 'object' ? `a ${typeof value}` : Array.isArray(value) ? 'a list' : 'an object';
+  if (text === undefined) text = value === undefined ? 'undefined' : typeof value !== 'object' ? `a ${typeof value}` : Array.isArray(value) ? `a list of ${value.length} items` : 'an object';
   return text.length <= max ? text : `${text.slice(0, max - 20)}… (${text.length} characters)`;
 }
 

@@ -45,6 +45,35 @@ export function cfnEqual(a: unknown, b: unknown): boolean {
 }
 
 /**
+ * A numbering of values: two values get the same number exactly when cfnEqual says they are
+ * equal. Each list or mapping is named by its children's numbers (hash-consing) and remembered,
+ * so numbering a value costs its size once, however often its parts are numbered again; comparing
+ * two numbers then costs nothing (a list diff compares elements millions of times).
+ */
+export function valueNumbering(): (v: unknown) => number {
+  const numbers = new Map<string, number>();
+  const known = new WeakMap<object, number>();
+  const number = (v: unknown): number => {
+    const text = scalarText(v);
+    let key: string;
+    if (text !== undefined) key = `"${text}`;
+    else if (v === null || typeof v !== 'object') key = v === null ? 'null' : String(v);
+    else {
+      const n = known.get(v);
+      if (n !== undefined) return n;
+      key = Array.isArray(v)
+        ? `[${v.map(number).join(',')}`
+        : `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${number((v as Record<string, unknown>)[k])}`).join(',')}`;
+    }
+    let n = numbers.get(key);
+    if (n === undefined) numbers.set(key, (n = numbers.size));
+    if (v !== null && typeof v === 'object') known.set(v, n);
+    return n;
+  };
+  return number;
+}
+
+/**
  * Normal form of a value: `Fn::GetAtt: "A.B"` → `[A, B]` everywhere. Copy on write: a subtree with
  * nothing to change is returned as it is (most of a template, e.g. a 1,391-entry mapping).
  */

@@ -7,7 +7,7 @@
  */
 import { isRecord } from '../core';
 import { architectureOf, instanceTypeNames, isInstanceType } from '../instance-types';
-import { maxPodsTableFromTemplate } from '../nodegroup';
+import { templateMaxPods } from '../nodegroup/layout';
 import { mixedOverrides } from '../nodegroup/mixed';
 import { renderTemplate } from '../render';
 import { amiPath } from '../validate/node-checks';
@@ -36,7 +36,7 @@ export interface ImageChange {
 /** The types a template offers: its max-pods table and NodeInstanceType's AllowedValues, else every known type. */
 function offeredTypes(t: Record<string, unknown>): string[] {
   const parameter = isRecord(t.Parameters) ? t.Parameters.NodeInstanceType : undefined;
-  const offered = new Set<string>(maxPodsTableFromTemplate(t)?.keys() ?? []);
+  const offered = new Set<string>(templateMaxPods(t)?.keys() ?? []);
   if (isRecord(parameter) && Array.isArray(parameter.AllowedValues)) for (const v of parameter.AllowedValues) if (typeof v === 'string') offered.add(v);
   return (offered.size ? [...offered] : instanceTypeNames()).filter(isInstanceType).sort();
 }

@@ -16,9 +16,9 @@
  * Multi-line strings (user data in `Fn::Sub`, or `Fn::Join` bodies) are compared line by line.
  * When either template carries max-pods values, `maxPods` compares them with today's data.
  */
-import { assertTemplate, badArgument, hasOwn, isRecord as isObj, own, toPointer } from '../core';
+import { assertTemplate, badArgument, checkTree, hasOwn, isRecord as isObj, MAX_TEXT, own, toPointer } from '../core';
 import type { MaxPodsOptions } from '../max-pods';
-import { cfnEqual, normalizeTemplate } from './equal';
+import { cfnEqual, normalizeTemplate, valueNumbering } from './equal';
 import type { Impact } from './impact';
 import { maxPodsView, type MaxPodsView } from './max-pods';
 import { indirectChanges, nodeReplacements, type ChangedResource, type NodeReplacement } from './nodes';
@@ -83,6 +83,12 @@ export interface DiffEntry {
    * database), so `impact` is the least CloudFormation does (update); its provider may replace it.
    */
   typeUnknown?: boolean;
+  /**
+   * Resources: changed properties the AWS resource database does not know for the type (newer
+   * than the database, or misspelt); cloudformation-diff sees no change in them, so each counts as
+   * an update.
+   */
+  unknownProperties?: string[];
 }
 
 export interface DiffSummary {
@@ -202,10 +208,13 @@ function lineHunks(a: string, b: string, context: number): LineHunk[] | undefine
 interface Walk {
   out: ValueChange[];
   context: number;
-  /** Changes listed so far, over all entries. */
+  /** Changes listed so far, over all entries, and the characters of their pointers. */
   listed: number;
+  pointerText: number;
   /** True once a change was left out (MAX_CHANGES). */
   truncated: boolean;
+  /** Numbers for values, equal when cfnEqual is (one numbering per diff: list items compare by number). */
+  number: (v: unknown) => number;
 }
 
 /**
@@ -214,10 +223,17 @@ interface Walk {
  */
 export const MAX_CHANGES = 10_000;
 
+/**
+ * Most characters the pointers of listed changes may hold: 10,000 changes under one 900 KB key
+ * would be 9 GB of text to print (each change also carries its path, as long again).
+ */
+const MAX_POINTER_TEXT = MAX_TEXT / 2;
+
 function emit(w: Walk, c: ValueChange): void {
-  if (w.listed >= MAX_CHANGES) w.truncated = true;
+  if (w.listed >= MAX_CHANGES || w.pointerText + c.pointer.length > MAX_POINTER_TEXT) w.truncated = true;
   else {
     w.listed++;
+    w.pointerText += c.pointer.length;
     w.out.push(c);
   }
 }
@@ -307,8 +323,8 @@ function diffArray(a: unknown[], b: unknown[], path: string[], base: string[], w
     a.forEach((x, i) => diffValue(x, b[i], [...path, String(i)], base, w, [...oldPath, String(i)]));
     return;
   }
-  // Longest common subsequence (cfnEqual as the comparator), then pair up what is left.
-  const parts = diffArrays(a, b, { comparator: (x: unknown, y: unknown) => cfnEqual(x, y), maxEditLength: MAX_EDITS });
+  // Longest common subsequence of the items' numbers (equal as cfnEqual is), then pair up what is left.
+  const parts = diffArrays(a.map(w.number), b.map(w.number), { maxEditLength: MAX_EDITS });
   if (!parts) {
     emit(w, { kind: 'changed', pointer: ptr(path), path, old: a, new: b });
     return;
@@ -318,20 +334,20 @@ function diffArray(a: unknown[], b: unknown[], path: string[], base: string[], w
   for (let k = 0; k < parts.length; k++) {
     const p = parts[k];
     const next = parts[k + 1];
-    if (p.removed && next?.added && next.count === p.count && p.value.every((x) => isObj(x) || Array.isArray(x))) {
+    const n = p.count ?? p.value.length;
+    if (p.removed && next?.added && (next.count ?? next.value.length) === n && a.slice(i, i + n).every((x) => isObj(x) || Array.isArray(x))) {
       // Same number of elements replaced by the same number: compare them pairwise.
-      p.value.forEach((x, n) => diffValue(x, next.value[n], [...path, String(j + n)], base, w, [...oldPath, String(i + n)]));
-      i += p.count ?? p.value.length;
-      j += next.count ?? next.value.length;
+      for (let m = 0; m < n; m++) diffValue(a[i + m], b[j + m], [...path, String(j + m)], base, w, [...oldPath, String(i + m)]);
+      i += n;
+      j += n;
       k++;
       continue;
     }
-    const n = p.count ?? p.value.length;
     if (p.removed) {
-      p.value.forEach((x, m) => emit(w, { kind: 'removed', pointer: ptr([...oldPath, i + m]), path: [...oldPath, String(i + m)], old: x }));
+      for (let m = 0; m < n; m++) emit(w, { kind: 'removed', pointer: ptr([...oldPath, i + m]), path: [...oldPath, String(i + m)], old: a[i + m] });
       i += n;
     } else if (p.added) {
-      p.value.forEach((y, m) => emit(w, { kind: 'added', pointer: ptr([...path, j + m]), path: [...path, String(j + m)], new: y }));
+      for (let m = 0; m < n; m++) emit(w, { kind: 'added', pointer: ptr([...path, j + m]), path: [...path, String(j + m)], new: b[j + m] });
       j += n;
     } else {
       i += n;
@@ -412,10 +428,11 @@ function summarize(entries: DiffEntry[]): TemplateDiff['summary'] {
  * result (`old`, `new`) may be parts of them, so change neither while you use the result.
  */
 export function diffTemplates(oldTemplate: object, newTemplate: object, options: DiffOptions = {}): TemplateDiff {
+  checkTree(options, 'diffTemplates: options');
   if (!isObj(options as unknown)) throw badArgument('diffTemplates', 'options', 'an object (or nothing)', options);
   const a = normalizeTemplate(assertTemplate(oldTemplate, 'old template'));
   const b = normalizeTemplate(assertTemplate(newTemplate, 'new template'));
-  const w: Walk = { out: [], context: options.context ?? 2, listed: 0, truncated: false };
+  const w: Walk = { out: [], context: options.context ?? 2, listed: 0, pointerText: 0, truncated: false, number: valueNumbering() };
   const sections = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort((x, y) => sectionRank(x) - sectionRank(y) || (x < y ? -1 : x > y ? 1 : 0));
   const entries: DiffEntry[] = [];
   for (const section of sections) {
@@ -455,10 +472,16 @@ export function diffTemplates(oldTemplate: object, newTemplate: object, options:
         e.typeUnknown = true;
         if (e.impact === 'none') e.impact = 'update';
       }
+      const unknown = new Set<string>();
       for (const c of e.changes) {
         if (c.path[0] !== 'Properties' || c.path.length < 2) continue;
         const p = r?.properties[c.path[1]];
         c.impact = p === undefined || p === 'none' ? 'update' : p;
+        if (p === 'none' && !e.typeUnknown) unknown.add(c.path[1]);
+      }
+      if (unknown.size) {
+        e.unknownProperties = [...unknown];
+        if (e.impact === 'none') e.impact = 'update';
       }
     }
     const changedResources = resourceEntries

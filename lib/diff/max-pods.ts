@@ -7,7 +7,7 @@
 import { EksNodegroupError } from '../core';
 import { getInstanceType } from '../instance-types';
 import { maxPods, type MaxPodsOptions } from '../max-pods';
-import { maxPodsTableFromTemplate } from '../nodegroup/layout';
+import { templateMaxPods } from '../nodegroup/layout';
 
 export interface MaxPodsRow {
   instanceType: string;
@@ -46,8 +46,8 @@ export interface MaxPodsView {
 
 /** The view, or undefined when neither template carries max-pods values. */
 export function maxPodsView(oldTemplate: unknown, newTemplate: unknown, options: MaxPodsOptions = {}): MaxPodsView | undefined {
-  const a = maxPodsTableFromTemplate(oldTemplate);
-  const b = maxPodsTableFromTemplate(newTemplate);
+  const a = templateMaxPods(oldTemplate);
+  const b = templateMaxPods(newTemplate);
   if (!a && !b) return undefined;
   const types = [...new Set([...(a?.keys() ?? []), ...(b?.keys() ?? [])])].sort();
   const view: MaxPodsView = { options, rows: [], staleOld: [], staleNew: [], onlyOld: [], onlyNew: [], unknown: [], changed: [] };

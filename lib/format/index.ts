@@ -11,7 +11,7 @@
  */
 import { styleText } from 'node:util';
 import YAML from 'yaml';
-import { badArgument, checkTree, isRecord, MAX_DEPTH, MAX_VALUES, plural } from '../core';
+import { badArgument, checkTree, isRecord, MAX_DEPTH, MAX_TEXT, MAX_VALUES, plural } from '../core';
 import { MAX_CHANGES, type DiffEntry, type ImageChange, type ImageChoice, type Impact, type MaxPodsView, type NodeReplacement, type TemplateDiff, type ValueChange } from '../diff';
 
 export interface FormatOptions {
@@ -53,11 +53,18 @@ function isScalar(v: unknown): boolean {
 /** Text that reads back as the same string when written plain inside a YAML flow collection: no flow indicators ([]{},), no ": " or " #", no leading indicator. */
 const PLAIN = /^(?:[A-Za-z0-9_./$()+=]|-(?=[^\s]))(?:[A-Za-z0-9_./:@$()*+= -])*$/;
 
+/**
+ * The yaml library's tests for plain scalars that are not text (null, booleans, numbers in the
+ * core schema): a plain scalar matching none of them reads as a string. Asked directly, not
+ * through YAML.parse, which costs 10 µs a call (a diff may show a million values).
+ */
+const NOT_TEXT = new YAML.Schema({}).tags.flatMap((t) => ('test' in t && t.test instanceof RegExp ? [t.test] : []));
+
 function flowScalar(v: unknown): string {
   if (typeof v === 'string') {
     // …and that YAML reads as this text, not a number, boolean or null (the yaml library decides).
     // CloudFormation reads YAML 1.1, where yes/no/on/off are booleans too.
-    const plain = PLAIN.test(v) && v.trim() === v && !/: |:$/.test(v) && !/^(y|n|yes|no|on|off)$/i.test(v) && YAML.parse(v) === v;
+    const plain = PLAIN.test(v) && v.trim() === v && !/: |:$|^(?:---|\.\.\.)(?: |$)/.test(v) && !/^(y|n|yes|no|on|off)$/i.test(v) && !NOT_TEXT.some((re) => re.test(v));
     return plain ? v : JSON.stringify(v);
   }
   return String(v);
@@ -164,6 +171,11 @@ function writeEntry(w: Writer, e: DiffEntry): void {
   }
   head += impactNote(w, e.impact);
   if (e.typeUnknown) head += ' (type unknown to the AWS resource database: its provider may replace it)';
+  const unknown = e.unknownProperties ?? [];
+  if (unknown.length) {
+    const names = unknown.length > 3 ? `${unknown.slice(0, 3).join(', ')} and ${unknown.length - 3} more` : unknown.join(', ');
+    head += ` (${plural(unknown.length, 'property', 'properties')} unknown to the AWS resource database for this type: ${names}; newer than the database, or misspelt)`;
+  }
   const scalarSection = e.name === e.section && e.changes.length === 1 && e.changes[0].path.length === 0 && !e.changes[0].lines;
   if (scalarSection) {
     const c = e.changes[0];
@@ -299,12 +311,13 @@ function imageChangeText(w: Writer, c: ImageChange): string {
 
 /** The arguments of the two formatters: a diff as diffTemplates returns it, and options. */
 function checkDiff(fn: string, diff: unknown, options: unknown): void {
+  // A diff holds parts of both templates (each up to MAX_VALUES and MAX_TEXT, nested a few levels below an entry) and pointers: bounds 4 times one template's.
+  checkTree(diff, `${fn}: diff`, { depth: MAX_DEPTH + 10, values: 4 * MAX_VALUES, text: 4 * MAX_TEXT });
+  checkTree(options, `${fn}: options`);
   const d = diff as Partial<TemplateDiff> | null;
   if (!isRecord(d) || typeof d.identical !== 'boolean' || !Array.isArray(d.entries) || !isRecord(d.summary)) {
     throw badArgument(fn, 'diff', 'a diff, as diffTemplates returns it', diff);
   }
-  // A diff holds parts of both templates (each up to MAX_VALUES, nested a few levels below an entry): bounds 4 times one template's.
-  checkTree(diff, `${fn}: diff`, { depth: MAX_DEPTH + 10, values: 4 * MAX_VALUES });
   if (!isRecord(options)) throw badArgument(fn, 'options', 'an object (or nothing)', options);
 }
 
@@ -346,7 +359,7 @@ export function formatDiffText(diff: TemplateDiff, options: FormatOptions = {}):
   }
   const s = diff.summary;
   w.push('');
-  if (diff.truncated) w.push(`Not every value change is listed: a diff lists the first ${MAX_CHANGES}; every entry above is counted.`);
+  if (diff.truncated) w.push(`Not every value change is listed: a diff lists the first ${MAX_CHANGES} (fewer under very long keys); every entry above is counted.`);
   w.push(diff.identical ? 'Summary: no differences.' : `Summary: ${s.added} added, ${s.removed} removed, ${s.changed} changed.`);
   return w.lines.join('\n') + '\n';
 }

@@ -72,9 +72,8 @@ export function suggestInstanceTypes(name: string, count = 3): string[] {
 
 /** Facts for one instance type; throws UNKNOWN_INSTANCE_TYPE naming the closest known types. */
 export function getInstanceType(name: string): InstanceTypeFacts {
-  if (typeof name !== 'string' || name === '') {
-    throw new EksNodegroupError('BAD_USAGE', `instance type must be a non-empty string, got ${shown(name)}`);
-  }
+  if (typeof name !== 'string') throw badArgument('getInstanceType', 'name', 'an instance type name such as "m5.large"', name);
+  if (name === '') throw new EksNodegroupError('BAD_USAGE', 'instance type must be a non-empty string, got ""');
   const facts = load().get(name);
   if (facts) return facts;
   const lowered = load().get(name.trim().toLowerCase());

@@ -263,8 +263,8 @@ function inputsOf(f: InstanceTypeFacts): MaxPodsInputs {
 function factsOf(fn: string, type: unknown): InstanceTypeFacts {
   if (typeof type === 'string') return getInstanceType(type);
   const expected = 'an instance type name such as "m5.large", or the facts getInstanceType returns';
-  if (!isRecord(type)) throw badArgument(fn, 'the instance type', expected, type);
   checkTree(type, `${fn}: the instance type`);
+  if (!isRecord(type)) throw badArgument(fn, 'the instance type', expected, type);
   const f = type as Record<string, unknown>;
   for (const k of ['name', 'defaultCardEnis', 'ipv4PerEni']) {
     if (f[k] === undefined) throw badArgument(fn, `the instance type's ${k}`, `given (${expected})`, f[k]);

@@ -16,11 +16,11 @@ import type { InstanceProfileProperties } from 'cloudform-types/types/iam/instan
 import type { SecurityGroupProperties } from 'cloudform-types/types/ec2/securityGroup';
 import type { SecurityGroupIngressProperties } from 'cloudform-types/types/ec2/securityGroupIngress';
 import type { SecurityGroupEgressProperties } from 'cloudform-types/types/ec2/securityGroupEgress';
-import { badArgument, isRecord } from '../core';
+import { badArgument, checkTree, isRecord } from '../core';
 import { EBS_HDD_TYPES } from '../core/aws';
 import { dataProvenance } from '../instance-types';
 import { getAtt, ref, sub, type Cfn, type Intrinsic, type Resource, type Template } from './cfn';
-import { arm64Lookup, maxPodsLookup } from './layout';
+import { arm64Lookup, maxPodsLookup, templateMaxPods } from './layout';
 import type { NodeGroupOptions, ResolvedNodeGroupOptions } from './options';
 import { AMI_PARAMETERS, parameterNames, templateParameters } from './parameters';
 import { resolveNodeGroupOptions } from './resolve';
@@ -42,7 +42,7 @@ export type {
 } from './options';
 export { DEFAULTS } from './options';
 export type { Template as NodeGroupTemplate, Intrinsic } from './cfn';
-export { maxPodsTableFromTemplate, BY_SIZE_MAPPING, PER_TYPE_MAPPING, familyKey } from './layout';
+export { BY_SIZE_MAPPING, PER_TYPE_MAPPING, familyKey } from './layout';
 export { selectInstanceTypes } from './instance-selection';
 export { amiSsmParameter, resolveNodeGroupOptions } from './resolve';
 export { maxPodsKey, MAX_PODS_VARIABLE } from './user-data';
@@ -180,6 +180,7 @@ export function buildNodeGroupTemplate(options: NodeGroupOptions = {}): Template
 
 /** The template for resolved options: assembly only, no checks. */
 export function nodeGroupTemplate(r: ResolvedNodeGroupOptions): Template {
+  checkTree(r, 'nodeGroupTemplate: the resolved options', { opaque: true });
   if (!isRecord(r) || typeof r.amiFamily !== 'string' || !Array.isArray(r.instanceTypes) || !(r.maxPodsTable instanceof Map)) {
     throw badArgument('nodeGroupTemplate', 'its argument', 'resolved options, as resolveNodeGroupOptions returns them (or call buildNodeGroupTemplate with options)', r);
   }
@@ -367,8 +368,15 @@ export function nodeGroupTemplate(r: ResolvedNodeGroupOptions): Template {
   return template;
 }
 
+/** The per-type max pods `template` holds (see templateMaxPods); undefined when it holds none. */
+export function maxPodsTableFromTemplate(template: unknown): Map<string, number> | undefined {
+  checkTree(template, 'maxPodsTableFromTemplate: template');
+  return templateMaxPods(template);
+}
+
 /** Capabilities a deployment of `template` needs (IAM role; the transform expands macros). */
 export function requiredCapabilities(template: { Transform?: unknown }): string[] {
+  checkTree(template, 'requiredCapabilities: template');
   if (!isRecord(template)) throw badArgument('requiredCapabilities', 'template', 'a template object', template);
   return template.Transform ? ['CAPABILITY_IAM', 'CAPABILITY_AUTO_EXPAND'] : ['CAPABILITY_IAM'];
 }

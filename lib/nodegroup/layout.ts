@@ -167,9 +167,10 @@ function familyNames(): Map<string, string> {
  * The per-type max pods a template holds, read from any layout this project emits (by-size,
  * per-type, or a mixed group's launch templates) and from AWS's 2018-06 `MaxPodsPerNode` mapping;
  * undefined when it holds none.
- * Sorted by type name.
+ * Sorted by type name. For templates the pipeline checked (checkTree); the package exports
+ * `maxPodsTableFromTemplate`, which checks first.
  */
-export function maxPodsTableFromTemplate(template: unknown): Map<string, number> | undefined {
+export function templateMaxPods(template: unknown): Map<string, number> | undefined {
   if (!isRecord(template)) return undefined;
   const mappings = isRecord(template.Mappings) ? template.Mappings : {};
   const rows: [string, number][] = [];

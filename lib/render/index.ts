@@ -19,7 +19,7 @@
  * Outputs whose condition is false are left out, and Mappings, Transform and Rules are dropped
  * (mappings are inlined where used; Rules are not evaluated).
  */
-import { assertTemplate, plural, badArgument, checkTree, conditionOrder, cycleText, shown, EksNodegroupError, hasOwn as has, intrinsicKey, isRecord as isObject, jsonLength, pointerSegment as esc, PSEUDO_PARAMETERS, patternBudget, patternBudgetSpent, RENDER_LIMITS, setOwn, subReferences, suggest, templatePattern, type ErrorCode } from '../core';
+import { assertTemplate, plural, badArgument, checkTree, conditionOrder, cycleText, shown, EksNodegroupError, hasOwn as has, intrinsicKey, isRecord as isObject, jsonLength, pointerSegment as esc, PSEUDO_PARAMETERS, patternBudget, patternBudgetSpent, QUOTAS, RENDER_LIMITS, setOwn, subReferences, suggest, templatePattern, type ErrorCode } from '../core';
 
 /** A parameter value as a caller gives it: a string (lists comma-separated), a number or a list. */
 export type ParameterValue = string | number | boolean | readonly (string | number)[];
@@ -153,6 +153,9 @@ function resolveParameters(
   const names = Object.keys(declared);
   const problems: string[] = [];
   for (const k of Object.keys(given)) {
+    const v = given[k];
+    const bytes = Buffer.byteLength(Array.isArray(v) ? v.join(',') : String(v), 'utf8');
+    if (bytes > QUOTAS.parameterValueBytes) problems.push(`parameter ${k}: the value is ${bytes} bytes; CloudFormation allows parameter values of at most ${QUOTAS.parameterValueBytes}`);
     if (!has(declared, k)) {
       const hint = suggest(k, names);
       problems.push(
@@ -178,7 +181,7 @@ function resolveParameters(
     const list = isListType(valueType);
     const from = has(given, name) ? given[name] : spec.Default;
     if (from === undefined) {
-      if (options.placeholders) values[name] = list ? [`<${name}>`] : `<${name}>`;
+      if (options.placeholders) setOwn(values, name, list ? [`<${name}>`] : `<${name}>`);
       continue; // otherwise reported as missing
     }
     const where = `parameter ${name}`;
@@ -203,7 +206,7 @@ function resolveParameters(
       const pathText = items.join(',');
       const got = options.ssmParameters && has(options.ssmParameters, pathText) ? options.ssmParameters[pathText] : undefined;
       const resolvedText = got ?? `<ssm:${pathText}>`;
-      values[name] = list ? (got === undefined ? [resolvedText] : got.split(',').map((s) => s.trim())) : resolvedText;
+      setOwn(values, name, list ? (got === undefined ? [resolvedText] : got.split(',').map((s) => s.trim())) : resolvedText);
       continue;
     }
     const isNumber = valueType === 'Number' || valueType === 'List<Number>';
@@ -253,7 +256,7 @@ function resolveParameters(
       continue;
     }
     // CloudFormation hands a Number parameter to Ref as a string; lists become arrays.
-    values[name] = list ? items : items[0];
+    setOwn(values, name, list ? items : items[0]);
   }
   if (unchecked !== undefined) {
     const more = budget.skipped > 1 ? ` and ${plural(budget.skipped - 1, 'later value')} are` : ' is';
@@ -690,11 +693,11 @@ export function renderTemplate(
   options: RenderOptions = {},
 ): RenderedTemplate {
   const template = assertTemplate(templateArg, 'template');
-  if (!isObject(parameters)) throw new RenderError('BAD_INPUT', `parameters must be a map of name → value, got ${shown(parameters)}`);
   checkTree(parameters, 'parameters');
+  if (!isObject(parameters)) throw new RenderError('BAD_INPUT', `parameters must be a map of name → value, got ${shown(parameters)}`);
   if (!isObject(options as unknown)) throw badArgument('renderTemplate', 'options', 'an object (or nothing)', options);
   if (options.onWarning !== undefined && typeof options.onWarning !== 'function') throw badArgument('renderTemplate', 'options.onWarning', 'a function (message, pointer)', options.onWarning);
-  checkTree(options, 'render options');
+  checkTree(options, 'render options', { opaque: true }); // onWarning is a callback
   const transforms = template.Transform === undefined ? [] : Array.isArray(template.Transform) ? template.Transform : [template.Transform];
   for (const t of transforms) {
     if (t !== 'AWS::LanguageExtensions') {

@@ -11,7 +11,7 @@
  * - AL2: `/etc/eks/bootstrap.sh … --kubelet-extra-args '--max-pods=N'`.
  * - The 2018 AWS template: `sed -i s,MAX_PODS,N,g /etc/systemd/system/kubelet.service`.
  */
-import { badArgument, EksNodegroupError, isRecord, shown, toPointer } from '../core';
+import { badArgument, checkTree, EksNodegroupError, isRecord, shown, toPointer } from '../core';
 import { parseYamlDocuments } from '../yaml';
 
 /** One piece of user data in a rendered template. */
@@ -55,6 +55,7 @@ export function decodeUserData(value: unknown, where = 'UserData'): string {
  * rendered template, in template order. Resources without UserData are skipped.
  */
 export function userDataOf(rendered: { Resources?: Record<string, unknown> }): UserDataEntry[] {
+  checkTree(rendered, 'userDataOf: rendered');
   if (!isRecord(rendered)) throw badArgument('userDataOf', 'rendered', 'a rendered template, as renderTemplate returns it', rendered);
   const out: UserDataEntry[] = [];
   const resources = rendered?.Resources ?? {};

@@ -71,6 +71,16 @@ export function codeChecks(t: Obj, ctx: CheckContext): PendingFinding[] {
     return isObj(r) && typeof r.Type === 'string' ? r.Type : undefined;
   };
 
+  // Resource → the resources it depends on (Ref, Fn::GetAtt, Fn::Sub, DependsOn), each with where the first reference is.
+  const dependsOn = new Map<string, Map<string, (string | number)[]>>();
+  const depend = (path: (string | number)[], target: string): void => {
+    if (path[0] !== 'Resources' || !isResource(target)) return;
+    const from = String(path[1]);
+    const deps = dependsOn.get(from) ?? new Map<string, (string | number)[]>();
+    dependsOn.set(from, deps);
+    if (!deps.has(target)) deps.set(target, path);
+  };
+
   // ---- names shared by sections
   for (const name of paramNames) {
     if (hasOwn(resources, name)) {
@@ -108,7 +118,8 @@ export function codeChecks(t: Obj, ctx: CheckContext): PendingFinding[] {
       if (typeof d !== 'string') return;
       const path = typeof r.DependsOn === 'string' ? ['Resources', name, 'DependsOn'] : ['Resources', name, 'DependsOn', i];
       if (d === name) err(path, 'depends-on-target', `resource ${name} depends on itself (remove it from DependsOn)`);
-      else if (!isResource(d)) {
+      else if (isResource(d)) depend(path, d);
+      else {
         err(path, 'depends-on-target', () => `DependsOn names ${JSON.stringify(d)}, which is not a resource in this template${didYouMean(d, resourceNames)}`, resourceNames);
       }
     });
@@ -129,6 +140,7 @@ export function codeChecks(t: Obj, ctx: CheckContext): PendingFinding[] {
   const refTargets = [...paramNames, ...resourceNames, ...PSEUDO_PARAMETERS];
   const isRefTarget = (n: string): boolean => isParameter(n) || isResource(n) || pseudo.has(n);
   const checkGetAtt = (path: (string | number)[], resource: string, attribute: unknown): void => {
+    depend(path, resource);
     if (!isResource(resource)) {
       const hint = (): string => (isParameter(resource) ? ` (${resource} is a parameter: use Ref ${resource})` : didYouMean(resource, resourceNames));
       err(path, 'getatt-target', () => `Fn::GetAtt names ${JSON.stringify(resource)}, which is not a resource in this template${hint()}`, resourceNames);
@@ -167,6 +179,7 @@ export function codeChecks(t: Obj, ctx: CheckContext): PendingFinding[] {
       switch (k) {
         case 'Ref':
           if (typeof arg === 'string') {
+            depend(at, arg);
             if (inConditions && isResource(arg)) {
               err(at, 'ref-target', `conditions can refer to parameters only; ${arg} is a resource`, paramNames);
             } else if (!isRefTarget(arg)) {
@@ -196,6 +209,8 @@ export function codeChecks(t: Obj, ctx: CheckContext): PendingFinding[] {
             const dot = name.indexOf('.');
             if (dot > 0 && !name.startsWith('AWS::')) {
               checkGetAtt(subPath, name.slice(0, dot), name.slice(dot + 1));
+            } else if (isResource(name)) {
+              depend(subPath, name);
             } else if (!isRefTarget(name)) {
               err(
                 subPath,
@@ -287,9 +302,90 @@ export function codeChecks(t: Obj, ctx: CheckContext): PendingFinding[] {
   const { cycle } = conditionOrder(conditions);
   if (cycle) err(['Conditions', cycle[0]], 'condition-cycle', `condition ${JSON.stringify(cycle[0])} depends on itself (${cycleText(cycle)}); CloudFormation refuses circular condition dependencies`);
 
+  for (const cycle of dependencyCycles(resourceNames, dependsOn)) {
+    const chain = [...cycle.resources, cycle.resources[0]].join(' → ');
+    const more = cycle.component > cycle.resources.length ? ` (${cycle.component} resources depend on each other in all)` : '';
+    const closing = dependsOn.get(cycle.resources[cycle.resources.length - 1])!.get(cycle.resources[0])!;
+    err(closing, 'circular-dependency', `circular dependency between resources: ${chain}${more}; CloudFormation refuses the template (remove one of these references or DependsOn)`);
+  }
+
   checkParameters(parameters, err, warn);
   checkQuotas(t, ctx, err, warn);
   return out;
+}
+
+/**
+ * One cycle per group of resources that depend on each other (a strongly connected component,
+ * Tarjan's algorithm, iterative), in the order of `names`: the shortest cycle through the group's
+ * first resource, found breadth-first inside the group. Linear in resources and dependencies.
+ */
+export function dependencyCycles(names: readonly string[], edges: ReadonlyMap<string, ReadonlyMap<string, unknown>>): { resources: string[]; component: number }[] {
+  const next = (n: string): string[] => [...(edges.get(n)?.keys() ?? [])];
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const components: string[][] = [];
+  for (const root of names) {
+    if (index.has(root)) continue;
+    const work: { n: string; next: string[]; i: number }[] = [];
+    const enter = (n: string): void => {
+      index.set(n, index.size);
+      low.set(n, index.get(n)!);
+      stack.push(n);
+      onStack.add(n);
+      work.push({ n, next: next(n), i: 0 });
+    };
+    enter(root);
+    while (work.length) {
+      const f = work[work.length - 1];
+      if (f.i < f.next.length) {
+        const m = f.next[f.i++];
+        if (!index.has(m)) enter(m);
+        else if (onStack.has(m)) low.set(f.n, Math.min(low.get(f.n)!, index.get(m)!));
+        continue;
+      }
+      work.pop();
+      if (work.length) {
+        const parent = work[work.length - 1].n;
+        low.set(parent, Math.min(low.get(parent)!, low.get(f.n)!));
+      }
+      if (low.get(f.n) !== index.get(f.n)) continue;
+      const component: string[] = [];
+      let x: string;
+      do {
+        x = stack.pop()!;
+        onStack.delete(x);
+        component.push(x);
+      } while (x !== f.n);
+      if (component.length > 1 || edges.get(f.n)?.has(f.n)) components.push(component);
+    }
+  }
+  const order = new Map(names.map((n, i) => [n, i]));
+  return components
+    .map((c) => {
+      const inside = new Set(c);
+      const start = c.reduce((a, b) => (order.get(a)! <= order.get(b)! ? a : b));
+      // Breadth-first from `start` back to it, inside the group.
+      const parent = new Map<string, string>();
+      const queue = [start];
+      for (let q = 0; q < queue.length; q++) {
+        const n = queue[q];
+        for (const m of next(n)) {
+          if (m === start) {
+            const cycle = [n];
+            for (let p = n; p !== start; ) cycle.push((p = parent.get(p)!));
+            return { resources: cycle.reverse(), component: c.length };
+          }
+          if (inside.has(m) && !parent.has(m)) {
+            parent.set(m, n);
+            queue.push(m);
+          }
+        }
+      }
+      throw new Error(`no cycle through ${start} in its strongly connected component`);
+    })
+    .sort((a, b) => order.get(a.resources[0])! - order.get(b.resources[0])!);
 }
 
 /** Messages and allowed lists may be given as functions: made only for the findings reported. */

@@ -1,5 +1,5 @@
 /** What validation reports: one finding per mistake, with where it is and how to fix it. */
-import { badArgument, isRecord, listOf } from '../core';
+import { badArgument, checkTree, isRecord, listOf } from '../core';
 
 export type Severity = 'error' | 'warning';
 
@@ -40,6 +40,7 @@ export { listOf };
 
 /** `file:line:col: error [rule] message (at /pointer)`. */
 export function formatFinding(f: Finding): string {
+  checkTree(f, 'formatFinding: the finding');
   if (!isRecord(f) || typeof f.message !== 'string') throw badArgument('formatFinding', 'the finding', 'a finding, as validateTemplate returns them', f);
   const where = f.file ? `${f.file}${f.line ? `:${f.line}:${f.column}` : ''}: ` : f.line ? `${f.line}:${f.column}: ` : '';
   const allowed = f.allowed?.length && !f.message.includes('allowed:') ? ` (allowed: ${listOf(f.allowed)})` : '';
@@ -48,6 +49,7 @@ export function formatFinding(f: Finding): string {
 
 /** True when any finding is an error (the template would be rejected). */
 export function hasErrors(findings: readonly Finding[]): boolean {
+  checkTree(findings, 'hasErrors: findings');
   if (!Array.isArray(findings)) throw badArgument('hasErrors', 'findings', 'a list of findings, as validateTemplate returns it', findings);
   return findings.some((f) => f.severity === 'error');
 }

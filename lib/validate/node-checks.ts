@@ -13,7 +13,7 @@ import { architectureOf, getInstanceType, isInstanceType } from '../instance-typ
 import { checkMaxPodsOptions, maxPodsTable, nodeResourcesFromFacts, type MaxPodsOptions } from '../max-pods';
 import { CEILING_ALLOWED, MAX_PODS_CEILING, NO_ENI_TEXT, noMemoryText, overIpsText, reservedOf } from '../max-pods/limits';
 import { splitInstanceType } from '../nodegroup/instance-selection';
-import { BY_SIZE_MAPPING, maxPodsTableFromTemplate, PER_TYPE_MAPPING } from '../nodegroup/layout';
+import { BY_SIZE_MAPPING, PER_TYPE_MAPPING, templateMaxPods } from '../nodegroup/layout';
 import { MAX_MIXED_LAUNCH_TEMPLATES, MAX_MIXED_TYPES, mixedOverrides, SPOT_ALLOCATION_STRATEGIES } from '../nodegroup/mixed';
 import { KUBERNETES_VERSIONS, KUBERNETES_VERSION_SOURCES, type AmiFamily } from '../nodegroup/options';
 import { maxPodsFromUserData, renderTemplate, userDataOf, type UserDataFormat } from '../render';
@@ -104,7 +104,7 @@ export function nodeChecks(t: Obj): Finding[] {
     }
   }
   // A template that does not render (the other checks say why) gets the max-pods checks without its AMI family.
-  const table = maxPodsTableFromTemplate(t);
+  const table = templateMaxPods(t);
   const listed = listedTypes(t, table);
   const rendered = renderedNodes(t, listed);
   if (rendered) architectureChecks(t, rendered, listed, add);

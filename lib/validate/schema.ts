@@ -159,7 +159,11 @@ const BOOLEANS = [true, false, 'true', 'false', 'True', 'False', 'TRUE', 'FALSE'
 
 class Builder {
   readonly definitions: Record<string, Schema> = {};
-  constructor(private readonly db: SpecDatabase) {
+  /** `used`: the keys to check; other properties are only allowed (`{}`), so their types are not built. */
+  constructor(
+    private readonly db: SpecDatabase,
+    private readonly used?: ReadonlySet<string>,
+  ) {
     this.definitions.str = valueDef('scalar', 'str', { type: ['string', 'number', 'boolean'] });
     this.definitions.num = valueDef('scalar', 'num', { type: ['number', 'string'], pattern: NUMBER_PATTERN });
     this.definitions.int = valueDef('scalar', 'int', { type: ['integer', 'string'], pattern: INTEGER_PATTERN });
@@ -274,7 +278,7 @@ class Builder {
     for (const key of Object.keys(props).sort()) {
       const p = props[key];
       if (p.deprecated === 'IGNORE') continue;
-      properties[key] = ref(this.typeName(p.type, owner));
+      properties[key] = this.used && !this.used.has(key) ? {} : ref(this.typeName(p.type, owner));
       if (p.required) required.push(key);
     }
     const s: Schema = { type: 'object', properties, additionalProperties: false };
@@ -472,10 +476,13 @@ export interface BuiltSchema {
 
 /**
  * The template schema covering `types` (all types in the database when `types` is 'all').
- * Deterministic: definitions and properties are sorted.
+ * Deterministic: definitions and properties are sorted. With `used` (every key that occurs in one
+ * template's resource properties, at any depth), a property whose name occurs nowhere is allowed
+ * unchecked and its type is not built: the schema checks that template as the full one would, and
+ * compiles in a fraction of the time (500 types hold 4,457 definitions in full).
  */
-export function buildTemplateSchema(db: SpecDatabase, types: readonly string[] | 'all', specVersion: string): BuiltSchema {
-  const b = new Builder(db);
+export function buildTemplateSchema(db: SpecDatabase, types: readonly string[] | 'all', specVersion: string, used?: ReadonlySet<string>): BuiltSchema {
+  const b = new Builder(db, used);
   const names = types === 'all' ? db.all('resource').map((r) => r.cloudFormationType) : [...types];
   const sorted = [...new Set(names)].sort();
   const dispatch: Schema[] = [];

@@ -33,7 +33,7 @@ import {
   type ScalarTag,
   type YAMLError,
 } from 'yaml';
-import { badArgument, EksNodegroupError, fromPointer, hasOwn, INTRINSICS, intrinsicKey, MAX_DEPTH, MAX_VALUES, setOwn, SHORT_FORM, suggest } from '../core';
+import { badArgument, EksNodegroupError, fromPointer, hasOwn, INTRINSICS, intrinsicKey, MAX_DEPTH, MAX_TEXT, MAX_VALUES, setOwn, SHORT_FORM, suggest, thrown } from '../core';
 
 export interface SourcePosition {
   line: number;
@@ -49,9 +49,21 @@ export interface ParsedTemplate {
 
 // ---------------------------------------------------------------- write
 
+/** Values and characters of text written so far (a string shared a thousand times is written a thousand times). */
+interface Count {
+  n: number;
+  text: number;
+}
+
+function addText(count: Count, s: string): void {
+  count.text += s.length;
+  if (count.text > MAX_TEXT) throw new EksNodegroupError('BAD_INPUT', `template holds more than ${MAX_TEXT} characters of text (parts shared over and over?)`);
+}
+
 /** A YAML node for `v`; intrinsic functions become tagged nodes. `path` holds the objects above `v`. */
-function toNode(v: unknown, path: Set<object>, count = { n: 0 }): YamlNode {
+function toNode(v: unknown, path: Set<object>, count: Count): YamlNode {
   if (++count.n > MAX_VALUES) throw new EksNodegroupError('BAD_INPUT', `template holds more than ${MAX_VALUES} values (parts shared over and over?)`);
+  if (typeof v === 'string') addText(count, v);
   if (v === null || typeof v !== 'object') {
     if (v === undefined) throw new EksNodegroupError('BAD_INPUT', 'template holds an undefined value (remove the key or give a value)');
     if (typeof v === 'function' || typeof v === 'symbol' || typeof v === 'bigint') {
@@ -97,16 +109,26 @@ function toNode(v: unknown, path: Set<object>, count = { n: 0 }): YamlNode {
   }
 }
 
-function mapOf(entries: [string, unknown][], path: Set<object>, count: { n: number }): YAMLMap {
+function mapOf(entries: [string, unknown][], path: Set<object>, count: Count): YAMLMap {
   const map = new YAMLMap();
-  for (const [k, x] of entries) if (x !== undefined) map.items.push(new Pair(new Scalar(k), toNode(x, path, count)));
+  for (const [k, x] of entries) {
+    if (x === undefined) continue;
+    addText(count, k);
+    map.items.push(new Pair(new Scalar(k), toNode(x, path, count)));
+  }
   return map;
 }
 
 /** Writes a template (long form) as CloudFormation YAML with short-form tags. Deterministic. */
 export function toYaml(template: unknown): string {
   const doc = new Document(null, { version: '1.1' });
-  doc.contents = toNode(template, new Set()) as never;
+  try {
+    doc.contents = toNode(template, new Set(), { n: 0, text: 0 }) as never;
+  } catch (e) {
+    if (e instanceof EksNodegroupError) throw e;
+    // Only the caller's code can throw here: a getter, a proxy's trap, a toJSON method.
+    throw new EksNodegroupError('BAD_INPUT', `toYaml: reading the template failed (${thrown(e)}): give plain data`);
+  }
   return doc.toString({ lineWidth: 0, directives: false, flowCollectionPadding: false });
 }
 
@@ -127,6 +149,10 @@ interface Reader {
   source: string;
   at(offset: number): SourcePosition;
   nodes: number;
+  /** Characters of text (scalars, keys) so far, aliases expanded. */
+  text: number;
+  /** The outermost alias being expanded: what errors of size point at. */
+  alias?: YamlNode;
   /** The collections being converted (an alias to one of them is a cycle). */
   open: Set<YamlNode>;
   /** Each alias → the node it names (undefined when no anchor precedes it). */
@@ -151,20 +177,28 @@ function aliasTargets(doc: Document): Map<YamlNode, YamlNode | undefined> {
 
 /** The YAML node → plain data, CloudFormation tags → long form. Aliases are expanded (copied). */
 function toJs(node: YamlNode | null | undefined, r: Reader): unknown {
-  if (++r.nodes > MAX_VALUES) throw parseError(r.source, `document expands to more than ${MAX_VALUES} values (a YAML alias bomb?)`);
-  if (node === null || node === undefined) return null;
   const pos = (n: YamlNode | null | undefined = node): SourcePosition | undefined => (n?.range ? r.at(n.range[0]) : undefined);
+  // Past a bound, the alias that expands the document so far (a text over it is refused before parsing).
+  const tooLarge = (what: string): EksNodegroupError =>
+    parseError(r.source, `${r.alias && isAlias(r.alias) ? `alias *${r.alias.source} expands` : 'expanded'} the document to more than ${what} (a YAML alias bomb?)`, pos(r.alias ?? node));
+  if (++r.nodes > MAX_VALUES) throw tooLarge(`${MAX_VALUES} values`);
+  if (node === null || node === undefined) return null;
   if (isAlias(node)) {
     const target = r.aliases.get(node);
     if (target === undefined) throw parseError(r.source, `alias *${node.source} names no anchor`, pos());
     if (r.open.has(target)) throw parseError(r.source, `alias *${node.source} refers to a node that contains it (a cycle)`, pos());
-    return toJs(target, r);
+    const outer = r.alias;
+    r.alias ??= node;
+    const value = toJs(target, r);
+    r.alias = outer;
+    return value;
   }
   const tag = node.tag !== undefined && node.tag.startsWith('!') && !node.tag.startsWith('!!') ? node.tag.slice(1) : undefined;
   const fn = tag !== undefined && hasOwn(INTRINSICS, tag) ? INTRINSICS[tag] : undefined;
   let value: unknown;
   if (isScalar(node)) {
     value = node.value;
+    if (typeof value === 'string' && (r.text += value.length) > MAX_TEXT) throw tooLarge(`${MAX_TEXT} characters of text`);
     if (fn !== undefined) {
       const text = value === null || value === undefined ? '' : String(value);
       if (fn === 'Fn::GetAtt') {
@@ -249,7 +283,7 @@ function firstProblem(errors: readonly YAMLError[], text: string, source: string
 /** Parses one YAML or JSON document with the CloudFormation tags; errors are PARSE_ERRORs with line:column. */
 function read(text: string, source: string): { value: unknown; locate(pointer: string): SourcePosition | undefined } {
   if (typeof source !== 'string') throw badArgument('parse', 'the source name', 'a string (a file name for messages)', source);
-  if (typeof text !== 'string') throw parseError(source, 'expected text');
+  if (typeof text !== 'string') throw badArgument('parseTemplate', 'text', 'the template text (YAML or JSON)', text);
   if (text.includes('\u0000')) throw parseError(source, 'binary data, not YAML or JSON');
   const lineCounter = new LineCounter();
   const docs = documents(text, source, lineCounter, true);
@@ -259,7 +293,7 @@ function read(text: string, source: string): { value: unknown; locate(pointer: s
   const problems = [...doc.errors, ...doc.warnings];
   if (problems.length) throw firstProblem(problems, text, source, at);
   const aliases = aliasTargets(doc);
-  const value = toJs(doc.contents as YamlNode | null, { source, at, nodes: 0, open: new Set(), aliases });
+  const value = toJs(doc.contents as YamlNode | null, { source, at, nodes: 0, text: 0, open: new Set(), aliases });
   // Each mapping's keys, indexed when first asked (a finding per key of a large mapping).
   const index = new WeakMap<YAMLMap, Map<string, Pair>>();
   const keysOf = (m: YAMLMap): Map<string, Pair> => {

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
-import { assertBodySize, EksNodegroupError, hasOwn } from '../../core';
-import { maxPodsTableFromTemplate } from '../../nodegroup/layout';
+import { assertBodySize, EksNodegroupError, hasOwn, setOwn } from '../../core';
+import { templateMaxPods } from '../../nodegroup/layout';
 import { mixedOverrides } from '../../nodegroup/mixed';
 import { maxPodsFromUserData, renderTemplate, RenderError, userDataOf, type ParameterValue, type RenderOptions } from '../../render';
 import { architectureOf, getInstanceType } from '../../instance-types';
@@ -25,7 +25,7 @@ function pairs(flag: string, values: unknown, what: string): Record<string, stri
     if (hasOwn(out, key)) {
       throw new EksNodegroupError('BAD_USAGE', `${flag} ${key} is given twice (${JSON.stringify(out[key])} and ${JSON.stringify(s.slice(eq + 1))}); give it once`);
     }
-    out[key] = s.slice(eq + 1);
+    setOwn(out, key, s.slice(eq + 1));
   }
   return out;
 }
@@ -41,7 +41,7 @@ function instanceTypeHint(value: ParameterValue | undefined, template: unknown):
   } catch (e) {
     return e instanceof EksNodegroupError ? `NodeInstanceType: ${e.message}` : undefined;
   }
-  if (maxPodsTableFromTemplate(template)?.has(value) !== false) return undefined;
+  if (templateMaxPods(template)?.has(value) !== false) return undefined;
   if (architectureOf(value) === undefined) {
     return `NodeInstanceType: ${value} is a known type, but this template holds no max pods for it: gen leaves out types whose CPU architecture the instance data does not know (refresh the data with "eks-nodegroup refresh-data", then generate again)`;
   }
