@@ -17,7 +17,7 @@ import { allTypesValidator } from '../lib/validate';
 import { AJV_OPTIONS, buildTemplateSchema, loadSpecDatabase, type SpecPropertyType } from '../lib/validate/schema';
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { MAX_FINDINGS } from '../lib/validate/findings';
-import { parseTemplate, toYaml } from '../lib/yaml';
+import { parseTemplate, parseYamlDocuments, toYaml } from '../lib/yaml';
 import { awsTemplateFiles, failure, ROOT, runBinTimed, SHARED_TEMPLATES, tempDir, type TimedResult } from './helpers';
 
 /**
@@ -275,6 +275,13 @@ describe('hostile templates: every regular expression over template text runs in
 
   it('user data of 100,000 spaces and an "x" (the NodeConfig test searched from every leading space)', function () {
     everyCommand(launchTemplate(`${' '.repeat(100_000)}x`), { validate: 0, diff: 1, render: 0 }, /valid|nodegroup\.yaml|"format": "unknown"/, ['--user-data', '--json']);
+  });
+
+  it('NodeConfig user data with 38,000 kubelet keys: read with one lookup per key (yaml compared every pair: 8 s)', function () {
+    const keys = Array.from({ length: 38_000 }, (_, i) => `      k${i}: ${i}\n`).join('');
+    const nodeConfig = `apiVersion: node.eks.aws/v1alpha1\nkind: NodeConfig\nspec:\n  kubelet:\n    config:\n${keys}`;
+    everyCommand(launchTemplate(nodeConfig), { validate: 0, diff: 1, render: 0 }, /valid|nodegroup\.yaml|"format": "nodeadm"/, ['--user-data', '--json']);
+    expect(() => parseYamlDocuments('a: 1\na: 2\n', 'ud')).to.throw('ud:2:1: duplicated mapping key "a"');
   });
 
   it('a mixed-instances group whose launch template user data is 100,000 blank lines: diff reads its max pods in linear time (it took 105 s)', function () {

@@ -261,7 +261,8 @@ function documents(text: string, source: string, lineCounter: LineCounter, cfn: 
   const tokens = [...new Parser(lineCounter.addNewLine).parse(text)];
   const deep = tooDeep(tokens);
   if (deep) throw parseError(source, `lists and mappings nest more than ${MAX_DEPTH} levels deep`, lineCounter.linePos(deep.offset));
-  const options = cfn ? { customTags: CFN_TAGS, uniqueKeys: false } : {};
+  // Duplicate keys are found by toJs, one lookup per key (yaml's uniqueKeys compares every pair).
+  const options = cfn ? { customTags: CFN_TAGS, uniqueKeys: false } : { uniqueKeys: false };
   return [...new Composer(options).compose(tokens, true, text.length)];
 }
 
@@ -354,11 +355,9 @@ export function parseYamlDocuments(text: string, source = 'input'): unknown[] {
   if (typeof text !== 'string') throw parseError(String(source), 'expected text');
   const lineCounter = new LineCounter();
   const list = documents(text, source, lineCounter, false);
+  const at = (offset: number): SourcePosition => lineCounter.linePos(offset);
   for (const d of list) {
-    if (d.errors.length) {
-      const pos = lineCounter.linePos(d.errors[0].pos[0]);
-      throw parseError(source, d.errors[0].message, pos);
-    }
+    if (d.errors.length) throw parseError(source, d.errors[0].message, at(d.errors[0].pos[0]));
   }
-  return list.map((d) => d.toJS());
+  return list.map((d) => toJs(d.contents as YamlNode | null, { source, at, nodes: 0, text: 0, open: new Set(), aliases: aliasTargets(d) }));
 }
