@@ -686,6 +686,19 @@ describe('hostile templates: text multiplied by aliases, lists of shared parts',
     expect(d.entries[0].changes.reduce((n, c) => n + c.pointer.length, 0)).to.be.at.most(MAX_TEXT);
   });
 
+  it('validate orders its findings without a pointer per value: 10,000 values under one 890 KB key (took over 60 s)', function () {
+    const key = 'K'.repeat(890_000);
+    const text = JSON.stringify({ Resources: { T: { Type: 'AWS::SNS::Topic', Metadata: { [key]: Array.from({ length: 10_000 }, (_, i) => i) } }, Extra: { Type: 'AWS::SNS::Topic' } } });
+    everyCommand(text, { validate: 0, diff: 1, render: 0 }, /valid|nodegroup\.yaml|Resources/);
+    const findings = inBound(() => validateTemplate(parseTemplate(text)));
+    // The object, written out, is over the body limits (the file is within them): that finding is about the whole template.
+    expect(findings.map((f) => [f.rule.replace(/-inline$/, ''), f.pointer])).to.deep.equal([
+      ['template-size', ''],
+      ['unchecked-type', '/Resources/T/Type'],
+      ['unchecked-type', '/Resources/Extra/Type'],
+    ]);
+  });
+
   /** 7 KB: `l` is a list of `n` aliases of one mapping that holds a 480-item list. */
   const sharedParts = (n: number, item: 'A' | 'B'): string =>
     [

@@ -4,7 +4,7 @@
  * express (lib/validate/checks.ts). One finding per mistake, each with a JSON pointer and, when
  * the template came from text, the line and column.
  */
-import { badArgument, checkTree, EksNodegroupError, hasOwn, isRecord, pointerSegment, quotaProblems, toPointer } from '../core';
+import { badArgument, checkTree, EksNodegroupError, fromPointer, hasOwn, isRecord, own, quotaProblems, toPointer } from '../core';
 import { codeChecks, QUOTAS, type ResourceAttributes } from './checks';
 import type { AjvError } from './schema-errors';
 import { formatFinding, hasErrors, MAX_FINDINGS, settle, type Finding, type PendingFinding, type Severity } from './findings';
@@ -80,33 +80,37 @@ export function allTypesValidator(template: Record<string, unknown>): { validate
   return { validate: new Ajv(opts).compile(schema) as ValidateFn, types };
 }
 
-/** Document order of every pointer in `v`, so findings come out in the order of the file. */
-function documentOrder(v: unknown): Map<string, number> {
-  const order = new Map<string, number>();
-  const walk = (x: unknown, p: string): void => {
-    order.set(p, order.size);
-    if (Array.isArray(x)) x.forEach((y, i) => walk(y, `${p}/${i}`));
-    else if (x !== null && typeof x === 'object') {
-      for (const k of Object.keys(x)) walk((x as Record<string, unknown>)[k], `${p}/${pointerSegment(k)}`);
-    }
-  };
-  walk(v, '');
-  return order;
-}
-
+/**
+ * Findings in the order of the file: each step of a pointer ranks by its key's place among its
+ * parent's keys (a step that names no key ranks first, right after its parent). Only the findings'
+ * own paths are looked up, so a long key under many values costs nothing extra.
+ */
 function sortFindings<F extends { pointer: string }>(findings: F[], template: unknown): F[] {
   if (findings.length < 2) return findings;
-  const order = documentOrder(template);
-  const rank = (p: string): number => {
-    for (let q = p; ; q = q.slice(0, q.lastIndexOf('/'))) {
-      const r = order.get(q);
-      if (r !== undefined) return r + (q === p ? 0 : 0.5);
-      if (q === '') return 0;
+  const places = new WeakMap<object, Map<string, number>>();
+  const place = (o: object, k: string): number => {
+    if (Array.isArray(o)) return /^\d+$/.test(k) ? Number(k) : -1;
+    let m = places.get(o);
+    if (!m) places.set(o, (m = new Map(Object.keys(o).map((key, i) => [key, i]))));
+    return m.get(k) ?? -1;
+  };
+  const rank = (pointer: string): number[] => {
+    const out: number[] = [];
+    let v: unknown = template;
+    for (const k of fromPointer(pointer)) {
+      if (v === null || typeof v !== 'object') break;
+      out.push(place(v, k));
+      v = Array.isArray(v) ? v[Number(k)] : own(v as Record<string, unknown>, k);
     }
+    return out;
+  };
+  const before = (a: number[], b: number[]): number => {
+    for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return a[i] - b[i];
+    return a.length - b.length;
   };
   return findings
     .map((f, i) => ({ f, i, r: rank(f.pointer) }))
-    .sort((a, b) => a.r - b.r || a.i - b.i)
+    .sort((a, b) => before(a.r, b.r) || a.i - b.i)
     .map(({ f }) => f);
 }
 
