@@ -32,9 +32,10 @@ export const RENDER_LIMITS = Object.freeze({
   value: QUOTAS.s3BodyBytes,
   /**
    * Characters of text in one rendered template, counted as it is resolved (function results,
-   * and strings and keys copied from the template, so aliases and Refs count each time they appear).
+   * and strings and keys copied from the template, so aliases and Refs count each time they appear):
+   * the text any input may hold (MAX_TEXT), so a rendered template can always be written out.
    */
-  text: 10 * QUOTAS.s3BodyBytes,
+  text: 4 * QUOTAS.s3BodyBytes,
 });
 
 /** One quota a template is over: where, and what the limit is. */

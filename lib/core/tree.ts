@@ -7,7 +7,7 @@
 import { types } from 'node:util';
 import { EksNodegroupError } from './errors';
 import { toPointer } from './pointer';
-import { QUOTAS } from './quotas';
+import { RENDER_LIMITS } from './quotas';
 
 /** Deepest nesting of lists and mappings accepted (our templates nest 20 deep, AWS's 12). */
 export const MAX_DEPTH = 100;
@@ -23,7 +23,7 @@ export const MAX_VALUES = 1_000_000;
  * them: what 4 template bodies of CloudFormation's largest size could hold. Only YAML aliases (or
  * an object sharing its strings) go past one body's worth.
  */
-export const MAX_TEXT = 4 * QUOTAS.s3BodyBytes;
+export const MAX_TEXT = RENDER_LIMITS.text;
 
 const PLAIN_PROTOTYPES = new Set<unknown>([Object.prototype, Array.prototype, null]);
 

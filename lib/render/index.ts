@@ -291,7 +291,7 @@ function fail(pointer: string, message: string, code: ErrorCode = 'BAD_INPUT'): 
 function spend(ctx: Context, size: number, ptr: string, what: string): void {
   ctx.text += size;
   if (ctx.text > RENDER_LIMITS.text) {
-    fail(ptr, `${what} takes the rendered template past ${RENDER_LIMITS.text} characters of text, this tool's limit (ten times CloudFormation's largest template body); is a value repeated over and over (YAML aliases, Ref)?`);
+    fail(ptr, `${what} takes the rendered template past ${RENDER_LIMITS.text} characters of text, this tool's limit (four times CloudFormation's largest template body); is a value repeated over and over (YAML aliases, Ref)?`);
   }
 }
 
