@@ -123,6 +123,29 @@ describe('eks-nodegroup gen', function () {
       expect(t.Parameters.NodeVolumeSize.Default).to.equal(40);
       expect(t.Resources.NodeGroup.Properties.Tags.map((x: { Key: string }) => x.Key)).to.include.members(['team', 'env']);
     });
+
+    it('a mistake is named where it was made: the flag, the config line:column (a key with dots too), or the default', async () => {
+      const write = (name: string, text: string) => fs.writeFileSync(path.join(dir, name), text);
+      const said = async (...argv: string[]) => {
+        const r = await runCli(['gen', '--stdout', ...argv], { cwd: dir });
+        expect(r.code, r.stderr).to.equal(2);
+        return r.stderr;
+      };
+      write('plain.yaml', 'description: hi\n');
+      // A KEY=VALUE flag's value, with a config file that has nothing there: the flag.
+      expect(await said('-c', 'plain.yaml', '--kubelet', 'maxPods=0')).to.match(/^eks-nodegroup gen: invalid value for kubelet setting "maxPods": 0 .*\(from --kubelet\)\n$/);
+      expect(await said('-c', 'plain.yaml', '-t', 'm5.large,m5.xlarge', '--mixed-instances', '--weight', 'm5.large=1', '--weight', 'm5.xlarge=0')).to.match(/^eks-nodegroup gen: invalid value for --weight m5\.xlarge=…: 0 /);
+      // A config value: its own line and column, though the key holds dots.
+      write('w.yaml', 'instanceTypes: [m5.large, m5.xlarge]\nmixedInstances:\n  weights:\n    m5.large: 1\n    m5.xlarge: 0\n');
+      expect(await said('-c', 'w.yaml')).to.match(/^eks-nodegroup gen: w\.yaml:5:16: invalid value for mixedInstances\.weights\.m5\.xlarge: 0 /);
+      // A config section of the wrong shape stays wrong when flags set options under it.
+      write('vb.yaml', 'volume: false\n');
+      expect(await said('-c', 'vb.yaml', '--volume-size', '30')).to.match(/^eks-nodegroup gen: vb\.yaml:1:9: invalid value for volume: false .*\(with --volume-size\)/);
+      // -p values are text: a String parameter takes digits, a Number parameter reads them.
+      const p = await runCli(['gen', '--stdout', '-t', 'm5.large', '-p', 'ClusterName=123', '-p', 'NodeVolumeSize=30'], { cwd: dir });
+      const t = parseTemplate(p.stdout) as Record<string, any>;
+      expect([t.Parameters.ClusterName.Default, t.Parameters.NodeVolumeSize.Default]).to.deep.equal(['123', 30]);
+    });
   });
 
   describe('bad input: exit 2, a message naming the input, the existing output untouched', () => {

@@ -188,7 +188,7 @@ describe('gen --mixed-instances', function () {
     for (const n of ['NodeAutoScalingGroupMinSize', 'NodeAutoScalingGroupDesiredCapacity', 'NodeAutoScalingGroupMaxSize']) expect(p[n].Description, n).to.include('in capacity units');
     expect(p.NodeAutoScalingGroupMaxSize.Description).to.include(`NodeAutoScalingGroupDesiredCapacity + ${largest} (the largest weight)`);
     // Through a parameter default too; and without weights the sizes count nodes, as before.
-    expect(failure(() => buildNodeGroupTemplate({ ...options, parameterDefaults: { NodeAutoScalingGroupMaxSize: DEFAULTS.scaling.desired + largest - 1 } })).option).to.equal('scaling');
+    expect(failure(() => buildNodeGroupTemplate({ ...options, parameterDefaults: { NodeAutoScalingGroupMaxSize: DEFAULTS.scaling.desired + largest - 1 } })).option).to.equal('parameterDefaults');
     const plain = buildNodeGroupTemplate({ instanceTypes: Object.keys(weights), mixedInstances: {} }).Parameters as typeof p;
     expect(plain.NodeAutoScalingGroupMaxSize.Description).to.not.include('capacity units');
   });

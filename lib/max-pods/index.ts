@@ -103,9 +103,9 @@ export function capped(options: MaxPodsOptions): boolean {
 }
 
 /** Parses "1.9.0", "v1.12.6-eksbuild.2" into [major, minor, patch]. */
-export function parseCniVersion(v: string): [number, number, number] {
+export function parseCniVersion(v: string, option = 'cniVersion'): [number, number, number] {
   const m = typeof v === 'string' ? /^v?(\d+)\.(\d+)(?:\.(\d+))?(?:[-+].*)?$/.exec(v.trim()) : null;
-  if (!m) throw badOption('cniVersion', v, 'a VPC CNI version such as 1.18.3 or v1.12.6-eksbuild.2');
+  if (!m) throw badOption(option, v, 'a VPC CNI version such as 1.18.3 or v1.12.6-eksbuild.2');
   return [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)];
 }
 
@@ -126,7 +126,7 @@ export function checkMaxPodsOptions(options: MaxPodsOptions): MaxPodsOptions {
   if (options.calculatorParity !== undefined) {
     const p = options.calculatorParity;
     if (p === null || typeof p !== 'object') throw badOption('calculatorParity', p, '{ cniVersion, showMaxAllowed? }');
-    parseCniVersion(p.cniVersion);
+    parseCniVersion(p.cniVersion, 'calculatorParity.cniVersion');
     if (p.showMaxAllowed !== undefined && typeof p.showMaxAllowed !== 'boolean') {
       throw badOption('calculatorParity.showMaxAllowed', p.showMaxAllowed, 'true or false');
     }

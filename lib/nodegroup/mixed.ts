@@ -52,7 +52,6 @@ export function resolveMixed(m: MixedInstancesOptions, offered: readonly string[
         const near = suggest(type, offered);
         throw badOption('mixedInstances.weights key', type, `an offered type${near.length ? ` (did you mean ${near.join(', ')}?)` : ''}: ${offered.join(', ')}`, 'mixedInstances.weights');
       }
-      if (!Number.isInteger(w) || w < 1 || w > 999) throw badOption(`mixedInstances.weights.${type}`, w, 'a whole number from 1 to 999');
       weights.set(type, w);
     }
     const missing = offered.filter((t) => !weights!.has(t));
@@ -74,15 +73,19 @@ export function resolveMixed(m: MixedInstancesOptions, offered: readonly string[
  * one node of any type above the desired capacity: the max size must leave room for the largest
  * weight. https://docs.aws.amazon.com/autoscaling/ec2/userguide/asg-instance-weighting.html
  */
-export function checkWeightedSizes(m: NonNullable<ResolvedNodeGroupOptions['mixedInstances']>, sizes: { min: number; desired: number; max: number }): void {
+export function checkWeightedSizes(
+  m: NonNullable<ResolvedNodeGroupOptions['mixedInstances']>,
+  sizes: { min: number; desired: number; max: number },
+  source: { option: string; max(n: number): string },
+): void {
   if (m.weights === undefined) return;
   const largest = Math.max(...m.weights.values());
   const need = sizes.desired + largest;
   if (sizes.max < need) {
     throw badOption(
-      'scaling',
+      source.option,
       sizes,
-      `with mixedInstances.weights, sizes in capacity units and a max size at least the desired capacity + the largest weight (${sizes.desired} + ${largest} = ${need}), so a rolling update can start a node of any type (e.g. --max-size ${need})`,
+      `with mixedInstances.weights, sizes in capacity units and a max size at least the desired capacity + the largest weight (${sizes.desired} + ${largest} = ${need}), so a rolling update can start a node of any type (e.g. ${source.max(need)})`,
     );
   }
 }

@@ -162,8 +162,16 @@ export interface MixedInstancesOptions {
    * WeightedCapacity per instance type (1–999), for every offered type or none. With weights the
    * scaling sizes count capacity units, not nodes.
    */
-  weights?: { [instanceType: string]: number };
+  weights?: { [instanceType: string]: Weight };
 }
+
+/**
+ * An instance type's WeightedCapacity.
+ * @minimum 1
+ * @maximum 999
+ * @asType integer
+ */
+export type Weight = number;
 
 /** A value of an extra kubelet setting. */
 export type KubeletValue = string | number | boolean | string[] | { [key: string]: string };

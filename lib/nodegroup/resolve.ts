@@ -64,7 +64,7 @@ function allowedOf(e: AjvError): string {
     case 'enum':
       return (e.params.allowedValues as unknown[]).map(String).join(', ');
     case 'type':
-      if (e.params.type === 'integer') return range(ps);
+      if (e.params.type === 'integer' || (e.params.type === 'number' && (ps.minimum !== undefined || ps.maximum !== undefined))) return range(ps);
       return `a value of type ${Array.isArray(e.params.type) ? (e.params.type as string[]).join(' or ') : String(e.params.type)}`;
     case 'minimum':
     case 'maximum':
@@ -337,6 +337,24 @@ function checkCidr(cidr: string): string {
 }
 
 /** The Default of every parameter that has one: the dedicated options, then parameterDefaults over them. */
+/** Runs a check of the max-pods options, naming a bad one by its path in these options (`maxPods.maxEnis`). */
+function underMaxPods<T>(check: () => T): T {
+  try {
+    return check();
+  } catch (e) {
+    if (!(e instanceof EksNodegroupError) || e.option === undefined) throw e;
+    const out = new EksNodegroupError(e.code, e.message.replace(`for ${e.option}:`, `for maxPods.${e.option}:`), e.exitCode);
+    out.option = `maxPods.${e.option}`;
+    throw out;
+  }
+}
+
+/** Where the group's sizes come from (parameterDefaults wins over scaling), to name it in errors, and how to set the max size there. */
+function scalingSource(o: Checked): { option: string; max(n: number): string } {
+  const viaParameters = ['NodeAutoScalingGroupMinSize', 'NodeAutoScalingGroupDesiredCapacity', 'NodeAutoScalingGroupMaxSize'].some((n) => o.parameterDefaults?.[n] !== undefined);
+  return viaParameters ? { option: 'parameterDefaults', max: (n) => `-p NodeAutoScalingGroupMaxSize=${n}` } : { option: 'scaling', max: (n) => `--max-size ${n}` };
+}
+
 function parameterDefaults(
   o: Checked,
   family: AmiFamily,
@@ -358,8 +376,10 @@ function parameterDefaults(
     KeyName: o.ssh?.keyName ?? '',
   };
   const names = parameterNames(family, architectures, o.mixedInstances !== undefined);
-  for (const [name, value] of Object.entries(o.parameterDefaults ?? {})) {
+  for (const [name, given] of Object.entries(o.parameterDefaults ?? {})) {
     const type = names.includes(name) ? PARAMETER_TYPES[name] : undefined;
+    // A Number parameter's default may come as text (a -p flag, a quoted config value), as CloudFormation takes it.
+    const value = type === 'Number' && typeof given === 'string' && /^\d+$/.test(given) ? Number(given) : given;
     if (type === undefined) {
       const near = suggest(name, names);
       const hint = near.length ? `did you mean ${near.join(', ')}? ` : '';
@@ -375,11 +395,12 @@ function parameterDefaults(
     d[name] = value;
   }
   const [min, desired, max] = [d.NodeAutoScalingGroupMinSize, d.NodeAutoScalingGroupDesiredCapacity, d.NodeAutoScalingGroupMaxSize].map(Number);
-  if (!(min <= desired && desired <= max)) throw badOption('scaling', { min, desired, max }, 'min ≤ desired ≤ max');
+  const sizes = scalingSource(o);
+  if (!(min <= desired && desired <= max)) throw badOption(sizes.option, { min, desired, max }, 'min ≤ desired ≤ max');
   if (!(desired < max)) {
     // The rolling update keeps `desired` nodes in service (MinInstancesInService) and must be able
     // to start one more; with desired = max every later update of the launch template fails.
-    throw badOption('scaling', { min, desired, max }, `a max size at least 1 greater than the desired capacity, so rolling updates can start a new node (e.g. --max-size ${desired + 1})`);
+    throw badOption(sizes.option, { min, desired, max }, `a max size at least 1 greater than the desired capacity, so rolling updates can start a new node (e.g. ${sizes.max(desired + 1)})`);
   }
   if (o.mixedInstances !== undefined) {
     delete d.NodeInstanceType;
@@ -402,7 +423,7 @@ export function resolveNodeGroupOptions(options: NodeGroupOptions = {}): Resolve
   const o: Checked = { ...checked, mixedInstances: checked.mixedInstances === true ? {} : checked.mixedInstances || undefined };
   const family = o.amiFamily ?? DEFAULTS.amiFamily;
   const maxPodsLayout = o.maxPodsLayout ?? DEFAULTS.maxPodsLayout;
-  const maxPods = checkMaxPodsOptions(o.maxPods ?? {});
+  const maxPods = underMaxPods(() => checkMaxPodsOptions(o.maxPods ?? {}));
   const { types: offered, table, warnings } = servable(selectInstanceTypes(o.instanceTypes, o.excludeInstanceTypes), namedInstanceTypes(o.instanceTypes), o.architecture, maxPods);
   const architectures = (['x86_64', 'arm64'] as const).filter((a) => offered.some((t) => architectureOf(t) === a));
   const kubernetesVersion = o.kubernetesVersion ?? DEFAULTS.kubernetesVersion[family];
@@ -444,7 +465,7 @@ export function resolveNodeGroupOptions(options: NodeGroupOptions = {}): Resolve
   const parameters = parameterDefaults(o, family, kubernetesVersion, architectures, defaultType, offered);
   if (mixed) {
     const [min, desired, max] = [parameters.NodeAutoScalingGroupMinSize, parameters.NodeAutoScalingGroupDesiredCapacity, parameters.NodeAutoScalingGroupMaxSize].map(Number);
-    checkWeightedSizes(mixed, { min, desired, max });
+    checkWeightedSizes(mixed, { min, desired, max }, scalingSource(o));
   }
   return {
     amiFamily: family,

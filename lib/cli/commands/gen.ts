@@ -179,33 +179,48 @@ export function readConfig(file: string, shown: string): { options: NodeGroupOpt
 function attribute(e: EksNodegroupError, values: Parsed['values'], config?: { shown: string; options: NodeGroupOptions; locate(pointer: string): SourcePosition | undefined }): EksNodegroupError {
   const option = e.option;
   if (option === undefined) return e;
+  const keys = optionKeys(option);
   const pathOf = (f: string): string => OPTION_FLAGS[f]?.[0] ?? MODE_FLAGS[f];
+  const isMap = (f: string) => OPTION_FLAGS[f]?.[1] === 'map';
   const related = (p: string) => p === option || option.startsWith(`${p}.`) || p.startsWith(`${option}.`);
   // A switch (--mixed-instances, --unencrypted-volume) carries no value, so no bad value comes from it.
   const flags = Object.keys(FLAGS).filter((f) => pathOf(f) !== undefined && values[f] !== undefined && FLAGS[f].type !== 'boolean' && related(pathOf(f)));
-  const pos = config?.locate(toPointer(option.split('.')));
-  const isMap = (f: string) => OPTION_FLAGS[f]?.[1] === 'map';
-  // The flag that sets exactly this option (a KEY=VALUE flag: one of its keys), unless the config file has the value too.
-  const exact = flags.filter((f) => (pathOf(f) === option || (isMap(f) && option.startsWith(`${pathOf(f)}.`))) && !(pos && isMap(f)));
-  let message: string | undefined;
+  // The flag that gives exactly this option (a KEY=VALUE flag: this key); flags win over the config file.
+  const givesKey = (f: string) => (values[f] as string[]).some((kv) => kv.slice(0, kv.indexOf('=')) === keys[keys.length - 1]);
+  const valueAt = (o: unknown): unknown => keys.reduce<unknown>((d, k) => (Array.isArray(d) ? d[Number(k)] : isRecord(d) ? own(d, k) : undefined), o);
+  const inConfig = config && valueAt(config.options);
+  // A KEY=VALUE flag's keys merge into the config's mapping; a config value of another shape stays, and is the one at fault.
+  const exact = flags.filter((f) =>
+    isMap(f) ? (option.startsWith(`${pathOf(f)}.`) ? givesKey(f) : option === pathOf(f) && (inConfig === undefined || isRecord(inConfig))) : pathOf(f) === option,
+  );
+  // Where the config file gives this option; none when only flags or defaults do.
+  const pos = config && inConfig !== undefined ? config.locate(toPointer(keys)) : undefined;
   // An option nobody set (its default broke a rule another option made): name it with its default.
-  const valueAt = (o: unknown): unknown => option.split('.').reduce<unknown>((d, k) => (d !== null && typeof d === 'object' ? (d as Record<string, unknown>)[k] : undefined), o);
   const fallback = valueAt(DEFAULTS);
-  const own = Object.keys(OPTION_FLAGS).find((f) => OPTION_FLAGS[f][0] === option);
+  const own_ = Object.keys(OPTION_FLAGS).find((f) => OPTION_FLAGS[f][0] === option);
+  let message: string | undefined;
   if (exact.length === 1 && e.message.includes(`for ${option}:`)) {
     const f = exact[0];
-    message = e.message.replace(`for ${option}:`, `for --${f}${pathOf(f) === option ? '' : ` ${option.slice(pathOf(f).length + 1)}=…`}:`);
-  } else if (!flags.length && own && typeof fallback !== 'object' && fallback !== undefined && e.message.includes(`for ${option}:`) && valueAt(config?.options) === undefined) {
-    message = `${config ? `${config.shown}: ` : ''}${e.message.replace(`for ${option}:`, `for ${config ? option : `--${own}`} (default ${fallback}):`)}`;
-  } else if (config && (pos || !flags.length)) {
-    message = `${config.shown}${pos ? `:${pos.line}:${pos.col}` : ''}: ${e.message}${flags.length ? ` (with ${flags.map((f) => `--${f}`).join(', ')})` : ''}`;
+    message = e.message.replace(`for ${option}:`, `for --${f}${pathOf(f) === option ? '' : ` ${keys[keys.length - 1]}=…`}:`);
+  } else if (!flags.length && !pos && own_ && typeof fallback !== 'object' && fallback !== undefined && e.message.includes(`for ${option}:`)) {
+    message = `${config ? `${config.shown}: ` : ''}${e.message.replace(`for ${option}:`, `for ${config ? option : `--${own_}`} (default ${fallback}):`)}`;
+  } else if (config && pos) {
+    message = `${config.shown}:${pos.line}:${pos.col}: ${e.message}${flags.length ? ` (with ${flags.map((f) => `--${f}`).join(', ')})` : ''}`;
   } else if (flags.length) {
     message = `${e.message} (from ${flags.map((f) => `--${f}`).join(', ')})`;
+  } else if (config) {
+    message = `${config.shown}: ${e.message}`;
   }
   if (message === undefined) return e;
   const out = new EksNodegroupError(e.code, message, e.exitCode);
   out.option = option;
   return out;
+}
+
+/** An option's path as keys: a KEY=VALUE option's key is one key, dots and all (`mixedInstances.weights.m5.large`). */
+function optionKeys(option: string): string[] {
+  const map = Object.values(OPTION_FLAGS).find(([p, kind]) => kind === 'map' && option.startsWith(`${p}.`));
+  return map ? [...map[0].split('.'), option.slice(map[0].length + 1)] : option.split('.');
 }
 
 /** A flag's value as its option takes it; the resolver checks it (a number that does not parse is passed on as text, for it to refuse). */
@@ -221,30 +236,38 @@ function flagValue(flag: string, kind: FlagKind, raw: unknown): unknown {
     case 'list':
       return (raw as string[]).flatMap((v) => v.split(',')).map((t) => t.trim()).filter((t) => t !== '');
     case 'map':
-      return Object.fromEntries(keyValues(flag, raw).map(([k, x]) => [k, flag === 'kubelet' ? kubeletValue(x) : flag === 'tag' ? x : number(x)]));
+      // Weights are numbers; -p values stay text (the resolver reads a Number parameter's); kubelet values may be JSON.
+      return Object.fromEntries(keyValues(flag, raw).map(([k, x]) => [k, flag === 'kubelet' ? kubeletValue(x) : flag === 'weight' ? number(x) : x]));
     default:
       return String(raw);
   }
 }
 
+/** Options a switch turns on that also have options of their own (`mixedInstances`): there `true` becomes a mapping. */
+const SWITCHES: ReadonlySet<string> = new Set(
+  Object.values(OPTION_FLAGS)
+    .filter(([p, kind]) => kind === 'on' && Object.values(OPTION_FLAGS).some(([q]) => q.startsWith(`${p}.`)))
+    .map(([p]) => p),
+);
+
 /**
- * Sets `path` in `o` (copying the mappings on the way, so the config file's stay as read). A config
- * value that is not a mapping stays as it is, for the resolver to refuse by name; a switch only
- * replaces a boolean (`--mixed-instances` keeps a config's `mixedInstances: {…}`), and `true` below
- * a path becomes a mapping (`mixedInstances: true` with `--on-demand-base`).
+ * Sets `keys` in `o` (copying the mappings on the way, so the config file's stay as read). A config
+ * value that is not a mapping stays as it is, for the resolver to refuse by name, except a switch's
+ * boolean: `--mixed-instances` keeps a config's `mixedInstances: {…}`, and a flag below it turns
+ * `mixedInstances: true` (or `false`) into a mapping.
  */
-function setPath(o: Record<string, unknown>, path: readonly string[], value: unknown): void {
-  const [key, ...rest] = path;
+function setPath(o: Record<string, unknown>, keys: readonly string[], value: unknown, at = ''): void {
+  const [key, ...rest] = keys;
+  const path = at ? `${at}.${key}` : key;
   const here = own(o, key);
   if (rest.length === 0) {
-    const free = here === undefined || typeof here === 'boolean';
-    if (isRecord(value)) setOwn(o, key, isRecord(here) ? { ...here, ...value } : free ? value : here);
-    else if (value !== true || free) setOwn(o, key, value);
+    if (isRecord(value)) setOwn(o, key, isRecord(here) ? { ...here, ...value } : here === undefined || typeof here === 'boolean' ? value : here);
+    else if (typeof value !== 'boolean' || here === undefined || typeof here === 'boolean') setOwn(o, key, value);
     return;
   }
-  if (here !== undefined && typeof here !== 'boolean' && !isRecord(here)) return;
+  if (!isRecord(here) && here !== undefined && !(typeof here === 'boolean' && SWITCHES.has(path))) return;
   const next = isRecord(here) ? { ...here } : {};
-  setPath(next, rest, value);
+  setPath(next, rest, value, path);
   setOwn(o, key, next);
 }
 
