@@ -18,6 +18,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { plural } from '../lib/core';
 import { listInstanceTypes } from '../lib/instance-types';
 import { awsFromFacts } from '../lib/instance-types/refresh';
 import { parseTemplate, toYaml } from '../lib/yaml';
@@ -182,7 +183,7 @@ function main(): number {
   const repsArg = process.argv.indexOf('--reps');
   const reps = smoke ? 1 : repsArg > 0 ? Math.max(1, Number(process.argv[repsArg + 1]) || 11) : 11;
   const builds = nodeBuilds();
-  console.log(`eks-nodegroup bench — ${builds.map((b) => b.label).join(' and ')}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${reps} run(s) each`);
+  console.log(`eks-nodegroup bench — ${builds.map((b) => b.label).join(' and ')}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${plural(reps, 'run')} each`);
   let budgets = 0;
   let met = 0;
   for (const node of builds) {

@@ -7,16 +7,19 @@ import type { CliIO } from '../lib/cli';
 
 export async function cli(argv: string[], io: CliIO): Promise<number> {
   const [what, ms] = argv;
-  const spin = (until: number): void => {
-    while (Date.now() < until) {
-      // busy: CPU time, no event loop
+  /** Busy for `ms` of this process's CPU time (not wall time: a loaded machine stretches that), no event loop. */
+  const spin = (ms: number): void => {
+    const start = process.cpuUsage();
+    for (;;) {
+      const used = process.cpuUsage(start);
+      if ((used.user + used.system) / 1000 >= ms) return;
     }
   };
   switch (what) {
     case 'hang':
-      for (;;) spin(Date.now() + 1000);
+      for (;;) spin(1000);
     case 'spin':
-      spin(Date.now() + Number(ms));
+      spin(Number(ms));
       return 0;
     case 'abort':
       process.abort(); // what a V8 fatal error does to the process

@@ -15,7 +15,7 @@ import { buildNodeGroupTemplate, DEFAULTS, maxPodsTableFromTemplate, selectInsta
 import { MAX_MIXED_LAUNCH_TEMPLATES, MAX_MIXED_TYPES, mixedOverrides } from '../lib/nodegroup/mixed';
 import { maxPodsFromUserData, renderTemplate, userDataOf } from '../lib/render';
 import { validateTemplate } from '../lib/validate';
-import { amiPath } from '../lib/validate/node-checks';
+import { amiPath } from '../lib/core/aws';
 import { parseTemplate, toYaml } from '../lib/yaml';
 import { MIXED_CASES, MIXED_TYPES } from './aws-validator.spec';
 import { failure, REQUIRED_PARAMETERS, requiredParameters, runCli, tempDir } from './helpers';

@@ -106,7 +106,7 @@ describe('validate: valid templates', function () {
     const lt = (t: T): T => t.Resources.NodeLaunchTemplate.Properties.LaunchTemplateData;
     const ebs = (t: T, i = 0): T => lt(t).BlockDeviceMappings[i].Ebs;
     /** Sets a type's max pods in a by-size template. */
-    const setMaxPods = (t: T, type: string, value: number): void => {
+    const setMaxPods = (t: T, type: string, value: unknown): void => {
       const [family, size] = type.split('.');
       expect(t.Mappings.MaxPodsBySize[size][family.replace(/-/g, '')], type).to.be.a('number');
       t.Mappings.MaxPodsBySize[size][family.replace(/-/g, '')] = value;
@@ -141,12 +141,17 @@ describe('validate: valid templates', function () {
       'max pods above what the IPs give': ['nodegroup.yaml', (t) => setMaxPods(t, 'm5.large', ips + 11), 'max-pods-ips', 'warning', new RegExp(`more than the IPs of 1 type allow: pods beyond that stay ContainerCreating .*m5\\.large \\(${ips + 11}; its IPs give ${ips}\\)`)],
       'a node with no memory left for pods': ['nodegroup-bottlerocket.yaml', (t) => setMaxPods(t, 't3.small', noMemory), 'node-memory', 'error', /on 1 type a node would have no memory left for pods: kube-reserved \(11 × max pods \+ 255 MiB on bottlerocket\).*t3\.small/],
       'arm64 types on the x86_64 AMI (ImageId names one AMI parameter)': ['nodegroup.yaml', (t) => void (lt(t).ImageId = { 'Fn::If': ['HasNodeImageId', { Ref: 'NodeImageId' }, { Ref: 'NodeImageIdSSMParam' }] }), 'ami-architecture', 'error', /offers \d+ arm64 instance types .*gives them the x86_64 AMI/],
+      'a max-pods value that is not a whole number': ['nodegroup.yaml', (t) => setMaxPods(t, 'm5.large', 29.5), 'max-pods-value', 'error', /max pods 29\.5 is not a whole number/],
+      'an architecture mapping that does not resolve for an offered type': ['nodegroup.yaml', (t) => {
+        const arm64 = t.Mappings.AmiArchitecture.arm64;
+        for (const family of Object.keys(arm64)) arm64[family] = 'yes';
+      }, 'offered-type', 'error', /a stack with NodeInstanceType \S+, a type the template offers, fails: Fn::Select index yes is out of range/],
       'arm64 types and no arm64 AMI parameter': ['nodegroup-al2.yaml', (t) => {
         delete t.Parameters.NodeImageIdSSMParamArm64;
         lt(t).ImageId = { 'Fn::If': ['HasNodeImageId', { Ref: 'NodeImageId' }, { Ref: 'NodeImageIdSSMParam' }] };
       }, 'ami-architecture', 'error', /arm64 instance types .*x86_64 AMI/],
     };
-    const RULES = /^(kms-key|ebs-|ami-|max-pods-|node-memory)/;
+    const RULES = /^(kms-key|ebs-|ami-|max-pods-|node-memory|offered-type)/;
 
     it('every input gen refuses (spec/refused.ts) is planted here too', () => {
       expect(REFUSED.map(([title]) => title).filter((title) => !hasOwn(PLANTED, title))).to.deep.equal([]);

@@ -70,7 +70,7 @@ export function formatSimulation(sim: PodSimulation, systemPodsLabel: string): s
   );
   const bad = rows.filter((r) => r.status !== 'Running');
   if (bad.length) {
-    out += `\n# kubectl get events --field-selector type=Warning   (${bad.length} pod${bad.length === 1 ? '' : 's'} not running)\n`;
+    out += `\n# kubectl get events --field-selector type=Warning   (${plural(bad.length, 'pod')} not running)\n`;
     out += table(
       ['TYPE', 'REASON', 'OBJECT', 'MESSAGE'],
       bad.map((r) => [r.group.event!.type, r.group.event!.reason, `pod/${r.name}`, r.group.event!.message]),

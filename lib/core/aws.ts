@@ -88,3 +88,26 @@ export function ebsProblems(v: { type: EbsVolumeType; size?: number; iops?: numb
   }
   return out;
 }
+
+/** A CPU architecture EC2 instance types and AMIs have. */
+export type Architecture = 'x86_64' | 'arm64';
+
+/** The AMI family of the nodes; it decides the user-data format and how kube-reserved is computed. */
+export type AmiFamily = 'al2023' | 'bottlerocket' | 'al2';
+
+export const AMI_FAMILIES: readonly AmiFamily[] = ['al2023', 'bottlerocket', 'al2'];
+
+/**
+ * Family, Kubernetes version and architecture of an AWS-published AMI SSM parameter path
+ * (https://docs.aws.amazon.com/eks/latest/userguide/retrieve-ami-id.html, and Bottlerocket's
+ * https://bottlerocket.dev/en/os/latest/#/install/quickstart/aws/).
+ */
+export function amiPath(path: string): { family: AmiFamily; major: number; minor: number; architecture: Architecture } | undefined {
+  let m = /^\/aws\/service\/eks\/optimized-ami\/(\d+)\.(\d+)\/amazon-linux-2023\/(x86_64|arm64)\//.exec(path);
+  if (m) return { family: 'al2023', major: Number(m[1]), minor: Number(m[2]), architecture: m[3] as Architecture };
+  m = /^\/aws\/service\/eks\/optimized-ami\/(\d+)\.(\d+)\/amazon-linux-2(-arm64|-gpu)?\//.exec(path);
+  if (m) return { family: 'al2', major: Number(m[1]), minor: Number(m[2]), architecture: m[3] === '-arm64' ? 'arm64' : 'x86_64' };
+  m = /^\/aws\/service\/bottlerocket\/aws-k8s-(\d+)\.(\d+)(?:-[a-z]+)*\/(x86_64|arm64)\//.exec(path);
+  if (m) return { family: 'bottlerocket', major: Number(m[1]), minor: Number(m[2]), architecture: m[3] as Architecture };
+  return undefined;
+}

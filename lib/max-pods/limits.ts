@@ -3,7 +3,7 @@
  * template, each with the words both say (so a finding reads like the refusal it mirrors).
  */
 import { listOf, plural } from '../core';
-import type { AmiFamily, NodeResources } from './resources';
+import { EVICTION_HARD_MEMORY_MIB, type AmiFamily, type NodeResources } from './resources';
 
 /** The most max pods AWS recommends for any node (max-pods-calculator.sh's cap above 30 vCPUs); more only with cap: false. */
 export const MAX_PODS_CEILING = 250;
@@ -36,5 +36,5 @@ export const NO_ENI_TEXT = 'so only host-network pods could run';
 
 /** No memory left for pods on `count` types of `family`. */
 export function noMemoryText(count: number, family: AmiFamily, list: readonly string[]): string {
-  return `on ${plural(count, 'type')} a node would have no memory left for pods: kube-reserved (11 × max pods + 255 MiB on ${family}) and the 100 MiB eviction threshold take it all: ${listOf(list, 10)}`;
+  return `on ${plural(count, 'type')} a node would have no memory left for pods: kube-reserved (11 × max pods + 255 MiB on ${family}) and the ${EVICTION_HARD_MEMORY_MIB} MiB eviction threshold take it all: ${listOf(list, 10)}`;
 }

@@ -20,10 +20,9 @@
  */
 import type { InstanceTypeFacts } from '../instance-types';
 
-/** The AMI family of the nodes; it decides the user-data format and how kube-reserved is computed. */
-export type AmiFamily = 'al2023' | 'bottlerocket' | 'al2';
+import { AMI_FAMILIES, type AmiFamily } from '../core/aws';
 
-export const AMI_FAMILIES: readonly AmiFamily[] = ['al2023', 'bottlerocket', 'al2'];
+export { AMI_FAMILIES, type AmiFamily };
 
 /** Karpenter's VM_MEMORY_OVERHEAD_PERCENT default. */
 export const VM_MEMORY_OVERHEAD = 0.075;

@@ -143,7 +143,8 @@ export function arm64Lookup(layout: MaxPodsLayout, instanceTypeParameter = 'Node
   return { 'Fn::FindInMap': [ARCHITECTURE_MAPPING, 'arm64', typeParts(instanceTypeParameter).family, { DefaultValue: 0 }] };
 }
 
-function asCount(v: unknown): number | undefined {
+/** A max-pods value as a count: a whole number, or the digits of one. */
+export function asCount(v: unknown): number | undefined {
   if (typeof v === 'number' && Number.isInteger(v)) return v;
   if (typeof v === 'string' && /^\d+$/.test(v)) return Number(v);
   return undefined;

@@ -5,7 +5,7 @@
  * Errors name the option, the value given and what is allowed.
  */
 import { badOption, checkTree, EksNodegroupError, fromPointer, hasOwn, listOf, plural, suggest } from '../core';
-import { EBS_HDD_TYPES, EBS_LIMITS, ebsProblems, KMS_KEY_FORMS, KMS_KEY_PATTERN, minimumSize, type EbsVolumeType } from '../core/aws';
+import { EBS_HDD_TYPES, EBS_LIMITS, ebsProblems, KMS_KEY_FORMS, KMS_KEY_PATTERN, minimumSize, type Architecture, type EbsVolumeType } from '../core/aws';
 import { architectureOf, getInstanceType } from '../instance-types';
 import { checkMaxPodsOptions, kubeReservedMemory, maxPodsTable, nodeResourcesFromFacts } from '../max-pods';
 import { CEILING_ALLOWED, MAX_PODS_CEILING, NO_ENI_TEXT, noMemoryText, overIpsText, RESERVED_SHARE_REASON, RESERVED_SHARE_WARNING, reservedOf } from '../max-pods/limits';
@@ -170,7 +170,6 @@ function smallest(types: readonly string[]): string | undefined {
   })[0];
 }
 
-type Architecture = 'x86_64' | 'arm64';
 
 /**
  * The offered types the template can serve, and what was left out: a type whose CPU architecture

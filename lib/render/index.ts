@@ -91,8 +91,8 @@ const PSEUDO = new Set(PSEUDO_PARAMETERS);
 const NO_VALUE: unique symbol = Symbol('AWS::NoValue');
 type Resolved = unknown;
 
-/** A value in a message: JSON, cut when long (a template value may be megabytes through aliases). */
-const q = (v: unknown): string => shown(v, 100_000);
+/** A value in a message: JSON, cut at 200 characters (a template value may be megabytes through aliases). */
+const q = (v: unknown): string => shown(v, 200);
 
 /** Partition and URL suffix of a region, by its prefix (AWS's partitions.json). */
 export function partitionOfRegion(region: string): { partition: string; urlSuffix: string } {
@@ -167,7 +167,8 @@ function resolveParameters(
   }
   const missing = options.placeholders ? [] : names.filter((n) => !has(given, n) && (declared[n] ?? {}).Default === undefined);
   if (missing.length) {
-    problems.push(`missing value for parameter(s) without a Default: ${missing.join(', ')} (give each one a value, e.g. ${missing[0]}=…)`);
+    const which = missing.length === 1 ? 'parameter' : 'parameters';
+    problems.push(`missing value for ${which} without a Default: ${missing.join(', ')} (give ${missing.length === 1 ? 'it' : 'each one'} a value, e.g. ${missing[0]}=…)`);
   }
   const values: Record<string, Resolved> = {};
   const budget = patternBudget(); // one for the template: past it, values are not checked

@@ -36,7 +36,6 @@ export function settle(f: PendingFinding): Finding {
 /** Most findings one template gets: the rest are counted, so a hostile template costs seconds, not minutes. */
 export const MAX_FINDINGS = 1000;
 
-export { listOf };
 
 /** `file:line:col: error [rule] message (at /pointer)`. */
 export function formatFinding(f: Finding): string {

@@ -6,17 +6,17 @@
  * for, and mixed-instances groups EC2 Auto Scaling refuses. The same rules gen applies to its
  * options (lib/core/aws.ts, lib/nodegroup).
  */
-import { hasOwn, isRecord, listOf, plural, toPointer } from '../core';
-import { EBS_HDD_TYPES, EBS_LIMITS, ebsProblems, KMS_KEY_FORMS, KMS_KEY_PATTERN, ROOT_DEVICE_NAMES, type EbsVolumeType } from '../core/aws';
-import { imagesOf } from '../diff/images';
+import { fromPointer, hasOwn, isRecord, listOf, plural, toPointer } from '../core';
+import { amiPath, EBS_HDD_TYPES, EBS_LIMITS, ebsProblems, KMS_KEY_FORMS, KMS_KEY_PATTERN, ROOT_DEVICE_NAMES, type EbsVolumeType } from '../core/aws';
+import { imageArchitecture, imageIn, imagesOf, listedTypes } from '../render/images';
 import { architectureOf, getInstanceType, isInstanceType } from '../instance-types';
 import { checkMaxPodsOptions, maxPodsTable, nodeResourcesFromFacts, type MaxPodsOptions } from '../max-pods';
 import { CEILING_ALLOWED, MAX_PODS_CEILING, NO_ENI_TEXT, noMemoryText, overIpsText, reservedOf } from '../max-pods/limits';
 import { splitInstanceType } from '../nodegroup/instance-selection';
-import { BY_SIZE_MAPPING, PER_TYPE_MAPPING, templateMaxPods } from '../nodegroup/layout';
+import { asCount, BY_SIZE_MAPPING, PER_TYPE_MAPPING, templateMaxPods } from '../nodegroup/layout';
 import { MAX_MIXED_LAUNCH_TEMPLATES, MAX_MIXED_TYPES, mixedOverrides, SPOT_ALLOCATION_STRATEGIES } from '../nodegroup/mixed';
 import { KUBERNETES_VERSIONS, KUBERNETES_VERSION_SOURCES, type AmiFamily } from '../nodegroup/options';
-import { maxPodsFromUserData, renderTemplate, userDataOf, type UserDataFormat } from '../render';
+import { maxPodsFromUserData, renderTemplate, RenderError, userDataOf, type UserDataFormat } from '../render';
 import type { Finding } from './findings';
 
 type Obj = Record<string, unknown>;
@@ -43,17 +43,6 @@ function valueOf(v: unknown, parameters: Obj): { value: unknown; via?: string } 
 }
 
 const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : undefined);
-
-/** Family, Kubernetes version and architecture of an AWS-published AMI SSM parameter path. */
-export function amiPath(path: string): { family: AmiFamily; major: number; minor: number; architecture: Architecture } | undefined {
-  let m = /^\/aws\/service\/eks\/optimized-ami\/(\d+)\.(\d+)\/amazon-linux-2023\/(x86_64|arm64)\//.exec(path);
-  if (m) return { family: 'al2023', major: Number(m[1]), minor: Number(m[2]), architecture: m[3] as Architecture };
-  m = /^\/aws\/service\/eks\/optimized-ami\/(\d+)\.(\d+)\/amazon-linux-2(-arm64|-gpu)?\//.exec(path);
-  if (m) return { family: 'al2', major: Number(m[1]), minor: Number(m[2]), architecture: m[3] === '-arm64' ? 'arm64' : 'x86_64' };
-  m = /^\/aws\/service\/bottlerocket\/aws-k8s-(\d+)\.(\d+)(?:-[a-z]+)*\/(x86_64|arm64)\//.exec(path);
-  if (m) return { family: 'bottlerocket', major: Number(m[1]), minor: Number(m[2]), architecture: m[3] as Architecture };
-  return undefined;
-}
 
 type Add = (severity: Finding['severity'], rule: string, path: (string | number)[], message: string) => void;
 
@@ -109,11 +98,10 @@ export function nodeChecks(t: Obj): Finding[] {
   const rendered = renderedNodes(t, listed);
   if (rendered) architectureChecks(t, rendered, listed, add);
   if (table) maxPodsChecks(t, table, rendered?.family, add);
+  notCounts(t, add);
   out.push(...mixedChecks(resources, parameters));
   return out;
 }
-
-type Architecture = 'x86_64' | 'arm64';
 
 /** The template rendered once (parameters' defaults, placeholders where none), and the AMI family its user data is written for. */
 interface RenderedNodes {
@@ -122,15 +110,6 @@ interface RenderedNodes {
 }
 
 const FAMILY_OF_FORMAT: Partial<Record<UserDataFormat, AmiFamily>> = { nodeadm: 'al2023', bottlerocket: 'bottlerocket', 'bootstrap.sh': 'al2' };
-
-/** The types a template lists (its max-pods table, NodeInstanceType's AllowedValues, a mixed group's overrides): only these it offers. */
-function listedTypes(t: Obj, table: ReadonlyMap<string, number> | undefined): string[] {
-  const offered = new Set<string>(table?.keys() ?? []);
-  const it = isRecord(t.Parameters) ? t.Parameters.NodeInstanceType : undefined;
-  if (isRecord(it) && Array.isArray(it.AllowedValues)) for (const v of it.AllowedValues) if (typeof v === 'string') offered.add(v);
-  for (const o of mixedOverrides(t)) offered.add(o.instanceType);
-  return [...offered].filter(isInstanceType).sort();
-}
 
 /** Renders `t` with its defaults (NodeInstanceType, if it has no default, as a listed type); undefined when it does not render. */
 function renderedNodes(t: Obj, listed: readonly string[]): RenderedNodes | undefined {
@@ -146,11 +125,6 @@ function renderedNodes(t: Obj, listed: readonly string[]): RenderedNodes | undef
   }
 }
 
-/** The image an AWS SSM path names, from a rendered ImageId (`<ssm:PATH>`). */
-const imageArchitecture = (image: unknown): Architecture | undefined => (typeof image === 'string' ? amiPath(image.replace(/^<ssm:(.*)>$/, '$1'))?.architecture : undefined);
-
-const launchTemplateImage = (r: unknown): unknown => (isRecord(r) && isRecord(r.Properties) && isRecord(r.Properties.LaunchTemplateData) ? r.Properties.LaunchTemplateData.ImageId : undefined);
-
 /**
  * The image each offered type launches with, by rendering ImageId: for one listed type of each
  * architecture (lib/diff/images.ts imagesOf), and for each launch template of a mixed group. An
@@ -163,7 +137,7 @@ function architectureChecks(t: Obj, rendered: RenderedNodes, listed: readonly st
     // Each override where the mistake is: a type moved to a launch template of the other architecture.
     for (const o of overrides) {
       if (o.launchTemplate === undefined || !isInstanceType(o.instanceType)) continue;
-      const image = launchTemplateImage(rendered.resources[o.launchTemplate]);
+      const image = imageIn({ [o.launchTemplate]: rendered.resources[o.launchTemplate] ?? {} });
       const arch = imageArchitecture(image);
       if (arch === undefined || architectureOf(o.instanceType) === arch) continue;
       const at = ['Resources', o.group, 'Properties', 'MixedInstancesPolicy', 'LaunchTemplate', 'Overrides', o.index];
@@ -173,6 +147,22 @@ function architectureChecks(t: Obj, rendered: RenderedNodes, listed: readonly st
   }
   if (!listed.length) return; // NodeInstanceType is free text: no type is offered as such
   const images = imagesOf(t);
+  if (!images) {
+    // The template renders with its defaults but not for a type it offers: a stack of that type fails.
+    for (const arch of ['x86_64', 'arm64'] as const) {
+      const type = listed.find((x) => architectureOf(x) === arch);
+      if (type === undefined) continue;
+      try {
+        renderTemplate(t, { NodeInstanceType: type }, { placeholders: true });
+      } catch (e) {
+        if (!(e instanceof RenderError)) throw e;
+        const at = e.pointer ?? '';
+        add('error', 'offered-type', fromPointer(at), `a stack with NodeInstanceType ${type}, a type the template offers, fails: ${e.message.startsWith(`${at}: `) ? e.message.slice(at.length + 2) : e.message}`);
+        return;
+      }
+    }
+    return;
+  }
   const where = Object.entries(rendered.resources).find(([, r]) => r.Type === 'AWS::EC2::LaunchTemplate' || r.Type === 'AWS::AutoScaling::LaunchConfiguration');
   const pointer = where ? ['Resources', where[0], 'Properties', ...(where[1].Type === 'AWS::EC2::LaunchTemplate' ? ['LaunchTemplateData'] : []), 'ImageId'] : ['Resources'];
   for (const arch of ['x86_64', 'arm64'] as const) {
@@ -211,6 +201,19 @@ function recordedOptions(t: Obj): MaxPodsOptions {
     return isRecord(meta.MaxPodsOptions) ? checkMaxPodsOptions({ ...meta.MaxPodsOptions }) : {};
   } catch {
     return {};
+  }
+}
+
+/** A max-pods mapping value that is not a whole number: kubelet refuses it, and no other check can read it. */
+function notCounts(t: Obj, add: Add): void {
+  const mappings = isRecord(t.Mappings) ? t.Mappings : {};
+  const perType = mappings[PER_TYPE_MAPPING];
+  const bySize = mappings[BY_SIZE_MAPPING];
+  const cells: [(string | number)[], unknown][] = [];
+  if (isRecord(perType)) for (const [type, e] of Object.entries(perType)) if (isRecord(e) && hasOwn(e, 'MaxPods')) cells.push([['Mappings', PER_TYPE_MAPPING, type, 'MaxPods'], e.MaxPods]);
+  if (isRecord(bySize)) for (const [size, row] of Object.entries(bySize)) if (isRecord(row)) for (const [family, v] of Object.entries(row)) cells.push([['Mappings', BY_SIZE_MAPPING, size, family], v]);
+  for (const [path, v] of cells) {
+    if (asCount(v) === undefined) add('error', 'max-pods-value', path, `max pods ${JSON.stringify(v)} is not a whole number: kubelet's maxPods takes one`);
   }
 }
 

@@ -6,8 +6,8 @@
  * (their inner error names the key), and a "missing required property" that is really a
  * misspelling of an unknown property on the same object (one finding: the misspelt key).
  */
-import { didYouMean, fromPointer, plural, pointerSegment, suggest, VALUE_FUNCTIONS as FUNCTION_NAMES } from '../core';
-import { listOf, type Finding } from './findings';
+import { didYouMean, fromPointer, listOf, plural, pointerSegment, suggest, VALUE_FUNCTIONS as FUNCTION_NAMES } from '../core';
+import type { Finding } from './findings';
 
 /** The subset of ajv's ErrorObject (with `verbose: true`) used here. */
 export interface AjvError {

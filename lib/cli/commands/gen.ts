@@ -22,7 +22,7 @@ export const DEFAULT_OUTPUT = path.join('templates', 'nodegroup.yaml');
 /** CloudFormation's limit for a template body passed inline (without --s3-bucket). */
 export const INLINE_TEMPLATE_LIMIT = 51_200;
 
-/** How a flag's text becomes its option's value; the resolver then checks the value (ranges, choices) once. */
+/** How a flag's text becomes its option's value; the resolver then checks the value (ranges, choices). The max-pods mode flags, shared with the max-pods command, are read by maxPodsOptionsFromFlags. */
 type FlagKind = 'text' | 'number' | 'list' | 'on' | 'off' | 'map';
 
 /** The flags that set an option: the option's path in NodeGroupOptions (named in errors about its value), the flag's kind, its short name. */
@@ -148,6 +148,7 @@ function keyValues(flag: string, values: unknown): [string, string][] {
 function kubeletValue(text: string): NonNullable<NodeGroupOptions['kubelet']>[string] {
   try {
     const v = JSON.parse(text) as unknown;
+    if (typeof v === 'number' && !Number.isFinite(v)) return text; // 1e999 is no number kubelet takes
     if (v !== null && typeof v !== 'object') return v as string | number | boolean;
     if (v !== null) return v as string[];
   } catch {
