@@ -109,6 +109,14 @@ describe('gen --mixed-instances', function () {
     expect(fs.readFileSync(path.join(dir, 'mixed.yaml'), 'utf8')).to.equal(lib);
   });
 
+  it('a Spot strategy with 100% On-Demand above the base is a warning: such a group buys no Spot', async () => {
+    const all = await runCli(['gen', '--mixed-instances', '-t', 'm5.large,m5a.large', '--spot-allocation-strategy', 'capacity-optimized', '--stdout'], { cwd: dir });
+    expect(all.code, all.stderr).to.equal(0);
+    expect(all.stderr).to.include('warning: mixedInstances.spotAllocationStrategy is capacity-optimized but onDemandPercentageAboveBaseCapacity is 100, so the group launches no Spot instances');
+    const spot = await runCli(['gen', '--mixed-instances', '-t', 'm5.large,m5a.large', '--spot-allocation-strategy', 'capacity-optimized', '--on-demand-percentage', '0', '--stdout'], { cwd: dir });
+    expect(spot.stderr).to.not.include('no Spot instances');
+  });
+
   // 41 types; and 21 types with distinct max pods (x86_64), so 21 launch templates.
   const x86 = listInstanceTypes().filter((t) => t.architecture === 'x86_64' && t.vcpus !== undefined);
   const distinct = [...new Map(x86.map((t) => [maxPods(t), t.name])).values()];

@@ -105,7 +105,7 @@ describe('renderTemplate', () => {
 
     it('names every missing parameter without a Default at once', () => {
       const e = renderError(() => renderTemplate(t, {}));
-      expect(e.message).to.match(/missing value for parameter\(s\) without a Default: Name, Subnets\b/);
+      expect(e.message).to.match(/missing value for parameters without a Default: Name, Subnets\b/);
       expect(e.message).to.not.match(/WithDefault/);
     });
 
@@ -756,7 +756,7 @@ describe('eks-nodegroup render', function () {
   it('missing, unknown and invalid parameters exit 2 naming them', async () => {
     const missing = await runCli(['render', file]);
     expect(missing.code).to.equal(2);
-    expect(missing.stderr).to.match(/missing value for parameter\(s\) without a Default: ClusterName/);
+    expect(missing.stderr).to.match(/missing value for parameters? without a Default: ClusterName/);
     const unknown = await runCli(['render', file, '-p', 'ClusterName=x', '-p', 'ClusterNme=y']);
     expect(unknown.code).to.equal(2);
     expect(unknown.stderr).to.match(/unknown parameter "ClusterNme"; did you mean ClusterName/);

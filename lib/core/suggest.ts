@@ -8,8 +8,9 @@ import { distance } from 'fastest-levenshtein';
 const MAX_WORD = 64;
 
 /**
- * Up to `max` of `candidates` closest to `word`, closest first (ties by name): those at an edit
- * distance of at most half the word's length (at least 2), so a wild guess suggests nothing.
+ * Up to `max` of `candidates` closest to `word`, closest first (ties by name): those the word
+ * begins (3 characters or more), then those at an edit distance of at most half the word's length
+ * (at least 2), so a wild guess suggests nothing.
  * Words and candidates longer than 64 characters are never compared.
  */
 export function suggest(word: string, candidates: Iterable<string>, max = 3): string[] {
@@ -18,8 +19,14 @@ export function suggest(word: string, candidates: Iterable<string>, max = 3): st
   const limit = Math.max(2, Math.floor(word.length / 2));
   const scored = new Map<string, number>();
   for (const c of candidates) {
+    if (c.length > MAX_WORD || scored.has(c)) continue;
+    // A candidate the word begins (--max-pods → --max-pods-override) comes before any misspelling.
+    if (word.length >= 3 && c.length > word.length && c.toLowerCase().startsWith(lower)) {
+      scored.set(c, 0.5);
+      continue;
+    }
     // The distance is at least the difference in length: most candidates cost nothing.
-    if (Math.abs(c.length - word.length) > limit || c.length > MAX_WORD || scored.has(c)) continue;
+    if (Math.abs(c.length - word.length) > limit) continue;
     const d = distance(lower, c.toLowerCase());
     if (d <= limit) scored.set(c, d);
   }

@@ -90,7 +90,6 @@ export interface SshOptions {
   /**
    * Allow SSH (TCP 22) to the nodes from this IPv4 CIDR, e.g. "10.0.0.0/16". "0.0.0.0/0" opens
    * SSH to the internet and is only accepted when written out here.
-   * @pattern ^\d{1,3}(\.\d{1,3}){3}/\d{1,2}$
    */
   cidr?: string;
 }

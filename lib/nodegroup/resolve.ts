@@ -129,6 +129,10 @@ function applySchema(options: unknown): NodeGroupOptions {
   const e = reportedError(validate.errors ?? []);
   if (!e) throw new EksNodegroupError('BAD_OPTION', 'invalid options');
   const at = optionName(e.instancePath);
+  if (at === 'kubernetesVersion' && typeof e.data === 'number') {
+    // YAML reads an unquoted 1.30 as the number 1.3: say so, and how to write it.
+    throw badOption(at, e.data, `text such as "1.${KUBERNETES_VERSIONS[DEFAULTS.amiFamily][1]}"; unquoted in YAML, 1.30 is the number 1.3: quote the version`);
+  }
   if (at === 'kubernetesVersion' && e.keyword === 'pattern') {
     // The allowed range, not the schema's regular expression (the family's, when it is a valid one).
     const f = (options as NodeGroupOptions).amiFamily;
@@ -451,6 +455,11 @@ export function resolveNodeGroupOptions(options: NodeGroupOptions = {}): Resolve
   }
   const resources = checkResources(offered, table, family, o.acceptNoAllocatableMemory === true);
   warnings.push(...resources.warnings);
+  const m = o.mixedInstances;
+  if (m && m.spotAllocationStrategy !== undefined && (m.onDemandPercentageAboveBaseCapacity ?? DEFAULTS.mixedInstances.onDemandPercentageAboveBaseCapacity) === 100) {
+    // A Spot strategy with 100% On-Demand above the base buys no Spot at all: say so rather than let it look like a Spot group.
+    warnings.push(`mixedInstances.spotAllocationStrategy is ${m.spotAllocationStrategy} but onDemandPercentageAboveBaseCapacity is 100, so the group launches no Spot instances (set it below 100, e.g. --on-demand-percentage 0 for all Spot above the base)`);
+  }
   const kubelet = Object.entries(o.kubelet ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   for (const [k, v] of kubelet) checkKubeletSetting(family, k, v);
   const description =
