@@ -69,6 +69,7 @@ export const CASES: BadInputCase[] = [
   // ---- max-pods
   { name: 'max-pods: missing argument', argv: ['max-pods'], code: 2, stderr: /name at least one instance type/ },
   { name: 'max-pods: unknown type', argv: ['max-pods', 't2.mcro'], code: 2, stderr: /unknown instance type "t2\.mcro"; did you mean t2\.micro/ },
+  { name: 'max-pods: a pattern (gen -t takes patterns)', argv: ['max-pods', 't3.*'], code: 2, stderr: /"t3\.\*" is a pattern: max-pods takes instance type names \(or --all\); patterns select types in gen -t/ },
   { name: 'max-pods: empty type name', argv: ['max-pods', ''], code: 2, stderr: /instance type must be a non-empty string/ },
   { name: 'max-pods: unknown flag', argv: ['max-pods', 'm5.large', '--prefix'], code: 2, stderr: /Unknown option '--prefix'/ },
   { name: 'max-pods: non-numeric --max-enis', argv: ['max-pods', 'm5.large', '--max-enis', 'x'], code: 2, stderr: /--max-enis: "x"/ },
@@ -112,6 +113,7 @@ export const CASES: BadInputCase[] = [
   },
   { name: 'refresh-data: bad --date', argv: ['refresh-data', 'ok.json', '--date', '27/11/2026', '-o', 'existing.txt'], setup: (d) => { write('existing.txt', EXISTING)(d); write('ok.json', JSON.stringify({ InstanceTypes: [{ InstanceType: 'm5.large', NetworkInfo: { MaximumNetworkInterfaces: 3, Ipv4AddressesPerInterface: 10 } }] }))(d); }, code: 2, stderr: /--date: "27\/11\/2026"/ },
   // ---- gen
+  { name: 'gen: -p over the 4,096 bytes of a parameter value', argv: ['gen', '-p', `ClusterName=${'x'.repeat(4097)}`, '-o', 'out.yaml'], code: 2, stderr: /invalid value for --parameter ClusterName=…: .*at most 4096 bytes \(CloudFormation's limit on a parameter value\)/ },
   { name: 'gen: -p with a misspelt parameter name', argv: ['gen', '-p', 'ClusterNme=x', '-o', 'out.yaml'], code: 2, stderr: /invalid value for --parameter: "ClusterNme" is not a parameter of the template \(did you mean ClusterName\? / },
   { name: 'gen: --tag with a reserved aws: key', argv: ['gen', '--tag', 'aws:team=x', '-o', 'out.yaml'], code: 2, stderr: /invalid value for tag key: "aws:team" \(allowed: .*the aws: prefix is reserved for AWS\)/ },
   { name: 'gen: --tag Name', argv: ['gen', '--tag', 'Name=x', '-o', 'out.yaml'], code: 2, stderr: /tag key: "Name" .*the template sets it/ },

@@ -28,4 +28,12 @@ describe('eks-nodegroup (top level)', () => {
     expect(none.stdout).to.equal('');
     expect(none.stderr).to.equal(help.stdout);
   });
+
+  it('help COMMAND is COMMAND --help', async () => {
+    for (const name of commandNames()) {
+      const a = await runCli(['help', name]);
+      expect([a.code, a.stdout]).to.deep.equal([0, (await runCli([name, '--help'])).stdout]);
+      expect(a.stdout).to.match(new RegExp(`^usage: eks-nodegroup ${name}`));
+    }
+  });
 });

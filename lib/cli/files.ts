@@ -64,7 +64,7 @@ export function writeFileAtomic(file: string, data: string | Uint8Array, shown =
     throw new EksNodegroupError('WRITE_ERROR', `cannot write ${shown}: it is a directory (give a file name, e.g. ${path.join(shown, 'nodegroup.yaml')})`);
   }
   if (!fs.existsSync(dir)) {
-    throw new EksNodegroupError('WRITE_ERROR', `cannot write ${shown}: folder ${path.dirname(shown)} does not exist (create it first)`);
+    throw new EksNodegroupError('WRITE_ERROR', `cannot write ${shown}: folder ${path.dirname(shown)} does not exist (create it first, or name another file with -o)`);
   }
   const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${Date.now().toString(36)}.tmp`);
   try {

@@ -55,7 +55,9 @@ export async function cli(argv: string[], io: CliIO): Promise<number> {
   if (!isRecord(io) || typeof io.stdout?.write !== 'function' || typeof io.stderr?.write !== 'function') {
     throw badArgument('cli', 'io', 'an object with stdout and stderr, each with write(text)', io);
   }
-  const [name, ...rest] = argv;
+  const [first, ...after] = argv;
+  // `help gen` is `gen --help`.
+  const [name, ...rest] = first === 'help' && after.length ? [after[0], '--help'] : [first, ...after];
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     (name === undefined ? io.stderr : io.stdout).write(mainHelp());
     return name === undefined ? EXIT_USAGE : 0;

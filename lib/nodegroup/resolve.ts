@@ -4,7 +4,7 @@
  * default (DEFAULTS). The builder takes only what it returns, so nothing after it checks an option.
  * Errors name the option, the value given and what is allowed.
  */
-import { badOption, checkTree, EksNodegroupError, fromPointer, hasOwn, listOf, plural, suggest } from '../core';
+import { badOption, checkTree, EksNodegroupError, fromPointer, hasOwn, listOf, plural, QUOTAS, suggest } from '../core';
 import { EBS_HDD_TYPES, EBS_LIMITS, ebsProblems, KMS_KEY_FORMS, KMS_KEY_PATTERN, minimumSize, type Architecture, type EbsVolumeType } from '../core/aws';
 import { architectureOf, getInstanceType } from '../instance-types';
 import { checkMaxPodsOptions, kubeReservedMemory, maxPodsTable, nodeResourcesFromFacts } from '../max-pods';
@@ -393,6 +393,7 @@ function parameterDefaults(
     const option = `parameterDefaults.${name}`;
     if (type === 'Number' && (typeof value !== 'number' || !Number.isInteger(value) || value < 0)) throw badOption(option, value, 'a whole number ≥ 0');
     if (type !== 'Number' && typeof value !== 'string') throw badOption(option, value, 'a string');
+    if (Buffer.byteLength(String(value)) > QUOTAS.parameterValueBytes) throw badOption(option, value, `at most ${QUOTAS.parameterValueBytes} bytes (CloudFormation's limit on a parameter value)`);
     const allowed = PARAMETER_ALLOWED_VALUES[name];
     if (allowed && !allowed.includes(value as string)) throw badOption(option, value, allowed.join(', '));
     d[name] = value;

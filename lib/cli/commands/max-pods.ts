@@ -138,7 +138,8 @@ ${MAX_POD_FLAGS_HELP}
       try {
         getInstanceType(t);
       } catch (e) {
-        unknown.push((e as Error).message);
+        // A pattern is for gen -t; here names only.
+        unknown.push(t.includes('*') ? `"${t}" is a pattern: max-pods takes instance type names (or --all); patterns select types in gen -t` : (e as Error).message);
       }
     }
     if (unknown.length) throw new EksNodegroupError('UNKNOWN_INSTANCE_TYPE', unknown.join('\n'));

@@ -19,7 +19,8 @@ function pairs(flag: string, values: unknown, what: string): Record<string, stri
     const s = String(raw);
     const eq = s.indexOf('=');
     if (eq < 1) {
-      throw new EksNodegroupError('BAD_USAGE', `${flag} ${JSON.stringify(s)}: expected ${what}=VALUE (e.g. ${flag} ClusterName=my-cluster)\nusage: ${usage}`);
+      const example = flag === '--ssm' ? '/aws/service/eks/optimized-ami/1.36/amazon-linux-2023/x86_64/standard/recommended/image_id=ami-0123' : 'ClusterName=my-cluster';
+      throw new EksNodegroupError('BAD_USAGE', `${flag} ${JSON.stringify(s)}: expected ${what}=VALUE (e.g. ${flag} ${example})\nusage: ${usage}`);
     }
     const key = s.slice(0, eq);
     if (hasOwn(out, key)) {
