@@ -198,13 +198,13 @@ function attribute(e: EksNodegroupError, values: Parsed['values'], config?: { sh
   const pos = config && inConfig !== undefined ? config.locate(toPointer(keys)) : undefined;
   // An option nobody set (its default broke a rule another option made): name it with its default.
   const fallback = valueAt(DEFAULTS);
-  const own_ = Object.keys(OPTION_FLAGS).find((f) => OPTION_FLAGS[f][0] === option);
+  const ownFlag = Object.keys(OPTION_FLAGS).find((f) => OPTION_FLAGS[f][0] === option);
   let message: string | undefined;
   if (exact.length === 1 && e.message.includes(`for ${option}:`)) {
     const f = exact[0];
     message = e.message.replace(`for ${option}:`, `for --${f}${pathOf(f) === option ? '' : ` ${keys[keys.length - 1]}=…`}:`);
-  } else if (!flags.length && !pos && own_ && typeof fallback !== 'object' && fallback !== undefined && e.message.includes(`for ${option}:`)) {
-    message = `${config ? `${config.shown}: ` : ''}${e.message.replace(`for ${option}:`, `for ${config ? option : `--${own_}`} (default ${fallback}):`)}`;
+  } else if (!flags.length && !pos && ownFlag && typeof fallback !== 'object' && fallback !== undefined && e.message.includes(`for ${option}:`)) {
+    message = `${config ? `${config.shown}: ` : ''}${e.message.replace(`for ${option}:`, `for ${config ? option : `--${ownFlag}`} (default ${fallback}):`)}`;
   } else if (config && pos) {
     message = `${config.shown}:${pos.line}:${pos.col}: ${e.message}${flags.length ? ` (with ${flags.map((f) => `--${f}`).join(', ')})` : ''}`;
   } else if (flags.length) {
