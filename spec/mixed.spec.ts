@@ -226,6 +226,19 @@ describe('gen --mixed-instances', function () {
     expect(errors.map((f) => f.rule)).to.include('ref-target');
     expect(errors.map((f) => f.message).join('\n')).to.include('NodeLaunchTemplateMissing');
   });
+
+  it('validate: an override naming a resource that is not a launch template is an error at that override', () => {
+    const t = JSON.parse(JSON.stringify(buildNodeGroupTemplate({ instanceTypes: ['m5.large', 't3.medium'], mixedInstances: {} }))) as T;
+    const overrides = (((t.Resources as Resources).NodeGroup.Properties.MixedInstancesPolicy as T).LaunchTemplate as { Overrides: { LaunchTemplateSpecification: { LaunchTemplateId: T } }[] }).Overrides;
+    overrides[1].LaunchTemplateSpecification.LaunchTemplateId = { Ref: 'NodeSecurityGroup' };
+    const errors = validateTemplate(t).filter((f) => f.rule === 'launch-template');
+    expect(errors.map((f) => [f.severity, f.pointer])).to.deep.equal([['error', '/Resources/NodeGroup/Properties/MixedInstancesPolicy/LaunchTemplate/Overrides/1/LaunchTemplateSpecification']]);
+    expect(errors[0].message).to.include('names NodeSecurityGroup (AWS::EC2::SecurityGroup), not an AWS::EC2::LaunchTemplate');
+    // The same in a single-type group.
+    const single = JSON.parse(JSON.stringify(buildNodeGroupTemplate({ instanceTypes: ['m5.large'] }))) as T;
+    ((single.Resources as Resources).NodeGroup.Properties.LaunchTemplate as T).LaunchTemplateId = { Ref: 'NodeSecurityGroup' };
+    expect(validateTemplate(single).filter((f) => f.rule === 'launch-template').map((f) => f.pointer)).to.deep.equal(['/Resources/NodeGroup/Properties/LaunchTemplate']);
+  });
 });
 
 describe('diff with mixed-instances groups: which nodes are replaced and why', () => {

@@ -96,7 +96,7 @@ export function mixedSummary(m: NonNullable<ResolvedNodeGroupOptions['mixedInsta
 }
 
 /** The launch template (logical ID) a specification names: `LaunchTemplateId` or `LaunchTemplateName` by Ref or GetAtt. */
-function launchTemplateRef(spec: unknown): string | undefined {
+export function launchTemplateRef(spec: unknown): string | undefined {
   for (const key of ['LaunchTemplateId', 'LaunchTemplateName']) {
     const v = isRecord(spec) ? own(spec, key) : undefined;
     const r = isRecord(v) ? own(v, 'Ref') : undefined;

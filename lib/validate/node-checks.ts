@@ -14,7 +14,7 @@ import { checkMaxPodsOptions, maxPodsTable, nodeResourcesFromFacts, type MaxPods
 import { CEILING_ALLOWED, MAX_PODS_CEILING, NO_ENI_TEXT, noMemoryText, overIpsText, reservedOf } from '../max-pods/limits';
 import { splitInstanceType } from '../nodegroup/instance-selection';
 import { asCount, BY_SIZE_MAPPING, PER_TYPE_MAPPING, templateMaxPods } from '../nodegroup/layout';
-import { MAX_MIXED_LAUNCH_TEMPLATES, MAX_MIXED_TYPES, mixedOverrides, SPOT_ALLOCATION_STRATEGIES } from '../nodegroup/mixed';
+import { launchTemplateRef, MAX_MIXED_LAUNCH_TEMPLATES, MAX_MIXED_TYPES, mixedOverrides, SPOT_ALLOCATION_STRATEGIES } from '../nodegroup/mixed';
 import { KUBERNETES_VERSIONS, KUBERNETES_VERSION_SOURCES, type AmiFamily } from '../nodegroup/options';
 import { maxPodsFromUserData, renderTemplate, RenderError, userDataOf, type UserDataFormat } from '../render';
 import type { Finding } from './findings';
@@ -99,7 +99,7 @@ export function nodeChecks(t: Obj): Finding[] {
   if (rendered) architectureChecks(t, rendered, listed, add);
   if (table) maxPodsChecks(t, table, rendered?.family, add);
   notCounts(t, add);
-  out.push(...mixedChecks(resources, parameters));
+  out.push(...mixedChecks(resources, parameters), ...launchTemplateTargets(resources));
   return out;
 }
 
@@ -296,6 +296,30 @@ function mixedChecks(resources: Obj, parameters: Obj): Finding[] {
     const strategy = valueOf(d.SpotAllocationStrategy, parameters).value;
     if (typeof strategy === 'string' && !(SPOT_ALLOCATION_STRATEGIES as readonly string[]).includes(strategy)) {
       add('error', at('InstancesDistribution', 'SpotAllocationStrategy'), `SpotAllocationStrategy ${JSON.stringify(strategy)} is not one of ${SPOT_ALLOCATION_STRATEGIES.join(', ')}`);
+    }
+  }
+  return out;
+}
+
+/** Each launch template specification of an Auto Scaling group names a launch template (a name that is missing is ref-target's finding). */
+function launchTemplateTargets(resources: Obj): Finding[] {
+  const out: Finding[] = [];
+  for (const [group, r] of Object.entries(resources)) {
+    const props = isRecord(r) && r.Type === 'AWS::AutoScaling::AutoScalingGroup' && isRecord(r.Properties) ? r.Properties : undefined;
+    if (!props) continue;
+    const mixed = isRecord(props.MixedInstancesPolicy) && isRecord(props.MixedInstancesPolicy.LaunchTemplate) ? props.MixedInstancesPolicy.LaunchTemplate : {};
+    const overrides = Array.isArray(mixed.Overrides) ? mixed.Overrides : [];
+    const specs: [unknown, (string | number)[]][] = [
+      [props.LaunchTemplate, ['LaunchTemplate']],
+      [mixed.LaunchTemplateSpecification, ['MixedInstancesPolicy', 'LaunchTemplate', 'LaunchTemplateSpecification']],
+      ...overrides.map((o, i): [unknown, (string | number)[]] => [isRecord(o) ? o.LaunchTemplateSpecification : undefined, ['MixedInstancesPolicy', 'LaunchTemplate', 'Overrides', i, 'LaunchTemplateSpecification']]),
+    ];
+    for (const [spec, path] of specs) {
+      const name = launchTemplateRef(spec);
+      const target = name !== undefined && hasOwn(resources, name) ? resources[name] : undefined;
+      if (isRecord(target) && target.Type !== 'AWS::EC2::LaunchTemplate') {
+        out.push({ severity: 'error', rule: 'launch-template', pointer: toPointer(['Resources', group, 'Properties', ...path]), message: `names ${name} (${String(target.Type)}), not an AWS::EC2::LaunchTemplate` });
+      }
     }
   }
   return out;
