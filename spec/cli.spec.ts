@@ -23,6 +23,7 @@ describe('eks-nodegroup (top level)', () => {
     const help = await runCli(['--help']);
     expect(help.code).to.equal(0);
     for (const name of commandNames()) expect(help.stdout).to.match(new RegExp(`^  ${name} `, 'm'));
+    expect(help.stdout).to.match(/^Exit codes: 0 ok, 1 findings .*, 2 bad usage or input, 70 internal error\.$/m);
     const none = await runCli([]);
     expect(none.code).to.equal(2);
     expect(none.stdout).to.equal('');

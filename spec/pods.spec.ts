@@ -50,6 +50,16 @@ describe('eks-nodegroup pods', () => {
     expect(r.stdout).to.contain(`kubelet maxPods ${ips + 2}`);
   });
 
+  it('a count of one is in the singular (replica, node, pod, slot, IP; fits, runs)', async () => {
+    for (const argv of [['pods', 't2.micro', '--replicas', '1', '--system-pods', 'eks-2018'], ['pods', 't2.micro', '--replicas', '1', '--nodes-needed']]) {
+      const r = await runCli(argv);
+      expect(r.code, r.stderr).to.equal(0);
+      expect(r.stdout).to.contain('app: 1 replica ');
+      expect(r.stdout).not.to.match(/\b1 (app |system |pod )?(replicas|nodes|pods|slots|IPs)\b/);
+      expect(r.stdout).not.to.match(/\b1 app pod (fit|run) /);
+    }
+  });
+
   it('maxPods set above the IP limit: ContainerCreating with FailedCreatePodSandBox for each pod without an IP', async () => {
     const ips = podIpsOf('m5.large');
     const maxPods = ips + 20;

@@ -741,6 +741,7 @@ function explain(s: PodSimulation): string[] {
         `${plural(n.ipsForWorkload, 'pod IP')} left for ${s.workload}.${requested}`,
     );
     const fit = plural(n.workloadCapacity, `${s.workload} pod`);
+    const one = n.workloadCapacity === 1;
     if (n.firstLimit === 'cpu' || n.firstLimit === 'memory') {
       const left = n.firstLimit === 'cpu' ? `${n.cpuForWorkload}m CPU` : `${formatMemory(n.memoryMiBForWorkload!)} memory`;
       const each = n.firstLimit === 'cpu' ? `${s.requests.cpuMillicores}m` : formatMemory(s.requests.memoryMiB);
@@ -749,7 +750,7 @@ function explain(s: PodSimulation): string[] {
           `(slots allow ${n.slotsForWorkload}, IPs ${n.ipsForWorkload}); more stay Pending (FailedScheduling: Insufficient ${n.firstLimit}).`,
       );
     } else if (n.firstLimit === 'maxPods') {
-      out.push(`  maxPods binds first: ${plural(n.slotsForWorkload, 'slot')} < ${plural(n.ipsForWorkload, 'IP')}, so ${fit} fit per node; more stay Pending (FailedScheduling: Too many pods).`);
+      out.push(`  maxPods binds first: ${plural(n.slotsForWorkload, 'slot')} < ${plural(n.ipsForWorkload, 'IP')}, so ${fit} ${one ? 'fits' : 'fit'} per node; more stay Pending (FailedScheduling: Too many pods).`);
       if (t.maxPods === t.maxPodsExplanation.computed && n.systemHostNetworkPods > 2) {
         const extra = n.systemHostNetworkPods - 2;
         out.push(
@@ -760,7 +761,7 @@ function explain(s: PodSimulation): string[] {
     } else if (n.firstLimit === 'podIps') {
       out.push(
         `  Pod IPs run out first: ${plural(n.ipsForWorkload, 'IP')} < ${plural(n.slotsForWorkload, 'slot')} (maxPods is above what the IPs allow), so ` +
-          `${fit} run per node; more are scheduled but stay ContainerCreating (FailedCreatePodSandBox: failed to assign an IP address).`,
+          `${fit} ${one ? 'runs' : 'run'} per node; more are scheduled but stay ContainerCreating (FailedCreatePodSandBox: failed to assign an IP address).`,
       );
     } else {
       out.push(`  Both limits allow exactly ${fit} per node (slots = IPs).`);
