@@ -59,7 +59,11 @@ function expand(patterns: readonly string[], option: string): string[] {
     }
   }
   // Report every bad name at once, so one run fixes them all.
-  if (problems.length) throw new EksNodegroupError('UNKNOWN_INSTANCE_TYPE', problems.join('\n'));
+  if (problems.length) {
+    const e = new EksNodegroupError('UNKNOWN_INSTANCE_TYPE', problems.join('\n'));
+    e.option = option;
+    throw e;
+  }
   return out;
 }
 

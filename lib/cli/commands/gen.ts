@@ -203,6 +203,8 @@ function attribute(e: EksNodegroupError, values: Parsed['values'], config?: { sh
   if (exact.length === 1 && e.message.includes(`for ${option}:`)) {
     const f = exact[0];
     message = e.message.replace(`for ${option}:`, `for --${f}${pathOf(f) === option ? '' : ` ${keys[keys.length - 1]}=…`}:`);
+  } else if (exact.length === 1 && pathOf(exact[0]) === option && e.message.includes(`${option}: `)) {
+    message = e.message.replaceAll(`${option}: `, `--${exact[0]}: `);
   } else if (!flags.length && !pos && ownFlag && typeof fallback !== 'object' && fallback !== undefined && e.message.includes(`for ${option}:`)) {
     message = `${config ? `${config.shown}: ` : ''}${e.message.replace(`for ${option}:`, `for ${config ? option : `--${ownFlag}`} (default ${fallback}):`)}`;
   } else if (config && pos) {
