@@ -1,8 +1,8 @@
 /**
  * The ```console blocks of README.md and docs/*.md: each `$ eks-nodegroup …` line is run with the
  * built CLI, and what follows it in the block is its output (stdout, then stderr). `npm run
- * generate` rewrites the outputs; spec/docs.spec.ts checks them. A command may end in `| head -N` or `| grep 'TEXT'`;
- * one that ends in `# not run` is shown but never run (it needs AWS credentials or the network).
+ * generate` rewrites the outputs; spec/docs.spec.ts checks them. A command may end in `| head -N` or `| grep 'TEXT'`.
+ * A command that needs the network goes in a ```sh block, which shows no output.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -24,8 +24,6 @@ export interface ConsoleExample {
   command: string;
   /** The output shown under it (each line with its newline). */
   shown: string;
-  /** True for `# not run`. */
-  skip: boolean;
 }
 
 interface Block {
@@ -45,7 +43,7 @@ function blocks(lines: readonly string[]): Block[] {
       const l = lines[j];
       if (l.startsWith('$ ')) {
         const command = l.slice(2);
-        block.examples.push({ line: j + 1, command, shown: '', skip: /#\s*not run\s*$/.test(command) });
+        block.examples.push({ line: j + 1, command, shown: '' });
       } else if (block.examples.length) {
         block.examples[block.examples.length - 1].shown += l + '\n';
       }
@@ -100,7 +98,7 @@ export function refreshConsoleBlocks(markdown: string, run: (command: string) =>
     while (i < b.end && !lines[i].startsWith('$ ')) out.push(lines[i++]);
     for (const ex of b.examples) {
       out.push(`$ ${ex.command}`);
-      const text = ex.skip ? ex.shown : run(ex.command);
+      const text = run(ex.command);
       out.push(...text.replace(/\n$/, '').split('\n').filter((_, n, all) => !(all.length === 1 && all[0] === '' && n === 0)));
     }
     at = b.end;
