@@ -3,13 +3,15 @@
  * template, each with the words both say (so a finding reads like the refusal it mirrors).
  */
 import { listOf, plural } from '../core';
-import { EVICTION_HARD_MEMORY_MIB, type AmiFamily, type NodeResources } from './resources';
+import { EVICTION_HARD_MEMORY_MIB, kubeReservedMemory, type AmiFamily, type NodeResources } from './resources';
 
 /** The most max pods AWS recommends for any node (max-pods-calculator.sh's cap above 30 vCPUs); more only with cap: false. */
 export const MAX_PODS_CEILING = 250;
 
-/** What gen allows a max-pods override to be without the opt-out. */
-export const CEILING_ALLOWED = `at most ${MAX_PODS_CEILING}, the recommended cap for the largest nodes (give cap: false, --no-cap, to set more)`;
+/** What gen allows a max-pods override to be without the opt-out; `note` adds to the opt-out's clause. */
+export function ceilingAllowed(note = ''): string {
+  return `at most ${MAX_PODS_CEILING}, the recommended cap for the largest nodes (give cap: false, --no-cap, to set more${note})`;
+}
 
 /**
  * Share of kubelet's memory capacity above which gen warns: above half, the node keeps more memory
@@ -20,6 +22,11 @@ export const RESERVED_SHARE_WARNING = 0.5;
 
 /** The reason for RESERVED_SHARE_WARNING, in one clause (gen's warning and the docs say it). */
 export const RESERVED_SHARE_REASON = 'above half, the node keeps more memory for kubelet and eviction than it leaves for pods';
+
+/** The memory (MiB) kube-reserved and eviction would keep if kube-reserved were sized for `pods` (AL2023 and AL2 size it for fewer). */
+export function memoryForPods(r: NodeResources, pods: number): number {
+  return kubeReservedMemory(pods) + r.evictionHardMemoryMiB;
+}
 
 /** `t3.small (1961 of 1894 MiB)`: what kube-reserved and eviction keep of kubelet's capacity. */
 export function reservedOf(type: string, r: NodeResources): string {

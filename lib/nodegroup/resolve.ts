@@ -7,8 +7,8 @@
 import { badOption, checkTree, EksNodegroupError, fromPointer, hasOwn, listOf, plural, QUOTAS, suggest } from '../core';
 import { EBS_HDD_TYPES, EBS_LIMITS, ebsProblems, KMS_KEY_FORMS, KMS_KEY_PATTERN, minimumSize, type Architecture, type EbsVolumeType } from '../core/aws';
 import { architectureOf, getInstanceType } from '../instance-types';
-import { checkMaxPodsOptions, kubeReservedMemory, maxPodsTable, nodeResourcesFromFacts } from '../max-pods';
-import { CEILING_ALLOWED, MAX_PODS_CEILING, NO_ENI_TEXT, noMemoryText, overIpsText, RESERVED_SHARE_REASON, RESERVED_SHARE_WARNING, reservedOf } from '../max-pods/limits';
+import { checkMaxPodsOptions, maxPodsTable, nodeResourcesFromFacts } from '../max-pods';
+import { ceilingAllowed, MAX_PODS_CEILING, memoryForPods, NO_ENI_TEXT, noMemoryText, overIpsText, RESERVED_SHARE_REASON, RESERVED_SHARE_WARNING, reservedOf } from '../max-pods/limits';
 import validateOptions from './generated/options-validator';
 import { namedInstanceTypes, selectInstanceTypes } from './instance-selection';
 import { tableMappings } from './layout';
@@ -217,7 +217,7 @@ function servable(
   }
   if (maxPods.override !== undefined) {
     // Kubernetes' per-node limit AWS recommends at most (max-pods-calculator.sh's higher cap); --no-cap accepts more.
-    if (maxPods.override > MAX_PODS_CEILING && maxPods.cap !== false) throw badOption('maxPods.override', maxPods.override, CEILING_ALLOWED);
+    if (maxPods.override > MAX_PODS_CEILING && maxPods.cap !== false) throw badOption('maxPods.override', maxPods.override, ceilingAllowed());
     const short = types.filter((t) => byIps.get(t)! < maxPods.override!);
     if (short.length) warnings.push(`max pods ${maxPods.override} is ${overIpsText(short.length, short.map((t) => `${t} (${byIps.get(t)})`))}`);
   }
@@ -256,7 +256,7 @@ function checkResources(types: readonly string[], table: ReadonlyMap<string, num
     const pods = table.get(t)!;
     const r = nodeResourcesFromFacts(getInstanceType(t), family, pods, plain.get(t)!);
     if (r === undefined) continue; // no vCPU or memory figure: nothing to judge
-    const need = kubeReservedMemory(pods) + r.evictionHardMemoryMiB;
+    const need = memoryForPods(r, pods);
     if (r.allocatableMemoryMiB <= 0) none.push(reservedOf(t, r));
     else if (r.reservedShare > RESERVED_SHARE_WARNING) heavy.push(reservedOf(t, r));
     else if (r.reservedForPods < pods && need / r.memoryCapacityMiB > RESERVED_SHARE_WARNING) {
@@ -339,7 +339,6 @@ function checkCidr(cidr: string): string {
   return cidr;
 }
 
-/** The Default of every parameter that has one: the dedicated options, then parameterDefaults over them. */
 /** Runs a check of the max-pods options, naming a bad one by its path in these options (`maxPods.maxEnis`). */
 function underMaxPods<T>(check: () => T): T {
   try {
@@ -358,6 +357,7 @@ function scalingSource(o: Checked): { option: string; max(n: number): string } {
   return viaParameters ? { option: 'parameterDefaults', max: (n) => `-p NodeAutoScalingGroupMaxSize=${n}` } : { option: 'scaling', max: (n) => `--max-size ${n}` };
 }
 
+/** The Default of every parameter that has one: the dedicated options, then parameterDefaults over them. */
 function parameterDefaults(
   o: Checked,
   family: AmiFamily,
@@ -365,6 +365,7 @@ function parameterDefaults(
   architectures: readonly Architecture[],
   defaultType: string,
   offered: readonly string[],
+  mixed: ResolvedNodeGroupOptions['mixedInstances'],
 ): Record<string, string | number> {
   const scaling = o.scaling ?? {};
   const d: Record<string, string | number> = {
@@ -406,6 +407,7 @@ function parameterDefaults(
     // to start one more; with desired = max every later update of the launch template fails.
     throw badOption(sizes.option, { min, desired, max }, `a max size at least 1 greater than the desired capacity, so rolling updates can start a new node (e.g. ${sizes.max(desired + 1)})`);
   }
+  if (mixed) checkWeightedSizes(mixed, { min, desired, max }, sizes);
   if (o.mixedInstances !== undefined) {
     delete d.NodeInstanceType;
     if (!names.includes('NodeImageId')) delete d.NodeImageId;
@@ -471,11 +473,7 @@ export function resolveNodeGroupOptions(options: NodeGroupOptions = {}): Resolve
   if (description.length === 0 || Buffer.byteLength(description) > 1024) {
     throw badOption('description', description, 'non-empty text of at most 1024 bytes (CloudFormation limit)');
   }
-  const parameters = parameterDefaults(o, family, kubernetesVersion, architectures, defaultType, offered);
-  if (mixed) {
-    const [min, desired, max] = [parameters.NodeAutoScalingGroupMinSize, parameters.NodeAutoScalingGroupDesiredCapacity, parameters.NodeAutoScalingGroupMaxSize].map(Number);
-    checkWeightedSizes(mixed, { min, desired, max }, scalingSource(o));
-  }
+  const parameters = parameterDefaults(o, family, kubernetesVersion, architectures, defaultType, offered, mixed);
   return {
     amiFamily: family,
     instanceTypes: offered,

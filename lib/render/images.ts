@@ -38,9 +38,14 @@ export function listedTypes(t: Record<string, unknown>, table = templateMaxPods(
   return [...listed].filter(isInstanceType).sort();
 }
 
+/** The SSM parameter path of a rendered ImageId (`<ssm:PATH>`, render's placeholder); undefined for any other value. */
+export function ssmPath(image: string): string | undefined {
+  return /^<ssm:(.+)>$/.exec(image)?.[1];
+}
+
 /** The architecture an AWS SSM path names, from a rendered ImageId (`<ssm:PATH>`). */
 export function imageArchitecture(image: unknown): Architecture | undefined {
-  return typeof image === 'string' ? amiPath(image.replace(/^<ssm:(.*)>$/, '$1'))?.architecture : undefined;
+  return typeof image === 'string' ? amiPath(ssmPath(image) ?? image)?.architecture : undefined;
 }
 
 /** The ImageId of the first launch template (or launch configuration) among rendered resources. */
@@ -54,12 +59,38 @@ export function imageIn(resources: Record<string, Record<string, unknown>>): unk
   return undefined;
 }
 
-/** Per architecture, the image a template gives its offered types; undefined where it cannot be rendered. */
-export function imagesOf(t: Record<string, unknown>): Partial<Record<Architecture, ImageChoice>> | undefined {
+/** The resources of `t` rendered for some parameters (placeholders where a value is missing); throws what the render throws. */
+export type Renderer = (parameters: Record<string, string>) => Record<string, Record<string, unknown>>;
+
+/** A Renderer of `t` that renders each set of parameters once: the checks of one template ask for the same ones. */
+export function renderOnce(t: Record<string, unknown>): Renderer {
+  const done = new Map<string, { resources: Record<string, Record<string, unknown>> } | { error: unknown }>();
+  return (parameters) => {
+    const key = JSON.stringify(parameters);
+    let r = done.get(key);
+    if (r === undefined) {
+      try {
+        r = { resources: renderTemplate(t, parameters, { placeholders: true }).Resources };
+      } catch (error) {
+        r = { error };
+      }
+      done.set(key, r);
+    }
+    if ('error' in r) throw r.error;
+    return r.resources;
+  };
+}
+
+/**
+ * Per architecture, the image a template gives its offered types (`listed`: listedTypes, when the
+ * caller has it); undefined where it cannot be rendered.
+ */
+export function imagesOf(t: Record<string, unknown>, listed?: readonly string[], render: Renderer = renderOnce(t)): Partial<Record<Architecture, ImageChoice>> | undefined {
   // A mixed-instances group: each override's own launch template; else the deploy-time NodeInstanceType.
   const overrides = mixedOverrides(t);
   if (!overrides.length && !(isRecord(t.Parameters) && isRecord(t.Parameters.NodeInstanceType))) return undefined;
-  const listed = overrides.length ? [...new Set(overrides.map((o) => o.instanceType))].filter(isInstanceType).sort() : listedTypes(t);
+  if (overrides.length) listed = [...new Set(overrides.map((o) => o.instanceType))].filter(isInstanceType).sort();
+  else listed ??= listedTypes(t);
   const offered = listed.length ? listed : instanceTypeNames().filter(isInstanceType).sort();
   const out: Partial<Record<Architecture, ImageChoice>> = {};
   for (const arch of ARCHITECTURES) {
@@ -70,7 +101,7 @@ export function imagesOf(t: Record<string, unknown>): Partial<Record<Architectur
     try {
       if (overrides.length) {
         // Every override of the architecture: the first whose image is of another architecture, else the first.
-        const rendered = renderTemplate(t, {}, { placeholders: true }).Resources;
+        const rendered = render({});
         const images = mine.map((type) => {
           const lt = overrides.find((o) => o.instanceType === type)!.launchTemplate;
           const img = lt === undefined ? undefined : imageIn({ [lt]: rendered[lt] ?? {} });
@@ -80,13 +111,14 @@ export function imagesOf(t: Record<string, unknown>): Partial<Record<Architectur
         example = pick.type;
         image = pick.img;
       } else {
-        image = imageIn(renderTemplate(t, { NodeInstanceType: mine[0] }, { placeholders: true }).Resources);
+        image = imageIn(render({ NodeInstanceType: mine[0] }));
       }
     } catch {
       return undefined; // a template render cannot resolve: no explanation rather than a wrong one
     }
     if (typeof image !== 'string') return undefined;
-    const choice: ImageChoice = { types: mine.length, example, image: image.replace(/^<ssm:(.+)>$/, 'ssm:$1') };
+    const path = ssmPath(image);
+    const choice: ImageChoice = { types: mine.length, example, image: path === undefined ? image : `ssm:${path}` };
     const named = imageArchitecture(image);
     if (named) choice.imageArchitecture = named;
     out[arch] = choice;

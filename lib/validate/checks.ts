@@ -319,7 +319,7 @@ export function codeChecks(t: Obj, ctx: CheckContext): PendingFinding[] {
  * Tarjan's algorithm, iterative), in the order of `names`: the shortest cycle through the group's
  * first resource, found breadth-first inside the group. Linear in resources and dependencies.
  */
-export function dependencyCycles(names: readonly string[], edges: ReadonlyMap<string, ReadonlyMap<string, unknown>>): { resources: string[]; component: number }[] {
+function dependencyCycles(names: readonly string[], edges: ReadonlyMap<string, ReadonlyMap<string, unknown>>): { resources: string[]; component: number }[] {
   const next = (n: string): string[] => [...(edges.get(n)?.keys() ?? [])];
   const index = new Map<string, number>();
   const low = new Map<string, number>();

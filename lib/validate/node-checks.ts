@@ -8,15 +8,15 @@
  */
 import { fromPointer, hasOwn, isRecord, listOf, plural, toPointer } from '../core';
 import { amiPath, EBS_HDD_TYPES, EBS_LIMITS, ebsProblems, KMS_KEY_FORMS, KMS_KEY_PATTERN, ROOT_DEVICE_NAMES, type EbsVolumeType } from '../core/aws';
-import { imageArchitecture, imageIn, imagesOf, listedTypes } from '../render/images';
+import { ARCHITECTURES, imageArchitecture, imageIn, imagesOf, listedTypes, renderOnce, ssmPath, type Renderer } from '../render/images';
 import { architectureOf, getInstanceType, isInstanceType } from '../instance-types';
 import { checkMaxPodsOptions, maxPodsTable, nodeResourcesFromFacts, type MaxPodsOptions } from '../max-pods';
-import { CEILING_ALLOWED, MAX_PODS_CEILING, NO_ENI_TEXT, noMemoryText, overIpsText, reservedOf } from '../max-pods/limits';
+import { ceilingAllowed, MAX_PODS_CEILING, NO_ENI_TEXT, noMemoryText, overIpsText, reservedOf } from '../max-pods/limits';
 import { splitInstanceType } from '../nodegroup/instance-selection';
-import { asCount, BY_SIZE_MAPPING, PER_TYPE_MAPPING, templateMaxPods } from '../nodegroup/layout';
+import { asCount, BY_SIZE_MAPPING, familyKey, PER_TYPE_MAPPING, templateMaxPods } from '../nodegroup/layout';
 import { launchTemplateRef, MAX_MIXED_LAUNCH_TEMPLATES, MAX_MIXED_TYPES, mixedOverrides, SPOT_ALLOCATION_STRATEGIES } from '../nodegroup/mixed';
 import { KUBERNETES_VERSIONS, KUBERNETES_VERSION_SOURCES, type AmiFamily } from '../nodegroup/options';
-import { maxPodsFromUserData, renderTemplate, RenderError, userDataOf, type UserDataFormat } from '../render';
+import { maxPodsFromUserData, RenderError, userDataOf, type UserDataFormat } from '../render';
 import type { Finding } from './findings';
 
 type Obj = Record<string, unknown>;
@@ -95,8 +95,9 @@ export function nodeChecks(t: Obj): Finding[] {
   // A template that does not render (the other checks say why) gets the max-pods checks without its AMI family.
   const table = templateMaxPods(t);
   const listed = listedTypes(t, table);
-  const rendered = renderedNodes(t, listed);
-  if (rendered) architectureChecks(t, rendered, listed, add);
+  const render = renderOnce(t);
+  const rendered = renderedNodes(t, listed, render);
+  if (rendered) architectureChecks(t, rendered, listed, render, add);
   if (table) maxPodsChecks(t, table, rendered?.family, add);
   notCounts(t, add);
   out.push(...mixedChecks(resources, parameters), ...launchTemplateTargets(resources));
@@ -112,12 +113,12 @@ interface RenderedNodes {
 const FAMILY_OF_FORMAT: Partial<Record<UserDataFormat, AmiFamily>> = { nodeadm: 'al2023', bottlerocket: 'bottlerocket', 'bootstrap.sh': 'al2' };
 
 /** Renders `t` with its defaults (NodeInstanceType, if it has no default, as a listed type); undefined when it does not render. */
-function renderedNodes(t: Obj, listed: readonly string[]): RenderedNodes | undefined {
+function renderedNodes(t: Obj, listed: readonly string[], render: Renderer): RenderedNodes | undefined {
   const it = isRecord(t.Parameters) ? t.Parameters.NodeInstanceType : undefined;
   const first = listed[0];
   const params: Record<string, string> = isRecord(it) && it.Default === undefined && first !== undefined ? { NodeInstanceType: first } : {};
   try {
-    const resources = renderTemplate(t, params, { placeholders: true }).Resources;
+    const resources = render(params);
     const [userData] = userDataOf({ Resources: resources });
     return { resources, family: userData ? FAMILY_OF_FORMAT[maxPodsFromUserData(userData.text).format] : undefined };
   } catch {
@@ -127,10 +128,10 @@ function renderedNodes(t: Obj, listed: readonly string[]): RenderedNodes | undef
 
 /**
  * The image each offered type launches with, by rendering ImageId: for one listed type of each
- * architecture (lib/diff/images.ts imagesOf), and for each launch template of a mixed group. An
+ * architecture (lib/render/images.ts imagesOf), and for each launch template of a mixed group. An
  * image whose AWS SSM path names the other architecture is an error: EC2 refuses to launch it.
  */
-function architectureChecks(t: Obj, rendered: RenderedNodes, listed: readonly string[], add: Add): void {
+function architectureChecks(t: Obj, rendered: RenderedNodes, listed: readonly string[], render: Renderer, add: Add): void {
   const overrides = mixedOverrides(t);
   const fix = 'give each architecture its own AMI parameter, chosen by the type (as gen writes it), or offer only one architecture';
   if (overrides.length) {
@@ -141,19 +142,19 @@ function architectureChecks(t: Obj, rendered: RenderedNodes, listed: readonly st
       const arch = imageArchitecture(image);
       if (arch === undefined || architectureOf(o.instanceType) === arch) continue;
       const at = ['Resources', o.group, 'Properties', 'MixedInstancesPolicy', 'LaunchTemplate', 'Overrides', o.index];
-      add('error', 'ami-architecture', at, `${o.instanceType} (${architectureOf(o.instanceType)}) launches with ${o.launchTemplate}, whose image is the ${arch} AMI of ${String(image).replace(/^<ssm:(.*)>$/, '$1')}: EC2 refuses to launch it; ${fix}`);
+      add('error', 'ami-architecture', at, `${o.instanceType} (${architectureOf(o.instanceType)}) launches with ${o.launchTemplate}, whose image is the ${arch} AMI of ${ssmPath(String(image)) ?? String(image)}: EC2 refuses to launch it; ${fix}`);
     }
     return;
   }
   if (!listed.length) return; // NodeInstanceType is free text: no type is offered as such
-  const images = imagesOf(t);
+  const images = imagesOf(t, listed, render);
   if (!images) {
     // The template renders with its defaults but not for a type it offers: a stack of that type fails.
-    for (const arch of ['x86_64', 'arm64'] as const) {
+    for (const arch of ARCHITECTURES) {
       const type = listed.find((x) => architectureOf(x) === arch);
       if (type === undefined) continue;
       try {
-        renderTemplate(t, { NodeInstanceType: type }, { placeholders: true });
+        render({ NodeInstanceType: type });
       } catch (e) {
         if (!(e instanceof RenderError)) throw e;
         const at = e.pointer ?? '';
@@ -165,7 +166,7 @@ function architectureChecks(t: Obj, rendered: RenderedNodes, listed: readonly st
   }
   const where = Object.entries(rendered.resources).find(([, r]) => r.Type === 'AWS::EC2::LaunchTemplate' || r.Type === 'AWS::AutoScaling::LaunchConfiguration');
   const pointer = where ? ['Resources', where[0], 'Properties', ...(where[1].Type === 'AWS::EC2::LaunchTemplate' ? ['LaunchTemplateData'] : []), 'ImageId'] : ['Resources'];
-  for (const arch of ['x86_64', 'arm64'] as const) {
+  for (const arch of ARCHITECTURES) {
     const choice = images?.[arch];
     if (!choice || choice.imageArchitecture === undefined || choice.imageArchitecture === arch) continue;
     const mine = listed.filter((x) => architectureOf(x) === arch);
@@ -185,18 +186,17 @@ function maxPodsPointer(t: Obj, type: string): (string | number)[] {
   if (isRecord(perType) && hasOwn(perType, type)) return ['Mappings', PER_TYPE_MAPPING, type, 'MaxPods'];
   const bySize = mappings[BY_SIZE_MAPPING];
   const { family, size } = splitInstanceType(type);
-  const key = family.replace(/-/g, '');
+  const key = familyKey(family);
   if (isRecord(bySize) && isRecord(bySize[size]) && hasOwn(bySize[size] as Obj, key)) return ['Mappings', BY_SIZE_MAPPING, size, key];
   const lt = mixedOverrides(t).find((o) => o.instanceType === type)?.launchTemplate;
   return lt !== undefined ? ['Resources', lt, 'Properties', 'LaunchTemplateData', 'UserData'] : ['Mappings'];
 }
 
 /**
- * The max-pods options the template records (gen writes them in Metadata.EksNodegroup), checked;
+ * The max-pods options the template records in `meta`, its Metadata.EksNodegroup (gen writes them), checked;
  * none (the plain formula) when it records none or ones that do not check.
  */
-function recordedOptions(t: Obj): MaxPodsOptions {
-  const meta = isRecord(t.Metadata) && isRecord(t.Metadata.EksNodegroup) ? t.Metadata.EksNodegroup : {};
+function recordedOptions(meta: Obj): MaxPodsOptions {
   try {
     return isRecord(meta.MaxPodsOptions) ? checkMaxPodsOptions({ ...meta.MaxPodsOptions }) : {};
   } catch {
@@ -225,10 +225,10 @@ function notCounts(t: Obj, add: Add): void {
  * The IPs are counted with the max-pods options the template records (prefix delegation, ENIs).
  */
 function maxPodsChecks(t: Obj, table: ReadonlyMap<string, number>, family: AmiFamily | undefined, add: Add): void {
-  const recorded = recordedOptions(t);
+  const meta = isRecord(t.Metadata) && isRecord(t.Metadata.EksNodegroup) ? t.Metadata.EksNodegroup : {};
+  const recorded = recordedOptions(meta);
   const { override: _override, cap, calculatorParity, ...mode } = recorded;
   const ipsOptions: MaxPodsOptions = calculatorParity ? { ...mode, calculatorParity: { ...calculatorParity, showMaxAllowed: true } } : { ...mode, cap: false };
-  const meta = isRecord(t.Metadata) && isRecord(t.Metadata.EksNodegroup) ? t.Metadata.EksNodegroup : {};
   const accepted = meta.AcceptNoAllocatableMemory === true;
   const noEni: string[] = [];
   const ceiling: string[] = [];
@@ -254,7 +254,7 @@ function maxPodsChecks(t: Obj, table: ReadonlyMap<string, number>, family: AmiFa
   const at = (kind: string): (string | number)[] => maxPodsPointer(t, first.get(kind)!);
   if (noEni.length) add('error', 'max-pods-eni', at('eni'), `max pods ≤ 2 on ${plural(noEni.length, 'type')} leaves no ENI for pods, ${NO_ENI_TEXT} (aws-node, kube-proxy): ${listOf(noEni, 10)}`);
   if (ceiling.length) {
-    const allowed = `${CEILING_ALLOWED.replace(/\)$/, '')}: the template then records it in Metadata.EksNodegroup.MaxPodsOptions), or exactly what the type's IPs give`;
+    const allowed = `${ceilingAllowed(': the template then records it in Metadata.EksNodegroup.MaxPodsOptions')}, or exactly what the type's IPs give`;
     add('error', 'max-pods-ceiling', at('ceiling'), `max pods on ${plural(ceiling.length, 'type')} is above ${MAX_PODS_CEILING} and not what the IPs give: ${listOf(ceiling, 10)} (allowed: ${allowed})`);
   }
   if (overIps.length) add('warning', 'max-pods-ips', at('ips'), `max pods is ${overIpsText(overIps.length, overIps)}`);

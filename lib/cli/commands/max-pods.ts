@@ -1,6 +1,7 @@
 import { EksNodegroupError, percent, plural } from '../../core';
 import { getInstanceType, instanceTypeNames } from '../../instance-types';
 import { AMI_FAMILIES, explainMaxPods, kubeReservedMemory, maxPods, nodeResourcesFromFacts, type AmiFamily, type MaxPodsExplanation, type MaxPodsOptions, type NodeResources } from '../../max-pods';
+import { memoryForPods } from '../../max-pods/limits';
 import { DEFAULTS } from '../../nodegroup/options';
 import { choiceFlag, intFlag, parseFlags, type FlagSpec, type Parsed } from '../args';
 import type { CliIO, Command } from '../io';
@@ -79,7 +80,7 @@ function resourcesText(r: NodeResources | undefined, pods: number): string[] {
     `  kube-reserved: ${r.kubeReservedMemoryMiB} MiB = 11 × ${r.reservedForPods} pods + 255 (${whose}), ${r.kubeReservedCpuMillicores}m CPU; hard eviction ${r.evictionHardMemoryMiB} MiB`,
     `  allocatable: ${r.allocatableMemoryMiB} MiB memory, ${r.allocatableCpuMillicores}m CPU (kubelet and eviction keep ${percent(r.reservedShare)} of the memory)`,
     ...(r.reservedForPods < pods
-      ? [`  kube-reserved is sized for ${r.reservedForPods} pods, not the ${pods} kubelet may run: ${pods} pods would need ${kubeReservedMemory(pods)} MiB (with eviction ${percent((kubeReservedMemory(pods) + r.evictionHardMemoryMiB) / r.memoryCapacityMiB)} of the memory)`]
+      ? [`  kube-reserved is sized for ${r.reservedForPods} pods, not the ${pods} kubelet may run: ${pods} pods would need ${kubeReservedMemory(pods)} MiB (with eviction ${percent(memoryForPods(r, pods) / r.memoryCapacityMiB)} of the memory)`]
       : []),
   ];
 }
