@@ -25,12 +25,12 @@ export function parseFlags(args: string[], spec: FlagSpec, usage: string): Parse
   }
 }
 
-/** A whole-number flag value from min to max, or undefined when absent. */
-export function intFlag(name: string, value: unknown, min: number, max = Infinity): number | undefined {
+/** A whole-number flag value ≥ min, or undefined when absent. */
+export function intFlag(name: string, value: unknown, min: number): number | undefined {
   if (value === undefined) return undefined;
   const s = String(value).trim();
-  if (!/^-?\d+$/.test(s) || Number(s) < min || Number(s) > max) {
-    throw new EksNodegroupError('BAD_OPTION', `invalid value for --${name}: ${JSON.stringify(value)} (allowed: a whole number ${max === Infinity ? `≥ ${min}` : `from ${min} to ${max}`})`);
+  if (!/^-?\d+$/.test(s) || Number(s) < min) {
+    throw new EksNodegroupError('BAD_OPTION', `invalid value for --${name}: ${JSON.stringify(value)} (allowed: a whole number ≥ ${min})`);
   }
   return Number(s);
 }

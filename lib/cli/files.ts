@@ -85,15 +85,12 @@ export function writeFileAtomic(file: string, data: string | Uint8Array, shown =
 /** Largest template, config or system-pods file read (CloudFormation itself takes at most 1 MB). */
 export const MAX_INPUT_BYTES = 16 * 1024 * 1024;
 
-const binary = (shown: string): EksNodegroupError => new EksNodegroupError('READ_ERROR', `cannot read ${shown}: it is a binary file, not text`);
-
 /**
- * The text of bytes read from `shown`: READ_ERROR for binary data (a NUL byte) or bytes that are
- * not UTF-8, with the offset of the first bad byte (CloudFormation reads templates as UTF-8;
- * decoding would silently turn them into U+FFFD).
+ * The text of bytes read from `shown` (its callers refuse binary data, a NUL byte, as they read):
+ * READ_ERROR for bytes that are not UTF-8, with the offset of the first bad byte (CloudFormation
+ * reads templates as UTF-8; decoding would silently turn them into U+FFFD).
  */
 export function decodeText(buf: Buffer, shown: string): string {
-  if (buf.includes(0)) throw binary(shown);
   const text = buf.toString('utf8');
   if (isUtf8(buf)) return text;
   // Every U+FFFD before the first bad byte stands for its own three bytes (EF BF BD) in the file.
@@ -134,8 +131,9 @@ export function readTextFile(file: string, maxBytes = MAX_INPUT_BYTES, shown = f
       const chunk = Buffer.allocUnsafe(Math.min(1 << 20, maxBytes + 1 - size));
       const n = fs.readSync(fd, chunk, 0, chunk.length, null);
       if (n === 0) break;
-      chunks.push(chunk.subarray(0, n));
-      if (chunk.subarray(0, n).includes(0)) throw binary(shown);
+      const read = chunk.subarray(0, n);
+      chunks.push(read);
+      if (read.includes(0)) throw new EksNodegroupError('READ_ERROR', `cannot read ${shown}: it is a binary file, not text`);
       size += n;
       if (size > maxBytes) throw tooLarge(`more than ${maxBytes} bytes`);
     }

@@ -5,7 +5,7 @@
  * the file is replaced atomically, so a failed run leaves an existing output untouched.
  */
 import * as path from 'node:path';
-import { EksNodegroupError, isRecord, own, plural, setOwn, toPointer } from '../../core';
+import { EksNodegroupError, isRecord, listOf, own, plural, setOwn, toPointer } from '../../core';
 import { DEFAULT_SYSTEM_PODS, typesWithoutRoom } from '../../capacity';
 import { MAX_MIXED_TYPES, mixedSummary, SPOT_ALLOCATION_STRATEGIES } from '../../nodegroup/mixed';
 import { DEFAULTS, nodeGroupTemplate, requiredCapabilities, resolveNodeGroupOptions, type NodeGroupOptions, type NodeGroupTemplate, type ResolvedNodeGroupOptions } from '../../nodegroup';
@@ -187,7 +187,7 @@ function attribute(e: EksNodegroupError, values: Parsed['values'], config?: { sh
   // A switch (--mixed-instances, --unencrypted-volume) carries no value, so no bad value comes from it.
   const flags = Object.keys(FLAGS).filter((f) => pathOf(f) !== undefined && values[f] !== undefined && FLAGS[f].type !== 'boolean' && related(pathOf(f)));
   // The flag that gives exactly this option (a KEY=VALUE flag: this key); flags win over the config file.
-  const givesKey = (f: string) => (values[f] as string[]).some((kv) => kv.slice(0, kv.indexOf('=')) === keys[keys.length - 1]);
+  const givesKey = (f: string) => keyValues(f, values[f]).some(([k]) => k === keys[keys.length - 1]);
   const valueAt = (o: unknown): unknown => keys.reduce<unknown>((d, k) => (Array.isArray(d) ? d[Number(k)] : isRecord(d) ? own(d, k) : undefined), o);
   const inConfig = config && valueAt(config.options);
   // A KEY=VALUE flag's keys merge into the config's mapping; a config value of another shape stays, and is the one at fault.
@@ -331,10 +331,10 @@ export const command: Command = {
     for (const w of resolved.warnings) io.stderr.write(`eks-nodegroup gen: warning: ${w}\n`);
     const full = typesWithoutRoom(resolved.maxPodsTable, { maxPodsOptions: resolved.maxPods, amiFamily: resolved.amiFamily });
     if (full.length) {
-      const named = full.slice(0, 10).map((f) => `${f.instanceType} (maxPods ${f.maxPods}, ${plural(f.podIps, 'pod IP')})`).join(', ');
+      const named = listOf(full.map((f) => `${f.instanceType} (maxPods ${f.maxPods}, ${plural(f.podIps, 'pod IP')})`), 10);
       io.stderr.write(
         `eks-nodegroup gen: warning: on ${plural(full.length, 'type')} a node has no room for a single workload pod once today's system pods run ` +
-          `(${DEFAULT_SYSTEM_PODS}: aws-node, kube-proxy, eks-pod-identity-agent and CoreDNS): ${named}${full.length > 10 ? `, … ${full.length - 10} more` : ''}; ` +
+          `(${DEFAULT_SYSTEM_PODS}: aws-node, kube-proxy, eks-pod-identity-agent and CoreDNS): ${named}; ` +
           `see "eks-nodegroup pods ${full[0].instanceType} --replicas 1"\n`,
       );
     }

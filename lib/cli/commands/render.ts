@@ -12,14 +12,13 @@ import type { CliIO, Command } from '../io';
 const usage = 'eks-nodegroup render FILE [-p Key=Value …] [--user-data] [--json] [--region R] [--ssm PATH=VALUE …]';
 
 /** `Key=Value` pairs of a repeatable flag; a key given twice or a pair without `=` is an error. */
-function pairs(flag: string, values: unknown, what: string): Record<string, string> {
+function pairs(flag: string, values: unknown, what: string, example: string): Record<string, string> {
   const out: Record<string, string> = {};
   const list = values === undefined ? [] : Array.isArray(values) ? values : [values];
   for (const raw of list) {
     const s = String(raw);
     const eq = s.indexOf('=');
     if (eq < 1) {
-      const example = flag === '--ssm' ? '/aws/service/eks/optimized-ami/1.36/amazon-linux-2023/x86_64/standard/recommended/image_id=ami-0123' : 'ClusterName=my-cluster';
       throw new EksNodegroupError('BAD_USAGE', `${flag} ${JSON.stringify(s)}: expected ${what}=VALUE (e.g. ${flag} ${example})\nusage: ${usage}`);
     }
     const key = s.slice(0, eq);
@@ -93,7 +92,7 @@ or a template CloudFormation would refuse for these values (e.g. a Fn::FindInMap
       );
     }
     const file = positionals[0];
-    const parameters: Record<string, ParameterValue> = pairs('-p', values.parameter, 'Key');
+    const parameters: Record<string, ParameterValue> = pairs('-p', values.parameter, 'Key', 'ClusterName=my-cluster');
     const options: RenderOptions = {};
     if (values.region !== undefined) {
       const r = String(values.region);
@@ -114,7 +113,7 @@ or a template CloudFormation would refuse for these values (e.g. a Fn::FindInMap
       }
       options.stackName = n;
     }
-    const ssm = pairs('--ssm', values.ssm, 'PATH');
+    const ssm = pairs('--ssm', values.ssm, 'PATH', '/aws/service/eks/optimized-ami/1.36/amazon-linux-2023/x86_64/standard/recommended/image_id=ami-0123');
     if (Object.keys(ssm).length) options.ssmParameters = ssm;
 
     const full = path.resolve(io.cwd ?? process.cwd(), file);
